@@ -1,0 +1,213 @@
+"""Writing to and reading from the archive: batched upserts, story clustering, look-ups."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from db.engine import create_schema, make_engine
+from db.models import Article, RawPage
+
+# Columns copied from a pipeline record into `articles`.
+ARTICLE_FIELDS = (
+    "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
+    "author", "source", "category", "editor", "views", "page_tags", "body",
+    "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant",
+    "relevance_score", "relevance_terms", "tags", "fingerprint", "title_key", "sketch",
+    "segmenter", "fetched_at",
+)
+
+# Two texts whose sketches estimate this Jaccard similarity or more tell the same story.
+SAME_STORY_SIMILARITY = 0.6
+
+
+class ArchiveError(Exception):
+    """A problem with the archive that the user can act on (bad URL, unreadable file...)."""
+
+
+@dataclass
+class StoreResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_ids: list[int] = field(default_factory=list)
+
+
+def content_hash(record: Mapping[str, Any]) -> str:
+    """A digest of everything stored for an article: equal digests mean nothing to update."""
+    payload = {name: record.get(name) for name in ARTICLE_FIELDS if name != "fetched_at"}
+    payload["title_tokens"] = record.get("title_tokens")
+    payload["body_tokens"] = record.get("body_tokens")
+    blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def sketch_similarity(a: list[int], b: list[int]) -> float:
+    """Jaccard estimate from two bottom-k sketches: the share of the union's k smallest
+    hashes that both sets hold."""
+    if not a or not b:
+        return 0.0
+    k = min(len(a), len(b))
+    union_bottom = sorted(set(a) | set(b))[:k]
+    both = set(a) & set(b)
+    return sum(1 for h in union_bottom if h in both) / k
+
+
+class Archive:
+    """The archive behind one database URL."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        try:
+            self.engine = engine or make_engine(url)
+            create_schema(self.engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise ArchiveError(f"cannot open the archive at {url}: {exc}") from exc
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+
+    def _write(self):
+        return self.engine.connect().execution_options(sqlite_immediate=True)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def archived_keys(self, site: str) -> set[tuple[str, str]]:
+        """(host, site article id) of a site's stored articles: the crawl's seen filter."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(Article.host, Article.site_article_id).where(Article.site == site)
+            )
+            return {(row.host, row.site_article_id) for row in rows}
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(Article)).scalar_one()
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by site host, language and relevance, for the demo and `monitor stats`."""
+        with self.engine.connect() as conn:
+            by_host = conn.execute(
+                select(Article.host, func.count()).group_by(Article.host).order_by(Article.host)
+            ).all()
+            by_lang = conn.execute(
+                select(Article.lang, func.count()).group_by(Article.lang).order_by(Article.lang)
+            ).all()
+            relevant = conn.execute(
+                select(func.count()).select_from(Article).where(Article.relevant)
+            ).scalar_one()
+            stories = conn.execute(
+                select(func.count(func.distinct(Article.story_id)))
+            ).scalar_one()
+        return {
+            "articles": sum(n for _, n in by_host),
+            "stories": stories,
+            "relevant": relevant,
+            "by_host": dict(by_host),
+            "by_lang": dict(by_lang),
+        }
+
+    def articles(self, **where: Any) -> list[Article]:
+        """Stored articles matching column equalities, ordered by id (for tests and tools)."""
+        query = select(Article).order_by(Article.id)
+        for name, value in where.items():
+            query = query.where(getattr(Article, name) == value)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def raw_html(self, article_pk: int) -> tuple[str, bytes, str]:
+        """(url, page bytes, encoding) of a stored article's raw page."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(RawPage.url, RawPage.html_zlib, RawPage.encoding).where(
+                    RawPage.article_pk == article_pk
+                )
+            ).one()
+        return row.url, zlib.decompress(row.html_zlib), row.encoding
+
+    # --- writes ------------------------------------------------------------------------
+
+    def store_batch(self, records: Iterable[Mapping[str, Any]]) -> StoreResult:
+        """Insert or update articles in one transaction; identity is the canonical URL."""
+        result = StoreResult()
+        try:
+            with self._write() as conn, conn.begin():
+                for record in records:
+                    self._store_one(conn, record, result)
+        except OperationalError as exc:
+            raise ArchiveError(f"cannot write to the archive at {self.url}: {exc.orig}") from exc
+        return result
+
+    def _store_one(self, conn, record: Mapping[str, Any], result: StoreResult) -> None:
+        digest = content_hash(record)
+        existing = conn.execute(
+            select(Article.id, Article.content_hash).where(
+                Article.canonical_url == record["canonical_url"]
+            )
+        ).first()
+        values = {name: record.get(name) for name in ARTICLE_FIELDS}
+        values["content_hash"] = digest
+        values["updated_at"] = datetime.now(timezone.utc)
+        if existing is not None and existing.content_hash == digest:
+            result.unchanged += 1
+            return
+        if existing is None:
+            values["story_id"] = self._find_story(conn, record)
+            pk = conn.execute(insert(Article).values(**values)).inserted_primary_key[0]
+            if values["story_id"] is None:
+                conn.execute(update(Article).where(Article.id == pk).values(story_id=pk))
+            result.new += 1
+            result.new_ids.append(pk)
+        else:
+            pk = existing.id
+            conn.execute(update(Article).where(Article.id == pk).values(**values))
+            conn.execute(delete(RawPage).where(RawPage.article_pk == pk))
+            result.updated += 1
+        conn.execute(
+            insert(RawPage).values(
+                article_pk=pk,
+                url=record["url"],
+                status=record.get("status", 200),
+                encoding=record.get("encoding", "utf-8"),
+                html_zlib=zlib.compress(record["html"], 6),
+            )
+        )
+        self._index(conn, pk, record)
+
+    def _find_story(self, conn, record: Mapping[str, Any]) -> int | None:
+        """The story an incoming article belongs to: an exact copy (same normalised text) or
+        a near copy among articles sharing its title or the site's article id."""
+        clauses = [Article.fingerprint == record["fingerprint"]]
+        if record.get("title_key"):
+            clauses.append(Article.title_key == record["title_key"])
+        if record.get("site_article_id"):
+            clauses.append(
+                (Article.site == record["site"])
+                & (Article.site_article_id == record["site_article_id"])
+            )
+        candidates = conn.execute(
+            select(Article.story_id, Article.fingerprint, Article.sketch)
+            .where(or_(*clauses))
+            .order_by(Article.id)
+        ).all()
+        for candidate in candidates:
+            if candidate.fingerprint == record["fingerprint"] or (
+                sketch_similarity(candidate.sketch, record["sketch"]) >= SAME_STORY_SIMILARITY
+            ):
+                return candidate.story_id
+        return None
+
+    def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
+        if not self.is_sqlite:
+            return  # PostgreSQL full-text indexing arrives with its search engine
+        conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
+        conn.execute(
+            text("INSERT INTO article_fts (rowid, title, body) VALUES (:pk, :title, :body)"),
+            {"pk": pk, "title": record["title_tokens"], "body": record["body_tokens"]},
+        )

@@ -1,0 +1,100 @@
+"""Tables of the archive. Documented in README.md ("The archive's tables")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the archive; attach a time zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    """One row per article identity (its canonical URL); a re-crawl updates, never duplicates."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(1000), unique=True)
+    url: Mapped[str] = mapped_column(String(1000), index=True)
+    site: Mapped[str] = mapped_column(String(40))
+    host: Mapped[str] = mapped_column(String(255))
+    site_article_id: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(200), default="")
+    editor: Mapped[str] = mapped_column(String(200), default="")
+    views: Mapped[int | None] = mapped_column(Integer)
+    page_tags: Mapped[list] = mapped_column(JSON, default=list)
+    body: Mapped[str] = mapped_column(Text)
+    # Simplified shadow of Traditional text; NULL when the original is already Simplified.
+    title_simplified: Mapped[str | None] = mapped_column(Text)
+    body_simplified: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    script: Mapped[str | None] = mapped_column(String(8))
+    garbled: Mapped[bool] = mapped_column(Boolean, default=False)
+    relevant: Mapped[bool] = mapped_column(Boolean, default=False)
+    relevance_score: Mapped[float] = mapped_column(Float, default=0.0)
+    relevance_terms: Mapped[list] = mapped_column(JSON, default=list)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    sketch: Mapped[list] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title_key: Mapped[str] = mapped_column(String(200), index=True)
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    segmenter: Mapped[str] = mapped_column(String(80))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_articles_site_article", "site", "site_article_id"),
+        Index("ix_articles_published", "published_at"),
+    )
+
+
+class RawPage(Base):
+    """The fetched page, zlib-compressed, so the pipeline can re-run without a new crawl."""
+
+    __tablename__ = "raw_pages"
+
+    article_pk: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[int] = mapped_column(Integer)
+    encoding: Mapped[str] = mapped_column(String(40))
+    html_zlib: Mapped[bytes] = mapped_column(LargeBinary)

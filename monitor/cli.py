@@ -1,0 +1,217 @@
+"""The `monitor` command: demo, crawl, search, extract."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+from db import Archive, ArchiveError
+from db.fulltext import Filters
+from monitor.settings import db_url
+from pipelines.article import CHINA_TZ, BrokenPage
+
+DEMO_QUERIES = ("环保督察", "中国铜业", "rare earth", "稀土", "rectification")
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one clear line, exit status 2."""
+
+
+def _day(value: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(value), time(), CHINA_TZ)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="monitor", description="Bilingual news monitoring: crawl, archive, search.")
+    parser.add_argument("--db", metavar="URL", help="archive database URL (default: $MONITOR_DB_URL or the SQLite file)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="serve the replica sites, crawl them into the archive, search it")
+    demo.set_defaults(run=cmd_demo)
+
+    crawl = commands.add_parser("crawl", help="crawl sites into the archive")
+    crawl.add_argument("targets", nargs="*", metavar="SPIDER[=BASE_URL]",
+                       help="spiders to run (default: all), each optionally at another address")
+    crawl.add_argument("--replicas", action="store_true", help="crawl the local replica sites instead of the live ones")
+    crawl.set_defaults(run=cmd_crawl)
+
+    search = commands.add_parser("search", help="search the archive")
+    search.add_argument("query", help='words in either language, "phrases", -excluded')
+    search.add_argument("--lang", choices=("zh", "en"))
+    search.add_argument("--site", help="spider name (cnmn, smm) or host")
+    search.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
+    search.add_argument("--until", type=_day, help="published before this day (YYYY-MM-DD)")
+    search.add_argument("--limit", type=_positive, default=10)
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(run=cmd_search)
+
+    extract = commands.add_parser("extract", help="run one saved page through extraction and the text pipeline")
+    extract.add_argument("file", type=Path)
+    extract.add_argument("--url", required=True, help="the address the page was fetched from")
+    extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.set_defaults(run=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (UsageError, ArchiveError, BrokenPage) as error:
+        print(f"monitor: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _archive(args: argparse.Namespace) -> Archive:
+    return Archive(db_url(args.db))
+
+
+# --- crawl and demo ---
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from monitor.crawl import CrawlJob, run_crawls, spider_names
+
+    known = spider_names()
+    jobs = []
+    for target in args.targets or known:
+        name, _, base = target.partition("=")
+        if name not in known:
+            raise UsageError(f"no spider named {name!r} (known: {', '.join(known)})")
+        jobs.append(CrawlJob(name, base or None))
+    url = db_url(args.db)
+    _archive(args)  # a bad URL fails here, with a clear message, before any crawl starts
+    if args.replicas:
+        from monitor.replica.server import serve_replicas
+
+        with serve_replicas() as addresses:
+            jobs = replica_jobs(jobs, addresses)
+            all_stats = run_crawls(jobs, url, local=True)
+    else:
+        all_stats = run_crawls(jobs, url)
+    for job, stats in zip(jobs, all_stats):
+        print(crawl_line(job.spider, job.base_url, stats))
+    return 0
+
+
+def replica_jobs(jobs: list, addresses: dict[str, str]) -> list:
+    """Each spider at its replica; cnmn at the CNMN mirror's replica as well."""
+    from monitor.crawl import CrawlJob
+
+    out = []
+    for job in jobs:
+        out.append(CrawlJob(job.spider, job.base_url or addresses[job.spider]))
+        if job.spider == "cnmn" and not job.base_url:
+            out.append(CrawlJob("cnmn", addresses["mirror"]))
+    return out
+
+
+def crawl_line(spider: str, base_url: str | None, stats: dict) -> str:
+    broken = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("monitor/broken/")}
+    return (
+        f"{spider} {base_url or '(live)'}: {stats.get('monitor/articles/parsed', 0)} articles fetched, "
+        f"{stats.get('monitor/articles/new', 0)} new, {stats.get('monitor/articles/updated', 0)} updated, "
+        f"{stats.get('monitor/articles/skipped_archived', 0)} already archived, "
+        f"{sum(broken.values())} broken pages"
+        + (f" ({', '.join(f'{k} {v}' for k, v in sorted(broken.items()))})" if broken else "")
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from monitor.crawl import CrawlJob, run_crawls
+    from monitor.replica.server import serve_replicas
+
+    url = db_url(args.db)
+    archive = _archive(args)
+    print(f"archive: {url}")
+    with serve_replicas() as addresses:
+        for site, address in addresses.items():
+            print(f"replica {site}: {address}")
+        jobs = replica_jobs([CrawlJob("smm"), CrawlJob("cnmn")], addresses)
+        all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL="WARNING")
+    print()
+    for job, stats in zip(jobs, all_stats):
+        print(crawl_line(job.spider, job.base_url, stats))
+    summary = archive.summary()
+    print(f"\narchive: {summary['articles']} articles, {summary['stories']} stories, "
+          f"{summary['relevant']} supervision/rectification reports")
+    for host, count in summary["by_host"].items():
+        print(f"  {host}: {count}")
+    for query in DEMO_QUERIES:
+        print(f"\n$ monitor search {query!r} --limit 3")
+        print_results(archive, query, Filters(), 3)
+    return 0
+
+
+# --- search ---
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from monitor.search import QueryError
+
+    archive = _archive(args)
+    filters = Filters(lang=args.lang, site=args.site, since=args.since, until=args.until)
+    try:
+        if args.json:
+            from monitor.search import search
+
+            results = search(archive, args.query, filters, args.limit)
+            print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=1))
+        else:
+            print_results(archive, args.query, filters, args.limit)
+    except QueryError as error:
+        raise UsageError(f"cannot search {args.query!r}: {error}") from None
+    return 0
+
+
+def print_results(archive: Archive, query: str, filters: Filters, limit: int) -> None:
+    from monitor.search import search
+
+    results = search(archive, query, filters, limit)
+    if not results:
+        print("no articles found")
+    for n, result in enumerate(results, 1):
+        hit = result.hit
+        day = hit.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if hit.published_at else "?"
+        mark = " [supervision/rectification]" if hit.relevant else ""
+        print(f"{n}. {hit.title}{mark}")
+        print(f"   {day}  {hit.site} {hit.host}  {hit.url}")
+        print(f"   {result.snippet}")
+        for copy in result.copies:
+            print(f"   same story: {copy.url}")
+
+
+# --- extract ---
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from monitor.extract import extract_file
+
+    article = extract_file(args.file, args.url)
+    summary = article.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        for key in ("title", "published_at", "author", "source", "lang", "script", "relevant"):
+            print(f"{key}: {summary[key]}")
+        print(f"tags: {', '.join(t['id'] for t in summary['tags'])}")
+        print(f"\n{summary['body']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

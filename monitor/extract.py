@@ -1,0 +1,39 @@
+"""One saved page through the spiders' extraction and the text pipeline: `monitor extract`
+and re-runs over stored pages share this code with the crawl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+
+from pipelines.article import Article, BrokenPage
+from pipelines.stages import process
+from spiders.base import SiteSpider
+from spiders.cnmn import CnmnSpider
+from spiders.parsing import check_page
+from spiders.smm import SmmSpider
+
+SPIDERS: tuple[type[SiteSpider], ...] = (SmmSpider, CnmnSpider)
+
+
+class ExtractError(BrokenPage):
+    pass
+
+
+def extract_page(body: bytes, url: str, encoding: str | None = None) -> Article:
+    response = HtmlResponse(url=url, body=body, encoding=encoding)
+    check_page(response)
+    spider_cls = next((s for s in SPIDERS if s.recognises(url, response)), None)
+    if spider_cls is None:
+        raise ExtractError("unknown_site", f"no parser recognises {url} (known: SMM, CNMN and its mirrors)")
+    spider = spider_cls()
+    return process(spider.extract(response))
+
+
+def extract_file(path: Path, url: str) -> Article:
+    try:
+        body = path.read_bytes()
+    except OSError as error:
+        raise ExtractError("unreadable", f"cannot read {path}: {error.strerror}") from None
+    return extract_page(body, url)

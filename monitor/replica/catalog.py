@@ -1,0 +1,335 @@
+"""What the replica sites hold: every article page with its truth, the lists that link it,
+and the broken pages. The manifest (`manifest()`) is this catalog as data, for tests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+
+import opencc
+
+from monitor.replica import corpus, seeds
+
+ARTICLES_PER_SITE = 64
+CORPUS_SEED = {"en": 20201015, "zh": 20200927}
+
+SMM_HOST = "news.metal.com"
+CNMN_HOST = "www.cnmn.com.cn"
+MIRROR_HOST = "www.bestexercisefitness.com"
+HOSTS = {"smm": SMM_HOST, "cnmn": CNMN_HOST, "mirror": MIRROR_HOST}
+
+# CNMN lists: channels (ShowNewsList.aspx) and metal pages (metal.aspx).
+CNMN_CHANNELS = {13: "要闻", 43: "行业新闻", 271: "铜资讯"}
+CNMN_METAL_PAGES = {
+    "copper": 1, "aluminium": 23, "lead-zinc": 35, "nickel-cobalt": 14,
+    "tin-antimony": 22, "precious": 87,
+}
+CNMN_PAGE_SIZE = 20
+# SMM lists: /list/<kind>/<metal>, and /en/.
+SMM_METALS = {
+    "copper": "copper", "aluminium": "aluminum", "lead-zinc": "zinc", "nickel-cobalt": "nickel",
+    "tin-antimony": "tin", "precious": "precious-metals", "rare-earth": "rare-earth",
+    "lithium": "lithium",
+}
+SMM_FIRST_BATCH = 10
+SMM_MORE_BATCH = 10
+
+BROKEN_KINDS = {
+    "smm": ("truncated", "empty_body", "http_500", "captcha"),
+    "cnmn": ("truncated", "wrong_charset", "empty_body", "http_500"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One article page of one replica site: the truth, and what the page serves."""
+
+    site: str  # smm, cnmn or mirror
+    article_id: str
+    path: str
+    title: str
+    published_at: datetime
+    author: str
+    source: str
+    category: str
+    editor: str
+    views: int | None
+    tags: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    relevant: bool
+    metal: str
+    story: str  # the same for an original and its mirror copy
+    seed: bool = False
+    # As served, where it differs from the truth (the mirror's garbling).
+    served: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def canonical_url(self) -> str:
+        return f"https://{HOSTS[self.site]}{self.path}"
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    def truth(self) -> dict:
+        return {
+            "site": self.site,
+            "article_id": self.article_id,
+            "path": self.path,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "published_at": self.published_at.isoformat(),
+            "author": self.author,
+            "source": self.source,
+            "category": self.category,
+            "editor": self.editor,
+            "views": self.views,
+            "tags": list(self.tags),
+            "body": self.body,
+            "relevant": self.relevant,
+            "lang": "en" if self.site == "smm" else "zh",
+            "script": None if self.site == "smm" else ("Hant" if self.site == "mirror" else "Hans"),
+            "story": self.story,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
+class BrokenPage:
+    site: str
+    article_id: str
+    path: str
+    kind: str
+
+
+# --- article ids: increasing with time, in each site's observed range -----------------
+
+
+def _smm_id(day: date, n: int) -> int:
+    return 100096110 + (day - date(2016, 7, 1)).days * 1070 + n
+
+
+def _cnmn_id(day: date, n: int) -> int:
+    return 23584 + (day - date(2009, 1, 1)).days * 69 + n
+
+
+def _slug(title: str) -> str:
+    return "-".join(re.findall(r"[A-Za-z0-9]+", title))
+
+
+def _smm_path(article_id: int, title: str, year: int, n: int) -> str:
+    """The URL forms SMM used: title words (2016-2019), id-slug, and /en/ id-slug now."""
+    if year <= 2019:
+        return f"/newscontent/{article_id}/{_slug(title)}"
+    return f"/en/newscontent/{article_id}-{_slug(title).lower()}" if n % 2 else f"/newscontent/{article_id}-{_slug(title).lower()}"
+
+
+def _contact_email(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower()) + "@smm.cn"
+
+
+@cache
+def smm_pages() -> tuple[Page, ...]:
+    seed = seeds.smm_seed()
+    pages = []
+    generated = corpus.generate("en", ARTICLES_PER_SITE, CORPUS_SEED["en"])
+    entries = [(seed.published_at, None)] + [(a.published_at, a) for a in generated]
+    for n, (published, article) in enumerate(sorted(entries, key=lambda e: e[0])):
+        article_id = _smm_id(published.date(), n)
+        if article is None:
+            title = seed.title
+            path = f"/en/newscontent/{article_id}-{_slug(title).lower()}"
+            pages.append(Page(
+                site="smm", article_id=str(article_id), path=path, title=title,
+                published_at=published, author=seed.contact, source="SMM", category="",
+                editor="", views=None, tags=seed.tags, paragraphs=seed.paragraphs,
+                relevant=True, metal="rare-earth", story="smm-seed", seed=True,
+                served={"contact_email": seed.contact_email, "source_line": False},
+            ))
+            continue
+        pages.append(Page(
+            site="smm", article_id=str(article_id),
+            path=_smm_path(article_id, article.title, published.year, n), title=article.title,
+            published_at=published, author=article.author, source=article.source,
+            category="", editor="", views=None, tags=article.tags,
+            paragraphs=article.paragraphs, relevant=article.relevant, metal=article.metal,
+            story=f"smm-{article_id}",
+            served={
+                "contact_email": _contact_email(article.author),
+                # SMM's own articles show "Source:SMM" only sometimes; others always.
+                "source_line": article.source != "SMM" or n % 3 == 0,
+                "published_prefix": n % 5 == 0,
+            },
+        ))
+    return tuple(pages)
+
+
+@cache
+def cnmn_pages() -> tuple[Page, ...]:
+    seed = seeds.cnmn_seed_original()
+    pages = []
+    generated = corpus.generate("zh", ARTICLES_PER_SITE, CORPUS_SEED["zh"])
+    entries = [(seed.published_at, None)] + [(a.published_at, a) for a in generated]
+    for n, (published, article) in enumerate(sorted(entries, key=lambda e: e[0])):
+        article_id = _cnmn_id(published.date(), n)
+        path = f"/ShowNews1.aspx?id={article_id}"
+        if article is None:
+            pages.append(Page(
+                site="cnmn", article_id=str(article_id), path=path, title=seed.title,
+                published_at=published, author=seed.author, source=seed.source,
+                category=seed.category, editor=seed.editor, views=seed.views, tags=(),
+                paragraphs=seed.paragraphs, relevant=True, metal="copper",
+                story=f"cnmn-{article_id}", seed=True,
+            ))
+            continue
+        pages.append(Page(
+            site="cnmn", article_id=str(article_id), path=path, title=article.title,
+            published_at=published, author=article.author, source=article.source,
+            category=article.category, editor=article.editor,
+            views=100 + (article_id * 7919) % 9000, tags=(), paragraphs=article.paragraphs,
+            relevant=article.relevant, metal=article.metal, story=f"cnmn-{article_id}",
+        ))
+    return tuple(pages)
+
+
+# --- the mirror: CNMN garbled --------------------------------------------------------
+
+_HALF_PUNCT = str.maketrans({"，": ",", "；": ";", "：": ":", "？": "?", "！": "!"})
+
+
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def _with_pinyin(text: str) -> str:
+    table = seeds.pinyin_table()
+    return "".join(f"{char}({table[char]})" if char in table else char for char in text)
+
+
+def _break_once(text: str, n: int) -> tuple[str, str]:
+    """(served, truth) of a paragraph where the mis-encoding ate one character with its
+    bracket, as in the seed's 日?qǐng)... : the character is lost from the mirror's text."""
+    table = seeds.pinyin_table()
+    spots = [i for i, char in enumerate(text) if char in table and i > 0]
+    if not spots:
+        return _with_pinyin(text), text
+    i = spots[n % len(spots)]
+    garbage = f"?{table[text[i]]})" if n % 2 else f"?,F({table[text[i]]})"
+    served = _with_pinyin(text[:i]) + garbage + _with_pinyin(text[i + 1 :])
+    return served, text[:i] + text[i + 1 :]
+
+
+def _mirror_text(text: str) -> str:
+    return _s2t().convert(text).translate(_HALF_PUNCT)
+
+
+@cache
+def mirror_pages() -> tuple[Page, ...]:
+    pages = []
+    title, meta, body = seeds.mirror_seed_served()
+    for n, original in enumerate(cnmn_pages()):
+        if original.seed:
+            truth = seeds.cnmn_seed_mirror_truth()
+            pages.append(Page(
+                site="mirror", article_id=original.article_id, path=original.path,
+                title=truth.title, published_at=truth.published_at, author=truth.author,
+                source=truth.source, category=truth.category, editor=truth.editor,
+                views=truth.views, tags=(), paragraphs=truth.paragraphs, relevant=True,
+                metal=original.metal, story=original.story, seed=True,
+                served={"title": title, "meta": meta, "lines": body},
+            ))
+            continue
+        paragraphs = [_mirror_text(p) for p in original.paragraphs]
+        served = [_with_pinyin(p) for p in paragraphs]
+        if n % 4 == 1:  # every fourth copy has a mis-encoded spot
+            served[-1], paragraphs[-1] = _break_once(paragraphs[-1], n)
+        mirror_title = _mirror_text(original.title)
+        pages.append(Page(
+            site="mirror", article_id=original.article_id, path=original.path,
+            title=mirror_title, published_at=original.published_at, author="", source="",
+            category=_mirror_text(original.category), editor=_mirror_text(original.editor),
+            views=(original.views or 0) * 3 + 17, tags=(), paragraphs=tuple(paragraphs),
+            relevant=original.relevant, metal=original.metal, story=original.story,
+            served={
+                "title": _with_pinyin(mirror_title),
+                "paragraphs": served,
+                "category": _with_pinyin(_mirror_text(original.category)),
+                "editor": _with_pinyin(_mirror_text(original.editor)),
+            },
+        ))
+    return tuple(pages)
+
+
+# --- lists -----------------------------------------------------------------------------
+
+
+def pages_of(site: str) -> tuple[Page, ...]:
+    return {"smm": smm_pages, "cnmn": cnmn_pages, "mirror": mirror_pages}[site]()
+
+
+@cache
+def broken_pages(site: str) -> tuple[BrokenPage, ...]:
+    """Broken article pages, linked from the lists like any other, newer than all articles."""
+    template = "smm" if site == "smm" else "cnmn"
+    newest = int(pages_of(site)[-1].article_id)
+    broken = []
+    for n, kind in enumerate(BROKEN_KINDS[template], start=1):
+        article_id = str(newest + 1000 * n)
+        path = (
+            f"/en/newscontent/{article_id}-broken-page-{kind.replace('_', '-')}"
+            if template == "smm"
+            else f"/ShowNews1.aspx?id={article_id}"
+        )
+        broken.append(BrokenPage(site=site, article_id=article_id, path=path, kind=kind))
+    return tuple(broken)
+
+
+def cnmn_list_members(site: str, kind: str, list_id: int) -> list[Page | BrokenPage]:
+    """Newest first, as the site lists them. Broken pages sit in the all-news channel."""
+    pages = pages_of(site)
+    if kind == "channel":
+        name = CNMN_CHANNELS.get(list_id)
+        if name is None:
+            return []
+        if list_id == 13:
+            members = [p for p in pages if p.relevant or p.seed]
+        elif list_id == 271:
+            members = [p for p in pages if p.metal == "copper"]
+        else:
+            members = list(pages) + list(broken_pages(site))
+    else:
+        metal = next((m for m, i in CNMN_METAL_PAGES.items() if i == list_id), None)
+        members = [p for p in pages if p.metal == metal] if metal else []
+    return sorted(members, key=lambda p: int(p.article_id), reverse=True)
+
+
+def smm_list_members(kind: str, metal_slug: str) -> list[Page | BrokenPage]:
+    metal = next((m for m, slug in SMM_METALS.items() if slug == metal_slug), None)
+    if kind not in ("industry", "latest") or metal is None:
+        return []
+    pages = [p for p in smm_pages() if p.metal == metal]
+    if kind == "industry":
+        pages = [p for p in pages if p.relevant or int(p.article_id) % 2 == 0]
+    members: list[Page | BrokenPage] = list(pages)
+    if kind == "latest" and metal == "copper":
+        members += list(broken_pages("smm"))
+    return sorted(members, key=lambda p: int(p.article_id), reverse=True)
+
+
+def smm_home_members() -> list[Page]:
+    return sorted(smm_pages(), key=lambda p: int(p.article_id), reverse=True)[:SMM_FIRST_BATCH]
+
+
+def manifest() -> dict:
+    return {
+        "hosts": HOSTS,
+        "articles": [page.truth() for site in ("smm", "cnmn", "mirror") for page in pages_of(site)],
+        "broken": [
+            {"site": b.site, "article_id": b.article_id, "path": b.path, "kind": b.kind}
+            for site in ("smm", "cnmn", "mirror")
+            for b in broken_pages(site)
+        ],
+    }

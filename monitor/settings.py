@@ -1,0 +1,80 @@
+"""All settings in one place: Scrapy's settings plus the environment variables monitor reads.
+
+Scrapy loads this module through scrapy.cfg; the CLI reads the same names through
+`crawl_settings()`, so `scrapy crawl` and `monitor crawl` behave alike.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "monitor"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Identify honestly, without the word "Bot": SMM's firewall answers such agents with a captcha.
+USER_AGENT = "Mozilla/5.0 (compatible; monitor/0.1; metals news archive)"
+ROBOTSTXT_OBEY = True
+
+# Polite defaults for live sites; replica crawls on 127.0.0.1 override them (LOCAL_CRAWL).
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = float(os.environ.get("MONITOR_DOWNLOAD_DELAY", "1.0"))
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False  # news pages need none; avoids tldextract's offline Public Suffix fetch
+
+# Scrapy 2.19 starts a code-executing RemoteControl server by default; the telnet console too.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before anything is fetched: articles already in the archive are not downloaded again.
+    "pipelines.seen.SkipArchivedMiddleware": 50,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.stages.NormalisePipeline": 100,
+    "pipelines.stages.LanguagePipeline": 200,
+    "pipelines.stages.SegmentPipeline": 300,
+    "pipelines.stages.TagPipeline": 400,
+    "pipelines.stages.DedupPipeline": 500,
+    "pipelines.store.StorePipeline": 900,
+}
+
+# Articles are written in batches of this size, off the reactor thread.
+MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "50"))
+
+# Settings for crawling the local replicas: no politeness delay is needed on 127.0.0.1.
+LOCAL_CRAWL = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
+def default_db_path() -> Path:
+    """Where the embedded SQLite archive lives unless MONITOR_DB_URL or --db says otherwise."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "monitor" / "archive.sqlite3"
+
+
+def db_url(override: str | None = None) -> str:
+    """The archive's database URL: --db, else MONITOR_DB_URL, else the default SQLite file."""
+    if override:
+        return override
+    env = os.environ.get("MONITOR_DB_URL")
+    if env:
+        return env
+    return f"sqlite:///{default_db_path()}"
+
+
+MONITOR_DB_URL = db_url()

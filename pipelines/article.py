@@ -1,0 +1,110 @@
+"""The article item: what a spider yields and each pipeline stage fills in further."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+CHINA_TZ = timezone(timedelta(hours=8), "China")
+
+
+@dataclass(repr=False)
+class Article:
+    # From the spider: the page and the fields its markup gives.
+    url: str
+    site: str
+    html: bytes
+    encoding: str
+    status: int
+    fetched_at: datetime
+    canonical_url: str
+    site_article_id: str
+    title: str
+    published_at: datetime | None
+    author: str = ""
+    source: str = ""
+    category: str = ""
+    editor: str = ""
+    views: int | None = None
+    page_tags: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    # normalise
+    body: str = ""
+    title_simplified: str | None = None
+    body_simplified: str | None = None
+    garbled: bool = False
+    # language
+    lang: str = ""
+    script: str | None = None
+    # segment
+    title_tokens: str = ""
+    body_tokens: str = ""
+    segmenter: str = ""
+    # tag
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    relevant: bool = False
+    relevance_score: float = 0.0
+    relevance_terms: list[str] = field(default_factory=list)
+    # dedup
+    fingerprint: str = ""
+    title_key: str = ""
+    sketch: list[int] = field(default_factory=list)
+
+    def __repr__(self) -> str:  # short: Scrapy logs dropped items, and the page is large
+        return f"Article(url={self.url!r}, title={self.title!r})"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    @property
+    def simplified_title(self) -> str:
+        return self.title_simplified or self.title
+
+    @property
+    def simplified_body(self) -> str:
+        return self.body_simplified or self.body
+
+    def record(self) -> dict[str, Any]:
+        """The mapping the archive stores."""
+        values = asdict(self)
+        values["host"] = self.host
+        return values
+
+    def summary(self) -> dict[str, Any]:
+        """The fields `monitor extract --json` prints."""
+        published = self.published_at.astimezone(CHINA_TZ).isoformat() if self.published_at else None
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "site": self.site,
+            "site_article_id": self.site_article_id,
+            "title": self.title,
+            "published_at": published,
+            "author": self.author,
+            "source": self.source,
+            "category": self.category,
+            "editor": self.editor,
+            "views": self.views,
+            "page_tags": self.page_tags,
+            "body": self.body,
+            "title_simplified": self.title_simplified,
+            "body_simplified": self.body_simplified,
+            "lang": self.lang,
+            "script": self.script,
+            "garbled": self.garbled,
+            "relevant": self.relevant,
+            "relevance_score": self.relevance_score,
+            "relevance_terms": self.relevance_terms,
+            "tags": self.tags,
+        }
+
+
+class BrokenPage(Exception):
+    """A fetched page that is not an article (captcha, truncated, mis-encoded, empty...)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason

@@ -1,0 +1,68 @@
+"""The text pipeline's stages, as plain functions and as Scrapy item pipelines.
+
+`process()` runs them all on one article: `monitor extract` and `monitor reprocess` call it;
+a crawl runs the same functions one Scrapy pipeline each (ITEM_PIPELINES in settings)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from pipelines.article import Article, BrokenPage
+from pipelines.dedup import dedup
+from pipelines.language import language
+from pipelines.normalise import normalise
+from pipelines.segment import segment
+from pipelines.tag import tag
+
+Stage = Callable[[Article], Article]
+STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, dedup)
+
+
+def process(article: Article) -> Article:
+    for stage in STAGES:
+        article = stage(article)
+    return article
+
+
+class _StagePipeline:
+    """One stage as a Scrapy item pipeline. A page found not to be an article is counted
+    with the spider's broken pages and dropped."""
+
+    stage: Stage
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "_StagePipeline":
+        return cls(crawler)
+
+    def process_item(self, item: Article) -> Article:
+        try:
+            return type(self).stage(item)
+        except BrokenPage as broken:
+            self.crawler.spider.count_broken(broken.reason, item.url, str(broken))
+            raise DropItem(f"not an article ({broken.reason}): {item.url}") from broken
+
+
+class NormalisePipeline(_StagePipeline):
+    stage = staticmethod(normalise)
+
+
+class LanguagePipeline(_StagePipeline):
+    stage = staticmethod(language)
+
+
+class SegmentPipeline(_StagePipeline):
+    stage = staticmethod(segment)
+
+
+class TagPipeline(_StagePipeline):
+    stage = staticmethod(tag)
+
+
+class DedupPipeline(_StagePipeline):
+    stage = staticmethod(dedup)

@@ -1,0 +1,1 @@
+"""One thin spider per site over the shared helpers in spiders.base and spiders.parsing."""

@@ -1,0 +1,68 @@
+"""Shared parsing helpers: dates in the sites' forms, page sanity checks, text of elements."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+
+from pipelines.article import CHINA_TZ, BrokenPage
+
+_CN_DATETIME = re.compile(
+    r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+# More replacement characters than this share of the text: decoded with the wrong charset.
+MAX_REPLACEMENT_SHARE = 0.002
+CAPTCHA_MARKERS = (b"TCaptcha.js", b"/WafCaptcha", b"captcha.qq.com")
+
+
+def parse_chinese_datetime(text: str) -> datetime | None:
+    """2020年10月15日 14:52, 2020-10-15 8:05, 2020/10/15 -> aware datetime in China time."""
+    found = _CN_DATETIME.search(text)
+    if not found:
+        return None
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in found.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=CHINA_TZ)
+    except ValueError:
+        return None
+
+
+def parse_english_datetime(text: str) -> datetime | None:
+    """Sep 27, 2020 07:50 (SMM's form; also after "Published:") -> aware, China time."""
+    found = re.search(r"([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2})", text)
+    if not found:
+        return None
+    month, day, year, hour, minute = found.groups()
+    try:
+        return datetime.strptime(f"{month} {day} {year} {hour}:{minute}", "%b %d %Y %H:%M").replace(
+            tzinfo=CHINA_TZ
+        )
+    except ValueError:
+        return None
+
+
+def text_of(node: Selector) -> str:
+    """All text inside an element, white space collapsed."""
+    return " ".join("".join(node.xpath(".//text()").getall()).split())
+
+
+def check_page(response: Response) -> None:
+    """Raise BrokenPage for a response that cannot be an intact article page."""
+    body = response.body
+    if any(marker in body for marker in CAPTCHA_MARKERS):
+        raise BrokenPage("captcha", "the site answered with a captcha page")
+    if not isinstance(response, TextResponse):
+        raise BrokenPage("not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+    if b"</html>" not in body[-2048:].lower():
+        raise BrokenPage("truncated", f"{len(body)} bytes, no closing </html>")
+    text = response.text
+    if text.count("\ufffd") > max(3, len(text) * MAX_REPLACEMENT_SHARE):
+        raise BrokenPage("wrong_charset", f"undecodable as declared {response.encoding}")
+
+
+def canonical_url(response: TextResponse) -> str:
+    href = response.css('link[rel="canonical"]::attr(href)').get()
+    return response.urljoin(href.strip()) if href else response.url
