@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from db.engine import create_schema, make_engine
 from db.models import Article, RawPage
@@ -118,8 +119,8 @@ class Archive:
         query = select(Article).order_by(Article.id)
         for name, value in where.items():
             query = query.where(getattr(Article, name) == value)
-        with self.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.scalars(query))
 
     def raw_html(self, article_pk: int) -> tuple[str, bytes, str]:
         """(url, page bytes, encoding) of a stored article's raw page."""

@@ -1,12 +1,14 @@
-"""Running crawls in this process: the CLI's `crawl` and `demo` use it; `scrapy crawl` is
+"""Running crawls in this process: the CLI's `crawl` and `demo` use `run_crawls`, code that
+already runs a reactor (tests, later the scheduler) awaits `crawl_async`. `scrapy crawl` is
 the same spiders under Scrapy's own command."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import AsyncCrawlerRunner, Crawler, CrawlerProcess, CrawlerRunnerBase
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
@@ -33,14 +35,25 @@ def spider_names() -> list[str]:
     return sorted(SpiderLoader.from_settings(project_settings("sqlite://")).list())
 
 
+def _start(runner: CrawlerRunnerBase, jobs: list[CrawlJob]) -> list[tuple[Crawler, Any]]:
+    started = []
+    for job in jobs:
+        crawler = runner.create_crawler(job.spider)
+        kwargs = {"base_url": job.base_url} if job.base_url else {}
+        started.append((crawler, runner.crawl(crawler, **kwargs)))
+    return started
+
+
 def run_crawls(jobs: list[CrawlJob], db_url: str, local: bool = False, **overrides: Any) -> list[dict]:
     """Run the jobs side by side until all finish; returns each crawl's stats."""
-    process = CrawlerProcess(project_settings(db_url, local, **overrides), install_root_handler=True)
-    crawlers = []
-    for job in jobs:
-        crawler = process.create_crawler(job.spider)
-        crawlers.append(crawler)
-        kwargs = {"base_url": job.base_url} if job.base_url else {}
-        process.crawl(crawler, **kwargs)
+    process = CrawlerProcess(project_settings(db_url, local, **overrides))
+    started = _start(process, jobs)
     process.start()
-    return [dict(crawler.stats.get_stats()) for crawler in crawlers]
+    return [dict(crawler.stats.get_stats()) for crawler, _ in started]
+
+
+async def crawl_async(jobs: list[CrawlJob], db_url: str, local: bool = False, **overrides: Any) -> list[dict]:
+    """The same, inside a running asyncio reactor."""
+    started = _start(AsyncCrawlerRunner(project_settings(db_url, local, **overrides)), jobs)
+    await asyncio.gather(*(task for _, task in started))
+    return [dict(crawler.stats.get_stats()) for crawler, _ in started]

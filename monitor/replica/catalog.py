@@ -67,7 +67,8 @@ class Page:
 
     @property
     def canonical_url(self) -> str:
-        return f"https://{HOSTS[self.site]}{self.path}"
+        scheme = "http" if self.site == "mirror" else "https"  # the spam farm has no TLS
+        return f"{scheme}://{HOSTS[self.site]}{self.path}"
 
     @property
     def body(self) -> str:

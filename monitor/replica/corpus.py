@@ -315,15 +315,15 @@ _ZH = _Banks(
             "反馈意见还指出，{city}对{metal}行业{waste}超标排放问题监管不严，部分企业此前的整改流于形式。",
         )),
         _Topic("整改", _ZH_CATEGORIES_REL, (
-            "{company}{site}中央环保督察整改落实情况公示",
             "{company}公布督察反馈问题整改进展：{problems}项已完成{done}项",
             "{province}{metal}行业环保督察整改完成率达{rate}%",
+            "{company}召开环保督察整改推进会 部署{site}跟踪督办",
         ), (
             "近日，{company}公示中央生态环境保护督察整改落实情况。截至{ym_prev}底，{site}自行提出整改事项{problems}项，已完成{done}项，{ongoing}项正在整改。",
             "据{province_full}生态环境厅通报，{round}中央生态环境保护督察反馈的{problems}项整改任务中，已完成{done}项，其余{ongoing}项正按整改方案有序推进。",
             "{date}，{company}召开环保督察整改工作推进会，通报{site}整改落实情况，部署下一阶段跟踪督办工作。",
         ), (
-            "{company}累计投入整改资金{invest}亿元，完成{site}{waste}处理设施提标改造，主要污染物排放浓度稳定达标。",
+            "{company}累计投入整改资金{rect_invest}亿元，完成{site}{waste}处理设施提标改造，主要污染物排放浓度稳定达标。",
             "对已完成整改的{done}项事项，企业组织开展自查验收，并将验收结果在{city}政府网站公示，接受社会监督。",
             "针对{solid}贮存不规范问题，{site}新建规范化贮存库{n_small}座，建立管理台账，实现产生、贮存、转移全过程可追溯。",
             "{company}坚持举一反三，对所属{n_units}家{metal}矿山和冶炼企业开展环境隐患全覆盖排查，共排查整治问题{found}个。",
@@ -340,9 +340,9 @@ _ZH = _Banks(
         ), (
             "督察发现，{site}将含重金属废水通过暗管直排{river}，周边土壤和地下水受到不同程度影响，群众反映强烈。",
             "经查，该企业{solid}露天堆放数量超过{tonnes}吨，防渗、防雨措施缺失，废气无组织排放问题突出。",
-            "督察组指出，{city}有关部门对{metal}企业环境违法问题长期失察失管，{found}件群众举报未及时处理，整改工作存在敷衍应对、避重就轻等情况。",
+            "督察组指出，{city}有关部门对{metal}企业环境违法问题长期失察失管，{reports}件群众举报未及时处理，整改工作存在敷衍应对、避重就轻等情况。",
             "目前，{city}已对相关企业立案处罚{fined}起，罚款共计{fine}万元，移送公安机关{police}起，并对{punished}名公职人员启动问责程序。",
-            "督察组要求，{province_full}举一反三，对全{unit}{metal}采选冶企业{solid}处置情况开展专项排查，依法依规严肃处理。",
+            "督察组要求，{province_full}举一反三，对全{region}{metal}采选冶企业{solid}处置情况开展专项排查，依法依规严肃处理。",
         )),
         _Topic("回头看", _ZH_CATEGORIES_REL, (
             "{province}开展中央环保督察整改“回头看” 核查{metal}企业{n_units}家",
@@ -362,7 +362,7 @@ _ZH = _Banks(
     rel_common=(
         "中央生态环境保护督察制度实施以来，{metal}采选冶行业一直是督察关注的重点领域，{province_full}已累计整改涉{metal}问题{found}个。",
         "{province_full}生态环境厅相关负责人表示，将对{n_small}类督察交办案件实行清单管理，对问题突出的企业依法立案处罚、公开曝光。",
-        "{city}将环保督察整改落实情况纳入{year}年度考核，涉及{n_units}家责任单位，对整改不力、敷衍整改的单位和个人严肃约谈问责。",
+        "{city}将环保督察整改落实情况纳入{year}年度考核，涉及{units}家责任单位，对整改不力、敷衍整改的单位和个人严肃约谈问责。",
         "在整改过程中，{company}注重{waste}和{solid}协同治理，{year_start}年以来单位产品污染物排放量下降{pct}%。",
         "业内人士认为，环保督察常态化推进，倒逼{metal}企业加大环保投入，近三年{province}{metal}行业环保投入年均增长{pct2}%。",
     ),
@@ -373,7 +373,7 @@ _ZH = _Banks(
         "{province_full}表示，将严厉打击稀土非法开采、违规收购等行为，对督察交办的{n_small}件稀土领域问题实行挂牌督办。",
     ),
     rel_closing=(
-        "下一步，{company}将持续巩固整改成果，计划投入{invest}亿元加快绿色矿山建设，确保督察反馈问题在{deadline}年底前全部整改到位。",
+        "下一步，{company}将持续巩固整改成果，计划投入{invest_b}亿元加快绿色矿山建设，确保督察反馈问题在{deadline}年底前全部整改到位。",
         "{city}表示，将以此次环保督察为契机推动{metal}产业转型升级，{deadline}年前完成{n_units}家企业清洁化改造。",
         "{province_full}要求各地举一反三，坚决防止表面整改、虚假整改，整改方案{tasks}项任务完成情况将于{deadline}年接受“回头看”核查。",
     ),
@@ -397,9 +397,9 @@ _ZH = _Banks(
             "{company}{ym_prev}{product}产量{volume} 同比{grow}{pct}%",
             "国家统计局：{ym_prev}全国{product}产量同比{grow}{pct}%",
         ), (
-            "国家统计局数据显示，{ym_prev}全国{product}产量为{volume}，同比{grow}{pct}%，环比{grow2}{pct2}%。",
             "据{source_org}统计，{ym_prev}{province}{product}产量{volume}，同比{grow}{pct}%，占全国总产量的{share}%。",
             "{company}近日发布生产经营数据，{ym_prev}公司{product}产量{volume}，同比{grow}{pct}%。",
+            "国家统计局数据显示，{ym_prev}全国{product}产量为{volume}，同比{grow}{pct}%，环比{grow2}{pct2}%。",
         ), (
             "从累计数据看，{cum_period}{product}累计产量{volume_cum}，同比{grow2}{pct2}%。",
             "开工率方面，{ym_prev}{product}行业平均开工率为{util}%，较上月{util_dir}{util_chg}个百分点。",
@@ -407,12 +407,12 @@ _ZH = _Banks(
             "业内人士分析，{province}新建产能逐步释放，叠加{reason}，带动{product}产量变化。",
         )),
         _Topic("进出口", ("行业新闻", "有色市场", "要闻"), (
+            "{ym_prev}我国{product}出口{volume} 同比{grow}{pct}%",
             "海关总署：{ym_prev}我国{raw}进口量同比{grow}{pct}%",
-            "{ym_prev}我国{product}出口{volume} 环比{grow2}{pct2}%",
             "{ym_prev}自{origin}进口{raw}占比达{share}%",
         ), (
-            "海关总署最新数据显示，{ym_prev}我国进口{raw}{volume}，同比{grow}{pct}%，环比{grow2}{pct2}%。",
             "据海关数据，{ym_prev}我国{product}出口量为{volume}，同比{grow}{pct}%，同期进口量为{volume_b}。",
+            "海关总署最新数据显示，{ym_prev}我国进口{raw}{volume}，同比{grow}{pct}%，环比{grow2}{pct2}%。",
         ), (
             "分国别看，当月自{origin}进口{raw}{volume_b}，占进口总量的{share}%，仍为第一大来源国。",
             "进出口窗口方面，{prev_month}月{product}进口盈亏维持在{profit_window}元/吨附近，进口窗口{window_state}。",
@@ -448,6 +448,7 @@ _ZH = _Banks(
         ), (
             "{date}，{company}年产{capacity}{product}项目在{province}{city}开工建设，项目总投资约{invest}亿元。",
             "近日，{company}与{city}人民政府签署投资协议，拟建设{product}生产线，设计产能为年产{capacity}。",
+            "{date}，{company}{site}项目正式投产，新增{product}产能{capacity}，项目总投资{invest}亿元。",
         ), (
             "项目建成后，预计年均实现营业收入{revenue}亿元，新增就业岗位{jobs}个。",
             "该项目采用{tech}，单位产品能耗较行业平均水平降低{pct2}%。",
@@ -458,8 +459,8 @@ _ZH = _Banks(
             "{company}{period}净利润{profit}亿元 同比{grow}{pct}%",
             "{company}发布{period}业绩 营业收入{revenue}亿元",
         ), (
-            "{company}发布{period}报告，报告期内实现营业收入{revenue}亿元，同比{grow2}{pct2}%；归属于上市公司股东的净利润{profit}亿元，同比{grow}{pct}%。",
             "{date}晚间，{company}披露{period}业绩，公司实现归母净利润{profit}亿元，同比{grow}{pct}%，基本每股收益{eps}元。",
+            "{company}发布{period}报告，报告期内实现营业收入{revenue}亿元，同比{grow2}{pct2}%；归属于上市公司股东的净利润{profit}亿元，同比{grow}{pct}%。",
         ), (
             "公司表示，业绩变动主要受{product}价格{updown}及主要产品产销量{grow2}影响。",
             "报告期内，公司生产{product}{volume}，完成年度计划的{share}%。",
@@ -479,7 +480,7 @@ _ZH = _Banks(
     ord_rare=(
         "工业和信息化部下达的{year}年第一批稀土开采总量控制指标为{quota}吨，冶炼分离总量控制指标为{quota_b}吨。",
         "稀土永磁材料在新能源汽车、风电等领域需求持续增长，{ym_prev}钕铁硼磁材产量同比增长{pct2}%。",
-        "{company}表示，将加快推进{city}稀土{project_type}建设，计划投资{invest}亿元提升高端稀土功能材料供给能力。",
+        "{company}表示，将加快推进{city}稀土{project_type}建设，计划投资{invest_b}亿元提升高端稀土功能材料供给能力。",
     ),
     ord_closing=(
         "综合来看，短期内{product}价格或以{trend}为主，主要运行区间在{range_low}至{range_high}{unit}，需关注{watch}。",
@@ -522,13 +523,13 @@ _EN = _Banks(
         _Topic("rectification", _EN_CATEGORIES_REL, (
             "{company} Reports Rectification Progress at {site_Cap}: {done} of {problems} Problems Resolved",
             "{province} {metal_Cap} Sector Completes {rate}% of Central Environmental Inspection Rectification Tasks",
-            "{company} Discloses Implementation of Inspection Rectification Plan as of {ym_prev}",
+            "{company} Holds Rectification Meeting on Central Inspection Problems at {site_Cap}",
         ), (
             "{company} has published the implementation of its rectification for the central eco-environmental protection inspection: as of the end of {ym_prev}, its {site} raised {problems} problems on its own, {done} of which have been rectified, while {ongoing} are still being rectified.",
             "Of the {problems} rectification tasks raised during {round} central eco-environmental protection inspection, {province} has completed {done}, and the remaining {ongoing} are progressing in line with the rectification plan, the local ecology and environment department said.",
             "{company} held a rectification meeting on {date} to review progress at its {site} and arrange follow-up supervision for the next stage.",
         ), (
-            "{company} has invested {invest} in rectification so far, upgrading the {waste} treatment facilities at its {site}, with major pollutant emissions now stably meeting standards.",
+            "{company} has invested {rect_invest} in rectification so far, upgrading the {waste} treatment facilities at its {site}, with major pollutant emissions now stably meeting standards.",
             "For the {done} completed items, the company organized self-checks and acceptance, and published the results on the {city} government website for public supervision.",
             "To address non-standard {solid} storage, the {site} built {n_small} new standardized storage warehouses and set up a ledger covering generation, storage and transfer.",
             "Drawing lessons from the case, {company} checked environmental hazards at all {n_units} of its {metal} mines and smelters, identifying and fixing {found} problems.",
@@ -545,9 +546,9 @@ _EN = _Banks(
         ), (
             "Inspectors found that the {site} had discharged heavy-metal wastewater into the {river} through a concealed pipe, affecting surrounding soil and groundwater.",
             "Investigators found more than {tonnes} mt of {solid} stacked in the open at the plant without anti-seepage or rain protection, while fugitive waste gas emissions were serious.",
-            "The inspection team said authorities in {city} had long failed to act on environmental violations by {metal} companies, leaving {found} public complaints unresolved, and that rectification had been perfunctory.",
+            "The inspection team said authorities in {city} had long failed to act on environmental violations by {metal} companies, leaving {reports} public complaints unresolved, and that rectification had been perfunctory.",
             "{city} has so far filed {fined} penalty cases with fines totalling {fine} yuan, transferred {police} cases to the police and started accountability procedures against {punished} public officials.",
-            "The team asked {province} to draw lessons and launch a special check of {solid} disposal at all {metal} mining and smelting companies in the {unit}.",
+            "The team asked {province} to draw lessons and launch a special check of {solid} disposal at all {metal} mining and smelting companies in the {region}.",
         )),
         _Topic("look-back", _EN_CATEGORIES_REL, (
             "{province} Launches Look-Back Inspection of Rectification Covering {n_units} {metal_Cap} Companies",
@@ -567,7 +568,7 @@ _EN = _Banks(
     rel_common=(
         "Since the central eco-environmental protection inspection system was introduced, {metal} mining and smelting has been a key focus, and {province} has rectified {found} problems related to the sector.",
         "An official with the {province} department of ecology and environment said {n_small} types of cases handed over by inspectors would be managed on a list basis, with penalties and public exposure for serious offenders.",
-        "{city} has included rectification progress at {n_units} units in its {year} annual assessment, and units that rectify perfunctorily will be summoned and held accountable.",
+        "{city} has included rectification progress at {units} units in its {year} annual assessment, and units that rectify perfunctorily will be summoned and held accountable.",
         "During rectification, {company} has treated {waste} and {solid} together, cutting pollutant emissions per unit of output by {pct}% since {year_start}.",
         "Industry insiders said regular environmental inspections push {metal} companies to spend more on environmental protection, with such spending in {province} growing {pct2}% a year over the past three years.",
     ),
@@ -578,7 +579,7 @@ _EN = _Banks(
         "{province} said it would crack down on illegal rare earth mining and purchasing, and put {n_small} rare earth cases handed over by inspectors under listed supervision.",
     ),
     rel_closing=(
-        "{company} said it would consolidate the results and invest {invest} in green mine construction, ensuring all problems raised by inspectors are rectified by the end of {deadline}.",
+        "{company} said it would consolidate the results and invest {invest_b} in green mine construction, ensuring all problems raised by inspectors are rectified by the end of {deadline}.",
         "{city} said it would use the inspection to upgrade its {metal} industry, with clean production retrofits at {n_units} companies due by {deadline}.",
         "{province} warned against superficial or false rectification, saying all {tasks} tasks in its rectification plan would be checked again in a look-back inspection in {deadline}.",
     ),
@@ -602,9 +603,9 @@ _EN = _Banks(
             "{company} {product_Cap} Output Reaches {volume} in {ym_prev}, {grow_Cap} {pct}% YoY",
             "NBS: China's {product_Cap} Production {grow_Cap} {pct}% YoY in {ym_prev}",
         ), (
-            "China produced {volume} of {product} in {ym_prev}, {grow} {pct}% year on year and {grow2} {pct2}% month on month, data from the National Bureau of Statistics showed.",
             "{Product} output in {province} reached {volume} in {ym_prev}, {grow} {pct}% year on year and accounting for {share}% of the national total, according to {source_org}.",
             "{company} said in its latest operating update that it produced {volume} of {product} in {ym_prev}, {grow} {pct}% from a year earlier.",
+            "China produced {volume} of {product} in {ym_prev}, {grow} {pct}% year on year and {grow2} {pct2}% month on month, data from the National Bureau of Statistics showed.",
         ), (
             "Cumulative {product} output in {cum_period} stood at {volume_cum}, {grow2} {pct2}% year on year.",
             "The average operating rate of the {product} industry was {util}% in {ym_prev}, {util_dir} {util_chg} percentage points from the previous month.",
@@ -612,12 +613,12 @@ _EN = _Banks(
             "Industry sources attributed the change to new capacity ramping up in {province} and {reason}.",
         )),
         _Topic("imports", ("Industry News", "Macro", "Market Review"), (
+            "China's {product_Cap} Exports Reach {volume} in {ym_prev}, {grow_Cap} {pct}% YoY",
             "China's {raw_Cap} Imports {grow_Cap} {pct}% YoY to {volume} in {ym_prev}",
-            "China's {product_Cap} Exports Reach {volume} in {ym_prev}, {grow2_Cap} {pct2}% MoM",
             "{raw_Cap} Imports From {origin} Account for {share}% of China's Total in {ym_prev}",
         ), (
-            "China imported {volume} of {raw} in {ym_prev}, {grow} {pct}% year on year and {grow2} {pct2}% month on month, according to the latest customs data.",
             "China exported {volume} of {product} in {ym_prev}, {grow} {pct}% year on year, while imports stood at {volume_b}, customs data showed.",
+            "China imported {volume} of {raw} in {ym_prev}, {grow} {pct}% year on year and {grow2} {pct2}% month on month, according to the latest customs data.",
         ), (
             "By origin, imports from {origin} reached {volume_b}, or {share}% of the monthly total, keeping it the largest supplier.",
             "The import profit and loss of {product} hovered around {profit_window} yuan/mt in {prev_month}, keeping the import window {window_state}.",
@@ -640,7 +641,7 @@ _EN = _Banks(
             "{stock_Cap} {inv_move_Cap} to {inventory} in Week to {date}, {inv_title_tail}",
         ), (
             "As of {date}, social inventory of {product} in major consumption areas in China {inv_move} to {inventory}, {inv_dir} {inv_chg} from the previous week.",
-            "{stock_Cap} {inv_move} to {inventory} on {date}, a weekly {inv_dir_noun} of {inv_chg}.",
+            "{Stock} {inv_move} to {inventory} on {date}, a weekly {inv_dir_noun} of {inv_chg}.",
         ), (
             "By region, inventory in {city} {inv_dir2} by {inv_chg2}, while stocks in {city_b} held at around {inventory_b}.",
             "{inv_comment}, with inventory levels now {pct2}% {inv_vs_year} than a year earlier.",
@@ -648,11 +649,12 @@ _EN = _Banks(
         )),
         _Topic("projects", ("Industry News", "Company News"), (
             "{company} Breaks Ground on {capacity}/yr {product_Cap} Project in {city}",
-            "{company} to Invest {invest} in {product_Cap} Project in {city}, {province}",
+            "{company} to Invest {invest_Cap} in {product_Cap} Project in {city}, {province}",
             "{company} {site_Cap} Project Commissioned, Adding {capacity} of {product_Cap} Capacity",
         ), (
             "{company} broke ground on a {capacity}/yr {product} project in {city}, {province}, on {date}, with total investment of about {invest}.",
             "{company} recently signed an investment agreement with the {city} government to build a {product} production line with designed capacity of {capacity} per year.",
+            "{company} said on {date} that its {site} project had been put into operation, adding {capacity} of {product} capacity with total investment of {invest}.",
         ), (
             "Once completed, the project is expected to generate annual revenue of {revenue} and create {jobs} jobs.",
             "The project adopts {tech}, cutting energy consumption per unit of output by {pct2}% from the industry average.",
@@ -660,11 +662,11 @@ _EN = _Banks(
             "The project is scheduled to be completed in {end_year}, by which time {company}'s total {product} capacity will reach {capacity_total} per year.",
         )),
         _Topic("earnings", ("Industry News", "Company News"), (
-            "{company} Posts {period} Net Profit of {profit}, {grow_Cap} {pct}% YoY",
-            "{company} {period} Revenue Reaches {revenue} on {product_Cap} Sales",
+            "{company} Posts {period} Net Profit of {profit_Cap}, {grow_Cap} {pct}% YoY",
+            "{company} {period} Revenue Reaches {revenue_Cap} on {product_Cap} Sales",
         ), (
-            "{company} reported revenue of {revenue} for {period}, {grow2} {pct2}% year on year, while net profit attributable to shareholders was {profit}, {grow} {pct}%.",
             "{company} said on {date} that its net profit attributable to shareholders for {period} was {profit}, {grow} {pct}% year on year, with basic earnings per share of {eps} yuan.",
+            "{company} reported revenue of {revenue} for {period}, {grow2} {pct2}% year on year, while net profit attributable to shareholders was {profit}, {grow} {pct}%.",
         ), (
             "The company attributed the change in earnings mainly to {product} prices moving {updown} and {grow2_adj} sales volumes of its main products.",
             "During the reporting period, the company produced {volume} of {product}, completing {share}% of its annual plan.",
@@ -684,7 +686,7 @@ _EN = _Banks(
     ord_rare=(
         "The Ministry of Industry and Information Technology set the first batch of {year} rare earth mining quotas at {quota} mt and smelting and separation quotas at {quota_b} mt.",
         "Demand for rare earth permanent magnets from new energy vehicles and wind power continued to grow, with NdFeB magnet output up {pct2}% year on year in {ym_prev}.",
-        "{company} said it would speed up its rare earth {project_type} in {city}, investing {invest} to expand supply of high-end functional materials.",
+        "{company} said it would speed up its rare earth {project_type} in {city}, investing {invest_b} to expand supply of high-end functional materials.",
     ),
     ord_closing=(
         "Overall, {product} prices are expected to {trend} in the short term, with {range_low}-{range_high} {unit} seen as the main range, and attention should be paid to {watch}.",
@@ -707,7 +709,7 @@ def _trim(value: float, digits: int) -> str:
 def _nice(value: float) -> int:
     """Round to three significant figures so volumes look like reported statistics."""
     value = max(1.0, value)
-    step = 10 ** max(0, len(str(int(value))) - 3)
+    step: int = 10 ** max(0, len(str(int(value))) - 3)
     return max(1, int(round(value / step)) * step)
 
 
@@ -727,9 +729,12 @@ def _yi(amount: float, L: int) -> str:
 
 
 def _price(value: float, L: int, small: bool) -> str:
+    """Quotes as exchanges print them: 2 decimals for yuan/g, else whole yuan in steps of 10 or 50."""
     if small:
         return f"{value:.2f}"
-    return str(int(round(value))) if L == 0 else f"{int(round(value)):,}"
+    step = 1 if value < 10000 else 10 if value < 100000 else 50
+    whole = int(round(value / step)) * step
+    return str(whole) if L == 0 else f"{whole:,}"
 
 
 def _day(d: date, L: int, with_year: bool = False) -> str:
@@ -754,7 +759,8 @@ def _sw(flag: bool, L: int, zh_yes: str, zh_no: str, en_yes: str, en_no: str) ->
 # --------------------------------------------------------------------------- slot values
 
 
-def _place_ctx(rng: random.Random, L: int, metal: str, when: datetime, company: _Company) -> dict[str, str]:
+def _place_ctx(rng: random.Random, L: int, metal: str, company: _Company) -> dict[str, str]:
+    """Company, places, products and market names for one article."""
     info = _METAL_INFO[metal]
     prov = _PROVINCE_BY_ZH[rng.choice(company.provinces)]
     city = rng.choice(prov.cities)
@@ -766,19 +772,21 @@ def _place_ctx(rng: random.Random, L: int, metal: str, when: datetime, company: 
     quote = info.quote[L]
     return {
         "company": (company.zh, company.en)[L], "company_b": (other.zh, other.en)[L],
-        "province": (prov.zh, prov.en)[L], "province_full": (prov.full_zh, prov.en)[L], "unit": prov.unit[L],
+        "province": (prov.zh, prov.en)[L], "province_full": (prov.full_zh, prov.en)[L], "region": prov.unit[L],
         "city": city[L], "city_b": city_b[L], "site": site, "site_Cap": _title_case(site), "river": prov.river[L],
         "metal": info.name[L], "metal_Cap": _title_case(info.name[L]),
         "product": info.product[L], "product_Cap": _title_case(info.product[L]),
         "Product": info.product[L][:1].upper() + info.product[L][1:],
         "raw": info.raw[L], "raw_Cap": _title_case(info.raw[L]),
         "quote": quote, "Quote": quote[:1].upper() + quote[1:], "quote_short": info.quote_short[L],
-        "stock": info.stock[L], "stock_Cap": _title_case(info.stock[L]), "downstream": info.downstream[L],
+        "stock": info.stock[L], "stock_Cap": _title_case(info.stock[L]),
+        "Stock": info.stock[L][:1].upper() + info.stock[L][1:], "downstream": info.downstream[L],
         "origin": rng.choice(info.origins)[L], "source_org": rng.choice(_SOURCE_ORG)[L],
     }
 
 
 def _calendar_ctx(rng: random.Random, L: int, when: datetime) -> dict[str, str]:
+    """Dates and periods relative to the publication time (data refer to last month)."""
     prev_y, prev_m = (when.year, when.month - 1) if when.month > 1 else (when.year - 1, 12)
     next_y, next_m = (when.year, when.month + 1) if when.month < 12 else (when.year + 1, 1)
     if L == 0:
@@ -800,27 +808,17 @@ def _calendar_ctx(rng: random.Random, L: int, when: datetime) -> dict[str, str]:
     }
 
 
-def _market_ctx(rng: random.Random, L: int, metal: str, when: datetime) -> dict[str, str]:
+def _price_ctx(rng: random.Random, L: int, metal: str) -> dict[str, str]:
+    """Quotes, moves and directions for market reports."""
     info = _METAL_INFO[metal]
-    small = info.price[1] < 1000
-    up, grow_up, grow2_up, inv_down = (rng.random() < 0.5 for _ in range(4))
-    price = rng.uniform(*info.price)
-    day_pct = rng.uniform(0.1, 3.5)
-    spread = price * rng.uniform(0.001, 0.006)
-    premium = rng.random() < 0.6
-    volume = _nice(rng.uniform(*info.volume))
-    inventory = _nice(rng.uniform(info.volume[0] * 0.3, info.volume[1] * 0.5))
-    inv_chg = _nice(inventory * rng.uniform(0.02, 0.12))
-    capacity = _nice(rng.uniform(*info.capacity))
+    small, unit = info.price[1] < 1000, info.unit[L]
+    up = rng.random() < 0.5
+    price, day_pct = rng.uniform(*info.price), rng.uniform(0.1, 3.5)
+    spread, premium = price * rng.uniform(0.001, 0.006), rng.random() < 0.6
+    other = _METAL_INFO[rng.choice(tuple(k for k in METALS if k not in (metal, "rare-earth")))]
     window = rng.choice((-1, 1)) * rng.randint(20, 900)
-    other_key = rng.choice(tuple(k for k in METALS if k not in (metal, "rare-earth")))
-    other = _METAL_INFO[other_key]
-    other_up = rng.random() < 0.5
-    outlook = rng.randrange(3)
-    quota = rng.randint(84, 140) * 1000
     driver = rng.choice(_DRIVERS[0 if up else 1])
-    unit = info.unit[L]
-    ctx = {
+    return {
         "price": _price(price, L, small), "unit": unit, "day_pct": f"{day_pct:.2f}",
         "week_pct": f"{rng.uniform(0.5, 6):.2f}", "vol_pct": f"{rng.uniform(2, 40):.1f}",
         "chg": _price(price * day_pct / 100, L, small),
@@ -829,41 +827,57 @@ def _market_ctx(rng: random.Random, L: int, metal: str, when: datetime) -> dict[
         "range_high": _price(price * (1 + rng.uniform(1, 5) / 100), L, small),
         "spread": (f"{'升水' if premium else '贴水'}{_price(spread, L, small)}{unit}" if L == 0
                    else f"{'premium' if premium else 'discount'} of {_price(spread, L, small)} {unit}"),
+        "updown": _sw(up, L, "上涨", "下跌", "up", "down"), "updown_close": _sw(up, L, "收涨", "收跌", "", ""),
+        "updown_verb": _sw(up, L, "上涨", "下跌", "rose", "fell"),
+        "updown_Cap": _sw(up, L, "上涨", "下跌", "Rises", "Falls"), "updown_pl": _sw(up, L, "上涨", "下跌", "Rise", "Fall"),
+        "driver": driver[L], "driver_Cap": _title_case(driver[1]), "driver_verb": "提振" if up else "拖累",
+        "vol_dir": _sw(rng.random() < 0.5, L, "增加", "减少", "up", "down"),
+        "profit_window": str(window) if L == 0 else f"{window:,}",
+        "window_state": _sw(window > 0, L, "开启", "关闭", "open", "closed"),
+        "re_price": _price(_nice(rng.uniform(290000, 950000)), L, False), "re_pct": f"{rng.uniform(0.3, 6):.1f}",
+        "re_dir": _sw(rng.random() < 0.5, L, "上涨", "下跌", "up", "down"),
+        "other_product": other.product[L], "other_unit": other.unit[L], "other_pct": f"{rng.uniform(0.2, 4):.2f}",
+        "other_price": _price(rng.uniform(*other.price), L, other.price[1] < 1000),
+        "other_dir": _sw(rng.random() < 0.5, L, "上涨", "下跌", "rose", "fell"),
+        "ytd_pct": f"{rng.uniform(0.5, 35):.1f}", "ytd_dir": _sw(rng.random() < 0.5, L, "上涨", "下跌", "risen", "fallen"),
+        "dxy": f"{rng.uniform(89, 112):.1f}",
+    }
+
+
+def _volume_ctx(rng: random.Random, L: int, metal: str, when: datetime) -> dict[str, str]:
+    """Output, trade, inventory, capacity and money figures, scaled to the metal."""
+    info = _METAL_INFO[metal]
+    grow_up, grow2_up, inv_down = rng.random() < 0.6, rng.random() < 0.5, rng.random() < 0.5
+    volume = _nice(rng.uniform(*info.volume))
+    inventory = _nice(rng.uniform(info.volume[0] * 0.3, info.volume[1] * 0.5))
+    inv_chg = _nice(inventory * rng.uniform(0.02, 0.12))
+    capacity = _nice(rng.uniform(*info.capacity))
+    outlook = rng.randrange(3)
+    quota = rng.randint(84, 140) * 1000
+    quota_b = quota - rng.randint(3, 10) * 1000
+    months_to_date = (when.month - 2) % 12 + 1   # cumulative data runs to last month
+    ctx = {
         "pct": f"{rng.uniform(0.5, 25):.1f}", "pct2": f"{rng.uniform(0.3, 15):.1f}",
         "pct3": f"{rng.uniform(0.5, 30):.1f}", "share": str(rng.randint(12, 68)),
         "volume": _tonnes(volume, L), "volume_b": _tonnes(_nice(volume * rng.uniform(0.15, 0.6)), L),
-        "volume_cum": _tonnes(_nice(volume * ((when.month - 2) % 12 + 1) * rng.uniform(0.9, 1.1)), L),
+        "volume_cum": _tonnes(_nice(volume * months_to_date * rng.uniform(0.9, 1.1)), L),
         "util": f"{rng.uniform(55, 92):.1f}", "util_chg": f"{rng.uniform(0.2, 6):.1f}",
+        "util_dir": _sw(rng.random() < 0.5, L, "提高", "下降", "up", "down"),
         "capacity": _tonnes(capacity, L), "capacity_total": _tonnes(_nice(capacity * rng.uniform(1.5, 4)), L),
         "loss": _tonnes(_nice(volume * rng.uniform(0.01, 0.08)), L),
-        "days": str(rng.randint(7, 45)), "n_smelters": str(rng.randint(3, 18)),
+        "days": str(rng.randint(7, 45)), "n_smelters": str(rng.randint(3, 18)), "days_stock": str(rng.randint(15, 60)),
         "inventory": _tonnes(inventory, L), "inv_chg": _tonnes(inv_chg, L),
         "inv_chg2": _tonnes(_nice(inv_chg * rng.uniform(0.2, 0.7)), L),
         "inventory_b": _tonnes(_nice(inventory * rng.uniform(0.1, 0.4)), L),
         "inventory_c": _tonnes(_nice(inventory * (1 + (-1, 1, 0)[outlook] * rng.uniform(0.03, 0.15))), L),
+        "inv_outlook": (("继续去化", "continue falling"), ("小幅累积", "build slightly"), ("保持稳定", "remain stable"))[outlook][L],
         "invest": _yi(rng.uniform(2, 150), L), "revenue": _yi(rng.uniform(10, 3000), L),
-        "profit": _yi(rng.uniform(0.5, 350), L), "cash": _yi(rng.uniform(1, 400), L),
+        "profit": _yi(rng.uniform(0.5, 120), L), "cash": _yi(rng.uniform(1, 400), L),
         "debt": f"{rng.uniform(32, 68):.1f}", "eps": f"{rng.uniform(0.05, 2.5):.2f}", "jobs": str(rng.randint(150, 2500)),
-        "profit_window": str(window) if L == 0 else f"{window:,}",
-        "window_state": _sw(window > 0, L, "开启", "关闭", "open", "closed"),
-        "dxy": f"{rng.uniform(89, 112):.1f}", "days_stock": str(rng.randint(15, 60)),
-        "re_price": _price(_nice(rng.uniform(290000, 950000)), L, False), "re_pct": f"{rng.uniform(0.3, 6):.1f}",
-        "other_product": other.product[L], "other_unit": other.unit[L], "other_pct": f"{rng.uniform(0.2, 4):.2f}",
-        "other_price": _price(rng.uniform(*other.price), L, other.price[1] < 1000),
-        "other_dir": _sw(other_up, L, "上涨", "下跌", "rose", "fell"),
-        "quota": str(quota) if L == 0 else f"{quota:,}",
-        "quota_b": str(quota - rng.randint(3, 10) * 1000) if L == 0 else f"{quota - rng.randint(3, 10) * 1000:,}",
-        "ytd_pct": f"{rng.uniform(0.5, 35):.1f}", "ytd_dir": _sw(rng.random() < 0.5, L, "上涨", "下跌", "risen", "fallen"),
-        "updown": _sw(up, L, "上涨", "下跌", "up", "down"), "updown_close": _sw(up, L, "收涨", "收跌", "", ""),
-        "updown_verb": _sw(up, L, "上涨", "下跌", "rose", "fell"), "updown_Cap": _sw(up, L, "上涨", "下跌", "Rises", "Falls"),
-        "updown_pl": _sw(up, L, "上涨", "下跌", "Rise", "Fall"),
+        "quota": str(quota) if L == 0 else f"{quota:,}", "quota_b": str(quota_b) if L == 0 else f"{quota_b:,}",
         "grow": _sw(grow_up, L, "增长", "下降", "up", "down"), "grow_Cap": _sw(grow_up, L, "增长", "下降", "Up", "Down"),
         "grow2": _sw(grow2_up, L, "增长", "下降", "up", "down"), "grow2_Cap": _sw(grow2_up, L, "增长", "下降", "Up", "Down"),
         "grow2_adj": _sw(grow2_up, L, "增长", "下降", "higher", "lower"),
-        "vol_dir": _sw(rng.random() < 0.5, L, "增加", "减少", "up", "down"),
-        "util_dir": _sw(rng.random() < 0.5, L, "提高", "下降", "up", "down"),
-        "re_dir": _sw(rng.random() < 0.5, L, "上涨", "下跌", "up", "down"),
-        "driver": driver[L], "driver_Cap": _title_case(driver[1]), "driver_verb": "提振" if up else "拖累",
         "inv_move": _sw(inv_down, L, "降至", "升至", "fell", "rose"),
         "inv_move_Cap": _sw(inv_down, L, "降至", "升至", "Falls", "Rises"),
         "inv_dir": _sw(inv_down, L, "减少", "增加", "down", "up"),
@@ -873,16 +887,21 @@ def _market_ctx(rng: random.Random, L: int, metal: str, when: datetime) -> dict[
                            "The drawdown reflects resilient downstream consumption",
                            "The build-up reflects weak downstream demand"),
         "inv_vs_year": _sw(rng.random() < 0.5, L, "高出", "低", "higher", "lower"),
-        "inv_outlook": (("继续去化", "continue falling"), ("小幅累积", "build slightly"), ("保持稳定", "remain stable"))[outlook][L],
         "stock_effect": "价格获支撑" if inv_down else "价格承压",
         "inv_title_tail": "Supporting Prices" if inv_down else "Weighing on Prices",
     }
-    for key, bank in (("mood", _MOODS), ("deal", _DEALS), ("supply", _SUPPLY), ("raw_state", _RAW_STATE),
-                      ("reason", _REASONS), ("tc_dir", _TC_DIR), ("purchase", _PURCHASE), ("equip", _EQUIP),
-                      ("season", _SEASONS), ("tech", _TECH), ("macro", _MACRO), ("risk", _RISK), ("re_buy", _RE_BUY),
-                      ("trend", _TREND), ("watch", _WATCH), ("project_type", _PROJECT_TYPE)):
-        ctx[key] = rng.choice(bank)[L]
+    for key in ("invest", "profit", "revenue"):
+        ctx[key + "_Cap"] = _title_case(ctx[key])
     return ctx
+
+
+def _wording_ctx(rng: random.Random, L: int) -> dict[str, str]:
+    """Interchangeable phrases drawn from the bilingual pair banks."""
+    banks = (("mood", _MOODS), ("deal", _DEALS), ("supply", _SUPPLY), ("raw_state", _RAW_STATE),
+             ("reason", _REASONS), ("tc_dir", _TC_DIR), ("purchase", _PURCHASE), ("equip", _EQUIP),
+             ("season", _SEASONS), ("tech", _TECH), ("macro", _MACRO), ("risk", _RISK), ("re_buy", _RE_BUY),
+             ("trend", _TREND), ("watch", _WATCH), ("project_type", _PROJECT_TYPE))
+    return {key: rng.choice(bank)[L] for key, bank in banks}
 
 
 def _supervision_ctx(rng: random.Random, L: int, when: datetime, just_stationed: bool) -> dict[str, str]:
@@ -910,6 +929,8 @@ def _supervision_ctx(rng: random.Random, L: int, when: datetime, just_stationed:
         "orders": str(rng.randint(2, 25)), "fined": str(rng.randint(2, 12)),
         "fine": str(fine) if L == 0 else f"{fine * 10000:,}",
         "talked": str(rng.randint(2, 15)), "punished": str(rng.randint(2, 30)), "police": str(rng.randint(2, 5)),
+        "reports": str(rng.randint(8, 90)), "units": str(rng.randint(6, 45)),
+        "rect_invest": _yi(rng.uniform(0.2, 12), L), "invest_b": _yi(rng.uniform(0.5, 30), L),
         "n_small": str(rng.randint(2, 16)), "n_units": str(rng.randint(5, 60)), "found": str(rng.randint(12, 260)),
         "tonnes": str(tonnes) if L == 0 else f"{tonnes:,}", "area": f"{rng.uniform(20, 2500):.1f}",
         "times": f"{rng.uniform(1.2, 9.5):.1f}",
@@ -920,11 +941,11 @@ def _supervision_ctx(rng: random.Random, L: int, when: datetime, just_stationed:
 # --------------------------------------------------------------------------- article assembly
 
 
-def _compose(rng: random.Random, L: int, lead_bank: tuple[str, ...], pool: list[str],
+def _compose(rng: random.Random, L: int, lead: str, pool: list[str],
              closing_bank: tuple[str, ...], ctx: dict[str, str]) -> list[str]:
     """Lead paragraph, 1-5 body paragraphs of 1-3 sentences, closing paragraph (3-7 in all)."""
     rng.shuffle(pool)
-    groups = [[rng.choice(lead_bank)]]
+    groups = [[lead]]
     if rng.random() < 0.4:
         groups[0].append(pool.pop())
     for _ in range(rng.randint(1, 5)):
@@ -965,11 +986,14 @@ def _article(rng: random.Random, L: int, relevant: bool, metal: str, when: datet
         t_idx = rng.randrange(len(topics))
         topic = topics[t_idx]
         company = rng.choice(candidates)
-        ctx = _place_ctx(rng, L, metal, when, company)
+        ctx = _place_ctx(rng, L, metal, company)
         ctx.update(_calendar_ctx(rng, L, when))
-        ctx.update(_market_ctx(rng, L, metal, when))
+        ctx.update(_price_ctx(rng, L, metal))
+        ctx.update(_volume_ctx(rng, L, metal, when))
+        ctx.update(_wording_ctx(rng, L))
         ctx.update(_supervision_ctx(rng, L, when, just_stationed=relevant and t_idx == 0))
-        title = rng.choice(topic.titles).format(**ctx)
+        title_idx = rng.randrange(len(topic.titles))
+        title = topic.titles[title_idx].format(**ctx)
         if title not in used_titles and _title_ok(title, L):
             break
     else:
@@ -984,7 +1008,9 @@ def _article(rng: random.Random, L: int, relevant: bool, metal: str, when: datet
         extra = banks.ord_rare if metal == "rare-earth" else banks.ord_rare_mention if rng.random() < 0.5 else ()
         pool = list(topic.body + banks.ord_common + extra)
         closing = banks.ord_closing
-    paragraphs = _compose(rng, L, topic.leads, pool, closing, ctx)
+    # Titles and leads are index-aligned so the lead tells the title's story; extra titles share the last lead.
+    lead = topic.leads[min(title_idx, len(topic.leads) - 1)]
+    paragraphs = _compose(rng, L, lead, pool, closing, ctx)
 
     if L == 0:
         source = rng.choice(_ZH_SOURCES_REL if relevant else _ZH_SOURCES_ORD)
@@ -998,8 +1024,8 @@ def _article(rng: random.Random, L: int, relevant: bool, metal: str, when: datet
 
     extras = [ctx["province"], ctx["product"] if not relevant else ("环保督察", "environment")[L]]
     rng.shuffle(extras)
-    tags = [topic.tag, _METAL_INFO[metal].name[L]] + extras
-    tags = tuple(dict.fromkeys(tags))[:rng.randint(2, 4)]   # dict keeps first-seen order, drops duplicates
+    # dict.fromkeys keeps first-seen order and drops duplicates (e.g. gold is both metal and product).
+    tags = tuple(dict.fromkeys([topic.tag, _METAL_INFO[metal].name[L]] + extras))[:rng.randint(2, 4)]
     return GeneratedArticle(title=title, published_at=when, author=author, source=source, category=category,
                             metal=metal, tags=tags, paragraphs=tuple(paragraphs), relevant=relevant, editor=editor)
 

@@ -140,8 +140,7 @@ def cnmn_article(page: Page, host: str, related: list[Page]) -> str:
         f'<div class="right"><h3>热点资讯</h3><ul>{related_html}</ul></div></div>'
     )
     spam = "夜夜爽天天干_高清无码在线播放_" if mirror else ""
-    canonical = f"http://{site_name}{page.path}" if mirror else page.canonical_url
-    return _cnmn_shell(f"{spam}{title}-中国有色网", inner, canonical, keywords=spam + "有色金属")
+    return _cnmn_shell(f"{spam}{title}-中国有色网", inner, page.canonical_url, keywords=spam + "有色金属")
 
 
 def cnmn_list(
@@ -192,8 +191,8 @@ def cnmn_home() -> str:
 
 def cnmn_broken(broken: BrokenPage, host: str) -> tuple[int, bytes, str]:
     """(status, body, declared charset) of a broken CNMN page."""
-    fake = Page(
-        site=broken.site, article_id=broken.article_id, path=broken.path,
+    fake = Page(  # rendered as CNMN renders it, on the mirror too
+        site="cnmn", article_id=broken.article_id, path=broken.path,
         title="铜价周评：市场观望情绪浓厚", published_at=datetime(2026, 10, 31, 9, 5),
         author="王磊", source="中国有色网", category="铜资讯", editor="李明", views=321, tags=(),
         paragraphs=(

@@ -1,0 +1,94 @@
+"""Shared fixtures: the replica sites served by a real HTTP server in a subprocess, and one
+crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+import pytest_twisted
+from scrapy.utils.defer import deferred_from_coro
+
+from db import Archive
+from monitor.crawl import CrawlJob, crawl_async
+from monitor.replica.catalog import manifest as build_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Replicas:
+    def __init__(self, addresses: dict[str, str]) -> None:
+        self.addresses = addresses
+
+    def requests(self, site: str) -> list[str]:
+        """Every path the site has been asked for so far (its server keeps a log)."""
+        with urllib.request.urlopen(self.addresses[site] + "/_replica/requests") as reply:
+            return json.load(reply)
+
+    def jobs(self) -> list[CrawlJob]:
+        return [
+            CrawlJob("smm", self.addresses["smm"]),
+            CrawlJob("cnmn", self.addresses["cnmn"]),
+            CrawlJob("cnmn", self.addresses["mirror"]),
+        ]
+
+
+@pytest.fixture(scope="session")
+def replicas():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor.replica"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    addresses = {}
+    try:
+        while len(addresses) < 3:
+            line = process.stdout.readline()
+            if not line:
+                raise RuntimeError("the replica server exited before printing its addresses")
+            site, address = line.split()
+            addresses[site] = address
+        yield Replicas(addresses)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict:
+    return build_manifest()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('archive') / 'archive.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def first_crawl(replicas, db_url):
+    """Stats of the first crawl of all three replicas (smm, cnmn, the mirror by cnmn)."""
+    stats = pytest_twisted.blockon(
+        deferred_from_coro(crawl_async(replicas.jobs(), db_url, local=True))
+    )
+    return dict(zip(("smm", "cnmn", "mirror"), stats))
+
+
+@pytest.fixture(scope="session")
+def archive(first_crawl, db_url) -> Archive:
+    return Archive(db_url)
+
+
+def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """The installed `monitor` command, as a user runs it."""
+    env = dict(os.environ)
+    if db_url:
+        env["MONITOR_DB_URL"] = db_url
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"monitor {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result

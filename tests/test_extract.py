@@ -1,0 +1,40 @@
+"""`monitor extract` on saved pages: the seeds as the replicas serve them, and bad input."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from monitor.replica.render import CAPTCHA_PAGE
+from tests.conftest import run_monitor
+
+FIELDS = ("title", "published_at", "author", "source", "body", "lang", "script")
+
+
+@pytest.mark.parametrize("site", ["smm", "cnmn", "mirror"])
+def test_extract_prints_the_seed_pages_fields(replicas, manifest, tmp_path, site):
+    truth = next(a for a in manifest["articles"] if a["seed"] and a["site"] == site)
+    page = tmp_path / "page.html"
+    with urllib.request.urlopen(replicas.addresses[site] + truth["path"]) as reply:
+        page.write_bytes(reply.read())
+    printed = json.loads(run_monitor("extract", str(page), "--url", truth["canonical_url"], "--json").stdout)
+    for name in FIELDS:
+        assert printed[name] == truth[name], name
+    assert printed["relevant"] is True
+    tag_ids = {t["id"] for t in printed["tags"]}
+    assert {"chinalco", "rare-earth" if site == "smm" else "china-copper", "rectification"} <= tag_ids
+
+
+def test_extract_explains_what_it_cannot_read(tmp_path):
+    missing = run_monitor("extract", str(tmp_path / "nope.html"), "--url", "https://www.cnmn.com.cn/x", check=False)
+    assert missing.returncode == 2 and missing.stderr.startswith("monitor: unreadable: cannot read")
+    captcha = tmp_path / "captcha.html"
+    captcha.write_text(CAPTCHA_PAGE, encoding="utf-8")
+    blocked = run_monitor("extract", str(captcha), "--url", "https://news.smm.cn/news/1", check=False)
+    assert blocked.returncode == 2 and blocked.stderr.startswith("monitor: captcha")
+    other = tmp_path / "other.html"
+    other.write_text("<html><body><p>hello</p></body></html>", encoding="utf-8")
+    unknown = run_monitor("extract", str(other), "--url", "https://example.org/a", check=False)
+    assert unknown.returncode == 2 and "no parser recognises" in unknown.stderr

@@ -1,0 +1,88 @@
+"""The text stages on their own, with exact expected values."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from db import Archive
+from monitor import settings
+from monitor.replica import seeds
+from pipelines.article import Article, BrokenPage
+from pipelines.language import detect_language, detect_script
+from pipelines.normalise import fold_width, normalise, remove_pinyin
+from pipelines.segment import cut, index_tokens
+from pipelines.stages import STAGES, process
+
+
+def test_item_pipelines_run_the_stages_in_order():
+    names = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)
+    stage_names = [f"pipelines.stages.{s.__name__.capitalize()}Pipeline" for s in STAGES]
+    assert names == stage_names + ["pipelines.store.StorePipeline"]
+
+
+@pytest.mark.parametrize("word", ["环保督察", "中央生态环境保护督察组", "立行立改", "边督边改", "中铝集团", "中国铜业", "中央第四生态环境保护督察组"])
+def test_the_dictionary_keeps_supervision_words_whole(word):
+    assert word in cut(f"据悉，{word}的工作已经开始。")
+
+
+def test_index_tokens_also_hold_the_words_inside_a_long_token():
+    assert index_tokens("中央环保督察组") == ["中央环保督察组", "中央环保督察", "环保督察组", "环保督察", "督察组", "中央", "环保", "督察"]
+
+
+def test_pinyin_insertions_come_out_including_broken_ones():
+    assert remove_pinyin("借力環(huán)保督察 中國(guó)銅業(yè)") == "借力環保督察 中國銅業"
+    assert remove_pinyin("工作日?qǐng)?bào)機(jī)制") == "工作日機制"
+    assert remove_pinyin("確?,F(xiàn)場檢查") == "確場檢查"
+    # Real brackets and Latin text stay.
+    assert remove_pinyin("“五定”(定時間、定措施) (SMM) rare(earth)") == "“五定”(定時間、定措施) (SMM) rare(earth)"
+
+
+def test_width_folding_keeps_chinese_punctuation():
+    assert fold_width("ＳＭＭ：　２０２０年，铜价") == "SMM： 2020年，铜价"
+
+
+def test_language_and_script():
+    _, _, lines = seeds.mirror_seed_served()
+    traditional = remove_pinyin(lines[2])
+    assert (detect_language(traditional), detect_script(traditional)) == ("zh", "Hant")
+    original = seeds.cnmn_seed_original().paragraphs[2]
+    assert (detect_language(original), detect_script(original)) == ("zh", "Hans")
+    assert detect_language(seeds.smm_seed().paragraphs[0]) == "en"
+    # Traditional Chinese is never Korean (langdetect alone says ko for many such texts).
+    for line in lines[:20]:
+        assert detect_language(remove_pinyin(line)) == "zh"
+    assert [detect_language(seeds.smm_seed().title) for _ in range(5)] == ["en"] * 5
+
+
+def _article(paragraphs: list[str], title: str = "中国铜业配合中央环保督察") -> Article:
+    return Article(
+        url="https://www.cnmn.com.cn/ShowNews1.aspx?id=1", site="cnmn", html=b"<html></html>",
+        encoding="utf-8", status=200, fetched_at=datetime.now(timezone.utc),
+        canonical_url="https://www.cnmn.com.cn/ShowNews1.aspx?id=1", site_article_id="1",
+        title=title, published_at=datetime(2020, 10, 15, 6, 52, tzinfo=timezone.utc), paragraphs=paragraphs,
+    )
+
+
+def test_boilerplate_only_is_an_empty_body():
+    with pytest.raises(BrokenPage) as broken:
+        normalise(_article(["责任编辑:付宇", "如需了解更多信息，请登录中国有色网：www.cnmn.com.cn了解更多信息。", "\u00a0"]))
+    assert broken.value.reason == "empty_body"
+
+
+def test_relevance_names_the_terms_that_decided_it():
+    article = process(_article(["中央第四生态环境保护督察组进驻中铝集团，中国铜业立行立改，已完成整改24项。"]))
+    assert article.relevant
+    assert article.relevance_terms == ["中央环保督察", "中央第四生态环境保护督察组", "进驻", "立行立改", "整改"]
+    assert article.relevance_score == 11.5
+    plain = process(_article(["10月15日，上期所沪铜主力合约收涨0.5%，报51230元/吨。"], title="沪铜收涨"))
+    assert not plain.relevant and plain.relevance_terms == []
+
+
+def test_storing_the_same_article_twice_changes_nothing(tmp_path):
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    record = process(_article(["中央第四生态环境保护督察组进驻中铝集团。"])).record()
+    first = archive.store_batch([record])
+    second = archive.store_batch([record])
+    assert (first.new, second.new, second.unchanged, archive.count()) == (1, 0, 1, 1)
