@@ -13,6 +13,7 @@ from db.fulltext import Filters
 from monitor.settings import db_url
 from pipelines.article import CHINA_TZ, BrokenPage
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEMO_QUERIES = ("环保督察", "中国铜业", "rare earth", "稀土", "rectification")
 
 
@@ -39,12 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="serve the replica sites, crawl them into the archive, search it")
+    demo.add_argument("--log-level", default="CRITICAL", choices=LOG_LEVELS,
+                      help="crawl log level (default CRITICAL: the summary counts the broken pages)")
     demo.set_defaults(run=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl sites into the archive")
     crawl.add_argument("targets", nargs="*", metavar="SPIDER[=BASE_URL]",
                        help="spiders to run (default: all), each optionally at another address")
     crawl.add_argument("--replicas", action="store_true", help="crawl the local replica sites instead of the live ones")
+    crawl.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
     crawl.set_defaults(run=cmd_crawl)
 
     search = commands.add_parser("search", help="search the archive")
@@ -100,9 +104,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
         with serve_replicas() as addresses:
             jobs = replica_jobs(jobs, addresses)
-            all_stats = run_crawls(jobs, url, local=True)
+            all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL=args.log_level)
     else:
-        all_stats = run_crawls(jobs, url)
+        all_stats = run_crawls(jobs, url, LOG_LEVEL=args.log_level)
     for job, stats in zip(jobs, all_stats):
         print(crawl_line(job.spider, job.base_url, stats))
     return 0
@@ -123,26 +127,27 @@ def replica_jobs(jobs: list, addresses: dict[str, str]) -> list:
 def crawl_line(spider: str, base_url: str | None, stats: dict) -> str:
     broken = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("monitor/broken/")}
     return (
-        f"{spider} {base_url or '(live)'}: {stats.get('monitor/articles/parsed', 0)} articles fetched, "
+        f"{spider} {base_url or '(live)'}: {stats.get('monitor/articles/parsed', 0)} pages parsed, "
         f"{stats.get('monitor/articles/new', 0)} new, {stats.get('monitor/articles/updated', 0)} updated, "
         f"{stats.get('monitor/articles/skipped_archived', 0)} already archived, "
         f"{sum(broken.values())} broken pages"
         + (f" ({', '.join(f'{k} {v}' for k, v in sorted(broken.items()))})" if broken else "")
+        + (f", {stats['monitor/articles/store_failed']} NOT STORED (see the log)" if stats.get("monitor/articles/store_failed") else "")
     )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.crawl import CrawlJob, run_crawls
-    from monitor.replica.server import serve_replicas
+    from monitor.replica.server import DEMO_PORTS, serve_replicas
 
     url = db_url(args.db)
     archive = _archive(args)
     print(f"archive: {url}")
-    with serve_replicas() as addresses:
+    with serve_replicas(ports=DEMO_PORTS) as addresses:
         for site, address in addresses.items():
             print(f"replica {site}: {address}")
         jobs = replica_jobs([CrawlJob("smm"), CrawlJob("cnmn")], addresses)
-        all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL="WARNING")
+        all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL=args.log_level)
     print()
     for job, stats in zip(jobs, all_stats):
         print(crawl_line(job.spider, job.base_url, stats))

@@ -45,7 +45,8 @@ class _StagePipeline:
             return type(self).stage(item)
         except BrokenPage as broken:
             self.crawler.spider.count_broken(broken.reason, item.url, str(broken))
-            raise DropItem(f"not an article ({broken.reason}): {item.url}") from broken
+            # Already logged as a warning by count_broken: Scrapy's own note can be quiet.
+            raise DropItem(f"not an article ({broken.reason}): {item.url}", log_level="INFO") from broken
 
 
 class NormalisePipeline(_StagePipeline):

@@ -92,3 +92,30 @@ def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> su
     if check and result.returncode != 0:
         raise AssertionError(f"monitor {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result
+
+
+POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema in the test PostgreSQL server, dropped afterwards. Skipped with the
+    reason on a machine without the server; under CI=true it must be there."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    schema = f"monitor_test_{os.getpid()}"
+    try:
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+    except (OperationalError, ModuleNotFoundError) as error:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {error.__class__.__name__}")
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

@@ -196,13 +196,30 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+# The demo's preferred ports: the same addresses every run, so a second demo finds its
+# articles already archived. Taken ports fall back to any free one.
+DEMO_PORTS = {"smm": 8741, "cnmn": 8742, "mirror": 8743}
+
+
+def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError:
+        if port == 0:
+            raise
+        return ThreadingHTTPServer((host, 0), handler)
+
+
 @contextmanager
-def serve_replicas(host: str = "127.0.0.1", sites: tuple[str, ...] = SITES) -> Iterator[dict[str, str]]:
-    """Serve the replicas in background threads; yields {site: base URL}."""
+def serve_replicas(
+    host: str = "127.0.0.1", sites: tuple[str, ...] = SITES, ports: dict[str, int] | None = None
+) -> Iterator[dict[str, str]]:
+    """Serve the replicas in background threads; yields {site: base URL}. Port 0 (the
+    default) lets the system pick a free port."""
     servers = []
     try:
         for name in sites:
-            server = ThreadingHTTPServer((host, 0), _handler_for(ReplicaSite(name)))
+            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name)))
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append((name, server))
