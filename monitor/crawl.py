@@ -8,7 +8,12 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy.crawler import AsyncCrawlerRunner, Crawler, CrawlerProcess, CrawlerRunnerBase
+from scrapy.crawler import (
+    AsyncCrawlerRunner,
+    Crawler,
+    CrawlerProcess,
+    CrawlerRunnerBase,
+)
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 

@@ -152,9 +152,9 @@ def _representative(members: list[Hit]) -> Hit:
     return min(members, key=lambda h: (h.garbled, h.published_at or far_future, h.id))
 
 
-def search(archive: Archive, query: str, filters: Filters = Filters(), limit: int = 10) -> list[Result]:
+def search(archive: Archive, query: str, filters: Filters | None = None, limit: int = 10) -> list[Result]:
     parsed = parse_query(query)
-    hits = match(archive, parsed.expression, filters, limit=max(limit * 20, 200))
+    hits = match(archive, parsed.expression, filters or Filters(), limit=max(limit * 20, 200))
     stories: dict[int, list[Hit]] = {}
     for hit in hits:
         stories.setdefault(hit.story_id, []).append(hit)

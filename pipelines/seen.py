@@ -7,7 +7,6 @@ is stored."""
 from __future__ import annotations
 
 import logging
-
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals

@@ -19,14 +19,12 @@ from monitor.replica.catalog import (
     CNMN_METAL_PAGES,
     SMM_FIRST_BATCH,
     SMM_MORE_BATCH,
-    BrokenPage,
     Page,
     broken_pages,
     cnmn_list_members,
     pages_of,
     smm_home_members,
     smm_list_members,
-    smm_pages,
 )
 
 SITES = ("smm", "cnmn", "mirror")
