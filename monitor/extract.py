@@ -23,7 +23,7 @@ class ExtractError(BrokenPage):
 
 def extract_page(body: bytes, url: str, encoding: str | None = None) -> Article:
     response = HtmlResponse(url=url, body=body, encoding=encoding)
-    check_page(response)
+    check_page(response, fetched=False)
     spider_cls = next((s for s in SPIDERS if s.recognises(url, response)), None)
     if spider_cls is None:
         raise ExtractError("unknown_site", f"no parser recognises {url} (known: SMM, CNMN and its mirrors)")

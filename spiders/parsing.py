@@ -49,15 +49,18 @@ def text_of(node: Selector) -> str:
     return " ".join("".join(node.xpath(".//text()").getall()).split())
 
 
-def check_page(response: Response) -> None:
-    """Raise BrokenPage for a response that cannot be an intact article page."""
+def check_page(response: Response, fetched: bool = True) -> None:
+    """Raise BrokenPage for a response that cannot be an intact article page. A page saved
+    by other tools (`fetched=False`) is not held to ending with its closing tags: many
+    saved copies lose them."""
     body = response.body
     if any(marker in body for marker in CAPTCHA_MARKERS):
         raise BrokenPage("captcha", "the site answered with a captcha page")
     if not isinstance(response, TextResponse):
         raise BrokenPage("not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
-    if b"</html>" not in body[-2048:].lower():
-        raise BrokenPage("truncated", f"{len(body)} bytes, no closing </html>")
+    tail = body[-4096:].lower()
+    if fetched and b"</html>" not in tail and b"</body>" not in tail:
+        raise BrokenPage("truncated", f"{len(body)} bytes, no closing </body> or </html>")
     text = response.text
     if text.count("\ufffd") > max(3, len(text) * MAX_REPLACEMENT_SHARE):
         raise BrokenPage("wrong_charset", f"undecodable as declared {response.encoding}")

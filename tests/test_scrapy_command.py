@@ -20,5 +20,6 @@ def test_scrapy_crawl_cnmn_from_the_project_root(replicas, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'monitor/articles/new': 65" in result.stderr
-    assert "RemoteControl" not in result.stderr.split("Enabled extensions")[1].split("]")[0]
+    extensions = result.stderr.split("Enabled extensions")[1].split("]")[0]
+    assert "RemoteControl" not in extensions and "TelnetConsole" not in extensions
     assert Archive(db_url).count() == 65
