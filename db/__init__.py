@@ -3,6 +3,6 @@
 db/ knows storage only: it takes plain mappings and never imports spiders or pipelines.
 """
 
-from db.archive import Archive, ArchiveError
+from db.archive import Archive, ArchiveError, printable_url
 
-__all__ = ["Archive", "ArchiveError"]
+__all__ = ["Archive", "ArchiveError", "printable_url"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.engine import create_schema, make_engine
@@ -19,7 +20,7 @@ from db.models import Article, RawPage
 
 # Columns copied from a pipeline record into `articles`.
 ARTICLE_FIELDS = (
-    "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
+    "identity", "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
     "author", "source", "category", "editor", "views", "page_tags", "body",
     "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant",
     "relevance_score", "relevance_terms", "tags", "fingerprint", "title_key", "sketch",
@@ -28,6 +29,18 @@ ARTICLE_FIELDS = (
 
 # Two texts whose sketches estimate this Jaccard similarity or more tell the same story.
 SAME_STORY_SIMILARITY = 0.6
+
+
+def printable_url(url: str) -> str:
+    """A database URL fit to print: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url
+
+
+def _reason(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 class ArchiveError(Exception):
@@ -39,7 +52,8 @@ class StoreResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    new_ids: list[int] = field(default_factory=list)
+    # (identity, reason) of records that could not be stored; the others were.
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def content_hash(record: Mapping[str, Any]) -> str:
@@ -70,8 +84,8 @@ class Archive:
         try:
             self.engine = engine or make_engine(url)
             create_schema(self.engine)
-        except (SQLAlchemyError, OSError) as exc:
-            raise ArchiveError(f"cannot open the archive at {url}: {exc}") from exc
+        except (SQLAlchemyError, OSError, ImportError) as exc:
+            raise ArchiveError(f"cannot open the archive at {printable_url(url)}: {_reason(exc)}") from exc
         self.is_sqlite = self.engine.dialect.name == "sqlite"
 
     def _write(self):
@@ -134,22 +148,38 @@ class Archive:
 
     # --- writes ------------------------------------------------------------------------
 
-    def store_batch(self, records: Iterable[Mapping[str, Any]]) -> StoreResult:
-        """Insert or update articles in one transaction; identity is the canonical URL."""
-        result = StoreResult()
+    def store_batch(self, records: list[Mapping[str, Any]]) -> StoreResult:
+        """Insert or update articles by their identity, in one transaction. Should that
+        fail, each record is tried in a transaction of its own, so one bad record costs
+        only itself; those that fail are listed in the result."""
         try:
-            with self._write() as conn, conn.begin():
-                for record in records:
-                    self._store_one(conn, record, result)
-        except OperationalError as exc:
-            raise ArchiveError(f"cannot write to the archive at {self.url}: {exc.orig}") from exc
+            return self._store(records)
+        except SQLAlchemyError:
+            pass
+        result = StoreResult()
+        for record in records:
+            try:
+                single = self._store([record])
+            except SQLAlchemyError as exc:
+                result.failed.append((record["identity"], _reason(exc)))
+                continue
+            result.new += single.new
+            result.updated += single.updated
+            result.unchanged += single.unchanged
+        return result
+
+    def _store(self, records: list[Mapping[str, Any]]) -> StoreResult:
+        result = StoreResult()
+        with self._write() as conn, conn.begin():
+            for record in records:
+                self._store_one(conn, record, result)
         return result
 
     def _store_one(self, conn, record: Mapping[str, Any], result: StoreResult) -> None:
         digest = content_hash(record)
         existing = conn.execute(
             select(Article.id, Article.content_hash).where(
-                Article.canonical_url == record["canonical_url"]
+                Article.identity == record["identity"]
             )
         ).first()
         values = {name: record.get(name) for name in ARTICLE_FIELDS}
@@ -164,7 +194,6 @@ class Archive:
             if values["story_id"] is None:
                 conn.execute(update(Article).where(Article.id == pk).values(story_id=pk))
             result.new += 1
-            result.new_ids.append(pk)
         else:
             pk = existing.id
             conn.execute(update(Article).where(Article.id == pk).values(**values))
@@ -182,9 +211,13 @@ class Archive:
         self._index(conn, pk, record)
 
     def _find_story(self, conn, record: Mapping[str, Any]) -> int | None:
-        """The story an incoming article belongs to: an exact copy (same normalised text) or
-        a near copy among articles sharing its title or the site's article id."""
-        clauses = [Article.fingerprint == record["fingerprint"]]
+        """The story an incoming article belongs to: an exact copy (same normalised text, or
+        the same canonical URL declared) or a near copy among articles sharing its title or
+        the site's article id."""
+        clauses = [
+            Article.fingerprint == record["fingerprint"],
+            Article.canonical_url == record["canonical_url"],
+        ]
         if record.get("title_key"):
             clauses.append(Article.title_key == record["title_key"])
         if record.get("site_article_id"):
@@ -193,12 +226,12 @@ class Archive:
                 & (Article.site_article_id == record["site_article_id"])
             )
         candidates = conn.execute(
-            select(Article.story_id, Article.fingerprint, Article.sketch)
+            select(Article.story_id, Article.fingerprint, Article.canonical_url, Article.sketch)
             .where(or_(*clauses))
             .order_by(Article.id)
         ).all()
         for candidate in candidates:
-            if candidate.fingerprint == record["fingerprint"] or (
+            if record["fingerprint"] == candidate.fingerprint or record["canonical_url"] == candidate.canonical_url or (
                 sketch_similarity(candidate.sketch, record["sketch"]) >= SAME_STORY_SIMILARITY
             ):
                 return candidate.story_id

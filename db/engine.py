@@ -21,10 +21,12 @@ def make_engine(url: str) -> Engine:
     """An engine for the archive at `url`, creating the SQLite file's folder when needed."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        path = Path(parsed.database).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        parsed = parsed.set(database=str(path))
+    engine = create_engine(parsed, connect_args={"timeout": 30, "check_same_thread": False})
     _configure_sqlite(engine)
     return engine
 

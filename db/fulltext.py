@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, bindparam, text
 
 from db.archive import Archive, ArchiveError
 from db.models import UTCDateTime
@@ -54,13 +54,12 @@ def match(archive: Archive, expression: str, filters: Filters, limit: int) -> li
     if filters.site:
         where.append("(a.site = :site OR a.host = :site)")
         params["site"] = filters.site
-    date_type = UTCDateTime()
     if filters.since:
         where.append("a.published_at >= :since")
-        params["since"] = date_type.process_bind_param(filters.since, None)
+        params["since"] = filters.since
     if filters.until:
         where.append("a.published_at < :until")
-        params["until"] = date_type.process_bind_param(filters.until, None)
+        params["until"] = filters.until
     sql = (
         "SELECT a.id, a.title, a.title_simplified, a.body, a.body_simplified, a.published_at,"
         " a.site, a.host, a.url, a.lang, a.relevant, a.garbled, a.story_id,"
@@ -69,18 +68,10 @@ def match(archive: Archive, expression: str, filters: Filters, limit: int) -> li
         f" WHERE {' AND '.join(where)}"
         " ORDER BY a.relevant DESC, rank LIMIT :limit"
     )
+    statement = (
+        text(sql)
+        .bindparams(*(bindparam(name, type_=UTCDateTime()) for name in ("since", "until") if name in params))
+        .columns(published_at=UTCDateTime(), relevant=Boolean(), garbled=Boolean())
+    )
     with archive.engine.connect() as conn:
-        rows = conn.execute(text(sql), params).all()
-    return [
-        Hit(
-            **{
-                **row._asdict(),
-                "published_at": date_type.process_result_value(
-                    datetime.fromisoformat(row.published_at) if row.published_at else None, None
-                ),
-                "relevant": bool(row.relevant),
-                "garbled": bool(row.garbled),
-            }
-        )
-        for row in rows
-    ]
+        return [Hit(**row._asdict()) for row in conn.execute(statement, params)]

@@ -42,12 +42,14 @@ class Base(DeclarativeBase):
 
 
 class Article(Base):
-    """One row per article identity (its canonical URL); a re-crawl updates, never duplicates."""
+    """One row per article identity (the site's article id on the host it was fetched from,
+    see pipelines.article.Article.identity); a re-crawl updates, never duplicates."""
 
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    canonical_url: Mapped[str] = mapped_column(String(1000), unique=True)
+    identity: Mapped[str] = mapped_column(String(1000), unique=True)
+    canonical_url: Mapped[str] = mapped_column(String(1000), index=True)
     url: Mapped[str] = mapped_column(String(1000), index=True)
     site: Mapped[str] = mapped_column(String(40))
     host: Mapped[str] = mapped_column(String(255))

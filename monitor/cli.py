@@ -7,10 +7,11 @@ import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from db import Archive, ArchiveError
+from db import Archive, ArchiveError, printable_url
 from db.fulltext import Filters
-from monitor.settings import db_url
+from monitor.settings import db_url, demo_db_url
 from pipelines.article import CHINA_TZ, BrokenPage
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -21,17 +22,34 @@ class UsageError(Exception):
     """Bad input from the user: printed as one clear line, exit status 2."""
 
 
+MAX_LIMIT = 10_000
+
+
 def _day(value: str) -> datetime:
     try:
-        return datetime.combine(date.fromisoformat(value), time(), CHINA_TZ)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+    if not 1900 <= day.year <= 2999:
+        raise argparse.ArgumentTypeError(f"a day between the years 1900 and 2999, not {value!r}")
+    return datetime.combine(day, time(), CHINA_TZ)
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+def _limit(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"a whole number from 1 to {MAX_LIMIT}, not {value!r}")
     return int(value)
+
+
+def _base_url(value: str) -> str:
+    try:
+        parts = urlsplit(value)
+        parts.port  # raises on a malformed port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) address: {value!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--site", help="spider name (cnmn, smm) or host")
     search.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
     search.add_argument("--until", type=_day, help="published before this day (YYYY-MM-DD)")
-    search.add_argument("--limit", type=_positive, default=10)
+    search.add_argument("--limit", type=_limit, default=10)
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=cmd_search)
 
@@ -84,6 +102,7 @@ def _archive(args: argparse.Namespace) -> Archive:
     return Archive(db_url(args.db))
 
 
+
 # --- crawl and demo ---
 
 
@@ -96,13 +115,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         name, _, base = target.partition("=")
         if name not in known:
             raise UsageError(f"no spider named {name!r} (known: {', '.join(known)})")
-        jobs.append(CrawlJob(name, base or None))
-    url = db_url(args.db)
-    _archive(args)  # a bad URL fails here, with a clear message, before any crawl starts
+        jobs.append(CrawlJob(name, _base_url(base) if base else None))
+    # Replica articles are made up: they go to the demo's archive unless --db says otherwise.
+    url = demo_db_url(args.db) if args.replicas else db_url(args.db)
+    Archive(url)  # a bad URL fails here, with a clear message, before any crawl starts
+    print(f"archive: {printable_url(url)}")
     if args.replicas:
-        from monitor.replica.server import serve_replicas
+        from monitor.replica.server import DEMO_PORTS, serve_replicas
 
-        with serve_replicas() as addresses:
+        with serve_replicas(ports=DEMO_PORTS) as addresses:
             jobs = replica_jobs(jobs, addresses)
             all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL=args.log_level)
     else:
@@ -132,17 +153,33 @@ def crawl_line(spider: str, base_url: str | None, stats: dict) -> str:
         f"{stats.get('monitor/articles/skipped_archived', 0)} already archived, "
         f"{sum(broken.values())} broken pages"
         + (f" ({', '.join(f'{k} {v}' for k, v in sorted(broken.items()))})" if broken else "")
-        + (f", {stats['monitor/articles/store_failed']} NOT STORED (see the log)" if stats.get("monitor/articles/store_failed") else "")
+        + _problems(stats)
     )
+
+
+def _problems(stats: dict) -> str:
+    """What went wrong in a crawl, worded for the summary line; empty when nothing did."""
+    notes = [
+        f"{stats[key]} {label}"
+        for key, label in (
+            ("monitor/articles/store_failed", "articles NOT STORED"),
+            ("monitor/lists/failed", "list pages failed"),
+            ("monitor/lists/empty", "list pages without article links"),
+        )
+        if stats.get(key)
+    ]
+    if not stats.get("monitor/lists/read"):
+        notes.append("no list page could be read")
+    return f"; PROBLEMS: {', '.join(notes)} (see the log)" if notes else ""
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.crawl import CrawlJob, run_crawls
     from monitor.replica.server import DEMO_PORTS, serve_replicas
 
-    url = db_url(args.db)
-    archive = _archive(args)
-    print(f"archive: {url}")
+    url = demo_db_url(args.db)
+    archive = Archive(url)
+    print(f"archive: {printable_url(url)}")
     with serve_replicas(ports=DEMO_PORTS) as addresses:
         for site, address in addresses.items():
             print(f"replica {site}: {address}")
@@ -156,8 +193,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"{summary['relevant']} supervision/rectification reports")
     for host, count in summary["by_host"].items():
         print(f"  {host}: {count}")
+    db_option = f" --db {printable_url(url)}" if url != db_url() else ""
     for query in DEMO_QUERIES:
-        print(f"\n$ monitor search {query!r} --limit 3")
+        print(f"\n$ monitor{db_option} search {query!r} --limit 3")
         print_results(archive, query, Filters(), 3)
     return 0
 

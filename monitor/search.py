@@ -12,8 +12,8 @@ from datetime import datetime
 
 from db import Archive
 from db.fulltext import Filters, Hit, match
-from pipelines.article import CHINA_TZ
-from pipelines.normalise import to_simplified
+from pipelines.article import CHINA_TZ, china_time
+from pipelines.chinese import to_simplified
 from pipelines.segment import cut
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
@@ -44,7 +44,7 @@ class Result:
         return {
             "id": hit.id,
             "title": hit.title,
-            "published_at": hit.published_at.astimezone(CHINA_TZ).isoformat() if hit.published_at else None,
+            "published_at": china_time(hit.published_at),
             "site": hit.site,
             "host": hit.host,
             "url": hit.url,

@@ -1,7 +1,7 @@
 """All settings in one place: Scrapy's settings plus the environment variables monitor reads.
 
-Scrapy loads this module through scrapy.cfg; the CLI reads the same names through
-`crawl_settings()`, so `scrapy crawl` and `monitor crawl` behave alike.
+Scrapy loads this module through scrapy.cfg; the CLI loads the same module
+(monitor.crawl.project_settings), so `scrapy crawl` and `monitor crawl` behave alike.
 """
 
 from __future__ import annotations
@@ -61,20 +61,22 @@ LOCAL_CRAWL = {
 }
 
 
-def default_db_path() -> Path:
-    """Where the embedded SQLite archive lives unless MONITOR_DB_URL or --db says otherwise."""
+def data_dir() -> Path:
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "monitor" / "archive.sqlite3"
+    return Path(data_home) / "monitor"
 
 
 def db_url(override: str | None = None) -> str:
-    """The archive's database URL: --db, else MONITOR_DB_URL, else the default SQLite file."""
+    """The archive's database URL: --db, else MONITOR_DB_URL, else the embedded SQLite file."""
     if override:
         return override
-    env = os.environ.get("MONITOR_DB_URL")
-    if env:
-        return env
-    return f"sqlite:///{default_db_path()}"
+    return os.environ.get("MONITOR_DB_URL") or f"sqlite:///{data_dir() / 'archive.sqlite3'}"
+
+
+def demo_db_url(override: str | None = None) -> str:
+    """The demo's archive: --db, else a SQLite file of its own, so that the replicas' made-up
+    articles never mix with a real archive (MONITOR_DB_URL is not used)."""
+    return override or f"sqlite:///{data_dir() / 'demo.sqlite3'}"
 
 
 MONITOR_DB_URL = db_url()

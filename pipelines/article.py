@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.statscollectors import StatsCollector
+
 CHINA_TZ = timezone(timedelta(hours=8), "China")
+logger = logging.getLogger("monitor.broken")
 
 
 @dataclass(repr=False)
@@ -60,6 +64,17 @@ class Article:
         return urlsplit(self.url).netloc
 
     @property
+    def identity(self) -> str:
+        """What makes two fetches one article: the site's article id on the host it came
+        from. Without an id: the canonical URL the page declares on its own host, else the
+        URL (mirrors often keep the original's canonical tag: it must not merge them)."""
+        if self.site_article_id:
+            return f"{self.site}:{self.host}:{self.site_article_id}"
+        if urlsplit(self.canonical_url).netloc == self.host:
+            return self.canonical_url
+        return self.url
+
+    @property
     def simplified_title(self) -> str:
         return self.title_simplified or self.title
 
@@ -71,18 +86,18 @@ class Article:
         """The mapping the archive stores."""
         values = asdict(self)
         values["host"] = self.host
+        values["identity"] = self.identity
         return values
 
     def summary(self) -> dict[str, Any]:
         """The fields `monitor extract --json` prints."""
-        published = self.published_at.astimezone(CHINA_TZ).isoformat() if self.published_at else None
         return {
             "url": self.url,
             "canonical_url": self.canonical_url,
             "site": self.site,
             "site_article_id": self.site_article_id,
             "title": self.title,
-            "published_at": published,
+            "published_at": china_time(self.published_at),
             "author": self.author,
             "source": self.source,
             "category": self.category,
@@ -108,3 +123,15 @@ class BrokenPage(Exception):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+
+
+def count_broken(stats: StatsCollector, reason: str, url: str, detail: str) -> None:
+    """Log a page that is not an article and count it in the crawl's stats, by reason."""
+    stats.inc_value("monitor/broken")
+    stats.inc_value(f"monitor/broken/{reason}")
+    logger.warning("not an article (%s): %s: %s", reason, url, detail)
+
+
+def china_time(moment: datetime | None) -> str | None:
+    """ISO 8601 in China time (+08:00), as every output shows dates."""
+    return moment.astimezone(CHINA_TZ).isoformat() if moment else None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
-import opencc
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
 from pipelines.article import Article
+from pipelines.chinese import HAN as _HAN
+from pipelines.chinese import converter
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 # Share of Han characters among Han characters plus Latin words above which text is Chinese.
@@ -18,11 +17,6 @@ CHINESE_SHARE = 0.3
 SAMPLE_CHARS = 2000
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
-
-
-@cache
-def _converters() -> tuple[opencc.OpenCC, opencc.OpenCC]:
-    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
 def detect_language(text: str) -> str:
@@ -44,10 +38,9 @@ def detect_language(text: str) -> str:
 
 def detect_script(text: str) -> str | None:
     """'Hant' when more characters are Traditional-only than Simplified-only, else 'Hans'."""
-    t2s, s2t = _converters()
-    simplified, traditional = t2s.convert(text), s2t.convert(text)
     if not _HAN.search(text):
         return None
+    simplified, traditional = converter("t2s").convert(text), converter("s2t").convert(text)
     trad_only = sum(1 for a, b in zip(text, simplified) if a != b)
     simp_only = sum(1 for a, b in zip(text, traditional) if a != b)
     return "Hant" if trad_only > simp_only else "Hans"

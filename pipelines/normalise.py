@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-
-import opencc
 
 from pipelines.article import Article, BrokenPage
+from pipelines.chinese import HAN_RANGES, to_simplified
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = rf"[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*"
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN_RANGES
 # Mirror sites paste the pinyin of a character right after it: 環(huán)保, 中國(guó).
 PINYIN_INSERTION = re.compile(rf"(?<=[{_HAN}])\({_PINYIN}\)")
 # ...and sometimes a mis-encoding eats the character and the bracket: 日?qǐng)?bào)機, 確?,F(xiàn)場.
@@ -43,15 +41,6 @@ _FULLWIDTH_ALNUM = {
     0x00A0: 0x20,
 }
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-
-
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
 
 
 def fold_width(text: str) -> str:

@@ -11,7 +11,7 @@ import jieba
 from pipelines.article import Article
 from pipelines.vocabulary import load_vocabulary
 
-_WORDLIKE = re.compile(r"\w", re.UNICODE)
+_WORDLIKE = re.compile(r"[^\W_]")  # what the FTS tokenizer keeps: letters and digits
 
 
 @cache

@@ -1,7 +1,7 @@
 """The text pipeline's stages, as plain functions and as Scrapy item pipelines.
 
-`process()` runs them all on one article: `monitor extract` and `monitor reprocess` call it;
-a crawl runs the same functions one Scrapy pipeline each (ITEM_PIPELINES in settings)."""
+`process()` runs them all on one article (`monitor extract` calls it); a crawl runs the same
+functions, one Scrapy pipeline each (ITEM_PIPELINES in settings)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from pipelines.article import Article, BrokenPage
+from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.dedup import dedup
 from pipelines.language import language
 from pipelines.normalise import normalise
@@ -44,7 +44,7 @@ class _StagePipeline:
         try:
             return type(self).stage(item)
         except BrokenPage as broken:
-            self.crawler.spider.count_broken(broken.reason, item.url, str(broken))
+            count_broken(self.crawler.stats, broken.reason, item.url, str(broken))
             # Already logged as a warning by count_broken: Scrapy's own note can be quiet.
             raise DropItem(f"not an article ({broken.reason}): {item.url}", log_level="INFO") from broken
 

@@ -7,7 +7,6 @@ import logging
 
 from scrapy.crawler import Crawler
 
-from db import ArchiveError
 from pipelines.archive_access import archive_for
 from pipelines.article import Article
 
@@ -39,12 +38,11 @@ class StorePipeline:
         if not batch:
             return
         stats = self.crawler.stats
-        try:
-            result = await asyncio.to_thread(self.archive.store_batch, batch)
-        except ArchiveError as exc:
-            logger.error("%d articles not stored: %s", len(batch), exc)
-            stats.inc_value("monitor/articles/store_failed", len(batch))
-            return
+        result = await asyncio.to_thread(self.archive.store_batch, batch)
+        for identity, reason in result.failed:
+            logger.error("article not stored: %s: %s", identity, reason)
+        if result.failed:
+            stats.inc_value("monitor/articles/store_failed", len(result.failed))
         stats.inc_value("monitor/articles/new", result.new)
         stats.inc_value("monitor/articles/updated", result.updated)
         stats.inc_value("monitor/articles/unchanged", result.unchanged)

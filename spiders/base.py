@@ -14,7 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from pipelines.article import Article, BrokenPage
+from pipelines.article import Article, BrokenPage, count_broken
 from spiders.parsing import check_page
 
 DEFAULT_MAX_LIST_PAGES = 50
@@ -36,12 +36,30 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for path in self.list_paths:
-            yield scrapy.Request(self.base_url + path, callback=self.parse_list)
+            yield self.list_request(self.base_url + path)
 
     # --- lists ---
 
+    def list_request(self, url: str, callback=None, **cb_kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=callback or self.parse_list, errback=self.list_failed, cb_kwargs=cb_kwargs
+        )
+
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         raise NotImplementedError
+
+    def list_links(self, response: Response, hrefs: list[str]) -> None:
+        """Note a list page that links no article: the site changed, or blocks us."""
+        self.crawler.stats.inc_value("monitor/lists/read")
+        if not hrefs:
+            self.crawler.stats.inc_value("monitor/lists/empty")
+            self.logger.warning("list page without article links: %s", response.url)
+
+    def list_failed(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return
+        self.crawler.stats.inc_value("monitor/lists/failed")
+        self.logger.warning("list page failed: %s: %s", failure.request.url, failure.getErrorMessage())
 
     def article_request(self, url: str, article_id: str) -> scrapy.Request | None:
         """A request for an article page, once per article per crawl (lists repeat them, and
@@ -93,10 +111,7 @@ class SiteSpider(scrapy.Spider):
         self.count_broken(reason, request.url, failure.getErrorMessage())
 
     def count_broken(self, reason: str, url: str, detail: str) -> None:
-        stats = self.crawler.stats
-        stats.inc_value("monitor/broken")
-        stats.inc_value(f"monitor/broken/{reason}")
-        self.logger.warning("not an article (%s): %s: %s", reason, url, detail)
+        count_broken(self.crawler.stats, reason, url, detail)
 
     @classmethod
     def recognises(cls, url: str, response: TextResponse) -> bool:

@@ -12,7 +12,12 @@ from scrapy.http import Response, TextResponse
 from pipelines.article import Article, BrokenPage
 from pipelines.normalise import remove_pinyin
 from spiders.base import SiteSpider
-from spiders.parsing import canonical_url, parse_chinese_datetime, text_of
+from spiders.parsing import (
+    canonical_url,
+    paragraphs_of,
+    parse_chinese_datetime,
+    text_of,
+)
 
 CHANNELS = (13, 43, 271)  # 要闻, 行业新闻, 铜资讯
 METALS = (1, 23, 35, 14, 22, 87)  # 铜, 铝, 铅锌, 镍钴, 锡锑, 贵金属
@@ -32,7 +37,9 @@ class CnmnSpider(SiteSpider):
     )
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        for href in response.css('#tab11-1 > h4 > a[href^="/ShowNews1.aspx?id="]::attr(href)').getall():
+        hrefs = response.css('#tab11-1 > h4 > a[href^="/ShowNews1.aspx?id="]::attr(href)').getall()
+        self.list_links(response, hrefs)
+        for href in hrefs:
             url = response.urljoin(href)
             request = self.article_request(url, article_id_of(url))
             if request is not None:
@@ -42,7 +49,7 @@ class CnmnSpider(SiteSpider):
         last = response.css("#flickrpager > a[target=_self]::attr(href)").getall()
         pages = int(parse_qs(urlsplit(last[-1]).query).get("pageindex", ["1"])[0]) if last else 1
         for index in range(2, min(pages, self.max_list_pages) + 1):
-            yield scrapy.Request(f"{response.url}&pageindex={index}", callback=self.parse_list)
+            yield self.list_request(f"{response.url}&pageindex={index}")
 
     def extract(self, response: TextResponse) -> Article:
         title = text_of(response.css("h4.h4title")[0]) if response.css("h4.h4title") else ""
@@ -51,13 +58,8 @@ class CnmnSpider(SiteSpider):
         info = response.css("p.info")
         labels = _LABELS.search(remove_pinyin(text_of(info[0]))) if info else None
         views = re.search(r"\d+", info.css("span.view").xpath("string()").get("") or "")
-        paragraphs, editor = [], ""
-        for node in response.css("#txtcont p"):
-            text = text_of(node)
-            editor_line = _EDITOR.match(remove_pinyin(text))
-            if editor_line:
-                editor = editor_line.group(1).strip()
-            paragraphs.append(text)
+        paragraphs = paragraphs_of(next(iter(response.css("#txtcont")), None))
+        editor = next((m.group(1).strip() for m in (_EDITOR.match(remove_pinyin(p)) for p in paragraphs) if m), "")
         return self.new_article(
             response,
             canonical_url=canonical_url(response),

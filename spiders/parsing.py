@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bs4 import BeautifulSoup
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
@@ -42,6 +43,28 @@ def parse_english_datetime(text: str) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+# Elements whose content is never article text: scripts, and the junk tags mirrors inject.
+_NOT_TEXT = ("script", "style", "noscript", "noframes", "iframe", "template", "sub", "button", "form")
+_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "table", "tr", "section", "article")
+
+
+def paragraphs_of(container: Selector | None) -> list[str]:
+    """The text of a body container, one string per paragraph: block elements and <br>
+    separate paragraphs, white space inside one is collapsed."""
+    if container is None:
+        return []
+    soup = BeautifulSoup(container.get(), "lxml")
+    for junk in soup.find_all(_NOT_TEXT):
+        junk.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(_BLOCKS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    return [line for line in lines if line]
 
 
 def text_of(node: Selector) -> str:

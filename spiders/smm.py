@@ -13,7 +13,12 @@ from scrapy.http import Response, TextResponse
 
 from pipelines.article import Article, BrokenPage
 from spiders.base import SiteSpider
-from spiders.parsing import canonical_url, parse_english_datetime, text_of
+from spiders.parsing import (
+    canonical_url,
+    paragraphs_of,
+    parse_english_datetime,
+    text_of,
+)
 
 METALS = ("copper", "aluminum", "zinc", "nickel", "tin", "precious-metals", "rare-earth", "lithium")
 _ARTICLE_ID = re.compile(r"/newscontent/(\d{6,})")
@@ -27,23 +32,27 @@ class SmmSpider(SiteSpider):
     list_paths = ("/en/",) + tuple(f"/list/{kind}/{metal}" for kind in ("industry", "latest") for metal in METALS)
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._article_requests(response, response.css('[class*="newsItem___"] a::attr(href)').getall())
+        hrefs = response.css('[class*="newsItem___"] a::attr(href)').getall()
+        self.list_links(response, hrefs)
+        yield from self._article_requests(response, hrefs)
         more = response.css('[class*="more___"] button::attr(data-api)').get()
         if more:
-            yield scrapy.Request(response.urljoin(more), callback=self.parse_more, cb_kwargs={"batch": 2})
+            yield self.list_request(response.urljoin(more), self.parse_more, batch=2)
 
     def parse_more(self, response: Response, batch: int) -> Iterator[scrapy.Request]:
         """The "More News" button's JSON: the next batch of a list."""
         try:
             data = json.loads(response.text)["data"]
-        except (ValueError, KeyError, TypeError):
-            self.count_broken("bad_list_json", response.url, response.text[:200])
+            hrefs = [item["url"] for item in data["list"]]
+            has_more = bool(data.get("hasMore"))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self.crawler.stats.inc_value("monitor/lists/failed")
+            self.logger.warning("More News answer not understood: %s: %.200s", response.url, response.text)
             return
-        yield from self._article_requests(response, [item["url"] for item in data.get("list", [])])
-        if data.get("hasMore") and batch < self.max_list_pages:
-            yield scrapy.Request(
-                _with_page(response.url, batch + 1), callback=self.parse_more, cb_kwargs={"batch": batch + 1}
-            )
+        self.list_links(response, hrefs)
+        yield from self._article_requests(response, hrefs)
+        if has_more and batch < self.max_list_pages:
+            yield self.list_request(_with_page(response.url, batch + 1), self.parse_more, batch=batch + 1)
 
     def _article_requests(self, response: Response, hrefs: list[str]) -> Iterator[scrapy.Request]:
         for href in hrefs:
@@ -61,7 +70,7 @@ class SmmSpider(SiteSpider):
             title = og_title.removesuffix(_OG_SUFFIX).strip()
         if not title:
             raise BrokenPage("no_title", "no title in the page")
-        paragraphs = [text_of(p) for p in detail.css('[class*="content___"] p')]
+        paragraphs = paragraphs_of(next(iter(detail.css('[class*="content___"]')), None))
         contact = next((m for m in map(_CONTACT.match, paragraphs) if m), None)
         source_line = text_of(detail.css('[class*="source___"]')[0]) if detail.css('[class*="source___"]') else ""
         found_id = _ARTICLE_ID.search(response.url)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import urllib.request
+import zlib
 from urllib.parse import urlsplit
 
 import pytest
 import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
+
+from sqlalchemy import text
 
 from db.models import Article
 from monitor.crawl import crawl_async
@@ -88,6 +92,20 @@ def test_broken_pages_are_counted_and_not_archived(first_crawl, archive, manifes
         assert stats.get("monitor/articles/store_failed") is None
     broken_ids = {b["article_id"] for b in manifest["broken"]}
     assert not any(article_id in broken_ids for _, article_id in stored_ids)
+
+
+def test_raw_pages_are_kept_compressed(archive, replicas, manifest):
+    stored = _stored(archive, replicas)
+    for truth in (a for a in manifest["articles"] if a["seed"]):
+        row = stored[(truth["site"], truth["article_id"])][0]
+        with urllib.request.urlopen(replicas.addresses[truth["site"]] + truth["path"]) as reply:
+            served = reply.read()
+        url, html, encoding = archive.raw_html(row.id)
+        assert (url, html, encoding) == (row.url, served, "utf-8")
+    with archive.engine.connect() as conn:
+        compressed = conn.execute(text("SELECT html_zlib FROM raw_pages")).scalars().all()
+    assert len(compressed) == 195
+    assert sum(map(len, compressed)) < 0.55 * sum(len(zlib.decompress(blob)) for blob in compressed)
 
 
 def test_robots_txt_is_obeyed(first_crawl, replicas):

@@ -38,3 +38,22 @@ def test_extract_explains_what_it_cannot_read(tmp_path):
     other.write_text("<html><body><p>hello</p></body></html>", encoding="utf-8")
     unknown = run_monitor("extract", str(other), "--url", "https://example.org/a", check=False)
     assert unknown.returncode == 2 and "no parser recognises" in unknown.stderr
+
+
+def test_extract_prints_fields_for_people_too(replicas, manifest, tmp_path):
+    truth = next(a for a in manifest["articles"] if a["seed"] and a["site"] == "cnmn")
+    page = tmp_path / "page.html"
+    with urllib.request.urlopen(replicas.addresses["cnmn"] + truth["path"]) as reply:
+        page.write_bytes(reply.read())
+    lines = run_monitor("extract", str(page), "--url", truth["canonical_url"]).stdout.splitlines()
+    assert lines[:7] == [
+        f"title: {truth['title']}",
+        "published_at: 2020-10-15T14:52:00+08:00",
+        "author: 伍玉静",
+        "source: 中国有色金属报",
+        "lang: zh",
+        "script: Hans",
+        "relevant: True",
+    ]
+    assert lines[7].startswith("tags: ") and "china-copper" in lines[7]
+    assert "\n".join(lines[9:]) == truth["body"]

@@ -86,3 +86,23 @@ def test_storing_the_same_article_twice_changes_nothing(tmp_path):
     first = archive.store_batch([record])
     second = archive.store_batch([record])
     assert (first.new, second.new, second.unchanged, archive.count()) == (1, 0, 1, 1)
+
+
+def test_a_mirror_keeping_the_originals_canonical_tag_is_a_copy_not_the_original(tmp_path):
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    original = process(_article(["中央第四生态环境保护督察组进驻中铝集团。", "中国铜业立行立改。"]))
+    mirror = process(_article(["中央第四生態環境保護督察組進駐中鋁集團。", "中國銅業立行立改。"]))
+    mirror.url = "http://www.bestexercisefitness.com/ShowNews1.aspx?id=1"  # same id, canonical kept
+    result = archive.store_batch([original.record(), mirror.record()])
+    rows = archive.articles()
+    assert (result.new, len(rows)) == (2, 2)
+    assert rows[0].title == "中国铜业配合中央环保督察" and rows[0].host == "www.cnmn.com.cn"
+    assert rows[1].story_id == rows[0].story_id == rows[0].id
+
+
+def test_one_bad_record_costs_only_itself(tmp_path):
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    good = process(_article(["中央第四生态环境保护督察组进驻中铝集团。"])).record()
+    bad = {**process(_article(["另一篇文章。"], title="另一篇")).record(), "identity": "x:y:2", "title": None}
+    result = archive.store_batch([good, bad])
+    assert (result.new, [identity for identity, _ in result.failed], archive.count()) == (1, ["x:y:2"], 1)
