@@ -10,25 +10,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, or_, select, text, update
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.engine import create_schema, make_engine
-from db.models import Article, RawPage
+from db.models import Article, Fact, RawPage
+from db.stories import find_story, index_bands, link_languages
 
 # Columns copied from a pipeline record into `articles`.
 ARTICLE_FIELDS = (
     "identity", "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
     "author", "source", "category", "editor", "views", "page_tags", "body",
-    "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant",
-    "relevance_score", "relevance_terms", "tags", "fingerprint", "title_key", "sketch",
+    "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant", "relevance_label",
+    "relevance_score", "relevance_terms", "tags", "fingerprint", "title_key", "minhash",
     "segmenter", "fetched_at",
 )
 
-# Two texts whose sketches estimate this Jaccard similarity or more tell the same story.
-SAME_STORY_SIMILARITY = 0.6
 
 
 def printable_url(url: str) -> str:
@@ -59,21 +58,19 @@ class StoreResult:
 def content_hash(record: Mapping[str, Any]) -> str:
     """A digest of everything stored for an article: equal digests mean nothing to update."""
     payload = {name: record.get(name) for name in ARTICLE_FIELDS if name != "fetched_at"}
-    payload["title_tokens"] = record.get("title_tokens")
-    payload["body_tokens"] = record.get("body_tokens")
+    for extra in ("title_tokens", "body_tokens", "facts"):
+        payload[extra] = record.get(extra)
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def sketch_similarity(a: list[int], b: list[int]) -> float:
-    """Jaccard estimate from two bottom-k sketches: the share of the union's k smallest
-    hashes that both sets hold."""
-    if not a or not b:
-        return 0.0
-    k = min(len(a), len(b))
-    union_bottom = sorted(set(a) | set(b))[:k]
-    both = set(a) & set(b)
-    return sum(1 for h in union_bottom if h in both) / k
+def _fact_row(article_pk: int, fact: Mapping[str, Any]) -> dict[str, Any]:
+    number = fact.get("number", fact.get("count", fact.get("amount_yuan")))
+    return {
+        "article_pk": article_pk, "kind": fact["kind"], "number": number, "day": fact.get("date"),
+        "as_of": fact.get("as_of"), "batches": fact.get("batches"), "action": fact.get("action"),
+        "sentence": fact["sentence"], "offset": fact["offset"],
+    }
 
 
 class Archive:
@@ -189,7 +186,7 @@ class Archive:
             result.unchanged += 1
             return
         if existing is None:
-            values["story_id"] = self._find_story(conn, record)
+            values["story_id"] = find_story(conn, record)
             pk = conn.execute(insert(Article).values(**values)).inserted_primary_key[0]
             if values["story_id"] is None:
                 conn.execute(update(Article).where(Article.id == pk).values(story_id=pk))
@@ -198,6 +195,7 @@ class Archive:
             pk = existing.id
             conn.execute(update(Article).where(Article.id == pk).values(**values))
             conn.execute(delete(RawPage).where(RawPage.article_pk == pk))
+            conn.execute(delete(Fact).where(Fact.article_pk == pk))
             result.updated += 1
         conn.execute(
             insert(RawPage).values(
@@ -209,33 +207,11 @@ class Archive:
             )
         )
         self._index(conn, pk, record)
-
-    def _find_story(self, conn, record: Mapping[str, Any]) -> int | None:
-        """The story an incoming article belongs to: an exact copy (same normalised text, or
-        the same canonical URL declared) or a near copy among articles sharing its title or
-        the site's article id."""
-        clauses = [
-            Article.fingerprint == record["fingerprint"],
-            Article.canonical_url == record["canonical_url"],
-        ]
-        if record.get("title_key"):
-            clauses.append(Article.title_key == record["title_key"])
-        if record.get("site_article_id"):
-            clauses.append(
-                (Article.site == record["site"])
-                & (Article.site_article_id == record["site_article_id"])
-            )
-        candidates = conn.execute(
-            select(Article.story_id, Article.fingerprint, Article.canonical_url, Article.sketch)
-            .where(or_(*clauses))
-            .order_by(Article.id)
-        ).all()
-        for candidate in candidates:
-            if record["fingerprint"] == candidate.fingerprint or record["canonical_url"] == candidate.canonical_url or (
-                sketch_similarity(candidate.sketch, record["sketch"]) >= SAME_STORY_SIMILARITY
-            ):
-                return candidate.story_id
-        return None
+        index_bands(conn, pk, record.get("bands") or [])
+        story_id = conn.execute(select(Article.story_id).where(Article.id == pk)).scalar_one()
+        link_languages(conn, story_id, record)
+        if record.get("facts"):
+            conn.execute(insert(Fact), [_fact_row(pk, fact) for fact in record["facts"]])
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
         if not self.is_sqlite:

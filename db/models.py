@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -70,11 +71,12 @@ class Article(Base):
     script: Mapped[str | None] = mapped_column(String(8))
     garbled: Mapped[bool] = mapped_column(Boolean, default=False)
     relevant: Mapped[bool] = mapped_column(Boolean, default=False)
+    relevance_label: Mapped[str] = mapped_column(String(16), default="unrelated")
     relevance_score: Mapped[float] = mapped_column(Float, default=0.0)
     relevance_terms: Mapped[list] = mapped_column(JSON, default=list)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
-    sketch: Mapped[list] = mapped_column(JSON, default=list)
+    minhash: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     title_key: Mapped[str] = mapped_column(String(200), index=True)
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -100,3 +102,41 @@ class RawPage(Base):
     status: Mapped[int] = mapped_column(Integer)
     encoding: Mapped[str] = mapped_column(String(40))
     html_zlib: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Fact(Base):
+    """One fact a supervision or rectification report states, with its sentence."""
+
+    __tablename__ = "facts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    # The fact's number: a team's or round's ordinal, a count, or a penalty in yuan.
+    number: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[str | None] = mapped_column(String(10))  # stationing day or deadline, YYYY-MM-DD
+    as_of: Mapped[str | None] = mapped_column(String(10))
+    batches: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str | None] = mapped_column(String(8))  # 问责, 约谈, 立案
+    sentence: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(Integer)
+
+
+class LshBand(Base):
+    """LSH band keys of an article's MinHash: articles sharing a key are near-copy candidates."""
+
+    __tablename__ = "lsh_bands"
+
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+
+
+class StoryLink(Base):
+    """Two stories in different languages on the same inspection case."""
+
+    __tablename__ = "story_links"
+
+    story_a: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_b: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    shared: Mapped[list] = mapped_column(JSON, default=list)  # the concept ids both mention

@@ -49,12 +49,16 @@ class Article:
     # tag
     tags: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool = False
+    relevance_label: str = "unrelated"  # supervision, rectification, related, unrelated
     relevance_score: float = 0.0
     relevance_terms: list[str] = field(default_factory=list)
+    # facts
+    facts: list[dict[str, Any]] = field(default_factory=list)
     # dedup
     fingerprint: str = ""
     title_key: str = ""
-    sketch: list[int] = field(default_factory=list)
+    minhash: list[int] = field(default_factory=list)
+    bands: list[int] = field(default_factory=list)
 
     def __repr__(self) -> str:  # short: Scrapy logs dropped items, and the page is large
         return f"Article(url={self.url!r}, title={self.title!r})"
@@ -111,9 +115,11 @@ class Article:
             "script": self.script,
             "garbled": self.garbled,
             "relevant": self.relevant,
+            "relevance_label": self.relevance_label,
             "relevance_score": self.relevance_score,
             "relevance_terms": self.relevance_terms,
             "tags": self.tags,
+            "facts": self.facts,
         }
 
 

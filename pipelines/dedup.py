@@ -1,18 +1,20 @@
-"""Dedup keys: an exact fingerprint and a bottom-k sketch of the normalised Simplified text,
-so the archive can join mirror copies and reposts to their story."""
+"""Dedup keys: an exact fingerprint of the normalised Simplified text and a MinHash signature
+(one-permutation hashing) with its LSH band keys, so the archive can find near copies of a
+story (mirror copies, reposts with edits or extra boilerplate) without comparing every pair."""
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import re
 import unicodedata
 
 from pipelines.article import Article
 
 SHINGLE_CHARS = 5
-SKETCH_SIZE = 128
+SIGNATURE_SIZE = 64  # bins of one-permutation MinHash
+BANDS, ROWS = 16, 4  # LSH: pairs with Jaccard 0.5 share a band with probability ~0.65, 0.7: ~0.98
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_EMPTY = (1 << 64) - 1
 
 
 def dedup_key(text: str) -> str:
@@ -20,19 +22,46 @@ def dedup_key(text: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def sketch(key: str) -> list[int]:
-    """The SKETCH_SIZE smallest 63-bit hashes of the key's character shingles."""
-    shingles = {key[i : i + SHINGLE_CHARS] for i in range(max(1, len(key) - SHINGLE_CHARS + 1))}
-    hashes = (
-        int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") >> 1
-        for s in shingles
-    )
-    return sorted(heapq.nsmallest(SKETCH_SIZE, hashes))
+def _hash(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def minhash(key: str) -> list[int]:
+    """One-permutation MinHash of the key's character shingles: each shingle's hash falls in
+    one of SIGNATURE_SIZE bins by its top bits, each bin keeps its least value; empty bins
+    borrow from the next filled one (rotation densification) so signatures stay comparable."""
+    bins = [_EMPTY] * SIGNATURE_SIZE
+    encoded = key.encode("utf-8") if key.isascii() else None
+    for i in range(max(1, len(key) - SHINGLE_CHARS + 1)):
+        shingle = encoded[i : i + SHINGLE_CHARS] if encoded is not None else key[i : i + SHINGLE_CHARS].encode("utf-8")
+        value = _hash(shingle)
+        slot = value >> 58  # top 6 bits: 64 bins
+        low = value & ((1 << 58) - 1)
+        if low < bins[slot]:
+            bins[slot] = low
+    if all(b == _EMPTY for b in bins):
+        return bins
+    for slot in range(SIGNATURE_SIZE):
+        step = 0
+        while bins[(slot + step) % SIGNATURE_SIZE] == _EMPTY:
+            step += 1
+        if step:
+            bins[slot] = bins[(slot + step) % SIGNATURE_SIZE] + step  # offset keeps borrowed values apart
+    return bins
+
+
+def band_keys(signature: list[int]) -> list[int]:
+    """One key per LSH band; near copies share at least one."""
+    return [
+        _hash(band.to_bytes(1, "big") + b"".join(v.to_bytes(8, "big") for v in signature[band * ROWS : (band + 1) * ROWS])) >> 1
+        for band in range(BANDS)
+    ]
 
 
 def dedup(article: Article) -> Article:
     body_key = dedup_key(article.simplified_body)
     article.fingerprint = hashlib.sha256(body_key.encode("utf-8")).hexdigest()
     article.title_key = dedup_key(article.simplified_title)[:200]
-    article.sketch = sketch(body_key)
+    article.minhash = minhash(body_key)
+    article.bands = band_keys(article.minhash)
     return article

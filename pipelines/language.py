@@ -1,4 +1,6 @@
-"""Language: zh or en (langdetect, seeded, with script-based guards), and Hans or Hant."""
+"""Language: zh or en (other codes from langdetect when it is sure), und for text that is
+mojibake; and the script of Chinese text, Hans or Hant. Deterministic: langdetect is seeded
+and only consulted for text without Chinese."""
 
 from __future__ import annotations
 
@@ -7,42 +9,84 @@ import re
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
 from pipelines.article import Article
-from pipelines.chinese import HAN as _HAN
-from pipelines.chinese import converter
+from pipelines.chinese import HAN, converter, to_simplified
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-# Share of Han characters among Han characters plus Latin words above which text is Chinese.
-CHINESE_SHARE = 0.3
+# UTF-8 read as Latin-1 or cp1252: "ä¸­å", "â€™".
+_LATIN1_MOJIBAKE = re.compile(
+    "[\u00c2-\u00c3\u00e2-\u00e9\u00ef\u00f0][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178"
+    "\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+# Chinese words carry about this many characters: Han characters over this many weigh as
+# much as one Latin word, so an English sentence quoting one Chinese name stays English.
+HAN_CHARS_PER_WORD = 1.7
+# Mojibake of Chinese (UTF-8 read as GBK or Big5) is mostly rare characters; real text, once
+# Simplified, is mostly the 3,755 common characters of GB2312's first level.
+MAX_RARE_SHARE = 0.25
+MIN_HAN_FOR_RARE_TEST = 6
+# langdetect names a language other than English only when this sure, on this much text.
+OTHER_LANGUAGE_PROBABILITY = 0.95
+OTHER_LANGUAGE_MIN_LETTERS = 60
 SAMPLE_CHARS = 2000
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
 
 
-def detect_language(text: str) -> str:
-    """'zh' or 'en'. Han-heavy text is Chinese whatever langdetect says: it calls Traditional
-    Chinese Korean more often than not."""
-    sample = text[:SAMPLE_CHARS]
-    han = len(_HAN.findall(sample))
-    latin = len(_LATIN_WORD.findall(sample))
-    if han + latin == 0:
-        return "en"
-    if han / (han + latin) >= CHINESE_SHARE and not _KANA_HANGUL.search(sample):
-        return "zh"
+def _common(char: str) -> bool:
     try:
-        best = detect_langs(sample)[0].lang
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
+def is_mojibake(text: str) -> bool:
+    """Text decoded with the wrong charset: replacement characters, UTF-8 read as Latin-1,
+    or Chinese read as the wrong multi-byte encoding."""
+    if text.count("\ufffd") >= 2 or "锟斤拷" in text:
+        return True
+    if len(_LATIN1_MOJIBAKE.findall(text)) >= 3:
+        return True
+    han = HAN.findall(to_simplified(text))
+    if len(han) < MIN_HAN_FOR_RARE_TEST:
+        return False
+    return sum(1 for char in han if not _common(char)) / len(han) > MAX_RARE_SHARE
+
+
+def detect_language(text: str) -> str:
+    """'zh', 'en', another langdetect code when it is sure, or 'und' (mojibake, no words).
+
+    Text is Chinese when its Han characters outweigh its Latin words, whatever langdetect
+    says: it calls Traditional Chinese Korean more often than not."""
+    sample = text[:SAMPLE_CHARS]
+    if is_mojibake(sample):
+        return "und"
+    han = len(HAN.findall(sample))
+    latin_words = _LATIN_WORD.findall(sample)
+    if han == 0 and not latin_words:
+        return "und"
+    if han and not _KANA_HANGUL.search(sample) and han / HAN_CHARS_PER_WORD >= len(latin_words):
+        return "zh"
+    letters = sum(map(len, latin_words))
+    try:
+        best = detect_langs(sample)[0]
     except LangDetectException:
         return "en"
-    return "zh" if best.startswith("zh") else "en"
+    if best.lang.startswith("zh"):
+        return "zh"
+    if best.lang != "en" and best.prob >= OTHER_LANGUAGE_PROBABILITY and letters >= OTHER_LANGUAGE_MIN_LETTERS:
+        return best.lang
+    return "en"
 
 
 def detect_script(text: str) -> str | None:
     """'Hant' when more characters are Traditional-only than Simplified-only, else 'Hans'."""
-    if not _HAN.search(text):
+    if not HAN.search(text):
         return None
     simplified, traditional = converter("t2s").convert(text), converter("s2t").convert(text)
-    trad_only = sum(1 for a, b in zip(text, simplified) if a != b)
-    simp_only = sum(1 for a, b in zip(text, traditional) if a != b)
+    trad_only = sum(1 for a, b in zip(text, simplified, strict=False) if a != b)
+    simp_only = sum(1 for a, b in zip(text, traditional, strict=False) if a != b)
     return "Hant" if trad_only > simp_only else "Hans"
 
 

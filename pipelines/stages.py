@@ -12,13 +12,14 @@ from scrapy.exceptions import DropItem
 
 from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.dedup import dedup
+from pipelines.facts import facts
 from pipelines.language import language
 from pipelines.normalise import normalise
 from pipelines.segment import segment
 from pipelines.tag import tag
 
 Stage = Callable[[Article], Article]
-STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, dedup)
+STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, facts, dedup)
 
 
 def process(article: Article) -> Article:
@@ -63,6 +64,10 @@ class SegmentPipeline(_StagePipeline):
 
 class TagPipeline(_StagePipeline):
     stage = staticmethod(tag)
+
+
+class FactsPipeline(_StagePipeline):
+    stage = staticmethod(facts)
 
 
 class DedupPipeline(_StagePipeline):

@@ -73,16 +73,28 @@ def tag(article: Article) -> Article:
         for cid in sorted(counts, key=lambda c: (-counts[c], c))
     ]
     title_ids = {concept.id for concept, _, _ in title_hits}
-    score = 0.0
+    scores = {"supervision": 0.0, "rectification": 0.0}
     deciding: list[str] = []
     for cid, count in counts.items():
         concept = concepts[cid]
         if concept.relevance is None:
             continue
-        score += concept.weight * min(count, MAX_MENTIONS)
-        score += TITLE_BONUS if cid in title_ids else 0.0
+        scores[concept.relevance] += concept.weight * min(count, MAX_MENTIONS)
+        scores[concept.relevance] += TITLE_BONUS if cid in title_ids else 0.0
         deciding.extend(terms[cid])
+    score = scores["supervision"] + scores["rectification"]
     article.relevance_score = round(score, 2)
     article.relevant = score >= RELEVANCE_THRESHOLD
-    article.relevance_terms = deciding if article.relevant else []
+    article.relevance_label = relevance_label(scores, concepts.values())
+    article.relevance_terms = deciding if score > 0 else []
     return article
+
+
+def relevance_label(scores: dict[str, float], concepts) -> str:
+    """supervision report, rectification report (rectification outweighs supervision),
+    related (some supervision or environmental vocabulary), or unrelated."""
+    if scores["supervision"] + scores["rectification"] >= RELEVANCE_THRESHOLD:
+        return "rectification" if scores["rectification"] > scores["supervision"] else "supervision"
+    if any(score > 0 for score in scores.values()) or any(c.kind == "topic" for c in concepts):
+        return "related"
+    return "unrelated"

@@ -1,0 +1,103 @@
+"""Stories: which stored articles are copies of one story, and which stories in the other
+language report the same inspection case. Run inside the store's write transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, or_, select
+
+from db.models import Article, LshBand, StoryLink
+
+# MinHash agreement at or above which an LSH candidate is the same story.
+SAME_STORY = 0.75
+# Lower bar for candidates that already share the title or the site's article id (mirrors).
+SAME_STORY_WITH_SHARED_KEY = 0.5
+# Cross-language links: reports within this many days sharing this much case evidence.
+LINK_WINDOW = timedelta(days=45)
+LINK_MIN_SHARED = 2
+CASE_KINDS = ("authority", "organisation", "place", "person")
+
+
+def signature_agreement(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of two MinHash signatures: the share of bins that agree."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
+    """The story an incoming article belongs to: an exact copy (same normalised text, or the
+    same canonical URL declared), or the most similar near copy found through LSH bands,
+    the title or the site's article id."""
+    keyed = [Article.fingerprint == record["fingerprint"], Article.canonical_url == record["canonical_url"]]
+    if record.get("title_key"):
+        keyed.append(Article.title_key == record["title_key"])
+    if record.get("site_article_id"):
+        keyed.append((Article.site == record["site"]) & (Article.site_article_id == record["site_article_id"]))
+    columns = (Article.id, Article.story_id, Article.fingerprint, Article.canonical_url, Article.minhash)
+    shared_key = conn.execute(select(*columns).where(or_(*keyed))).all()
+    by_band = (
+        conn.execute(
+            select(*columns).where(
+                Article.id.in_(select(LshBand.article_pk).where(LshBand.band.in_(record["bands"])))
+            )
+        ).all()
+        if record.get("bands")
+        else []
+    )
+    best, best_score = None, 0.0
+    for candidate in shared_key:
+        if candidate.fingerprint == record["fingerprint"] or candidate.canonical_url == record["canonical_url"]:
+            return candidate.story_id
+        score = signature_agreement(candidate.minhash, record["minhash"])
+        if score >= SAME_STORY_WITH_SHARED_KEY and score > best_score:
+            best, best_score = candidate.story_id, score
+    for candidate in by_band:
+        score = signature_agreement(candidate.minhash, record["minhash"])
+        if score >= SAME_STORY and score > best_score:
+            best, best_score = candidate.story_id, score
+    return best
+
+
+def index_bands(conn: Connection, pk: int, bands: list[int]) -> None:
+    conn.execute(delete(LshBand).where(LshBand.article_pk == pk))
+    if bands:
+        conn.execute(insert(LshBand), [{"article_pk": pk, "band": band} for band in dict.fromkeys(bands)])
+
+
+def _case_concepts(tags: list[dict]) -> set[str]:
+    return {tag["id"] for tag in tags if tag.get("kind") in CASE_KINDS}
+
+
+def link_languages(conn: Connection, story_id: int, record: Mapping[str, Any]) -> None:
+    """Link a relevant article's story to stories in the other language that report on
+    the same case: published within LINK_WINDOW, sharing LINK_MIN_SHARED organisations,
+    places, people or authorities, one of them an inspection team or an organisation."""
+    published = record.get("published_at")
+    mine = _case_concepts(record.get("tags") or [])
+    if not record.get("relevant") or published is None or len(mine) < LINK_MIN_SHARED:
+        return
+    others = conn.execute(
+        select(Article.story_id, Article.tags).where(
+            Article.relevant,
+            Article.lang != record["lang"],
+            Article.published_at.between(published - LINK_WINDOW, published + LINK_WINDOW),
+        )
+    ).all()
+    best: dict[int, tuple[float, list[str]]] = {}
+    for other in others:
+        theirs = _case_concepts(other.tags)
+        shared = sorted(mine & theirs)
+        anchored = any(t["id"] in shared and t["kind"] in ("authority", "organisation") for t in other.tags)
+        if len(shared) < LINK_MIN_SHARED or not anchored:
+            continue
+        score = round(len(shared) / len(mine | theirs), 3)
+        if score > best.get(other.story_id, (0.0, []))[0]:
+            best[other.story_id] = (score, shared)
+    for other_story, (score, shared) in best.items():
+        a, b = sorted((story_id, other_story))
+        conn.execute(delete(StoryLink).where(StoryLink.story_a == a, StoryLink.story_b == b))
+        conn.execute(insert(StoryLink).values(story_a=a, story_b=b, score=score, shared=shared))

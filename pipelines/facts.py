@@ -1,0 +1,453 @@
+"""Supervision facts: what a supervision or rectification report states, as structured rows
+with the sentence each came from. Teams and rounds, stationing dates, counts of problems
+raised, rectified and in progress, complaint cases received and closed, penalties,
+deadlines and accountability actions, in Chinese and English.
+
+Rules work sentence by sentence on the Simplified text; dates written without a year take
+it from the article's publication (the latest such day not after it; deadlines: the first
+not before it)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pipelines.article import CHINA_TZ, Article
+
+# --- numbers ---------------------------------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+(?=[项个件批起人名家条处宗])")
+_EN_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ORDINALS_ZH = "一二三四五六七八九十"
+
+
+def chinese_number(text: str) -> int:
+    """一 .. 九百九十九 (十二, 二十, 两百零五) as an int."""
+    total, current = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            current = _CN_DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+def _arabic(sentence: str) -> str:
+    """Chinese numerals before a counter word (十二项, 两件) as Arabic digits."""
+    return _CN_NUMBER.sub(lambda m: str(chinese_number(m.group(0))), sentence)
+
+
+def _int(text: str) -> int:
+    text = text.replace(",", "").strip().lower()
+    return _EN_NUMBERS[text] if text in _EN_NUMBERS else int(text)
+
+
+# --- dates -----------------------------------------------------------------------------
+
+_MONTHS_EN = {
+    name: n
+    for n, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}
+_EN_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+
+
+def _day(year: int | None, month: int, day: int, published: date, future: bool = False) -> date | None:
+    """The date, its year inferred from the publication day when not written: the latest such
+    day not after it, or for a deadline (`future`) the first not before it."""
+    try:
+        if year is not None:
+            return date(year, month, day)
+        guess = date(published.year, month, day)
+    except ValueError:
+        return None
+    if future and guess < published:
+        return _day(published.year + 1, month, day, published)
+    if not future and guess > published:
+        return _day(published.year - 1, month, day, published)
+    return guess
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+_ZH_DATE = r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+_EN_DATE = rf"({_EN_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
+
+
+def _zh_date(match: re.Match, published: date, offset: int = 1, future: bool = False) -> date | None:
+    year, month, day = match.group(offset), match.group(offset + 1), match.group(offset + 2)
+    return _day(int(year) if year else None, int(month), int(day), published, future)
+
+
+def _en_date(match: re.Match, published: date, offset: int = 1, future: bool = False) -> date | None:
+    month = _MONTHS_EN[match.group(offset).rstrip(".").lower()]
+    year = match.group(offset + 2)
+    return _day(int(year) if year else None, month, int(match.group(offset + 1)), published, future)
+
+
+# --- facts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    values: dict[str, Any]
+    sentence: str
+    offset: int  # where the sentence starts in the text the facts were read from
+
+    def key(self) -> tuple:
+        return (self.kind, tuple(sorted(self.values.items())))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.values, "sentence": self.sentence, "offset": self.offset}
+
+
+@dataclass
+class _Found:
+    """Facts of one sentence, in the order found; one per key."""
+
+    facts: dict[tuple, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, kind: str, **values: Any) -> None:
+        values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+        self.facts.setdefault((kind, tuple(sorted(values.items()))), {"kind": kind, **values})
+
+
+Rule = Callable[[str, date, _Found], None]
+
+# Chinese ------------------------------------------------------------------------------
+
+_ZH_TEAM = re.compile(r"中央第([一二三四五六七八九十]+)(?:生态环境保护|环境保护|生态环保|环保)督察组")
+_ZH_TEAM_PLAIN = re.compile(r"中央(?:生态环境保护|环境保护|生态环保|环保)督察组")
+_ZH_ROUND = re.compile(r"第([一二三四五六七八九十\d]+)轮")
+_ZH_AS_OF = re.compile(r"截至(?:目前|" + _ZH_DATE + r")")
+_COUNT = r"(\d+)\s*(?:项|个|条|处)"
+
+
+def _zh_team(sentence: str, published: date, found: _Found) -> None:
+    numbered = _ZH_TEAM.findall(sentence)
+    for ordinal in numbered:
+        found.add("team", number=chinese_number(ordinal))
+    if not numbered and _ZH_TEAM_PLAIN.search(sentence):
+        found.add("team", number=None)
+    for number in _ZH_ROUND.findall(sentence):
+        if re.search(r"督察|整改", sentence):
+            found.add("round", number=int(number) if number.isdigit() else chinese_number(number))
+
+
+def _zh_stationed(sentence: str, published: date, found: _Found) -> None:
+    for match in re.finditer(_ZH_DATE + r"(?:[至到\-—～~]\s*" + _ZH_DATE + r")?[^。；，,]{0,40}?进驻", sentence):
+        day = _zh_date(match, published)
+        if day:
+            found.add("stationed", date=day)
+    for match in re.finditer(r"进驻[^。；]{0,12}?(?:时间[为是]?)?" + _ZH_DATE, sentence):
+        day = _zh_date(match, published)
+        if day:
+            found.add("stationed", date=day)
+
+
+def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> str | None:
+    """The 截至 / "as of" day that governs a count at `position` in the sentence."""
+    pattern = _ZH_AS_OF if zh else re.compile(r"\b(?:as of|by|up to)\s+(?:the end of\s+)?" + _EN_DATE, re.I)
+    governing = None
+    for match in pattern.finditer(sentence):
+        if match.start() > position:
+            break
+        if match.group(2 if zh else 1):
+            governing = (_zh_date(match, published) if zh else _en_date(match, published))
+    return governing.isoformat() if governing else None
+
+
+_ZH_RAISED = (
+    re.compile(r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|列出|明确)(?:了)?[^。；，,]{0,14}?(?:问题|整改任务|任务|事项)[^。；，,\d]{0,6}?" + _COUNT),
+    re.compile(r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|明确)(?:了)?[^。；，,\d]{0,8}?" + _COUNT + r"[^。；，,]{0,6}?(?:问题|整改任务|任务|事项)"),
+    re.compile(r"(?:共有|共|涉及)" + _COUNT + r"(?:问题|整改任务|整改事项)"),
+    re.compile(r"(?:问题|整改任务|整改事项)(?:共|共计|合计)?" + _COUNT + r"(?:[，,]|$|。)"),
+)
+_ZH_RECTIFIED = (
+    re.compile(r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)"),
+    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:完成整改|整改完成|完成|整改到位|销号|办结)"),
+)
+_ZH_IN_PROGRESS = (
+    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在)(?:持续)?(?:整改|推进|按计划推进|有序推进)"),
+    re.compile(r"(?:其余|剩余|另有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在整改)"),
+    re.compile(r"(?:正在整改|整改中|持续整改)(?:的)?(?:问题|任务|事项)?(\d+)\s*(?:项|个|条)"),
+)
+
+
+def _zh_counts(sentence: str, published: date, found: _Found) -> None:
+    for kind, patterns in (("issues_raised", _ZH_RAISED), ("issues_rectified", _ZH_RECTIFIED),
+                           ("issues_in_progress", _ZH_IN_PROGRESS)):
+        for pattern in patterns:
+            for match in pattern.finditer(sentence):
+                if kind == "issues_raised" and re.search(r"完成|在整改|正在", match.group(0)):
+                    continue
+                found.add(kind, count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
+
+
+_ZH_COMPLAINTS = re.compile(r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,10}?(?:(\d+)\s*批(?:次)?)?\s*(\d+)\s*件")
+_ZH_CLOSED = re.compile(r"(?:(?<!阶段性)已?办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?(?<!阶段性)办结)")
+_ZH_PARTLY = re.compile(r"(?:阶段性办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?阶段性办结)")
+
+
+def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
+    if not re.search(r"信访|举报|投诉|案件|件", sentence):
+        return
+    for match in _ZH_COMPLAINTS.finditer(sentence):
+        batches = int(match.group(1)) if match.group(1) else None
+        found.add("complaints_received", count=int(match.group(2)), batches=batches,
+                  as_of=_as_of(sentence, match.start(), published))
+    for pattern, kind in ((_ZH_PARTLY, "complaints_partly_closed"), (_ZH_CLOSED, "complaints_closed")):
+        for match in pattern.finditer(sentence):
+            if kind == "complaints_closed" and "阶段性" in sentence[max(0, match.start() - 4) : match.end()]:
+                continue
+            count = int(match.group(1) or match.group(2))
+            found.add(kind, count=count, as_of=_as_of(sentence, match.start(), published))
+
+
+_ZH_PENALTY = re.compile(r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?\s*([\d.]+)\s*(亿元|万元|元)|(?:处以?|处罚|罚)\s*([\d.]+)\s*(亿元|万元|元)(?:的)?罚款")
+_YUAN = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+
+
+def _zh_penalty(sentence: str, published: date, found: _Found) -> None:
+    for match in _ZH_PENALTY.finditer(sentence):
+        amount, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        found.add("penalty", amount_yuan=round(float(amount) * _YUAN[unit]))
+
+
+_ZH_DEADLINE = (
+    (re.compile(r"(\d{4})年(?:年)?底前"), lambda m, p: date(int(m.group(1)), 12, 31)),
+    (re.compile(r"(?:(\d{4})年)?(\d{1,2})月底前"), lambda m, p: (
+        _month_end(int(m.group(1)), int(m.group(2))) if m.group(1)
+        else _next_month_end(int(m.group(2)), p))),
+    (re.compile(_ZH_DATE + r"(?:之)?前(?:完成|全部完成|整改到位|办结)"), lambda m, p: _zh_date(m, p, future=True)),
+)
+
+
+def _next_month_end(month: int, published: date) -> date:
+    end = _month_end(published.year, month)
+    return end if end >= published else _month_end(published.year + 1, month)
+
+
+def _zh_deadline(sentence: str, published: date, found: _Found) -> None:
+    for pattern, make in _ZH_DEADLINE:
+        for match in pattern.finditer(sentence):
+            day = make(match, published)
+            if day:
+                found.add("deadline", date=day)
+
+
+_ZH_ACCOUNTABILITY = (
+    (re.compile(r"问责\s*(\d+)\s*(?:人|名)"), "问责"),
+    (re.compile(r"(?:对|将)?\s*(\d+)\s*(?:名|人)[^。；，,\d]{0,12}?(?:进行|予以|被)?问责"), "问责"),
+    (re.compile(r"约谈\s*(?:了)?\s*(\d+)\s*(?:家|名|人|个)"), "约谈"),
+    (re.compile(r"(?:对|将)?\s*(\d+)\s*(?:家|名|个)[^。；，,\d]{0,14}?(?:进行|予以|被)?约谈"), "约谈"),
+    (re.compile(r"立案(?:查处|处罚|调查)?\s*(\d+)\s*(?:起|宗|件)"), "立案"),
+    (re.compile(r"(\d+)\s*(?:起|宗)[^。；，,\d]{0,10}?(?:被|予以|进行)?立案"), "立案"),
+)
+
+
+def _zh_accountability(sentence: str, published: date, found: _Found) -> None:
+    for pattern, action in _ZH_ACCOUNTABILITY:
+        for match in pattern.finditer(sentence):
+            found.add("accountability", count=int(match.group(1)), action=action)
+
+
+ZH_RULES: tuple[Rule, ...] = (_zh_team, _zh_stationed, _zh_counts, _zh_complaints, _zh_penalty, _zh_deadline, _zh_accountability)
+
+# English ------------------------------------------------------------------------------
+
+_ORD = "|".join(ORDINALS_EN)
+_EN_KIND = r"(?:(?:eco-?|ecological\s+)?environment(?:al)?\s+(?:protection\s+)?)?(?:inspection|supervision|inspector)s?\s+(?:team|group)"
+_EN_TEAM = re.compile(
+    rf"\b(?:central\s+({_ORD})|({_ORD})\s+central|({_ORD})(?=\s+{_EN_KIND}\s+of\s+the\s+(?:CPC\s+)?Central))\s+{_EN_KIND}",
+    re.I,
+)
+_EN_TEAM_PLAIN = re.compile(rf"\bcentral\s+{_EN_KIND}", re.I)
+_EN_ROUND = re.compile(rf"\b({_ORD})\s+round\b", re.I)
+_NUM = r"(\d[\d,]*|" + "|".join(_EN_NUMBERS) + r")"
+
+
+def _en_team(sentence: str, published: date, found: _Found) -> None:
+    numbered = [next(g for g in m.groups() if g) for m in _EN_TEAM.finditer(sentence)]
+    for ordinal in numbered:
+        found.add("team", number=ORDINALS_EN.index(ordinal.lower()) + 1)
+    if not numbered and _EN_TEAM_PLAIN.search(sentence):
+        found.add("team", number=None)
+    if re.search(r"inspect|supervis|rectif", sentence, re.I):
+        for ordinal in _EN_ROUND.findall(sentence):
+            found.add("round", number=ORDINALS_EN.index(ordinal.lower()) + 1)
+
+
+def _en_stationed(sentence: str, published: date, found: _Found) -> None:
+    for match in re.finditer(r"\bstationed\b[^.;]{0,60}?\b(?:on|from|since)\s+" + _EN_DATE, sentence, re.I):
+        day = _en_date(match, published)
+        if day:
+            found.add("stationed", date=day)
+    for match in re.finditer(r"\b(?:on|from|since)\s+" + _EN_DATE + r",?\s+[^.;]{0,60}?\bstationed\b", sentence, re.I):
+        day = _en_date(match, published)
+        if day:
+            found.add("stationed", date=day)
+
+
+_PROBLEMS = r"(?:problems?|issues?|tasks?|items?)"
+_EN_COUNTS = (
+    ("issues_raised", re.compile(rf"\b(?:raised|identified|found|pointed out|handed over|listed|flagged)\s+(?:a total of\s+)?{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}", re.I)),
+    ("issues_raised", re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:were|had been|have been)\s+(?:raised|identified|found|pointed out|handed over)", re.I)),
+    ("issues_raised", re.compile(rf"\bof\s+the\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b", re.I)),
+    ("issues_rectified", re.compile(rf"\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed|closed)", re.I)),
+    ("issues_rectified", re.compile(rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})", re.I)),
+    ("issues_in_progress", re.compile(rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)", re.I)),
+    ("issues_in_progress", re.compile(rf"\bthe\s+remaining\s+{_NUM}\b", re.I)),
+)
+
+
+def _en_counts(sentence: str, published: date, found: _Found) -> None:
+    for kind, pattern in _EN_COUNTS:
+        for match in pattern.finditer(sentence):
+            found.add(kind, count=_int(match.group(1)), as_of=_as_of(sentence, match.start(), published, zh=False))
+
+
+_EN_COMPLAINTS = (
+    ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed over|transferred)\s+{_NUM}\s+(?:batches\s+of\s+)?(?:\w+\s+){{0,3}}?(?:complaints?|cases|reports|petitions)", re.I)),
+    ("complaints_closed", re.compile(rf"\b{_NUM}\s+(?:of\s+(?:them|which)\s+|cases\s+|complaints\s+)?(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)(?!\s+in\s+part)", re.I)),
+    ("complaints_partly_closed", re.compile(rf"\b{_NUM}\s+(?:(?:have|has|had)\s+been\s+)?(?:partly|partially)\s+(?:closed|settled|resolved)", re.I)),
+)
+
+
+def _en_complaints(sentence: str, published: date, found: _Found) -> None:
+    if not re.search(r"complaint|petition|case|report", sentence, re.I):
+        return
+    batches = re.search(rf"\b{_NUM}\s+batch(?:es)?\b", sentence, re.I)
+    for kind, pattern in _EN_COMPLAINTS:
+        for match in pattern.finditer(sentence):
+            extra = {"batches": _int(batches.group(1)) if batches else None} if kind == "complaints_received" else {}
+            found.add(kind, count=_int(match.group(1)), **extra, as_of=_as_of(sentence, match.start(), published, zh=False))
+
+
+_EN_PENALTY = re.compile(r"\b(?:fined?|fines?\s+(?:of|totall?ing)|penalt(?:y|ies)\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?(?:RMB\s*|CNY\s*)?([\d.,]+)\s*(million|billion|thousand)?\s*(?:yuan|RMB)", re.I)
+_EN_SCALE = {None: 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def _en_penalty(sentence: str, published: date, found: _Found) -> None:
+    for match in _EN_PENALTY.finditer(sentence):
+        amount = float(match.group(1).replace(",", ""))
+        found.add("penalty", amount_yuan=round(amount * _EN_SCALE[(match.group(2) or "").lower() or None]))
+
+
+def _en_deadline(sentence: str, published: date, found: _Found) -> None:
+    for match in re.finditer(r"\b(?:by|before)\s+the\s+end\s+of\s+(\d{4})\b", sentence, re.I):
+        found.add("deadline", date=date(int(match.group(1)), 12, 31))
+    for match in re.finditer(rf"\b(?:by|before)\s+the\s+end\s+of\s+({_EN_MONTH})(?:\s+(\d{{4}}))?", sentence, re.I):
+        month = _MONTHS_EN[match.group(1).rstrip(".").lower()]
+        found.add("deadline", date=_month_end(int(match.group(2)), month) if match.group(2) else _next_month_end(month, published))
+    for match in re.finditer(rf"\b(?:by|before|no later than)\s+{_EN_DATE}", sentence, re.I):
+        if re.match(r"\s*,?\s*(?:the|a|its)?\s*\w*\s*(?:had|has|have)\b", sentence[match.end():]):
+            continue  # "by Oct. 9, 24 had been rectified": an as-of day, not a deadline
+        day = _en_date(match, published, future=True)
+        if day and re.search(r"complet|rectif|finish|deadline|must|required|ordered|should", sentence, re.I):
+            found.add("deadline", date=day)
+
+
+_EN_ACCOUNTABILITY = (
+    (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals|staff|employees|managers)\s+(?:were|have been|had been|was)\s+held\s+accountable", re.I), "问责"),
+    (re.compile(rf"\bheld\s+{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals)\s+accountable", re.I), "问责"),
+    (re.compile(rf"\b(?:summoned|interviewed)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms|people|units)", re.I), "约谈"),
+    (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms)\s+(?:were|have been|had been)\s+summoned", re.I), "约谈"),
+    (re.compile(rf"\b(?:filed|opened|registered)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?cases", re.I), "立案"),
+    (re.compile(rf"\b{_NUM}\s+cases\s+(?:were|have been|had been)\s+(?:filed|opened|registered)", re.I), "立案"),
+)
+
+
+def _en_accountability(sentence: str, published: date, found: _Found) -> None:
+    for pattern, action in _EN_ACCOUNTABILITY:
+        for match in pattern.finditer(sentence):
+            found.add("accountability", count=_int(match.group(1)), action=action)
+
+
+EN_RULES: tuple[Rule, ...] = (_en_team, _en_stationed, _en_counts, _en_complaints, _en_penalty, _en_deadline, _en_accountability)
+
+# --- sentences and the stage -----------------------------------------------------------
+
+_ZH_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_EN_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
+# A full stop after these ends no sentence: "Aug. 31", "No. 4", "Co. Ltd".
+_ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec no mr mrs ms dr co corp st inc ltd vs etc u.s e.g i.e".split()
+)
+
+
+def sentences(text: str, lang: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) for each sentence of the text."""
+    if lang == "zh":
+        for match in _ZH_SENTENCE.finditer(text):
+            if match.group(0).strip():
+                yield match.start(), match.group(0)
+        return
+    start = 0
+    for boundary in _EN_BOUNDARY.finditer(text):
+        word = re.search(r"([\w.]+?)\.$", text[start : boundary.end()].rstrip("\"')]"))
+        if boundary.group(0) == "." and word and (
+            word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))
+        ):
+            continue
+        if text[start : boundary.end()].strip():
+            yield start, text[start : boundary.end()]
+        start = boundary.end()
+    if text[start:].strip():
+        yield start, text[start:]
+
+
+def extract_facts(text: str, lang: str, published: datetime | date | None) -> list[Fact]:
+    """Every fact the text states, in order, each once (the first sentence that states it)."""
+    if isinstance(published, datetime):
+        published = published.astimezone(CHINA_TZ).date()
+    published = published or date.today()
+    rules = ZH_RULES if lang == "zh" else EN_RULES
+    seen: set[tuple] = set()
+    facts = []
+    for offset, sentence in sentences(text, lang):
+        found = _Found()
+        prepared = _arabic(sentence) if lang == "zh" else sentence
+        for rule in rules:
+            rule(prepared, published, found)
+        for key, values in found.facts.items():
+            if key in seen:
+                continue
+            seen.add(key)
+            kind = values.pop("kind")
+            facts.append(Fact(kind=kind, values=values, sentence=sentence.strip(), offset=offset))
+    return facts
+
+
+def facts(article: Article) -> Article:
+    """Facts of relevant articles (others state none worth a row)."""
+    if article.relevant and article.lang in ("zh", "en"):
+        text = f"{article.simplified_title}\n{article.simplified_body}"
+        article.facts = [f.as_dict() for f in extract_facts(text, article.lang, article.published_at)]
+    else:
+        article.facts = []
+    return article
