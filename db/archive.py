@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.engine import create_schema, make_engine
-from db.models import Article, Fact, RawPage
+from db.models import Article, Fact, RawPage, TermStat
 from db.stories import find_story, index_bands, link_languages
 
 # Columns copied from a pipeline record into `articles`.
@@ -24,7 +26,7 @@ ARTICLE_FIELDS = (
     "identity", "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
     "author", "source", "category", "editor", "views", "page_tags", "body",
     "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant", "relevance_label",
-    "relevance_score", "relevance_terms", "tags", "fingerprint", "title_key", "minhash",
+    "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash",
     "segmenter", "fetched_at",
 )
 
@@ -44,6 +46,17 @@ def _reason(exc: Exception) -> str:
 
 class ArchiveError(Exception):
     """A problem with the archive that the user can act on (bad URL, unreadable file...)."""
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    pk: int
+    site: str
+    fetched_at: datetime
+    url: str
+    html: bytes
+    encoding: str
+    status: int
 
 
 @dataclass
@@ -133,6 +146,27 @@ class Archive:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.scalars(query))
 
+    def stored_pages(self, batch: int = 100) -> Iterator[list[StoredPage]]:
+        """Every article's raw page with what a re-run must keep, in batches, by id."""
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(Article.id, Article.site, Article.fetched_at, RawPage.url, RawPage.html_zlib,
+                           RawPage.encoding, RawPage.status)
+                    .join(RawPage, RawPage.article_pk == Article.id)
+                    .where(Article.id > last)
+                    .order_by(Article.id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            last = rows[-1].id
+            yield [
+                StoredPage(row.id, row.site, row.fetched_at, row.url, zlib.decompress(row.html_zlib), row.encoding, row.status)
+                for row in rows
+            ]
+
     def raw_html(self, article_pk: int) -> tuple[str, bytes, str]:
         """(url, page bytes, encoding) of a stored article's raw page."""
         with self.engine.connect() as conn:
@@ -190,6 +224,7 @@ class Archive:
             pk = conn.execute(insert(Article).values(**values)).inserted_primary_key[0]
             if values["story_id"] is None:
                 conn.execute(update(Article).where(Article.id == pk).values(story_id=pk))
+            self._count_terms(conn, record.get("terms") or [])
             result.new += 1
         else:
             pk = existing.id
@@ -212,6 +247,22 @@ class Archive:
         link_languages(conn, story_id, record)
         if record.get("facts"):
             conn.execute(insert(Fact), [_fact_row(pk, fact) for fact in record["facts"]])
+
+    def _count_terms(self, conn, terms: list[str]) -> None:
+        """Document frequencies grow with each new article (a re-run changes them not)."""
+        if not terms:
+            return
+        upsert = (sqlite_insert if self.is_sqlite else postgresql_insert)(TermStat)
+        rows = [{"term": term[:200], "documents": 1} for term in dict.fromkeys(terms)]
+        conn.execute(
+            upsert.on_conflict_do_update(index_elements=["term"], set_={"documents": TermStat.documents + 1}), rows
+        )
+
+    def document_frequencies(self) -> tuple[int, dict[str, int]]:
+        """(articles stored, {word: articles it occurs in})."""
+        with self.engine.connect() as conn:
+            counts = {term: n for term, n in conn.execute(select(TermStat.term, TermStat.documents))}
+        return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
         if not self.is_sqlite:

@@ -75,6 +75,7 @@ class Article(Base):
     relevance_score: Mapped[float] = mapped_column(Float, default=0.0)
     relevance_terms: Mapped[list] = mapped_column(JSON, default=list)
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     minhash: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -140,3 +141,12 @@ class StoryLink(Base):
     story_b: Mapped[int] = mapped_column(Integer, primary_key=True)
     score: Mapped[float] = mapped_column(Float)
     shared: Mapped[list] = mapped_column(JSON, default=list)  # the concept ids both mention
+
+
+class TermStat(Base):
+    """In how many stored articles a word occurs: the archive's IDF for keywords."""
+
+    __tablename__ = "term_stats"
+
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer)

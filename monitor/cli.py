@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=cmd_search)
 
+    reprocess = commands.add_parser("reprocess", help="run the text pipeline again over every stored page")
+    reprocess.set_defaults(run=cmd_reprocess)
+
     extract = commands.add_parser("extract", help="run one saved page through extraction and the text pipeline")
     extract.add_argument("file", type=Path)
     extract.add_argument("--url", required=True, help="the address the page was fetched from")
@@ -236,6 +239,20 @@ def print_results(archive: Archive, query: str, filters: Filters, limit: int) ->
         print(f"   {result.snippet}")
         for copy in result.copies:
             print(f"   same story: {copy.url}")
+
+
+# --- reprocess ---
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from monitor.reprocess import ProgressBar, reprocess
+
+    archive = _archive(args)
+    result = reprocess(archive, ProgressBar("reprocessing"))
+    print(f"reprocessed: {result.updated} updated, {result.unchanged} unchanged, {len(result.failed)} failed")
+    for pk, why in result.failed:
+        print(f"  article {pk}: {why}")
+    return 1 if result.failed else 0
 
 
 # --- extract ---

@@ -21,14 +21,18 @@ class ExtractError(BrokenPage):
     pass
 
 
-def extract_page(body: bytes, url: str, encoding: str | None = None) -> Article:
+def extract_page(body: bytes, url: str, encoding: str | None = None, site: str | None = None) -> Article:
+    """The article on a page: parsed by the named site's spider, else by the spider that
+    recognises the URL's host or the page's markup, then through the text pipeline."""
     response = HtmlResponse(url=url, body=body, encoding=encoding)
     check_page(response, fetched=False)
-    spider_cls = next((s for s in SPIDERS if s.recognises(url, response)), None)
+    if site is not None:
+        spider_cls = next((s for s in SPIDERS if s.name == site), None)
+    else:
+        spider_cls = next((s for s in SPIDERS if s.recognises(url, response)), None)
     if spider_cls is None:
         raise ExtractError("unknown_site", f"no parser recognises {url} (known: SMM, CNMN and its mirrors)")
-    spider = spider_cls()
-    return process(spider.extract(response))
+    return process(spider_cls().extract(response))
 
 
 def extract_file(path: Path, url: str) -> Article:

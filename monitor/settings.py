@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
     "pipelines.stages.LanguagePipeline": 200,
     "pipelines.stages.SegmentPipeline": 300,
     "pipelines.stages.TagPipeline": 400,
+    "pipelines.stages.KeywordsPipeline": 420,
     "pipelines.stages.FactsPipeline": 450,
     "pipelines.stages.DedupPipeline": 500,
     "pipelines.store.StorePipeline": 900,

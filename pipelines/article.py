@@ -46,6 +46,10 @@ class Article:
     title_tokens: str = ""
     body_tokens: str = ""
     segmenter: str = ""
+    words: list[str] = field(default_factory=list)  # segmented title and body, not stored
+    # keywords
+    keywords: list[list] = field(default_factory=list)  # [term, weight], best first
+    terms: list[str] = field(default_factory=list)  # distinct keyword candidates, for IDF
     # tag
     tags: list[dict[str, Any]] = field(default_factory=list)
     relevant: bool = False
@@ -89,6 +93,7 @@ class Article:
     def record(self) -> dict[str, Any]:
         """The mapping the archive stores."""
         values = asdict(self)
+        del values["words"]
         values["host"] = self.host
         values["identity"] = self.identity
         return values
@@ -119,6 +124,7 @@ class Article:
             "relevance_score": self.relevance_score,
             "relevance_terms": self.relevance_terms,
             "tags": self.tags,
+            "keywords": self.keywords,
             "facts": self.facts,
         }
 

@@ -39,9 +39,13 @@ def cut(text: str) -> list[str]:
 def index_tokens(text: str) -> list[str]:
     """Index-side segmentation: each token followed by the dictionary words inside it, so
     that 督察 and 环保督察 also find 中央环保督察 (one token to `cut`)."""
+    return with_inner_words(cut(text))
+
+
+def with_inner_words(words: list[str]) -> list[str]:
     tk = tokenizer()
     out: list[str] = []
-    for token in cut(text):
+    for token in words:
         out.append(token)
         n = len(token)
         if n > 2 and not token.isascii():
@@ -55,7 +59,9 @@ def index_tokens(text: str) -> list[str]:
 
 
 def segment(article: Article) -> Article:
-    article.title_tokens = " ".join(index_tokens(article.simplified_title))
-    article.body_tokens = " ".join(index_tokens(article.simplified_body))
+    title_words, body_words = cut(article.simplified_title), cut(article.simplified_body)
+    article.words = title_words + body_words
+    article.title_tokens = " ".join(with_inner_words(title_words))
+    article.body_tokens = " ".join(with_inner_words(body_words))
     article.segmenter = segmenter_id()
     return article

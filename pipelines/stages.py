@@ -13,13 +13,14 @@ from scrapy.exceptions import DropItem
 from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.dedup import dedup
 from pipelines.facts import facts
+from pipelines.keywords import DocumentFrequencies, keywords, use_frequencies
 from pipelines.language import language
 from pipelines.normalise import normalise
 from pipelines.segment import segment
 from pipelines.tag import tag
 
 Stage = Callable[[Article], Article]
-STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, facts, dedup)
+STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, keywords, facts, dedup)
 
 
 def process(article: Article) -> Article:
@@ -64,6 +65,17 @@ class SegmentPipeline(_StagePipeline):
 
 class TagPipeline(_StagePipeline):
     stage = staticmethod(tag)
+
+
+class KeywordsPipeline(_StagePipeline):
+    stage = staticmethod(keywords)
+
+    def open_spider(self) -> None:
+        """IDF from the archive's document frequencies as the crawl starts."""
+        from pipelines.archive_access import archive_for
+
+        documents, counts = archive_for(self.crawler).document_frequencies()
+        use_frequencies(DocumentFrequencies(documents, counts))
 
 
 class FactsPipeline(_StagePipeline):

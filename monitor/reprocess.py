@@ -1,0 +1,62 @@
+"""`monitor reprocess`: the pipeline again over every stored raw page, so a better
+vocabulary or extractor reaches old articles without a new crawl."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from db import Archive
+from monitor.extract import extract_page
+from pipelines.article import BrokenPage
+from pipelines.keywords import DocumentFrequencies, use_frequencies
+
+
+@dataclass
+class ReprocessResult:
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why)
+
+
+def reprocess(archive: Archive, progress: Callable[[int, int], None] = lambda done, total: None) -> ReprocessResult:
+    total, done = archive.count(), 0
+    result = ReprocessResult()
+    use_frequencies(DocumentFrequencies(*archive.document_frequencies()))
+    for pages in archive.stored_pages():
+        records = []
+        for page in pages:
+            try:
+                article = extract_page(page.html, page.url, page.encoding, site=page.site)
+            except BrokenPage as broken:
+                result.failed.append((page.pk, str(broken)))
+                continue
+            article.fetched_at, article.status = page.fetched_at, page.status
+            records.append(article.record())
+        stored = archive.store_batch(records)
+        result.updated += stored.updated + stored.new
+        result.unchanged += stored.unchanged
+        result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]
+        done += len(pages)
+        progress(done, total)
+    return result
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; on anything else, nothing until the summary."""
+
+    WIDTH = 40
+
+    def __init__(self, label: str, stream=sys.stderr) -> None:
+        self.label, self.stream = label, stream
+        self.live = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.live or not total:
+            return
+        filled = self.WIDTH * done // total
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
