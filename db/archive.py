@@ -26,7 +26,7 @@ ARTICLE_FIELDS = (
     "identity", "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
     "author", "source", "category", "editor", "views", "page_tags", "body",
     "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant", "relevance_label",
-    "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash",
+    "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash", "figures",
     "segmenter", "fetched_at",
 )
 

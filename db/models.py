@@ -78,6 +78,7 @@ class Article(Base):
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     minhash: Mapped[list] = mapped_column(JSON, default=list)
+    figures: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     title_key: Mapped[str] = mapped_column(String(200), index=True)
     story_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -15,6 +15,9 @@ from db.models import Article, LshBand, StoryLink
 SAME_STORY = 0.75
 # Lower bar for candidates that already share the title or the site's article id (mirrors).
 SAME_STORY_WITH_SHARED_KEY = 0.5
+# Copies keep the figures; different stories written from one template do not.
+SAME_FIGURES = 0.5
+MIN_FIGURES = 3
 # Cross-language links: reports within this many days sharing this much case evidence.
 LINK_WINDOW = timedelta(days=45)
 LINK_MIN_SHARED = 2
@@ -28,6 +31,13 @@ def signature_agreement(a: list[int], b: list[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
+def figure_agreement(a: list[str], b: list[str]) -> float:
+    """Jaccard similarity of the numbers two texts state (1.0 when either states few)."""
+    if len(a) < MIN_FIGURES or len(b) < MIN_FIGURES:
+        return 1.0
+    return len(set(a) & set(b)) / len(set(a) | set(b))
+
+
 def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
     """The story an incoming article belongs to: an exact copy (same normalised text, or the
     same canonical URL declared), or the most similar near copy found through LSH bands,
@@ -37,7 +47,7 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
         keyed.append(Article.title_key == record["title_key"])
     if record.get("site_article_id"):
         keyed.append((Article.site == record["site"]) & (Article.site_article_id == record["site_article_id"]))
-    columns = (Article.id, Article.story_id, Article.fingerprint, Article.canonical_url, Article.minhash)
+    columns = (Article.id, Article.story_id, Article.fingerprint, Article.canonical_url, Article.minhash, Article.figures)
     shared_key = conn.execute(select(*columns).where(or_(*keyed))).all()
     by_band = (
         conn.execute(
@@ -57,7 +67,9 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
             best, best_score = candidate.story_id, score
     for candidate in by_band:
         score = signature_agreement(candidate.minhash, record["minhash"])
-        if score >= SAME_STORY and score > best_score:
+        if score < SAME_STORY or figure_agreement(candidate.figures, record["figures"]) < SAME_FIGURES:
+            continue
+        if score > best_score:
             best, best_score = candidate.story_id, score
     return best
 

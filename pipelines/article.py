@@ -63,6 +63,7 @@ class Article:
     title_key: str = ""
     minhash: list[int] = field(default_factory=list)
     bands: list[int] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)  # the numbers the text states
 
     def __repr__(self) -> str:  # short: Scrapy logs dropped items, and the page is large
         return f"Article(url={self.url!r}, title={self.title!r})"

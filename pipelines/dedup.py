@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 
 from pipelines.article import Article
 
@@ -14,6 +15,7 @@ SHINGLE_CHARS = 5
 SIGNATURE_SIZE = 64  # bins of one-permutation MinHash
 BANDS, ROWS = 16, 4  # LSH: pairs with Jaccard 0.5 share a band with probability ~0.65, 0.7: ~0.98
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _EMPTY = (1 << 64) - 1
 
 
@@ -22,8 +24,17 @@ def dedup_key(text: str) -> str:
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+_MASK = (1 << 64) - 1
+
+
 def _hash(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+    """64 well-mixed, stable bits (signatures are compared across processes and runs): a
+    CRC-32, cheap in C, through MurmurHash3's finaliser, which breaks the CRC's linearity
+    (similar shingles must not get related hashes)."""
+    x = zlib.crc32(data) | (len(data) << 32)
+    x = ((x ^ (x >> 33)) * 0xFF51AFD7ED558CCD) & _MASK
+    x = ((x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53) & _MASK
+    return x ^ (x >> 33)
 
 
 def minhash(key: str) -> list[int]:
@@ -64,4 +75,6 @@ def dedup(article: Article) -> Article:
     article.title_key = dedup_key(article.simplified_title)[:200]
     article.minhash = minhash(body_key)
     article.bands = band_keys(article.minhash)
+    body = unicodedata.normalize("NFKC", article.simplified_body)
+    article.figures = sorted({figure.replace(",", "") for figure in _FIGURE.findall(body)})
     return article
