@@ -22,6 +22,29 @@ TITLE_BONUS = 2.0
 class Matcher:
     pattern: re.Pattern[str]
     concept_of: dict[str, Concept]  # alias (lower-cased) -> concept
+    # Concepts named inside an alias: 习近平生态文明思想 also mentions 习近平.
+    nested: dict[str, tuple[Concept, ...]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    concept: Concept
+    alias: str  # as written
+    offset: int
+    nested: bool = False  # named inside a longer alias: tags it, but adds no relevance
+
+
+def _nested(pattern: re.Pattern[str], concept_of: dict[str, Concept], lower: bool) -> dict[str, tuple[Concept, ...]]:
+    """For each alias, the other concepts whose aliases occur inside it."""
+    nested = {}
+    for alias, concept in concept_of.items():
+        inner = [m.group(0) for m in pattern.finditer(alias, 1)]
+        shorter = pattern.match(alias[:-1]) if len(alias) > 1 else None
+        inner += [shorter.group(0)] if shorter else []
+        found = {concept_of[a.lower() if lower else a] for a in inner} - {concept}
+        if found:
+            nested[alias] = tuple(sorted(found, key=lambda c: c.id))
+    return nested
 
 
 def _alternation(aliases: list[str]) -> str:
@@ -34,24 +57,26 @@ def matchers() -> dict[str, Matcher]:
     vocabulary = load_vocabulary()
     zh = {alias: c for c in vocabulary.concepts for alias in c.zh}
     en = {alias.lower(): c for c in vocabulary.concepts for alias in c.en}
+    zh_pattern = re.compile(_alternation(list(zh)))
+    # Whole words only in English; case is ignored ("rare Earth" on SMM's tag list).
+    en_pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(en))})(?![\w-])", re.IGNORECASE)
     return {
-        "zh": Matcher(re.compile(_alternation(list(zh))), zh),
-        # Whole words only in English; case is ignored ("rare Earth" on SMM's tag list).
-        "en": Matcher(
-            re.compile(rf"(?<![\w-])(?:{_alternation(list(en))})(?![\w-])", re.IGNORECASE), en
-        ),
+        "zh": Matcher(zh_pattern, zh, _nested(zh_pattern, zh, lower=False)),
+        "en": Matcher(en_pattern, en, _nested(en_pattern, en, lower=True)),
     }
 
 
-def find_concepts(text: str) -> list[tuple[Concept, str, int]]:
-    """(concept, alias as written, offset) for every vocabulary mention in `text`."""
+def find_concepts(text: str) -> list[Hit]:
+    """Every vocabulary mention in `text`, longest alias first at each place, with the
+    concepts named inside it."""
     found = []
     for lang, matcher in matchers().items():
         for match in matcher.pattern.finditer(text):
             alias = match.group(0)
             key = alias if lang == "zh" else alias.lower()
-            found.append((matcher.concept_of[key], alias, match.start()))
-    return sorted(found, key=lambda hit: hit[2])
+            found.append(Hit(matcher.concept_of[key], alias, match.start()))
+            found += [Hit(inner, alias, match.start(), nested=True) for inner in matcher.nested.get(key, ())]
+    return sorted(found, key=lambda hit: hit.offset)
 
 
 def tag(article: Article) -> Article:
@@ -61,28 +86,33 @@ def tag(article: Article) -> Article:
     first_seen: dict[str, str] = {}
     terms: dict[str, list[str]] = {}
     concepts: dict[str, Concept] = {}
+    relevant_counts: Counter[str] = Counter()
     for where, hits in (("title", title_hits), ("body", body_hits)):
-        for concept, alias, _ in hits:
+        for hit in hits:
+            concept = hit.concept
             counts[concept.id] += 1
             first_seen.setdefault(concept.id, where)
             concepts[concept.id] = concept
-            if alias not in terms.setdefault(concept.id, []):
-                terms[concept.id].append(alias)
+            if hit.nested:
+                continue
+            relevant_counts[concept.id] += 1
+            if hit.alias not in terms.setdefault(concept.id, []):
+                terms[concept.id].append(hit.alias)
     article.tags = [
         {"id": cid, "kind": concepts[cid].kind, "count": counts[cid], "first_seen": first_seen[cid]}
         for cid in sorted(counts, key=lambda c: (-counts[c], c))
     ]
-    title_ids = {concept.id for concept, _, _ in title_hits}
-    scores = {"supervision": 0.0, "rectification": 0.0}
+    title_ids = {hit.concept.id for hit in title_hits if not hit.nested}
+    scores = {"supervision": 0.0, "rectification": 0.0, "counter": 0.0}
     deciding: list[str] = []
-    for cid, count in counts.items():
+    for cid, count in relevant_counts.items():
         concept = concepts[cid]
         if concept.relevance is None:
             continue
         scores[concept.relevance] += concept.weight * min(count, MAX_MENTIONS)
         scores[concept.relevance] += TITLE_BONUS if cid in title_ids else 0.0
         deciding.extend(terms[cid])
-    score = scores["supervision"] + scores["rectification"]
+    score = max(0.0, scores["supervision"] + scores["rectification"] - scores["counter"])
     article.relevance_score = round(score, 2)
     article.relevant = score >= RELEVANCE_THRESHOLD
     article.relevance_label = relevance_label(scores, concepts.values())
@@ -93,7 +123,7 @@ def tag(article: Article) -> Article:
 def relevance_label(scores: dict[str, float], concepts) -> str:
     """supervision report, rectification report (rectification outweighs supervision),
     related (some supervision or environmental vocabulary), or unrelated."""
-    if scores["supervision"] + scores["rectification"] >= RELEVANCE_THRESHOLD:
+    if scores["supervision"] + scores["rectification"] - scores["counter"] >= RELEVANCE_THRESHOLD:
         return "rectification" if scores["rectification"] > scores["supervision"] else "supervision"
     if any(score > 0 for score in scores.values()) or any(c.kind == "topic" for c in concepts):
         return "related"
