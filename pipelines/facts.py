@@ -143,7 +143,8 @@ Rule = Callable[[str, date, _Found], None]
 _ZH_TEAM = re.compile(r"中央第([一二三四五六七八九十]+)(?:生态环境保护|环境保护|生态环保|环保)督察组")
 _ZH_TEAM_PLAIN = re.compile(r"中央(?:生态环境保护|环境保护|生态环保|环保)督察组")
 _ZH_ROUND = re.compile(r"第([一二三四五六七八九十\d]+)轮")
-_ZH_AS_OF = re.compile(r"截至(?:目前|" + _ZH_DATE + r")")
+# What a count is "as of": 截至10月9日, 截至2022年11月底, 截至今年3月底; 目前 (now) resets it.
+_ZH_AS_OF = re.compile(r"截至(?:" + _ZH_DATE + r"|(?:(\d{4})年|(今年|去年))?(\d{1,2})月底|目前)|目前|当前")
 _COUNT = r"(\d+)\s*(?:项|个|条|处)"
 
 
@@ -159,7 +160,7 @@ def _zh_team(sentence: str, published: date, found: _Found) -> None:
 
 
 def _zh_stationed(sentence: str, published: date, found: _Found) -> None:
-    for match in re.finditer(_ZH_DATE + r"(?:[至到\-—～~]\s*" + _ZH_DATE + r")?[^。；，,]{0,40}?进驻", sentence):
+    for match in re.finditer(_ZH_DATE + r"(?:[至到\-—～~]\s*" + _ZH_DATE + r")?[^。；\d]{0,40}?进驻", sentence):
         day = _zh_date(match, published)
         if day:
             found.add("stationed", date=day)
@@ -169,16 +170,29 @@ def _zh_stationed(sentence: str, published: date, found: _Found) -> None:
             found.add("stationed", date=day)
 
 
+def _zh_as_of_day(match: re.Match, published: date) -> date | None:
+    if match.group(2):
+        return _zh_date(match, published)
+    if match.group(6):
+        year = int(match.group(4)) if match.group(4) else published.year - (match.group(5) == "去年")
+        return _month_end(year, int(match.group(6)))
+    return None  # 目前: now, no day given
+
+
+_EN_AS_OF = re.compile(r"\b(?:as of|by|up to|as at)\s+(?:the end of\s+)?" + _EN_DATE, re.I)
+
+
 def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> str | None:
-    """The 截至 / "as of" day that governs a count at `position` in the sentence."""
-    pattern = _ZH_AS_OF if zh else re.compile(r"\b(?:as of|by|up to)\s+(?:the end of\s+)?" + _EN_DATE, re.I)
-    governing = None
-    for match in pattern.finditer(sentence):
-        if match.start() > position:
-            break
-        if match.group(2 if zh else 1):
-            governing = (_zh_date(match, published) if zh else _en_date(match, published))
-    return governing.isoformat() if governing else None
+    """The 截至 / "as of" day that governs a count at `position` in the sentence: the last
+    one before it (in English, failing that, one after it: "..., as of April 25")."""
+    pattern = _ZH_AS_OF if zh else _EN_AS_OF
+    before = [m for m in pattern.finditer(sentence) if m.start() <= position]
+    after = [] if zh or before else [m for m in pattern.finditer(sentence) if m.start() > position]
+    governing = (before[-1:] or after[:1] or [None])[0]
+    if governing is None:
+        return None
+    day = _zh_as_of_day(governing, published) if zh else _en_date(governing, published)
+    return day.isoformat() if day else None
 
 
 _ZH_RAISED = (
@@ -189,10 +203,11 @@ _ZH_RAISED = (
 )
 _ZH_RECTIFIED = (
     re.compile(r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)"),
-    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:完成整改|整改完成|完成|整改到位|销号|办结)"),
+    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)"),
 )
 _ZH_IN_PROGRESS = (
-    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在)(?:持续)?(?:整改|推进|按计划推进|有序推进)"),
+    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在|持续)+(?:整改|推进|按计划推进|有序推进)"),
+    re.compile(_COUNT + r"(?:问题|任务|事项)?[^。；，,\d]{0,4}?整改中"),
     re.compile(r"(?:其余|剩余|另有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在整改)"),
     re.compile(r"(?:正在整改|整改中|持续整改)(?:的)?(?:问题|任务|事项)?(\d+)\s*(?:项|个|条)"),
 )
@@ -216,8 +231,9 @@ _ZH_PARTLY = re.compile(r"(?:阶段性办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?
 def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
     if not re.search(r"信访|举报|投诉|案件|件", sentence):
         return
+    stated_batches = re.search(r"(?<!第)(\d+)\s*批(?!次?中央)", sentence)
     for match in _ZH_COMPLAINTS.finditer(sentence):
-        batches = int(match.group(1)) if match.group(1) else None
+        batches = int(match.group(1)) if match.group(1) else (int(stated_batches.group(1)) if stated_batches else None)
         found.add("complaints_received", count=int(match.group(2)), batches=batches,
                   as_of=_as_of(sentence, match.start(), published))
     for pattern, kind in ((_ZH_PARTLY, "complaints_partly_closed"), (_ZH_CLOSED, "complaints_closed")):
@@ -228,14 +244,24 @@ def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
             found.add(kind, count=count, as_of=_as_of(sentence, match.start(), published))
 
 
-_ZH_PENALTY = re.compile(r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?\s*([\d.]+)\s*(亿元|万元|元)|(?:处以?|处罚|罚)\s*([\d.]+)\s*(亿元|万元|元)(?:的)?罚款")
+_AMOUNT = r"([\d.]+)\s*(亿元|万元|元)"
+_ZH_PENALTY = re.compile(
+    r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?(?:人民币)?\s*" + _AMOUNT
+    + r"|(?:处以?|处罚|罚)\s*(?:人民币)?" + _AMOUNT.replace("(", "(?P<a>", 1).replace("(亿", "(?P<u>亿", 1) + r"(?:的)?罚款"
+)
+# Amounts chained after a fine: "罚款38万元和62.5万元，合计100.5万元".
+_ZH_MORE_AMOUNT = re.compile(r"\s*(?:和|、|及|与|，|,)\s*(?:合计|共计|累计|总计)?\s*" + _AMOUNT)
 _YUAN = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 
 
 def _zh_penalty(sentence: str, published: date, found: _Found) -> None:
     for match in _ZH_PENALTY.finditer(sentence):
-        amount, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        amount, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group("a"), match.group("u"))
         found.add("penalty", amount_yuan=round(float(amount) * _YUAN[unit]))
+        end = match.end()
+        while more := _ZH_MORE_AMOUNT.match(sentence, end):
+            found.add("penalty", amount_yuan=round(float(more.group(1)) * _YUAN[more.group(2)]))
+            end = more.end()
 
 
 _ZH_DEADLINE = (
@@ -243,7 +269,7 @@ _ZH_DEADLINE = (
     (re.compile(r"(?:(\d{4})年)?(\d{1,2})月底前"), lambda m, p: (
         _month_end(int(m.group(1)), int(m.group(2))) if m.group(1)
         else _next_month_end(int(m.group(2)), p))),
-    (re.compile(_ZH_DATE + r"(?:之)?前(?:完成|全部完成|整改到位|办结)"), lambda m, p: _zh_date(m, p, future=True)),
+    (re.compile(_ZH_DATE + r"(?:之)?前[^。；，,\d]{0,6}?(?:完成|到位|完毕|办结|销号)"), lambda m, p: _zh_date(m, p, future=True)),
 )
 
 
@@ -261,11 +287,11 @@ def _zh_deadline(sentence: str, published: date, found: _Found) -> None:
 
 
 _ZH_ACCOUNTABILITY = (
-    (re.compile(r"问责\s*(\d+)\s*(?:人|名)"), "问责"),
-    (re.compile(r"(?:对|将)?\s*(\d+)\s*(?:名|人)[^。；，,\d]{0,12}?(?:进行|予以|被)?问责"), "问责"),
-    (re.compile(r"约谈\s*(?:了)?\s*(\d+)\s*(?:家|名|人|个)"), "约谈"),
-    (re.compile(r"(?:对|将)?\s*(\d+)\s*(?:家|名|个)[^。；，,\d]{0,14}?(?:进行|予以|被)?约谈"), "约谈"),
-    (re.compile(r"立案(?:查处|处罚|调查)?\s*(\d+)\s*(?:起|宗|件)"), "立案"),
+    (re.compile(r"问责[^。；，,\d]{0,10}?(\d+)\s*(?:人|名)"), "问责"),
+    (re.compile(r"(\d+)\s*(?:名|人)[^。；，,\d]{0,12}?(?:进行|予以|被)?问责"), "问责"),
+    (re.compile(r"约谈[^。；，,\d]{0,12}?(\d+)\s*(?:家|名|人|个)"), "约谈"),
+    (re.compile(r"(?:对|将)[^。；\d]{0,20}?(\d+)\s*(?:家|名|个|人)[^。；\d]{0,30}?约谈"), "约谈"),
+    (re.compile(r"立案(?:查处|处罚|调查)?[^。；，,\d]{0,10}?(\d+)\s*(?:起|宗|件)"), "立案"),
     (re.compile(r"(\d+)\s*(?:起|宗)[^。；，,\d]{0,10}?(?:被|予以|进行)?立案"), "立案"),
 )
 
@@ -318,7 +344,7 @@ _EN_COUNTS = (
     ("issues_raised", re.compile(rf"\b(?:raised|identified|found|pointed out|handed over|listed|flagged)\s+(?:a total of\s+)?{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}", re.I)),
     ("issues_raised", re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:were|had been|have been)\s+(?:raised|identified|found|pointed out|handed over)", re.I)),
     ("issues_raised", re.compile(rf"\bof\s+the\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b", re.I)),
-    ("issues_rectified", re.compile(rf"\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed|closed)", re.I)),
+    ("issues_rectified", re.compile(rf"\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed)", re.I)),
     ("issues_rectified", re.compile(rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})", re.I)),
     ("issues_in_progress", re.compile(rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)", re.I)),
     ("issues_in_progress", re.compile(rf"\bthe\s+remaining\s+{_NUM}\b", re.I)),
@@ -331,10 +357,13 @@ def _en_counts(sentence: str, published: date, found: _Found) -> None:
             found.add(kind, count=_int(match.group(1)), as_of=_as_of(sentence, match.start(), published, zh=False))
 
 
+_COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
 _EN_COMPLAINTS = (
-    ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed over|transferred)\s+{_NUM}\s+(?:batches\s+of\s+)?(?:\w+\s+){{0,3}}?(?:complaints?|cases|reports|petitions)", re.I)),
+    ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed over|transferred)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}", re.I)),
     ("complaints_closed", re.compile(rf"\b{_NUM}\s+(?:of\s+(?:them|which)\s+|cases\s+|complaints\s+)?(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)(?!\s+in\s+part)", re.I)),
+    ("complaints_closed", re.compile(rf"(?<!partly )(?<!partially )\b(?:closed|settled|resolved|concluded)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}", re.I)),
     ("complaints_partly_closed", re.compile(rf"\b{_NUM}\s+(?:(?:have|has|had)\s+been\s+)?(?:partly|partially)\s+(?:closed|settled|resolved)", re.I)),
+    ("complaints_partly_closed", re.compile(rf"\b(?:partly|partially)\s+(?:closed|settled|resolved)\s+{_NUM}\b", re.I)),
 )
 
 
@@ -345,10 +374,11 @@ def _en_complaints(sentence: str, published: date, found: _Found) -> None:
     for kind, pattern in _EN_COMPLAINTS:
         for match in pattern.finditer(sentence):
             extra = {"batches": _int(batches.group(1)) if batches else None} if kind == "complaints_received" else {}
-            found.add(kind, count=_int(match.group(1)), **extra, as_of=_as_of(sentence, match.start(), published, zh=False))
+            count = match.group(2) if kind == "complaints_received" and match.group(2) else match.group(1)
+            found.add(kind, count=_int(count), **extra, as_of=_as_of(sentence, match.start(), published, zh=False))
 
 
-_EN_PENALTY = re.compile(r"\b(?:fined?|fines?\s+(?:of|totall?ing)|penalt(?:y|ies)\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?(?:RMB\s*|CNY\s*)?([\d.,]+)\s*(million|billion|thousand)?\s*(?:yuan|RMB)", re.I)
+_EN_PENALTY = re.compile(r"\b(?:fined?(?:\s+(?!\d)\w+){0,3}?|fines?\s+(?:of|totall?ing)|penalt(?:y|ies)\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?(?:RMB\s*|CNY\s*)?([\d.,]+)\s*(million|billion|thousand)?\s*(?:yuan|RMB)", re.I)
 _EN_SCALE = {None: 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
@@ -374,7 +404,7 @@ def _en_deadline(sentence: str, published: date, found: _Found) -> None:
 
 _EN_ACCOUNTABILITY = (
     (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals|staff|employees|managers)\s+(?:were|have been|had been|was)\s+held\s+accountable", re.I), "问责"),
-    (re.compile(rf"\bheld\s+{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals)\s+accountable", re.I), "问责"),
+    (re.compile(rf"\bheld\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals)\s+)?accountable", re.I), "问责"),
     (re.compile(rf"\b(?:summoned|interviewed)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms|people|units)", re.I), "约谈"),
     (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms)\s+(?:were|have been|had been)\s+summoned", re.I), "约谈"),
     (re.compile(rf"\b(?:filed|opened|registered)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?cases", re.I), "立案"),

@@ -20,3 +20,25 @@ def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
         "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
     ]
+
+
+def test_reprocess_brings_old_articles_up_to_date(tmp_path):
+    """Articles stored by an older pipeline (here: their tags, relevance and facts wiped)
+    are brought back by `monitor reprocess` from the raw pages alone; a second run changes
+    nothing."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    run_monitor("--db", f"sqlite:///{path}", "crawl", "--replicas", "--log-level", "ERROR")
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
+        conn.execute("UPDATE articles SET relevant = 0, relevance_label = 'unrelated', tags = '[]', content_hash = 'old'")
+        conn.execute("DELETE FROM facts")
+    first = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
+    second = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
+    assert first.strip() == "reprocessed: 195 updated, 0 unchanged, 0 failed"
+    assert second.strip() == "reprocessed: 0 updated, 195 unchanged, 0 failed"
+    with sqlite3.connect(path) as conn:
+        after = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
+        facts = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+    assert after == before and facts > 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import urllib.request
 import zlib
@@ -139,3 +140,48 @@ async def test_second_crawl_downloads_no_article_and_changes_nothing(first_crawl
         assert crawl.get("monitor/articles/new") is None
         assert crawl["monitor/articles/skipped_archived"] == 65
     assert _archive_digest(archive) == digest
+
+
+def test_facts_of_the_seed_are_stored_with_their_sentence(archive, replicas, manifest):
+    stored = _stored(archive, replicas)
+    seed = next(a for a in manifest["articles"] if a["seed"] and a["site"] == "cnmn")
+    pk = stored[("cnmn", seed["article_id"])][0].id
+    with archive.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT kind, number, day, as_of, batches, sentence FROM facts WHERE article_pk = :pk ORDER BY id"),
+            {"pk": pk},
+        ).all()
+    facts = {(r.kind, r.number, r.day, r.as_of, r.batches) for r in rows}
+    assert {
+        ("team", 4, None, None, None),
+        ("stationed", None, "2020-08-31", None, None),
+        ("issues_raised", 38, None, None, None),
+        ("issues_rectified", 24, None, "2020-10-09", None),
+        ("issues_in_progress", 14, None, "2020-10-09", None),
+        ("complaints_received", 5, None, "2020-10-08", 4),
+        ("complaints_closed", 4, None, None, None),
+        ("complaints_partly_closed", 1, None, None, None),
+    } <= facts
+    sentence = next(r.sentence for r in rows if r.kind == "issues_rectified")
+    assert sentence == "截至10月9日，已完成整改24项，14项在持续整改中。"
+
+
+def test_the_two_seeds_are_linked_across_languages(archive, replicas, manifest):
+    stored = _stored(archive, replicas)
+    smm = stored[("smm", next(a["article_id"] for a in manifest["articles"] if a["seed"] and a["site"] == "smm"))][0]
+    cnmn = stored[("cnmn", next(a["article_id"] for a in manifest["articles"] if a["seed"] and a["site"] == "cnmn"))][0]
+    with archive.engine.connect() as conn:
+        links = conn.execute(text("SELECT story_a, story_b, shared FROM story_links")).all()
+    pairs = {(a, b) for a, b, _ in links}
+    assert tuple(sorted((smm.story_id, cnmn.story_id))) in pairs
+    shared = next(s for a, b, s in links if {a, b} == {smm.story_id, cnmn.story_id})
+    assert {"chinalco", "inspection-team-4"} <= set(json.loads(shared))
+    assert len(links) <= 3  # different cases in the two languages are not linked
+
+
+def test_keywords_and_labels(archive):
+    rows = archive.articles()
+    assert all(row.keywords for row in rows)
+    labels = {row.relevance_label for row in rows}
+    assert {"supervision", "rectification", "unrelated"} <= labels
+    assert all(row.relevant == (row.relevance_label in ("supervision", "rectification")) for row in rows)

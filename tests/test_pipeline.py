@@ -106,3 +106,15 @@ def test_one_bad_record_costs_only_itself(tmp_path):
     bad = {**process(_article(["另一篇文章。"], title="另一篇")).record(), "identity": "x:y:2", "title": None}
     result = archive.store_batch([good, bad])
     assert (result.new, [identity for identity, _ in result.failed], archive.count()) == (1, ["x:y:2"], 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国铜业全力配合中央生态环保督察工作".encode("utf-8").decode("gbk", errors="replace"),
+        "中国铜业全力配合中央生态环保督察工作".encode("utf-8").decode("latin-1"),
+        "借力环保督察擦亮绿色发展底色".encode("utf-8").decode("big5", errors="replace"),
+    ],
+)
+def test_mojibake_gets_no_confident_language(text):
+    assert detect_language(text) == "und"
