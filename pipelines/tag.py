@@ -48,15 +48,33 @@ def _nested(pattern: re.Pattern[str], concept_of: dict[str, Concept], lower: boo
 
 
 def _alternation(aliases: list[str]) -> str:
-    # Longest first, so 中央生态环境保护督察组 wins over 督察 at the same place.
-    return "|".join(re.escape(a) for a in sorted(aliases, key=lambda a: (-len(a), a)))
+    """One regular expression for many aliases, as a trie: aliases sharing a beginning share
+    its test (a flat alternation of 2,000 aliases is tried one by one at every position).
+    A longer alias is tried before its prefix, so 中央生态环境保护督察组 wins over 中央."""
+    trie: dict = {}
+    for alias in aliases:
+        node = trie
+        for char in alias:
+            node = node.setdefault(char, {})
+        node[""] = {}  # an alias ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return pattern(trie)
 
 
 @cache
 def matchers() -> dict[str, Matcher]:
     vocabulary = load_vocabulary()
     zh = {alias: c for c in vocabulary.concepts for alias in c.zh}
-    en = {alias.lower(): c for c in vocabulary.concepts for alias in c.en}
+    en = {alias.lower(): c for c in vocabulary.concepts for alias in c.en}  # matched ignoring case
     zh_pattern = re.compile(_alternation(list(zh)))
     # Whole words only in English; case is ignored ("rare Earth" on SMM's tag list).
     en_pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(en))})(?![\w-])", re.IGNORECASE)
