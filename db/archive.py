@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.engine import create_schema, make_engine
+from db.engine import create_schema, make_engine, missing_columns
 from db.models import Article, Fact, RawPage, TermStat
 from db.stories import find_story, index_bands, link_languages
 
@@ -94,8 +94,14 @@ class Archive:
         try:
             self.engine = engine or make_engine(url)
             create_schema(self.engine)
+            missing = missing_columns(self.engine)
         except (SQLAlchemyError, OSError, ImportError) as exc:
             raise ArchiveError(f"cannot open the archive at {printable_url(url)}: {_reason(exc)}") from exc
+        if missing:
+            raise ArchiveError(
+                f"the archive at {printable_url(url)} was made by an older monitor: it lacks "
+                f"{', '.join(missing)}; start a new archive (--db) and crawl again"
+            )
         self.is_sqlite = self.engine.dialect.name == "sqlite"
 
     def _write(self):
@@ -166,6 +172,33 @@ class Archive:
                 StoredPage(row.id, row.site, row.fetched_at, row.url, zlib.decompress(row.html_zlib), row.encoding, row.status)
                 for row in rows
             ]
+
+    def facts(
+        self, kind: str | None = None, tag: str | None = None, since: datetime | None = None,
+        until: datetime | None = None, limit: int = 50,
+    ) -> list[Any]:
+        """Stored facts with their article (title, date, URL), newest articles first."""
+        query = (
+            select(Fact.kind, Fact.number, Fact.day, Fact.as_of, Fact.batches, Fact.action, Fact.sentence,
+                   Article.id.label("article_id"), Article.title, Article.published_at, Article.url, Article.host)
+            .join(Article, Article.id == Fact.article_pk)
+            .order_by(Article.published_at.desc(), Fact.id)
+            .limit(limit)
+        )
+        if kind:
+            query = query.where(Fact.kind == kind)
+        if since:
+            query = query.where(Article.published_at >= since)
+        if until:
+            query = query.where(Article.published_at < until)
+        if tag:
+            if self.is_sqlite:
+                tagged = text("EXISTS (SELECT 1 FROM json_each(articles.tags) WHERE json_extract(value, '$.id') = :tag)")
+            else:
+                tagged = text("CAST(articles.tags AS jsonb) @> CAST(:tag_json AS jsonb)")
+            query = query.where(tagged).params(tag=tag, tag_json=json.dumps([{"id": tag}]))
+        with self.engine.connect() as conn:
+            return conn.execute(query).all()
 
     def raw_html(self, article_pk: int) -> tuple[str, bytes, str]:
         """(url, page bytes, encoding) of a stored article's raw page."""

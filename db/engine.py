@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from db.models import Base
@@ -56,3 +56,16 @@ def create_schema(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.begin() as conn:
             conn.execute(text(FTS_DDL))
+
+
+def missing_columns(engine: Engine) -> list[str]:
+    """Columns the models have and the database's tables lack (an archive made by an older
+    version), as table.column."""
+    found = inspect(engine)
+    return [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        for existing in [{c["name"] for c in found.get_columns(table.name)}]
+        for column in table.columns
+        if column.name not in existing
+    ]

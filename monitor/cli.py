@@ -12,8 +12,12 @@ from urllib.parse import urlsplit
 from db import Archive, ArchiveError, printable_url
 from db.fulltext import Filters
 from monitor.settings import db_url, demo_db_url
-from pipelines.article import CHINA_TZ, BrokenPage
+from pipelines.article import CHINA_TZ, BrokenPage, china_time
 
+FACT_KINDS = (
+    "team", "round", "stationed", "issues_raised", "issues_rectified", "issues_in_progress",
+    "complaints_received", "complaints_closed", "complaints_partly_closed", "penalty", "deadline", "accountability",
+)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEMO_QUERIES = ("环保督察", "中国铜业", "rare earth", "稀土", "rectification")
 
@@ -78,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_limit, default=10)
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=cmd_search)
+
+    facts = commands.add_parser("facts", help="list the supervision facts stored from reports")
+    facts.add_argument("--kind", choices=FACT_KINDS, help="one kind of fact")
+    facts.add_argument("--tag", metavar="CONCEPT", help="only articles tagged with this concept id (chinalco, inspection-team-4...)")
+    facts.add_argument("--since", type=_day, help="articles published on or after this day")
+    facts.add_argument("--until", type=_day, help="articles published before this day")
+    facts.add_argument("--limit", type=_limit, default=50)
+    facts.add_argument("--json", action="store_true")
+    facts.set_defaults(run=cmd_facts)
 
     reprocess = commands.add_parser("reprocess", help="run the text pipeline again over every stored page")
     reprocess.set_defaults(run=cmd_reprocess)
@@ -241,6 +254,32 @@ def print_results(archive: Archive, query: str, filters: Filters, limit: int) ->
             print(f"   same story: {copy.url}")
 
 
+# --- facts ---
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    rows = _archive(args).facts(args.kind, args.tag, args.since, args.until, args.limit)
+    found = [
+        {
+            "kind": r.kind, "number": r.number, "day": r.day, "as_of": r.as_of, "batches": r.batches,
+            "action": r.action, "sentence": r.sentence, "article_id": r.article_id, "title": r.title,
+            "published_at": china_time(r.published_at), "url": r.url,
+        }
+        for r in rows
+    ]
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("no facts found")
+    for fact in found:
+        value = ", ".join(f"{k} {fact[k]}" for k in ("number", "day", "as_of", "batches", "action") if fact[k] is not None)
+        print(f"{(fact['published_at'] or '?')[:10]}  {fact['kind']}: {value}")
+        print(f"   {fact['sentence']}")
+        print(f"   {fact['title']}  {fact['url']}")
+    return 0
+
+
 # --- reprocess ---
 
 
@@ -250,8 +289,10 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     archive = _archive(args)
     result = reprocess(archive, ProgressBar("reprocessing"))
     print(f"reprocessed: {result.updated} updated, {result.unchanged} unchanged, {len(result.failed)} failed")
-    for pk, why in result.failed:
+    for pk, why in result.failed[:10]:
         print(f"  article {pk}: {why}")
+    if len(result.failed) > 10:
+        print(f"  ... and {len(result.failed) - 10} more")
     return 1 if result.failed else 0
 
 

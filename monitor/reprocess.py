@@ -37,7 +37,7 @@ def reprocess(archive: Archive, progress: Callable[[int, int], None] = lambda do
         stored = archive.store_batch(records)
         result.updated += stored.updated + stored.new
         result.unchanged += stored.unchanged
-        result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]
+        result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]  # 0: not stored, no id
         done += len(pages)
         progress(done, total)
     return result

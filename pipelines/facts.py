@@ -116,7 +116,7 @@ class Fact:
     kind: str
     values: dict[str, Any]
     sentence: str
-    offset: int  # where the sentence starts in the text the facts were read from
+    offset: int  # where the (stripped) sentence starts in the text the facts were read from
 
     def key(self) -> tuple:
         return (self.kind, tuple(sorted(self.values.items())))
@@ -203,8 +203,11 @@ _ZH_RAISED = (
 )
 _ZH_RECTIFIED = (
     re.compile(r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)"),
-    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)"),
+    # "3项问题已全部完成整改", but not the total of "12项已完成7项"
+    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?!\s*\d)"),
 )
+# "12项已完成7项", "12项中已完成7项": a total, then what is done.
+_ZH_TOTAL_DONE = re.compile(_COUNT + r"(?:问题|任务|事项)?中?(?:已|已经)(?:完成|整改)(?:整改)?\s*\d+\s*(?:项|个|条|处)")
 _ZH_IN_PROGRESS = (
     re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在|持续)+(?:整改|推进|按计划推进|有序推进)"),
     re.compile(_COUNT + r"(?:问题|任务|事项)?[^。；，,\d]{0,4}?整改中"),
@@ -214,6 +217,8 @@ _ZH_IN_PROGRESS = (
 
 
 def _zh_counts(sentence: str, published: date, found: _Found) -> None:
+    for match in _ZH_TOTAL_DONE.finditer(sentence):
+        found.add("issues_raised", count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
     for kind, patterns in (("issues_raised", _ZH_RAISED), ("issues_rectified", _ZH_RECTIFIED),
                            ("issues_in_progress", _ZH_IN_PROGRESS)):
         for pattern in patterns:
@@ -469,15 +474,24 @@ def extract_facts(text: str, lang: str, published: datetime | date | None) -> li
                 continue
             seen.add(key)
             kind = values.pop("kind")
-            facts.append(Fact(kind=kind, values=values, sentence=sentence.strip(), offset=offset))
-    return facts
+            start = offset + len(sentence) - len(sentence.lstrip())
+            facts.append(Fact(kind=kind, values=values, sentence=sentence.strip(), offset=start))
+    numbered = any(f.kind == "team" and f.values["number"] is not None for f in facts)
+    # An unnumbered mention of the central team is the numbered one the article names.
+    return [f for f in facts if not (numbered and f.kind == "team" and f.values["number"] is None)]
 
 
 def facts(article: Article) -> Article:
-    """Facts of relevant articles (others state none worth a row)."""
-    if article.relevant and article.lang in ("zh", "en"):
-        text = f"{article.simplified_title}\n{article.simplified_body}"
-        article.facts = [f.as_dict() for f in extract_facts(text, article.lang, article.published_at)]
-    else:
-        article.facts = []
+    """Facts of relevant articles (others state none worth a row), each with its sentence as
+    the original writes it (Traditional stays Traditional) where the two forms align."""
+    article.facts = []
+    if not article.relevant or article.lang not in ("zh", "en"):
+        return article
+    text = f"{article.simplified_title}\n{article.simplified_body}"
+    original = f"{article.title}\n{article.body}"
+    for fact in extract_facts(text, article.lang, article.published_at):
+        row = fact.as_dict()
+        if len(original) == len(text):
+            row["sentence"] = original[fact.offset : fact.offset + len(fact.sentence)]
+        article.facts.append(row)
     return article

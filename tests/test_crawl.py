@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
-
 from sqlalchemy import text
 
 from db.models import Article
