@@ -179,7 +179,13 @@ def _zh_as_of_day(match: re.Match, published: date) -> date | None:
     return None  # 目前: now, no day given
 
 
-_EN_AS_OF = re.compile(r"\b(?:as of|by|up to|as at)\s+(?:the end of\s+)?" + _EN_DATE, re.I)
+# "as of Dec. 18", "by Oct. 9," (a day), "as of the end of September" ("by the end of
+# September" is a deadline, not an as-of day).
+_EN_AS_OF = re.compile(
+    r"\b(?:(?:as of|by|up to|as at)\s+" + _EN_DATE
+    + rf"|(?:as of|up to|as at)\s+the\s+end\s+of\s+({_EN_MONTH})(?:\s+(\d{{4}}))?(?![\w\s]*\d{{1,2}}\b))",
+    re.I,
+)
 
 
 def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> str | None:
@@ -191,8 +197,17 @@ def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> st
     governing = (before[-1:] or after[:1] or [None])[0]
     if governing is None:
         return None
-    day = _zh_as_of_day(governing, published) if zh else _en_date(governing, published)
+    day = _zh_as_of_day(governing, published) if zh else _en_as_of_day(governing, published)
     return day.isoformat() if day else None
+
+
+def _en_as_of_day(match: re.Match, published: date) -> date | None:
+    if match.group(1):
+        return _en_date(match, published)
+    month = _MONTHS_EN[match.group(4).rstrip(".").lower()]
+    year = int(match.group(5)) if match.group(5) else published.year
+    end = _month_end(year, month)
+    return end if match.group(5) or end <= published else _month_end(year - 1, month)
 
 
 _ZH_RAISED = (
@@ -202,7 +217,7 @@ _ZH_RAISED = (
     re.compile(r"(?:问题|整改任务|整改事项)(?:共|共计|合计)?" + _COUNT + r"(?:[，,]|$|。)"),
 )
 _ZH_RECTIFIED = (
-    re.compile(r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)"),
+    re.compile(r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)(?=[，,。；;、\s]|$|问题|整改|任务|事项)"),
     # "3项问题已全部完成整改", but not the total of "12项已完成7项"
     re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?!\s*\d)"),
 )
@@ -211,7 +226,7 @@ _ZH_TOTAL_DONE = re.compile(_COUNT + r"(?:问题|任务|事项)?中?(?:已|已�
 _ZH_IN_PROGRESS = (
     re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在|持续)+(?:整改|推进|按计划推进|有序推进)"),
     re.compile(_COUNT + r"(?:问题|任务|事项)?[^。；，,\d]{0,4}?整改中"),
-    re.compile(r"(?:其余|剩余|另有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在整改)"),
+    re.compile(r"(?:其余|剩余|另有|尚有|还有|仍有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改)"),
     re.compile(r"(?:正在整改|整改中|持续整改)(?:的)?(?:问题|任务|事项)?(\d+)\s*(?:项|个|条)"),
 )
 
@@ -228,15 +243,15 @@ def _zh_counts(sentence: str, published: date, found: _Found) -> None:
                 found.add(kind, count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
 
 
-_ZH_COMPLAINTS = re.compile(r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,10}?(?:(\d+)\s*批(?:次)?)?\s*(\d+)\s*件")
-_ZH_CLOSED = re.compile(r"(?:(?<!阶段性)已?办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?(?<!阶段性)办结)")
+_ZH_COMPLAINTS = re.compile(r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,16}?(?:(\d+)\s*(?:个)?批(?:次)?)?\s*(\d+)\s*件")
+_ZH_CLOSED = re.compile(r"(?:(?<!阶段性)已?办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?(?:全部)?(?<!阶段性)办结)")
 _ZH_PARTLY = re.compile(r"(?:阶段性办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?阶段性办结)")
 
 
 def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
     if not re.search(r"信访|举报|投诉|案件|件", sentence):
         return
-    stated_batches = re.search(r"(?<!第)(\d+)\s*批(?!次?中央)", sentence)
+    stated_batches = re.search(r"(?<!第)(\d+)\s*(?:个)?批(?!次?中央)", sentence)
     for match in _ZH_COMPLAINTS.finditer(sentence):
         batches = int(match.group(1)) if match.group(1) else (int(stated_batches.group(1)) if stated_batches else None)
         found.add("complaints_received", count=int(match.group(2)), batches=batches,
@@ -249,7 +264,7 @@ def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
             found.add(kind, count=count, as_of=_as_of(sentence, match.start(), published))
 
 
-_AMOUNT = r"([\d.]+)\s*(亿元|万元|元)"
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
 _ZH_PENALTY = re.compile(
     r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?(?:人民币)?\s*" + _AMOUNT
     + r"|(?:处以?|处罚|罚)\s*(?:人民币)?" + _AMOUNT.replace("(", "(?P<a>", 1).replace("(亿", "(?P<u>亿", 1) + r"(?:的)?罚款"
@@ -262,10 +277,10 @@ _YUAN = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 def _zh_penalty(sentence: str, published: date, found: _Found) -> None:
     for match in _ZH_PENALTY.finditer(sentence):
         amount, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group("a"), match.group("u"))
-        found.add("penalty", amount_yuan=round(float(amount) * _YUAN[unit]))
+        found.add("penalty", amount_yuan=round(float(amount.replace(",", "")) * _YUAN[unit]))
         end = match.end()
         while more := _ZH_MORE_AMOUNT.match(sentence, end):
-            found.add("penalty", amount_yuan=round(float(more.group(1)) * _YUAN[more.group(2)]))
+            found.add("penalty", amount_yuan=round(float(more.group(1).replace(",", "")) * _YUAN[more.group(2)]))
             end = more.end()
 
 
@@ -296,7 +311,7 @@ _ZH_ACCOUNTABILITY = (
     (re.compile(r"(\d+)\s*(?:名|人)[^。；，,\d]{0,12}?(?:进行|予以|被)?问责"), "问责"),
     (re.compile(r"约谈[^。；，,\d]{0,12}?(\d+)\s*(?:家|名|人|个)"), "约谈"),
     (re.compile(r"(?:对|将)[^。；\d]{0,20}?(\d+)\s*(?:家|名|个|人)[^。；\d]{0,30}?约谈"), "约谈"),
-    (re.compile(r"立案(?:查处|处罚|调查)?[^。；，,\d]{0,10}?(\d+)\s*(?:起|宗|件)"), "立案"),
+    (re.compile(r"立案(?:查处|处罚|调查)?[^。；，,\d]{0,16}?(\d+)\s*(?:起|宗|件)"), "立案"),
     (re.compile(r"(\d+)\s*(?:起|宗)[^。；，,\d]{0,10}?(?:被|予以|进行)?立案"), "立案"),
 )
 
@@ -317,15 +332,17 @@ _EN_TEAM = re.compile(
     rf"\b(?:central\s+({_ORD})|({_ORD})\s+central|({_ORD})(?=\s+{_EN_KIND}\s+of\s+the\s+(?:CPC\s+)?Central))\s+{_EN_KIND}",
     re.I,
 )
+_EN_TEAM_NO = re.compile(r"\bcentral\s+(?:[\w-]+\s+){0,4}?(?:inspection|supervision)\s+(?:team|group)\s+No\.?\s*(\d+)", re.I)
 _EN_TEAM_PLAIN = re.compile(rf"\bcentral\s+{_EN_KIND}", re.I)
 _EN_ROUND = re.compile(rf"\b({_ORD})\s+round\b", re.I)
 _NUM = r"(\d[\d,]*|" + "|".join(_EN_NUMBERS) + r")"
 
 
 def _en_team(sentence: str, published: date, found: _Found) -> None:
-    numbered = [next(g for g in m.groups() if g) for m in _EN_TEAM.finditer(sentence)]
-    for ordinal in numbered:
-        found.add("team", number=ORDINALS_EN.index(ordinal.lower()) + 1)
+    numbered = [ORDINALS_EN.index(next(g for g in m.groups() if g).lower()) + 1 for m in _EN_TEAM.finditer(sentence)]
+    numbered += [int(m.group(1)) for m in _EN_TEAM_NO.finditer(sentence)]
+    for number in numbered:
+        found.add("team", number=number)
     if not numbered and _EN_TEAM_PLAIN.search(sentence):
         found.add("team", number=None)
     if re.search(r"inspect|supervis|rectif", sentence, re.I):
@@ -351,6 +368,7 @@ _EN_COUNTS = (
     ("issues_raised", re.compile(rf"\bof\s+the\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b", re.I)),
     ("issues_rectified", re.compile(rf"\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed)", re.I)),
     ("issues_rectified", re.compile(rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})", re.I)),
+    ("issues_rectified", re.compile(rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed)", re.I)),
     ("issues_in_progress", re.compile(rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)", re.I)),
     ("issues_in_progress", re.compile(rf"\bthe\s+remaining\s+{_NUM}\b", re.I)),
 )
@@ -364,17 +382,16 @@ def _en_counts(sentence: str, published: date, found: _Found) -> None:
 
 _COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
 _EN_COMPLAINTS = (
-    ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed over|transferred)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}", re.I)),
+    ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed(?: over)?|transferred|passed on|referred|forwarded)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}", re.I)),
     ("complaints_closed", re.compile(rf"\b{_NUM}\s+(?:of\s+(?:them|which)\s+|cases\s+|complaints\s+)?(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)(?!\s+in\s+part)", re.I)),
-    ("complaints_closed", re.compile(rf"(?<!partly )(?<!partially )\b(?:closed|settled|resolved|concluded)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}", re.I)),
+    ("complaints_closed", re.compile(rf"(?<!partly )(?<!partially )\b(?:closed|settled|resolved|concluded)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?{_COMPLAINTS}|of\s+them)", re.I)),
+    ("complaints_closed", re.compile(rf"\bof\s+which\s+{_NUM}\s+(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)", re.I)),
     ("complaints_partly_closed", re.compile(rf"\b{_NUM}\s+(?:(?:have|has|had)\s+been\s+)?(?:partly|partially)\s+(?:closed|settled|resolved)", re.I)),
     ("complaints_partly_closed", re.compile(rf"\b(?:partly|partially)\s+(?:closed|settled|resolved)\s+{_NUM}\b", re.I)),
 )
 
 
 def _en_complaints(sentence: str, published: date, found: _Found) -> None:
-    if not re.search(r"complaint|petition|case|report", sentence, re.I):
-        return
     batches = re.search(rf"\b{_NUM}\s+batch(?:es)?\b", sentence, re.I)
     for kind, pattern in _EN_COMPLAINTS:
         for match in pattern.finditer(sentence):
@@ -383,14 +400,29 @@ def _en_complaints(sentence: str, published: date, found: _Found) -> None:
             found.add(kind, count=_int(count), **extra, as_of=_as_of(sentence, match.start(), published, zh=False))
 
 
-_EN_PENALTY = re.compile(r"\b(?:fined?(?:\s+(?!\d)\w+){0,3}?|fines?\s+(?:of|totall?ing)|penalt(?:y|ies)\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?(?:RMB\s*|CNY\s*)?([\d.,]+)\s*(million|billion|thousand)?\s*(?:yuan|RMB)", re.I)
+# An amount of money: "RMB 1.65 million", "8.6 million yuan", "450,000 yuan".
+_EN_MONEY = r"(?:(?:RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?\s*(?:yuan|RMB))"
+_EN_PENALTY = re.compile(
+    r"\b(?:fined?(?:\s+(?!\d|RMB|CNY)\w+){0,3}?|(?:fines?|penalt(?:y|ies))\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?" + _EN_MONEY,
+    re.I,
+)
+# Amounts chained after a fine: "fines of 420,000 yuan and 780,000 yuan, or 1.2 million yuan in all".
+_EN_MORE_MONEY = re.compile(r"\s*(?:,\s*)?(?:and|or)?\s+(?:a\s+total\s+of\s+)?" + _EN_MONEY, re.I)
 _EN_SCALE = {None: 1, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def _yuan(match: re.Match) -> int:
+    amount, scale = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return round(float(amount.replace(",", "")) * _EN_SCALE[(scale or "").lower() or None])
 
 
 def _en_penalty(sentence: str, published: date, found: _Found) -> None:
     for match in _EN_PENALTY.finditer(sentence):
-        amount = float(match.group(1).replace(",", ""))
-        found.add("penalty", amount_yuan=round(amount * _EN_SCALE[(match.group(2) or "").lower() or None]))
+        found.add("penalty", amount_yuan=_yuan(match))
+        end = match.end()
+        while more := _EN_MORE_MONEY.match(sentence, end):
+            found.add("penalty", amount_yuan=_yuan(more))
+            end = more.end()
 
 
 def _en_deadline(sentence: str, published: date, found: _Found) -> None:
@@ -410,7 +442,7 @@ def _en_deadline(sentence: str, published: date, found: _Found) -> None:
 _EN_ACCOUNTABILITY = (
     (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals|staff|employees|managers)\s+(?:were|have been|had been|was)\s+held\s+accountable", re.I), "问责"),
     (re.compile(rf"\bheld\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals)\s+)?accountable", re.I), "问责"),
-    (re.compile(rf"\b(?:summoned|interviewed)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms|people|units)", re.I), "约谈"),
+    (re.compile(rf"\b(?:summoned|interviewed)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms|people|units)|for\s+talks)", re.I), "约谈"),
     (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms)\s+(?:were|have been|had been)\s+summoned", re.I), "约谈"),
     (re.compile(rf"\b(?:filed|opened|registered)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?cases", re.I), "立案"),
     (re.compile(rf"\b{_NUM}\s+cases\s+(?:were|have been|had been)\s+(?:filed|opened|registered)", re.I), "立案"),

@@ -34,7 +34,7 @@ def test_every_named_entity_of_the_seeds_is_tagged(figures):
 
 def test_facts_are_exact_on_the_seeds_and_the_written_cases(figures):
     facts = figures["facts"]
-    assert facts["cases"] >= 33
+    assert facts["cases"] >= 76
     assert facts["errors"] == []
 
 
