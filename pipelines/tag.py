@@ -16,6 +16,9 @@ from pipelines.vocabulary import Concept, load_vocabulary
 RELEVANCE_THRESHOLD = 4.0
 MAX_MENTIONS = 3
 TITLE_BONUS = 2.0
+# A report is about rectification when its rectification evidence is at least this share of
+# its supervision evidence: rectification reports retell the inspection at length.
+RECTIFICATION_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,12 @@ def tag(article: Article) -> Article:
 
 
 def relevance_label(scores: dict[str, float], concepts) -> str:
-    """supervision report, rectification report (rectification outweighs supervision),
-    related (some supervision or environmental vocabulary), or unrelated."""
+    """supervision report, rectification report, related (some supervision or environmental
+    vocabulary), or unrelated."""
     if scores["supervision"] + scores["rectification"] - scores["counter"] >= RELEVANCE_THRESHOLD:
-        return "rectification" if scores["rectification"] > scores["supervision"] else "supervision"
+        if scores["rectification"] >= RECTIFICATION_SHARE * scores["supervision"]:
+            return "rectification"
+        return "supervision"
     if any(score > 0 for score in scores.values()) or any(c.kind == "topic" for c in concepts):
         return "related"
     return "unrelated"
