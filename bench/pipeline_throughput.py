@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 from monitor.replica import catalog
 from pipelines.article import Article
+from pipelines.normalise import normalise
 from pipelines.segment import cut
 from pipelines.stages import process
 
@@ -45,7 +46,9 @@ def best_of(rounds: int, work) -> float:
 
 
 def measure(label: str, batch: list[Article], rounds: int) -> float:
-    texts = [f"{a.title}\n" + "\n".join(a.paragraphs) for a in batch]
+    # The baseline segments what the pipeline segments: the cleaned, Simplified text.
+    cleaned = [normalise(copy.deepcopy(a)) for a in batch]
+    texts = [f"{a.simplified_title}\n{a.simplified_body}" for a in cleaned]
     segment_only = best_of(rounds, lambda: [cut(t) for t in texts])
     pipeline = best_of(rounds, lambda: [process(copy.copy(a)) for a in batch])
     chars = sum(map(len, texts))

@@ -291,6 +291,27 @@ class Archive:
             upsert.on_conflict_do_update(index_elements=["term"], set_={"documents": TermStat.documents + 1}), rows
         )
 
+    def texts(self, batch: int = 500) -> Iterator[list[tuple[str, str]]]:
+        """(title, body) of every article in their Simplified form, in batches, by id."""
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(Article.id, func.coalesce(Article.title_simplified, Article.title),
+                           func.coalesce(Article.body_simplified, Article.body))
+                    .where(Article.id > last).order_by(Article.id).limit(batch)
+                ).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(title, body) for _, title, body in rows]
+
+    def replace_document_frequencies(self, counts: Mapping[str, int]) -> None:
+        with self._write() as conn, conn.begin():
+            conn.execute(delete(TermStat))
+            if counts:
+                conn.execute(insert(TermStat), [{"term": t[:200], "documents": n} for t, n in counts.items()])
+
     def document_frequencies(self) -> tuple[int, dict[str, int]]:
         """(articles stored, {word: articles it occurs in})."""
         with self.engine.connect() as conn:

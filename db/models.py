@@ -115,7 +115,7 @@ class Fact(Base):
     article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     # The fact's number: a team's or round's ordinal, a count, or a penalty in yuan.
-    number: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(BigInteger)  # fines reach billions of yuan
     day: Mapped[str | None] = mapped_column(String(10))  # stationing day or deadline, YYYY-MM-DD
     as_of: Mapped[str | None] = mapped_column(String(10))
     batches: Mapped[int | None] = mapped_column(Integer)

@@ -11,11 +11,16 @@ from sqlalchemy import Connection, delete, insert, or_, select
 
 from db.models import Article, LshBand, StoryLink
 
-# MinHash agreement at or above which an LSH candidate is the same story.
+# MinHash agreement at or above which an LSH candidate is the same story; lower when the two
+# state the same figures (an edited repost keeps them).
 SAME_STORY = 0.75
+SAME_STORY_SAME_FIGURES = 0.6
+MOSTLY_SAME_FIGURES = 0.8
 # Lower bar for candidates that already share the title or the site's article id (mirrors).
 SAME_STORY_WITH_SHARED_KEY = 0.5
-# Copies keep the figures; different stories written from one template do not.
+MAX_CANDIDATES = 50
+# Copies keep the figures; different stories written from one template, or daily reports
+# under one title, do not.
 SAME_FIGURES = 0.5
 MIN_FIGURES = 3
 # Cross-language links: reports within this many days sharing this much case evidence.
@@ -31,11 +36,21 @@ def signature_agreement(a: list[int], b: list[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
-def figure_agreement(a: list[str], b: list[str]) -> float:
-    """Jaccard similarity of the numbers two texts state (1.0 when either states few)."""
+def figure_agreement(a: list[str], b: list[str]) -> float | None:
+    """Jaccard similarity of the numbers two texts state; None when either states few."""
     if len(a) < MIN_FIGURES or len(b) < MIN_FIGURES:
-        return 1.0
+        return None
     return len(set(a) & set(b)) / len(set(a) | set(b))
+
+
+def _near_copy(score: float, figures: float | None, bar: float) -> bool:
+    """Near copies agree on `bar` of their shingles and on half their figures, or on
+    SAME_STORY_SAME_FIGURES of their shingles and most of their figures."""
+    if figures is None:
+        return score >= bar
+    return (score >= bar and figures >= SAME_FIGURES) or (
+        score >= min(bar, SAME_STORY_SAME_FIGURES) and figures >= MOSTLY_SAME_FIGURES
+    )
 
 
 def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
@@ -48,7 +63,8 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
     if record.get("site_article_id"):
         keyed.append((Article.site == record["site"]) & (Article.site_article_id == record["site_article_id"]))
     columns = (Article.id, Article.story_id, Article.fingerprint, Article.canonical_url, Article.minhash, Article.figures)
-    shared_key = conn.execute(select(*columns).where(or_(*keyed))).all()
+    # Recurring titles ("Morning Comment: Copper") can name many rows: the latest suffice.
+    shared_key = conn.execute(select(*columns).where(or_(*keyed)).order_by(Article.id.desc()).limit(MAX_CANDIDATES)).all()
     by_band = (
         conn.execute(
             select(*columns).where(
@@ -63,11 +79,13 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
         if candidate.fingerprint == record["fingerprint"] or candidate.canonical_url == record["canonical_url"]:
             return candidate.story_id
         score = signature_agreement(candidate.minhash, record["minhash"])
-        if score >= SAME_STORY_WITH_SHARED_KEY and score > best_score:
+        if not _near_copy(score, figure_agreement(candidate.figures, record["figures"]), SAME_STORY_WITH_SHARED_KEY):
+            continue
+        if score > best_score:
             best, best_score = candidate.story_id, score
     for candidate in by_band:
         score = signature_agreement(candidate.minhash, record["minhash"])
-        if score < SAME_STORY or figure_agreement(candidate.figures, record["figures"]) < SAME_FIGURES:
+        if not _near_copy(score, figure_agreement(candidate.figures, record["figures"]), SAME_STORY):
             continue
         if score > best_score:
             best, best_score = candidate.story_id, score
@@ -88,6 +106,7 @@ def link_languages(conn: Connection, story_id: int, record: Mapping[str, Any]) -
     """Link a relevant article's story to stories in the other language that report on
     the same case: published within LINK_WINDOW, sharing LINK_MIN_SHARED organisations,
     places, people or authorities, one of them an inspection team or an organisation."""
+    conn.execute(delete(StoryLink).where((StoryLink.story_a == story_id) | (StoryLink.story_b == story_id)))
     published = record.get("published_at")
     mine = _case_concepts(record.get("tags") or [])
     if not record.get("relevant") or published is None or len(mine) < LINK_MIN_SHARED:
@@ -101,6 +120,8 @@ def link_languages(conn: Connection, story_id: int, record: Mapping[str, Any]) -
     ).all()
     best: dict[int, tuple[float, list[str]]] = {}
     for other in others:
+        if other.story_id == story_id:
+            continue
         theirs = _case_concepts(other.tags)
         shared = sorted(mine & theirs)
         anchored = any(t["id"] in shared and t["kind"] in ("authority", "organisation") for t in other.tags)
@@ -111,5 +132,4 @@ def link_languages(conn: Connection, story_id: int, record: Mapping[str, Any]) -
             best[other.story_id] = (score, shared)
     for other_story, (score, shared) in best.items():
         a, b = sorted((story_id, other_story))
-        conn.execute(delete(StoryLink).where(StoryLink.story_a == a, StoryLink.story_b == b))
         conn.execute(insert(StoryLink).values(story_a=a, story_b=b, score=score, shared=shared))

@@ -13,11 +13,8 @@ from db import Archive, ArchiveError, printable_url
 from db.fulltext import Filters
 from monitor.settings import db_url, demo_db_url
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
+from pipelines.facts import FACT_KINDS
 
-FACT_KINDS = (
-    "team", "round", "stationed", "issues_raised", "issues_rectified", "issues_in_progress",
-    "complaints_received", "complaints_closed", "complaints_partly_closed", "penalty", "deadline", "accountability",
-)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEMO_QUERIES = ("环保督察", "中国铜业", "rare earth", "稀土", "rectification")
 

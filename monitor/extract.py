@@ -8,6 +8,7 @@ from pathlib import Path
 from scrapy.http import HtmlResponse
 
 from pipelines.article import Article, BrokenPage
+from pipelines.keywords import UNIFORM, DocumentFrequencies
 from pipelines.stages import process
 from spiders.base import SiteSpider
 from spiders.cnmn import CnmnSpider
@@ -21,7 +22,10 @@ class ExtractError(BrokenPage):
     pass
 
 
-def extract_page(body: bytes, url: str, encoding: str | None = None, site: str | None = None) -> Article:
+def extract_page(
+    body: bytes, url: str, encoding: str | None = None, site: str | None = None,
+    frequencies: DocumentFrequencies = UNIFORM,
+) -> Article:
     """The article on a page: parsed by the named site's spider, else by the spider that
     recognises the URL's host or the page's markup, then through the text pipeline."""
     response = HtmlResponse(url=url, body=body, encoding=encoding)
@@ -32,7 +36,7 @@ def extract_page(body: bytes, url: str, encoding: str | None = None, site: str |
         spider_cls = next((s for s in SPIDERS if s.recognises(url, response)), None)
     if spider_cls is None:
         raise ExtractError("unknown_site", f"no parser recognises {url} (known: SMM, CNMN and its mirrors)")
-    return process(spider_cls().extract(response))
+    return process(spider_cls().extract(response), frequencies)
 
 
 def extract_file(path: Path, url: str) -> Article:

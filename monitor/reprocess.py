@@ -4,13 +4,15 @@ vocabulary or extractor reaches old articles without a new crawl."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from db import Archive
 from monitor.extract import extract_page
 from pipelines.article import BrokenPage
-from pipelines.keywords import DocumentFrequencies, use_frequencies
+from pipelines.keywords import DocumentFrequencies, candidates
+from pipelines.segment import cut
 
 
 @dataclass
@@ -20,15 +22,29 @@ class ReprocessResult:
     failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why)
 
 
+def fit_document_frequencies(archive: Archive, progress: Callable[[int, int], None]) -> DocumentFrequencies:
+    """Count afresh, with today's segmenter and vocabulary, in how many articles each word
+    occurs (new dictionary words would otherwise look unseen, and top every keyword list)."""
+    total, done, counts = archive.count(), 0, Counter()
+    for texts in archive.texts():
+        for title, body in texts:
+            counts.update(set(candidates(cut(title) + cut(body))))
+        done += len(texts)
+        progress(done, total)
+    archive.replace_document_frequencies(counts)
+    return DocumentFrequencies(total, dict(counts))
+
+
 def reprocess(archive: Archive, progress: Callable[[int, int], None] = lambda done, total: None) -> ReprocessResult:
+    """Document frequencies first, then the whole pipeline over every stored page."""
+    frequencies = fit_document_frequencies(archive, progress)
     total, done = archive.count(), 0
     result = ReprocessResult()
-    use_frequencies(DocumentFrequencies(*archive.document_frequencies()))
     for pages in archive.stored_pages():
         records = []
         for page in pages:
             try:
-                article = extract_page(page.html, page.url, page.encoding, site=page.site)
+                article = extract_page(page.html, page.url, page.encoding, site=page.site, frequencies=frequencies)
             except BrokenPage as broken:
                 result.failed.append((page.pk, str(broken)))
                 continue

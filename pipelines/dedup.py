@@ -16,15 +16,13 @@ SIGNATURE_SIZE = 64  # bins of one-permutation MinHash
 BANDS, ROWS = 16, 4  # LSH: pairs with Jaccard 0.5 share a band with probability ~0.65, 0.7: ~0.98
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
-_EMPTY = (1 << 64) - 1
+_MASK = (1 << 64) - 1
+_EMPTY = _MASK  # an empty bin holds more than any hash
 
 
 def dedup_key(text: str) -> str:
     """Width, case, punctuation and spacing folded away: what copies of a story share."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
-
-
-_MASK = (1 << 64) - 1
 
 
 def _hash(data: bytes) -> int:

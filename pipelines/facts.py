@@ -21,7 +21,8 @@ from pipelines.article import CHINA_TZ, Article
 # --- numbers ---------------------------------------------------------------------------
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百]+(?=[项个件批起人名家条处宗])")
+# Counts only: ordinals (第三批, 第二轮) stay as they are.
+_CN_NUMBER = re.compile(r"(?<!第)[零〇一二两三四五六七八九十百]+(?=[项个件批起人名家条处宗])")
 _EN_NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -30,7 +31,10 @@ _EN_NUMBERS = {
     )
 }
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-ORDINALS_ZH = "一二三四五六七八九十"
+FACT_KINDS = (
+    "team", "round", "stationed", "issues_raised", "issues_rectified", "issues_in_progress",
+    "complaints_received", "complaints_closed", "complaints_partly_closed", "penalty", "deadline", "accountability",
+)
 
 
 def chinese_number(text: str) -> int:
@@ -238,12 +242,13 @@ def _zh_counts(sentence: str, published: date, found: _Found) -> None:
                            ("issues_in_progress", _ZH_IN_PROGRESS)):
         for pattern in patterns:
             for match in pattern.finditer(sentence):
-                if kind == "issues_raised" and re.search(r"完成|在整改|正在", match.group(0)):
+                context = sentence[max(0, match.start() - 4) : match.end()]
+                if kind == "issues_raised" and re.search(r"完成|在整改|正在|销号", context):
                     continue
                 found.add(kind, count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
 
 
-_ZH_COMPLAINTS = re.compile(r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,16}?(?:(\d+)\s*(?:个)?批(?:次)?)?\s*(\d+)\s*件")
+_ZH_COMPLAINTS = re.compile(r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,16}?(?:(\d+)\s*(?:个)?批(?:次)?)?\s*(\d+)\s*(?:余|多)?件")
 _ZH_CLOSED = re.compile(r"(?:(?<!阶段性)已?办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?(?:全部)?(?<!阶段性)办结)")
 _ZH_PARTLY = re.compile(r"(?:阶段性办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?阶段性办结)")
 
@@ -265,9 +270,10 @@ def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
 
 
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
+# "罚款45万元", "罚没款合计1860.5万元", "罚款人民币450000元"; or "处以45万元罚款".
 _ZH_PENALTY = re.compile(
     r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?(?:人民币)?\s*" + _AMOUNT
-    + r"|(?:处以?|处罚|罚)\s*(?:人民币)?" + _AMOUNT.replace("(", "(?P<a>", 1).replace("(亿", "(?P<u>亿", 1) + r"(?:的)?罚款"
+    + r"|(?:处以?|处罚|罚)\s*(?:人民币)?(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<u>亿元|万元|元)(?:的)?罚款"
 )
 # Amounts chained after a fine: "罚款38万元和62.5万元，合计100.5万元".
 _ZH_MORE_AMOUNT = re.compile(r"\s*(?:和|、|及|与|，|,)\s*(?:合计|共计|累计|总计)?\s*" + _AMOUNT)
@@ -366,7 +372,7 @@ _EN_COUNTS = (
     ("issues_raised", re.compile(rf"\b(?:raised|identified|found|pointed out|handed over|listed|flagged)\s+(?:a total of\s+)?{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}", re.I)),
     ("issues_raised", re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:were|had been|have been)\s+(?:raised|identified|found|pointed out|handed over)", re.I)),
     ("issues_raised", re.compile(rf"\bof\s+the\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b", re.I)),
-    ("issues_rectified", re.compile(rf"\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed)", re.I)),
+    ("issues_rectified", re.compile(rf"(?<!of\sthe\s)\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed)", re.I)),
     ("issues_rectified", re.compile(rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})", re.I)),
     ("issues_rectified", re.compile(rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed)", re.I)),
     ("issues_in_progress", re.compile(rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)", re.I)),
@@ -502,9 +508,11 @@ def extract_facts(text: str, lang: str, published: datetime | date | None) -> li
         for rule in rules:
             rule(prepared, published, found)
         for key, values in found.facts.items():
-            if key in seen:
+            # A fact stated twice is one fact, but two equal fines in two sentences are two.
+            scope = (key, offset) if values["kind"] == "penalty" else key
+            if scope in seen:
                 continue
-            seen.add(key)
+            seen.add(scope)
             kind = values.pop("kind")
             start = offset + len(sentence) - len(sentence.lstrip())
             facts.append(Fact(kind=kind, values=values, sentence=sentence.strip(), offset=start))

@@ -1,7 +1,8 @@
 """Keywords: each article's most characteristic words by TF-IDF, the same way in both
-languages (jieba.analyse's TF-IDF over our own segmentation), with document frequencies
+languages (jieba.analyse's TF-IDF, over our own segmentation), with document frequencies
 fitted on the archive: the store counts each new article's words (term_stats), a crawl
-loads the counts when it starts, and `monitor reprocess` applies them to old articles."""
+loads the counts when it starts, and `monitor reprocess` counts them afresh, then applies
+them to every article."""
 
 from __future__ import annotations
 
@@ -39,13 +40,7 @@ class DocumentFrequencies:
         return math.log((self.documents + 1) / (self.counts.get(term, 0) + 1)) + 1.0
 
 
-# The frequencies in use: uniform until a crawl or a reprocess loads the archive's counts.
-_frequencies = DocumentFrequencies()
-
-
-def use_frequencies(frequencies: DocumentFrequencies) -> None:
-    global _frequencies
-    _frequencies = frequencies
+UNIFORM = DocumentFrequencies()  # no archive yet: every word as rare as every other
 
 
 def candidates(words: list[str]) -> list[str]:
@@ -57,10 +52,10 @@ def candidates(words: list[str]) -> list[str]:
     ]
 
 
-def keywords(article: Article) -> Article:
+def keywords(article: Article, frequencies: DocumentFrequencies = UNIFORM) -> Article:
     counts = Counter(candidates(article.words))
     total = sum(counts.values()) or 1
-    scored = sorted(((n / total * _frequencies.idf(w), w) for w, n in counts.items()), key=lambda x: (-x[0], x[1]))
+    scored = sorted(((n / total * frequencies.idf(w), w) for w, n in counts.items()), key=lambda x: (-x[0], x[1]))
     article.keywords = [[word, round(score, 4)] for score, word in scored[:TOP]]
     article.terms = sorted(counts)
     return article

@@ -5,11 +5,13 @@ and only consulted for text without Chinese."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
 from pipelines.article import Article
 from pipelines.chinese import HAN, converter, to_simplified
+from pipelines.vocabulary import load_vocabulary
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
@@ -39,7 +41,23 @@ LANGDETECT_CHARS = 400
 DetectorFactory.seed = 0  # langdetect is random unless seeded
 
 
+# The chemical elements: rare in general text, everyday in this industry's (镨钕, 镝, 铽, 钇).
+ELEMENTS = (
+    "氢氦锂铍硼碳氮氧氟氖钠镁铝硅磷硫氯氩钾钙钪钛钒铬锰铁钴镍铜锌镓锗砷硒溴氪铷锶钇锆铌钼锝钌铑钯银镉"
+    "铟锡锑碲碘氙铯钡镧铈镨钕钷钐铕钆铽镝钬铒铥镱镥铪钽钨铼锇铱铂金汞铊铅铋钋砹氡钫镭锕钍镤铀镎钚"
+)
+
+
+@cache
+def _domain_characters() -> frozenset[str]:
+    """Characters of the elements and of the vocabulary's Chinese words (赣州, 驰宏锌锗)."""
+    words = "".join(load_vocabulary().chinese_words())
+    return frozenset(ELEMENTS + words)
+
+
 def _common(char: str) -> bool:
+    if char in _domain_characters():
+        return True
     try:
         encoded = char.encode("gb2312")
     except UnicodeEncodeError:

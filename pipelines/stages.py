@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.dedup import dedup
 from pipelines.facts import facts
-from pipelines.keywords import DocumentFrequencies, keywords, use_frequencies
+from pipelines.keywords import UNIFORM, DocumentFrequencies, keywords
 from pipelines.language import language
 from pipelines.normalise import normalise
 from pipelines.segment import segment
@@ -23,9 +23,10 @@ Stage = Callable[[Article], Article]
 STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, keywords, facts, dedup)
 
 
-def process(article: Article) -> Article:
+def process(article: Article, frequencies: DocumentFrequencies = UNIFORM) -> Article:
+    """Every stage in turn; keywords weigh words by the given document frequencies."""
     for stage in STAGES:
-        article = stage(article)
+        article = keywords(article, frequencies) if stage is keywords else stage(article)
     return article
 
 
@@ -69,13 +70,16 @@ class TagPipeline(_StagePipeline):
 
 class KeywordsPipeline(_StagePipeline):
     stage = staticmethod(keywords)
+    frequencies = UNIFORM
 
     def open_spider(self) -> None:
         """IDF from the archive's document frequencies as the crawl starts."""
         from pipelines.archive_access import archive_for
 
-        documents, counts = archive_for(self.crawler).document_frequencies()
-        use_frequencies(DocumentFrequencies(documents, counts))
+        self.frequencies = DocumentFrequencies(*archive_for(self.crawler).document_frequencies())
+
+    def process_item(self, item: Article) -> Article:
+        return keywords(item, self.frequencies)
 
 
 class FactsPipeline(_StagePipeline):

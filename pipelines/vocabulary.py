@@ -17,7 +17,6 @@ class Concept:
     kind: str
     en: tuple[str, ...]  # the first is the English label
     zh: tuple[str, ...]  # Simplified; the first is the Chinese label
-    zh_hant: tuple[str, ...] = ()  # Traditional forms (text is matched in its Simplified form)
     parents: tuple[str, ...] = ()
     relevance: str | None = None
     weight: float = 0.0
@@ -27,9 +26,6 @@ class Concept:
 class Vocabulary:
     concepts: tuple[Concept, ...]
     digest: str  # changes when the file changes: segmented text records which it used
-
-    def concept(self, concept_id: str) -> Concept:
-        return next(c for c in self.concepts if c.id == concept_id)
 
     def chinese_words(self) -> list[str]:
         """Every Chinese alias of two characters or more: the jieba dictionary's extra words."""
@@ -47,7 +43,6 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
             kind=entry["kind"],
             en=tuple(entry.get("en", ())),
             zh=tuple(entry.get("zh", ())),
-            zh_hant=tuple(entry.get("zh_hant", ())),
             parents=tuple(entry.get("parents", ())),
             relevance=entry.get("relevance"),
             weight=float(entry.get("weight", 0.0)),

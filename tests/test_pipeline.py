@@ -118,3 +118,30 @@ def test_one_bad_record_costs_only_itself(tmp_path):
 )
 def test_mojibake_gets_no_confident_language(text):
     assert detect_language(text) == "und"
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("截至目前，已完成整改任务25项。", "zh", [("issues_rectified", {"count": 25, "as_of": None})]),
+        ("24 of the 31 problems had been rectified.", "en",
+         [("issues_raised", {"count": 31, "as_of": None}), ("issues_rectified", {"count": 24, "as_of": None})]),
+        ("4月6日，第二轮第三批中央第三生态环境保护督察组进驻广西。", "zh",
+         [("team", {"number": 3}), ("round", {"number": 2}), ("stationed", {"date": "2021-04-06"})]),
+        ("督察期间受理群众举报3000余件。", "zh", [("complaints_received", {"count": 3000, "batches": None, "as_of": None})]),
+        ("甲公司被罚款20万元。乙公司被罚款20万元。", "zh",
+         [("penalty", {"amount_yuan": 200000}), ("penalty", {"amount_yuan": 200000})]),
+        ("对某冶炼厂罚款30亿元。", "zh", [("penalty", {"amount_yuan": 3_000_000_000})]),
+    ],
+)
+def test_facts_found_in_sentences_the_evaluation_did_not_have(text, lang, expected):
+    from datetime import date
+
+    from pipelines.facts import extract_facts
+
+    assert [(f.kind, f.values) for f in extract_facts(text, lang, date(2021, 5, 1))] == expected
+
+
+@pytest.mark.parametrize("text", ["氧化镨钕、镝铁、铽金属价格走弱", "赣州稀土钇铕产品报价"])
+def test_rare_earth_names_are_not_mojibake(text):
+    assert detect_language(text) == "zh"
