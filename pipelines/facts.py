@@ -380,12 +380,6 @@ _EN_COUNTS = (
 )
 
 
-def _en_counts(sentence: str, published: date, found: _Found) -> None:
-    for kind, pattern in _EN_COUNTS:
-        for match in pattern.finditer(sentence):
-            found.add(kind, count=_int(match.group(1)), as_of=_as_of(sentence, match.start(), published, zh=False))
-
-
 _COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
 _EN_COMPLAINTS = (
     ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed(?: over)?|transferred|passed on|referred|forwarded)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}", re.I)),
@@ -397,12 +391,16 @@ _EN_COMPLAINTS = (
 )
 
 
-def _en_complaints(sentence: str, published: date, found: _Found) -> None:
+def _en_counts(sentence: str, published: date, found: _Found) -> None:
+    """Problems raised, rectified and in progress; complaints received, closed, partly closed."""
     batches = re.search(rf"\b{_NUM}\s+batch(?:es)?\b", sentence, re.I)
-    for kind, pattern in _EN_COMPLAINTS:
+    for kind, pattern in _EN_COUNTS + _EN_COMPLAINTS:
         for match in pattern.finditer(sentence):
-            extra = {"batches": _int(batches.group(1)) if batches else None} if kind == "complaints_received" else {}
-            count = match.group(2) if kind == "complaints_received" and match.group(2) else match.group(1)
+            extra = {}
+            count = match.group(1)
+            if kind == "complaints_received":  # "received 12 batches of complaints totalling 37 cases"
+                extra["batches"] = _int(batches.group(1)) if batches else None
+                count = match.group(2) or count
             found.add(kind, count=_int(count), **extra, as_of=_as_of(sentence, match.start(), published, zh=False))
 
 
@@ -461,7 +459,7 @@ def _en_accountability(sentence: str, published: date, found: _Found) -> None:
             found.add("accountability", count=_int(match.group(1)), action=action)
 
 
-EN_RULES: tuple[Rule, ...] = (_en_team, _en_stationed, _en_counts, _en_complaints, _en_penalty, _en_deadline, _en_accountability)
+EN_RULES: tuple[Rule, ...] = (_en_team, _en_stationed, _en_counts, _en_penalty, _en_deadline, _en_accountability)
 
 # --- sentences and the stage -----------------------------------------------------------
 
