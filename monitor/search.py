@@ -162,5 +162,7 @@ def search(archive: Archive, query: str, filters: Filters | None = None, limit: 
     for members in list(stories.values())[:limit]:
         face = _representative(members)
         text = snippet(face.body, face.body_simplified, parsed.terms)
+        if MARK_OPEN not in text:  # the words matched the title, or words inside longer ones
+            text = snippet(face.title, face.title_simplified, parsed.terms) + " | " + text
         results.append(Result(hit=face, snippet=text, copies=[m for m in members if m is not face]))
     return results
