@@ -312,10 +312,13 @@ class Archive:
             if counts:
                 conn.execute(insert(TermStat), [{"term": t[:200], "documents": n} for t, n in counts.items()])
 
-    def document_frequencies(self) -> tuple[int, dict[str, int]]:
-        """(articles stored, {word: articles it occurs in})."""
+    def document_frequencies(self, min_documents: int = 2) -> tuple[int, dict[str, int]]:
+        """(articles stored, {word: articles it occurs in}) for words in at least
+        `min_documents` articles: most words occur once, and a word left out weighs as a
+        word never seen, which it nearly is, so memory stays small on a large archive."""
         with self.engine.connect() as conn:
-            counts = {term: n for term, n in conn.execute(select(TermStat.term, TermStat.documents))}
+            rows = conn.execute(select(TermStat.term, TermStat.documents).where(TermStat.documents >= min_documents))
+            counts = {term: n for term, n in rows}
         return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
