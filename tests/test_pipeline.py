@@ -145,3 +145,18 @@ def test_facts_found_in_sentences_the_evaluation_did_not_have(text, lang, expect
 @pytest.mark.parametrize("text", ["氧化镨钕、镝铁、铽金属价格走弱", "赣州稀土钇铕产品报价"])
 def test_rare_earth_names_are_not_mojibake(text):
     assert detect_language(text) == "zh"
+
+
+def test_the_vocabulary_is_one_consistent_source():
+    from pipelines.vocabulary import load_vocabulary
+
+    concepts = load_vocabulary().concepts
+    ids = [c.id for c in concepts]
+    assert len(concepts) >= 300 and len(ids) == len(set(ids))
+    assert all(parent in ids for c in concepts for parent in c.parents)
+    assert all(c.en or c.zh for c in concepts)
+    assert {f"inspection-team-{n}" for n in range(1, 9)} <= set(ids)
+    for lang in ("en", "zh"):
+        aliases = [a.lower() for c in concepts for a in getattr(c, lang)]
+        assert len(aliases) == len(set(aliases)), f"an {lang} alias names two concepts"
+    assert {c.relevance for c in concepts} == {None, "supervision", "rectification", "counter"}
