@@ -368,6 +368,8 @@ def _en_stationed(sentence: str, published: date, found: _Found) -> None:
 
 
 _PROBLEMS = r"(?:problems?|issues?|tasks?|items?)"
+_COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
+# Problems raised, rectified, in progress; complaint cases received, closed, partly closed.
 _EN_COUNTS = (
     ("issues_raised", re.compile(rf"\b(?:raised|identified|found|pointed out|handed over|listed|flagged)\s+(?:a total of\s+)?{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}", re.I)),
     ("issues_raised", re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:were|had been|have been)\s+(?:raised|identified|found|pointed out|handed over)", re.I)),
@@ -377,11 +379,6 @@ _EN_COUNTS = (
     ("issues_rectified", re.compile(rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed)", re.I)),
     ("issues_in_progress", re.compile(rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)", re.I)),
     ("issues_in_progress", re.compile(rf"\bthe\s+remaining\s+{_NUM}\b", re.I)),
-)
-
-
-_COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
-_EN_COMPLAINTS = (
     ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed(?: over)?|transferred|passed on|referred|forwarded)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}", re.I)),
     ("complaints_closed", re.compile(rf"\b{_NUM}\s+(?:of\s+(?:them|which)\s+|cases\s+|complaints\s+)?(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)(?!\s+in\s+part)", re.I)),
     ("complaints_closed", re.compile(rf"(?<!partly )(?<!partially )\b(?:closed|settled|resolved|concluded)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?{_COMPLAINTS}|of\s+them)", re.I)),
@@ -394,7 +391,7 @@ _EN_COMPLAINTS = (
 def _en_counts(sentence: str, published: date, found: _Found) -> None:
     """Problems raised, rectified and in progress; complaints received, closed, partly closed."""
     batches = re.search(rf"\b{_NUM}\s+batch(?:es)?\b", sentence, re.I)
-    for kind, pattern in _EN_COUNTS + _EN_COMPLAINTS:
+    for kind, pattern in _EN_COUNTS:
         for match in pattern.finditer(sentence):
             extra = {}
             count = match.group(1)
