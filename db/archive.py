@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.engine import create_schema, make_engine, missing_columns
-from db.models import Article, Fact, RawPage, TermStat
+from db.engine import ArchiveError, make_engine, printable_url, reason
+from db.fulltext import write_index
+from db.migrate import open_schema
+from db.models import Article, ArticleTag, Fact, RawPage, TermStat
 from db.stories import find_story, index_bands, link_languages
 
 # Columns copied from a pipeline record into `articles`.
@@ -29,23 +30,6 @@ ARTICLE_FIELDS = (
     "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash", "figures",
     "segmenter", "fetched_at",
 )
-
-
-
-def printable_url(url: str) -> str:
-    """A database URL fit to print: the password hidden."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return url
-
-
-def _reason(exc: Exception) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
-
-
-class ArchiveError(Exception):
-    """A problem with the archive that the user can act on (bad URL, unreadable file...)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +55,7 @@ class StoreResult:
 def content_hash(record: Mapping[str, Any]) -> str:
     """A digest of everything stored for an article: equal digests mean nothing to update."""
     payload = {name: record.get(name) for name in ARTICLE_FIELDS if name != "fetched_at"}
-    for extra in ("title_tokens", "body_tokens", "facts"):
+    for extra in ("title_terms", "body_terms", "part_terms", "facts"):
         payload[extra] = record.get(extra)
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -93,15 +77,9 @@ class Archive:
         self.url = url
         try:
             self.engine = engine or make_engine(url)
-            create_schema(self.engine)
-            missing = missing_columns(self.engine)
+            open_schema(self.engine, url)
         except (SQLAlchemyError, OSError, ImportError) as exc:
-            raise ArchiveError(f"cannot open the archive at {printable_url(url)}: {_reason(exc)}") from exc
-        if missing:
-            raise ArchiveError(
-                f"the archive at {printable_url(url)} was made by an older monitor: it lacks "
-                f"{', '.join(missing)}; start a new archive (--db) and crawl again"
-            )
+            raise ArchiveError(f"cannot open the archive at {printable_url(url)}: {reason(exc)}") from exc
         self.is_sqlite = self.engine.dialect.name == "sqlite"
 
     def _write(self):
@@ -192,11 +170,7 @@ class Archive:
         if until:
             query = query.where(Article.published_at < until)
         if tag:
-            if self.is_sqlite:
-                tagged = text("EXISTS (SELECT 1 FROM json_each(articles.tags) WHERE json_extract(value, '$.id') = :tag)")
-            else:
-                tagged = text("CAST(articles.tags AS jsonb) @> CAST(:tag_json AS jsonb)")
-            query = query.where(tagged).params(tag=tag, tag_json=json.dumps([{"id": tag}]))
+            query = query.where(Article.id.in_(select(ArticleTag.article_pk).where(ArticleTag.tag == tag)))
         with self.engine.connect() as conn:
             return conn.execute(query).all()
 
@@ -225,7 +199,7 @@ class Archive:
             try:
                 single = self._store([record])
             except SQLAlchemyError as exc:
-                result.failed.append((record["identity"], _reason(exc)))
+                result.failed.append((record["identity"], reason(exc)))
                 continue
             result.new += single.new
             result.updated += single.updated
@@ -322,10 +296,8 @@ class Archive:
         return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
-        if not self.is_sqlite:
-            return  # PostgreSQL full-text indexing arrives with its search engine
-        conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
-        conn.execute(
-            text("INSERT INTO article_fts (rowid, title, body) VALUES (:pk, :title, :body)"),
-            {"pk": pk, "title": record["title_tokens"], "body": record["body_tokens"]},
-        )
+        write_index(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"])
+        conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))
+        tags = sorted({tag["id"] for tag in record.get("tags") or []})
+        if tags:
+            conn.execute(insert(ArticleTag), [{"article_pk": pk, "tag": tag} for tag in tags])

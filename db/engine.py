@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
+from db.fulltext import create_index
 from db.models import Base
 
-# The full-text index over segmented text: jieba tokens joined by spaces, so unicode61
-# splits them exactly there; porter stems the English words.
-FTS_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5("
-    "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
-)
+
+class ArchiveError(Exception):
+    """A problem with the archive that the user can act on (bad URL, unreadable file...)."""
+
+
+def printable_url(url: str) -> str:
+    """A database URL fit to print: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url
+
+
+def reason(exc: Exception) -> str:
+    """The first line of what the database driver (or else the exception) says."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 def make_engine(url: str) -> Engine:
@@ -50,22 +62,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_schema(engine: Engine) -> None:
-    """Create missing tables (and the FTS5 index on SQLite); existing data is kept."""
-    Base.metadata.create_all(engine)
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.execute(text(FTS_DDL))
-
-
-def missing_columns(engine: Engine) -> list[str]:
-    """Columns the models have and the database's tables lack (an archive made by an older
-    version), as table.column."""
-    found = inspect(engine)
-    return [
-        f"{table.name}.{column.name}"
-        for table in Base.metadata.sorted_tables
-        for existing in [{c["name"] for c in found.get_columns(table.name)}]
-        for column in table.columns
-        if column.name not in existing
-    ]
+def create_schema(conn: Connection) -> None:
+    """The models' tables and the full-text index, as the migrations leave them."""
+    Base.metadata.create_all(conn)
+    create_index(conn)

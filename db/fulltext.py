@@ -1,77 +1,351 @@
-"""Full-text queries against the archive's index (SQLite FTS5 over segmented text)."""
+"""The full-text index and its queries, on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+
+Both engines index the same terms, computed in Python (pipelines.segment.terms): SQLite's
+unicode61 tokenizer and PostgreSQL's tsvector input take them as they are, so a query
+finds the same articles on either. Three fields: the title's terms, the body's terms, and
+the dictionary words inside long Chinese tokens ("parts"), which words match and phrases
+do not (phrases need the text's own order)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Union
 
-from sqlalchemy import Boolean, bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 
-from db.archive import Archive, ArchiveError
 from db.models import UTCDateTime
 
-# bm25 weights: a match in the title counts five times one in the body.
-TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+FTS5_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5("
+    "title, body, parts, tokenize = 'unicode61 remove_diacritics 0')"
+)
+POSTGRES_DDL = (
+    "CREATE TABLE IF NOT EXISTS article_fts ("
+    " article_pk INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,"
+    " document TSVECTOR NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ix_article_fts_document ON article_fts USING GIN (document)",
+)
+
+# bm25 column weights: a match in the title counts five times one in the body.
+BM25_WEIGHTS = "5.0, 1.0, 0.5"
+# ts_rank weights {D, C, B, A}: parts C, body B, title A, in the same proportions.
+TS_RANK_WEIGHTS = "{0.1, 0.1, 0.2, 1.0}"
+# PostgreSQL keeps positions up to 16383 and 256 of them per word.
+MAX_POSITION, MAX_POSITIONS = 16383, 256
+FIELD_GAP = 8  # positions between fields, so a phrase never runs from title into body
+
+
+# --- the index ---------------------------------------------------------------------------
+
+
+def create_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(FTS5_DDL))
+    else:
+        for statement in POSTGRES_DDL:
+            conn.execute(text(statement))
+
+
+def tsvector_literal(title: str, body: str, parts: str) -> str:
+    """A tsvector in its input form: each term with its positions and field weight."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    position = 1
+    for weight, terms in (("A", title), ("B", body), ("C", parts)):
+        for term in terms.split():
+            slots = positions[term]
+            if len(slots) < MAX_POSITIONS:
+                slots.append(f"{min(position, MAX_POSITION)}{weight}")
+            position += 1
+        position += FIELD_GAP
+    return " ".join(f"{_lexeme(term)}:{','.join(slots)}" for term, slots in positions.items())
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def write_index(conn: Connection, pk: int, title: str, body: str, parts: str) -> None:
+    """Index (or re-index) one article from its space-separated terms."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
+        conn.execute(
+            text("INSERT INTO article_fts (rowid, title, body, parts) VALUES (:pk, :title, :body, :parts)"),
+            {"pk": pk, "title": title, "body": body, "parts": parts},
+        )
+    else:
+        conn.execute(
+            text(
+                "INSERT INTO article_fts (article_pk, document) VALUES (:pk, CAST(:document AS tsvector))"
+                " ON CONFLICT (article_pk) DO UPDATE SET document = excluded.document"
+            ),
+            {"pk": pk, "document": tsvector_literal(title, body, parts)},
+        )
+
+
+# --- search expressions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+Node = Union[Term, Phrase, And, Or, Not]
+
+
+def is_positive(node: Node) -> bool:
+    """Whether the node names articles to find (not only ones to leave out)."""
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(is_positive(c) for c in node.children)
+    if isinstance(node, Or):
+        return all(is_positive(c) for c in node.children)
+    return True
+
+
+def split_top(node: Node) -> tuple[Node | None, Node | None]:
+    """(what to find, what to leave out) at the top: a query of only exclusions finds
+    every article (within the filters) but those."""
+    if is_positive(node):
+        return node, None
+    if isinstance(node, Not):
+        return None, node.child
+    assert isinstance(node, And) and all(isinstance(c, Not) for c in node.children)
+    excluded = tuple(c.child for c in node.children)  # type: ignore[union-attr]
+    return None, excluded[0] if len(excluded) == 1 else Or(excluded)
+
+
+def _fts5_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts5_expression(node: Node) -> str:
+    """An FTS5 MATCH expression; every term a quoted string, so no input is syntax."""
+    if isinstance(node, Term):
+        return _fts5_string(node.term)
+    if isinstance(node, Phrase):
+        return "{title body} : " + _fts5_string(" ".join(node.terms))
+    if isinstance(node, Or):
+        return "(" + " OR ".join(fts5_expression(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        found = [fts5_expression(c) for c in node.children if not isinstance(c, Not)]
+        left = [fts5_expression(c.child) for c in node.children if isinstance(c, Not)]
+        expression = "(" + " AND ".join(found) + ")"
+        return f"({expression} NOT ({' OR '.join(left)}))" if left else expression
+    raise ValueError("an exclusion needs something to exclude from")
+
+
+def tsquery_expression(node: Node) -> str:
+    """The same expression as a tsquery in its input form (lexemes taken as they are)."""
+    if isinstance(node, Term):
+        return _lexeme(node.term)
+    if isinstance(node, Phrase):
+        return "(" + " <-> ".join(_lexeme(t) + ":AB" for t in node.terms) + ")"
+    if isinstance(node, Or):
+        return "(" + " | ".join(tsquery_expression(c) for c in node.children) + ")"
+    if isinstance(node, And):
+        return "(" + " & ".join(tsquery_expression(c) for c in node.children) + ")"
+    return "!" + tsquery_expression(node.child)
+
+
+# --- filters and searches -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Filters:
-    lang: str | None = None
-    site: str | None = None  # a spider name (cnmn) or a host (www.cnmn.com.cn)
+    """What a search keeps besides its words. Within one kind, values are alternatives
+    (site:smm site:cnmn is either); each tag group must hold (a tag with its narrower ones)."""
+
+    sites: tuple[str, ...] = ()  # spider names (cnmn) or hosts (www.cnmn.com.cn)
+    not_sites: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    not_langs: tuple[str, ...] = ()
+    relevance: tuple[str, ...] = ()  # labels, or "relevant" for supervision and rectification
+    not_relevance: tuple[str, ...] = ()
+    tags: tuple[tuple[str, ...], ...] = ()
+    not_tags: tuple[str, ...] = ()
     since: datetime | None = None
-    until: datetime | None = None
+    until: datetime | None = None  # exclusive
 
 
 @dataclass(frozen=True)
-class Hit:
+class Search:
+    node: Node | None
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"  # or "date"
+    collapse: bool = True  # one result per story
+
+
+@dataclass(frozen=True)
+class Ranked:
     id: int
-    title: str
-    title_simplified: str | None
-    body: str
-    body_simplified: str | None
-    published_at: datetime | None
-    site: str
-    host: str
-    url: str
-    lang: str
-    relevant: bool
-    garbled: bool
     story_id: int
     rank: float
+    copies: int  # matching articles of the story (1 when not collapsed)
 
 
-def match(archive: Archive, expression: str, filters: Filters, limit: int) -> list[Hit]:
-    """Articles matching an FTS5 expression, supervision reports first, then by BM25.
+class _Sql:
+    """Collects SQL fragments and their parameters."""
 
-    FTS runs first (CROSS JOIN fixes the join order): with a plain JOIN SQLite may walk the
-    date index and probe the index once per row."""
-    if not archive.is_sqlite:
-        raise ArchiveError("search needs the SQLite archive for now (PostgreSQL search is planned)")
-    where, params = ["article_fts MATCH :expression"], {"expression": expression, "limit": limit}
-    if filters.lang:
-        where.append("a.lang = :lang")
-        params["lang"] = filters.lang
-    if filters.site:
-        where.append("(a.site = :site OR a.host = :site)")
-        params["site"] = filters.site
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self.where: list[str] = []
+        self._typed: list = []
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        if isinstance(value, datetime):
+            self._typed.append(bindparam(name, type_=UTCDateTime()))
+        return ":" + name
+
+    def statement(self, sql: str) -> TextClause:
+        return text(sql).bindparams(*self._typed)
+
+    def values(self, values: tuple[str, ...]) -> str:
+        return "(" + ", ".join(self.param(v) for v in values) + ")"
+
+
+def _filter_sql(sql: _Sql, filters: Filters) -> None:
+    def either(column_sets: tuple[str, ...], values: tuple[str, ...]) -> str:
+        return "(" + " OR ".join(f"{column} IN {sql.values(values)}" for column in column_sets) + ")"
+
+    if filters.sites:
+        sql.where.append(either(("a.site", "a.host"), filters.sites))
+    if filters.not_sites:
+        sql.where.append("NOT " + either(("a.site", "a.host"), filters.not_sites))
+    if filters.langs:
+        sql.where.append(either(("a.lang",), filters.langs))
+    if filters.not_langs:
+        sql.where.append("NOT " + either(("a.lang",), filters.not_langs))
+    for values, negate in ((filters.relevance, ""), (filters.not_relevance, "NOT ")):
+        if values:
+            labels = tuple(v for v in values if v != "relevant")
+            parts = (["a.relevant = " + sql.param(True)] if "relevant" in values else []) + (
+                [f"a.relevance_label IN {sql.values(labels)}"] if labels else []
+            )
+            sql.where.append(negate + "(" + " OR ".join(parts) + ")")
+    for group in filters.tags:
+        sql.where.append(f"a.id IN (SELECT article_pk FROM article_tags WHERE tag IN {sql.values(group)})")
+    if filters.not_tags:
+        sql.where.append(f"a.id NOT IN (SELECT article_pk FROM article_tags WHERE tag IN {sql.values(filters.not_tags)})")
     if filters.since:
-        where.append("a.published_at >= :since")
-        params["since"] = filters.since
+        sql.where.append("a.published_at >= " + sql.param(filters.since))
     if filters.until:
-        where.append("a.published_at < :until")
-        params["until"] = filters.until
-    sql = (
-        "SELECT a.id, a.title, a.title_simplified, a.body, a.body_simplified, a.published_at,"
-        " a.site, a.host, a.url, a.lang, a.relevant, a.garbled, a.story_id,"
-        f" bm25(article_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS rank"
-        " FROM article_fts CROSS JOIN articles AS a ON a.id = article_fts.rowid"
-        f" WHERE {' AND '.join(where)}"
-        " ORDER BY a.relevant DESC, rank LIMIT :limit"
-    )
+        sql.where.append("a.published_at < " + sql.param(filters.until))
+
+
+def _matches(conn: Connection, search: Search, columns: str) -> tuple[str, _Sql]:
+    """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better)."""
+    sql = _Sql()
+    found, left_out = split_top(search.node) if search.node is not None else (None, None)
+    sqlite = conn.dialect.name == "sqlite"
+    if found is not None and sqlite:
+        # FTS first (CROSS JOIN fixes the order): else SQLite may walk a date index and
+        # probe the full-text index once per row.
+        source = f"SELECT {columns}, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts CROSS JOIN articles AS a ON a.id = article_fts.rowid"
+        sql.where.append("article_fts MATCH " + sql.param(fts5_expression(found)))
+    elif found is not None:
+        query = sql.param(tsquery_expression(found))
+        source = (
+            f"SELECT {columns}, -ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), f.document, CAST({query} AS tsquery), 1) AS rank"
+            " FROM article_fts AS f JOIN articles AS a ON a.id = f.article_pk"
+        )
+        sql.where.append(f"f.document @@ CAST({query} AS tsquery)")
+    else:
+        source = f"SELECT {columns}, 0.0 AS rank FROM articles AS a"
+        if left_out is not None and sqlite:
+            sql.where.append(f"a.id NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH {sql.param(fts5_expression(left_out))})")
+        elif left_out is not None:
+            sql.where.append(
+                "a.id NOT IN (SELECT article_pk FROM article_fts"
+                f" WHERE document @@ CAST({sql.param(tsquery_expression(left_out))} AS tsquery))"
+            )
+    _filter_sql(sql, search.filters)
+    where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
+    return source + where, sql
+
+
+def _order(search: Search, prefix: str = "") -> str:
+    if search.sort == "date":
+        return f"{prefix}published_at DESC NULLS LAST, {prefix}id DESC"
+    return f"{prefix}relevant DESC, {prefix}rank, {prefix}published_at DESC NULLS LAST, {prefix}id DESC"
+
+
+def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tuple[list[Ranked], int]:
+    """One page of matches, best first, and how many there are in all (stories when
+    collapsed: a story's face is its earliest copy that is not a garbled mirror copy)."""
+    matches, sql = _matches(conn, search, "a.id, a.story_id, a.garbled, a.published_at, CAST(a.relevant AS INTEGER) AS relevant")
+    page = f"LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}"
+    if search.collapse:
+        statement = (
+            f"WITH m AS ({matches}), s AS (SELECT m.id, m.story_id, m.published_at,"
+            " ROW_NUMBER() OVER (PARTITION BY m.story_id ORDER BY m.garbled, m.published_at IS NULL, m.published_at, m.id) AS nth,"
+            " MIN(m.rank) OVER (PARTITION BY m.story_id) AS rank,"
+            " MAX(m.relevant) OVER (PARTITION BY m.story_id) AS relevant,"
+            " COUNT(*) OVER (PARTITION BY m.story_id) AS copies FROM m)"
+            " SELECT id, story_id, rank, copies, COUNT(*) OVER () AS total FROM s WHERE nth = 1"
+            f" ORDER BY {_order(search)} {page}"
+        )
+    else:
+        statement = f"SELECT id, story_id, rank, 1 AS copies, COUNT(*) OVER () AS total FROM ({matches}) AS m ORDER BY {_order(search)} {page}"
+    rows = conn.execute(sql.statement(statement), sql.params).all()
+    if not rows and offset:
+        return [], count(conn, search)
+    total = rows[0].total if rows else 0
+    return [Ranked(r.id, r.story_id, float(r.rank), r.copies) for r in rows], total
+
+
+def count(conn: Connection, search: Search) -> int:
+    matches, sql = _matches(conn, search, "a.id, a.story_id")
+    counted = "COUNT(DISTINCT m.story_id)" if search.collapse else "COUNT(*)"
+    return conn.execute(sql.statement(f"SELECT {counted} FROM ({matches}) AS m"), sql.params).scalar_one()
+
+
+def facets(conn: Connection, search: Search, top_tags: int = 30) -> dict[str, list[tuple[str, int]]]:
+    """Counts of the matches (stories when collapsed) by site host, language, month
+    (China time) and tag: the biggest first, months in order."""
+    matches, sql = _matches(conn, search, "a.id, a.story_id, a.host, a.lang, a.published_at")
+    counted = "COUNT(DISTINCT m.story_id)" if search.collapse else "COUNT(*)"
+    if conn.dialect.name == "sqlite":
+        month = "strftime('%Y-%m', m.published_at, '+8 hours')"
+    else:
+        month = "to_char(m.published_at + INTERVAL '8 hours', 'YYYY-MM')"
     statement = (
-        text(sql)
-        .bindparams(*(bindparam(name, type_=UTCDateTime()) for name in ("since", "until") if name in params))
-        .columns(published_at=UTCDateTime(), relevant=Boolean(), garbled=Boolean())
+        f"WITH m AS MATERIALIZED ({matches})"
+        f" SELECT 'site' AS facet, m.host AS value, {counted} AS n FROM m GROUP BY m.host"
+        f" UNION ALL SELECT 'lang', m.lang, {counted} FROM m GROUP BY m.lang"
+        f" UNION ALL SELECT 'month', {month}, {counted} FROM m WHERE m.published_at IS NOT NULL GROUP BY {month}"
+        f" UNION ALL SELECT 'tag', t.tag, {counted} FROM m JOIN article_tags AS t ON t.article_pk = m.id GROUP BY t.tag"
     )
-    with archive.engine.connect() as conn:
-        return [Hit(**row._asdict()) for row in conn.execute(statement, params)]
+    out: dict[str, list[tuple[str, int]]] = {"site": [], "lang": [], "month": [], "tag": []}
+    for row in conn.execute(sql.statement(statement), sql.params):
+        out[row.facet].append((row.value, row.n))
+    for name in ("site", "lang", "tag"):
+        out[name].sort(key=lambda item: (-item[1], item[0]))
+    out["tag"] = out["tag"][:top_tags]
+    out["month"].sort()
+    return out

@@ -124,6 +124,17 @@ class Fact(Base):
     offset: Mapped[int] = mapped_column(Integer)
 
 
+class ArticleTag(Base):
+    """An article's concept tags, one row each: what `tag:` filters and tag facets read."""
+
+    __tablename__ = "article_tags"
+
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+    __table_args__ = (Index("ix_article_tags_tag", "tag", "article_pk"),)
+
+
 class LshBand(Base):
     """LSH band keys of an article's MinHash: articles sharing a key are near-copy candidates."""
 

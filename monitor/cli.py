@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 from db import Archive, ArchiveError, printable_url
 from db.fulltext import Filters
+from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, current, upgrade
 from monitor.settings import db_url, demo_db_url
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
 from pipelines.facts import FACT_KINDS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-DEMO_QUERIES = ("环保督察", "中国铜业", "rare earth", "稀土", "rectification")
+DEMO_QUERIES = ("环保督察", "中国铜业", "稀土 lang:en", "rare earth site:cnmn", "rectification relevance:rectification")
 
 
 class UsageError(Exception):
@@ -39,6 +40,12 @@ def _day(value: str) -> datetime:
 def _limit(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
         raise argparse.ArgumentTypeError(f"a whole number from 1 to {MAX_LIMIT}, not {value!r}")
+    return int(value)
+
+
+def _offset(value: str) -> int:
+    if not value.isdigit() or int(value) > 10_000_000:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 0 to 10000000")
     return int(value)
 
 
@@ -71,12 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.set_defaults(run=cmd_crawl)
 
     search = commands.add_parser("search", help="search the archive")
-    search.add_argument("query", help='words in either language, "phrases", -excluded')
-    search.add_argument("--lang", choices=("zh", "en"))
-    search.add_argument("--site", help="spider name (cnmn, smm) or host")
+    search.add_argument("query", help='the query language (README.md): words, "phrases", AND OR NOT -word, ( ), site: lang: tag: since: until: relevance:')
+    search.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
+    search.add_argument("--site", help="spider name (cnmn, smm) or host; same as site: in the query")
     search.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
-    search.add_argument("--until", type=_day, help="published before this day (YYYY-MM-DD)")
+    search.add_argument("--until", type=_day, help="published on or before this day (YYYY-MM-DD)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
+                        help="relevance: supervision reports first, then BM25 with the title weighted; date: newest first")
+    search.add_argument("--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages")
+    search.add_argument("--all-copies", action="store_true", help="list every copy of a story, not one result per story")
+    search.add_argument("--facets", action="store_true", help="also count the matches by site, language, month and tag")
     search.add_argument("--limit", type=_limit, default=10)
+    search.add_argument("--offset", type=_offset, default=0, help="skip this many results (paging)")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=cmd_search)
 
@@ -90,13 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
     facts.set_defaults(run=cmd_facts)
 
     reprocess = commands.add_parser("reprocess", help="run the text pipeline again over every stored page")
+    reprocess.add_argument("--into", metavar="URL",
+                           help="store the results in another archive (e.g. a shared PostgreSQL) instead of in place")
     reprocess.set_defaults(run=cmd_reprocess)
+
+    schema = commands.add_parser("db", help="the archive's schema: upgrade it, show its revision")
+    actions = schema.add_subparsers(dest="action", required=True, metavar="ACTION")
+    db_upgrade = actions.add_parser("upgrade", help="bring an archive made by an older monitor up to date (its data is kept)")
+    db_upgrade.set_defaults(run=cmd_db_upgrade)
+    db_current = actions.add_parser("current", help="print the archive's schema revision")
+    db_current.set_defaults(run=cmd_db_current)
 
     extract = commands.add_parser("extract", help="run one saved page through extraction and the text pipeline")
     extract.add_argument("file", type=Path)
     extract.add_argument("--url", required=True, help="the address the page was fetched from")
     extract.add_argument("--json", action="store_true", help="print JSON")
     extract.set_defaults(run=cmd_extract)
+
+    serve = commands.add_parser("serve", help="serve the JSON API and the web page over the archive")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=_port, default=8750, help="port to listen on (default 8750; 0: any free port)")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 
@@ -189,6 +216,7 @@ def _problems(stats: dict) -> str:
 def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.crawl import CrawlJob, run_crawls
     from monitor.replica.server import DEMO_PORTS, serve_replicas
+    from monitor.search import SearchOptions, search
 
     url = demo_db_url(args.db)
     archive = Archive(url)
@@ -209,7 +237,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db_option = f" --db {printable_url(url)}" if url != db_url() else ""
     for query in DEMO_QUERIES:
         print(f"\n$ monitor{db_option} search {query!r} --limit 3")
-        print_results(archive, query, Filters(), 3)
+        print_page(search(archive, query, SearchOptions(limit=3)))
     return 0
 
 
@@ -217,38 +245,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from monitor.search import QueryError
+    from datetime import timedelta
+
+    from monitor.search import QueryError, SearchOptions, search
 
     archive = _archive(args)
-    filters = Filters(lang=args.lang, site=args.site, since=args.since, until=args.until)
+    filters = Filters(
+        langs=(args.lang,) if args.lang else (), sites=(args.site,) if args.site else (),
+        since=args.since, until=args.until + timedelta(days=1) if args.until else None,
+    )
+    options = SearchOptions(
+        expand=not args.exact, collapse=not args.all_copies, sort=args.sort, limit=args.limit,
+        offset=args.offset, filters=filters,
+    )
     try:
-        if args.json:
-            from monitor.search import search
-
-            results = search(archive, args.query, filters, args.limit)
-            print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=1))
-        else:
-            print_results(archive, args.query, filters, args.limit)
+        page = search(archive, args.query, options, with_facets=args.facets)
     except QueryError as error:
         raise UsageError(f"cannot search {args.query!r}: {error}") from None
+    if args.json:
+        print(json.dumps(page.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        print_page(page, args.offset)
     return 0
 
 
-def print_results(archive: Archive, query: str, filters: Filters, limit: int) -> None:
-    from monitor.search import search
-
-    results = search(archive, query, filters, limit)
-    if not results:
+def print_page(page, offset: int = 0) -> None:
+    if not page.results:
         print("no articles found")
-    for n, result in enumerate(results, 1):
-        hit = result.hit
-        day = hit.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if hit.published_at else "?"
-        mark = " [supervision/rectification]" if hit.relevant else ""
-        print(f"{n}. {hit.title}{mark}")
-        print(f"   {day}  {hit.site} {hit.host}  {hit.url}")
+    else:
+        print(f"{page.total} found; {offset + 1}-{offset + len(page.results)}:")
+    for n, result in enumerate(page.results, offset + 1):
+        article = result.article
+        day = (article["published_at"] or "?")[:16].replace("T", " ")
+        mark = f" [{article['relevance_label']}]" if article["relevant"] else ""
+        print(f"{n}. {article['title']}{mark}")
+        print(f"   {day}  {article['site']} {article['host']}  {article['url']}")
         print(f"   {result.snippet}")
         for copy in result.copies:
-            print(f"   same story: {copy.url}")
+            print(f"   same story: {copy['url']}")
+    for name, counts in (page.facets or {}).items():
+        print(f"{name}: " + ", ".join(f"{value} {n}" for value, n in counts))
 
 
 # --- facts ---
@@ -284,13 +320,35 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     from monitor.reprocess import ProgressBar, reprocess
 
     archive = _archive(args)
-    result = reprocess(archive, ProgressBar("reprocessing"))
+    into = Archive(args.into) if args.into else None
+    result = reprocess(archive, ProgressBar("reprocessing"), into=into)
     print(f"reprocessed: {result.updated} updated, {result.unchanged} unchanged, {len(result.failed)} failed")
     for pk, why in result.failed[:10]:
         print(f"  article {pk}: {why}")
     if len(result.failed) > 10:
         print(f"  ... and {len(result.failed) - 10} more")
     return 1 if result.failed else 0
+
+
+# --- db ---
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = db_url(args.db)
+    before, after = upgrade(url)
+    where = f"the archive at {printable_url(url)}"
+    if before == HEAD_REVISION:
+        print(f"{where} is already at {after}")
+    else:
+        start = {None: "an empty database", UNVERSIONED: f"{BASELINE_REVISION} (unversioned)"}.get(before, before)
+        print(f"upgraded {where} from {start} to {after}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    revision = current(db_url(args.db))
+    print({None: "none (no archive yet)", HEAD_REVISION: f"{HEAD_REVISION} (head)"}.get(revision, revision))
+    return 0
 
 
 # --- extract ---
@@ -308,6 +366,35 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"{key}: {summary[key]}")
         print(f"tags: {', '.join(t['id'] for t in summary['tags'])}")
         print(f"\n{summary['body']}")
+    return 0
+
+
+# --- serve ---
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"a port from 0 to 65535, not {value!r}")
+    return int(value)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import socket
+
+    import uvicorn
+
+    from monitor.api import create_app
+
+    url = db_url(args.db)
+    app = create_app(url)  # a bad archive fails here, before anything listens
+    # Bound here, not by uvicorn: a busy port is a one-line error, and port 0's choice is known.
+    try:
+        listener = socket.create_server((args.host, args.port))
+    except OSError as error:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    host, port = listener.getsockname()[:2]
+    print(f"serving {printable_url(url)} on http://{host}:{port}/", flush=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
     return 0
 
 

@@ -22,7 +22,9 @@ class ReprocessResult:
     failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why)
 
 
-def fit_document_frequencies(archive: Archive, progress: Callable[[int, int], None]) -> DocumentFrequencies:
+def fit_document_frequencies(
+    archive: Archive, progress: Callable[[int, int], None], into: Archive,
+) -> DocumentFrequencies:
     """Count afresh, with today's segmenter and vocabulary, in how many articles each word
     occurs (new dictionary words would otherwise look unseen, and top every keyword list)."""
     total, done, counts = archive.count(), 0, Counter()
@@ -31,13 +33,16 @@ def fit_document_frequencies(archive: Archive, progress: Callable[[int, int], No
             counts.update(set(candidates(cut(title) + cut(body))))
         done += len(texts)
         progress(done, total)
-    archive.replace_document_frequencies(counts)
+    into.replace_document_frequencies(counts)
     return DocumentFrequencies(total, dict(counts))
 
 
-def reprocess(archive: Archive, progress: Callable[[int, int], None] = lambda done, total: None) -> ReprocessResult:
-    """Document frequencies first, then the whole pipeline over every stored page."""
-    frequencies = fit_document_frequencies(archive, progress)
+def reprocess(
+    archive: Archive, progress: Callable[[int, int], None] = lambda done, total: None, into: Archive | None = None,
+) -> ReprocessResult:
+    """Document frequencies first, then the whole pipeline over every stored page, stored
+    back, or `into` another archive (moving an archive to a shared PostgreSQL server)."""
+    frequencies = fit_document_frequencies(archive, progress, into or archive)
     total, done = archive.count(), 0
     result = ReprocessResult()
     for pages in archive.stored_pages():
@@ -50,7 +55,7 @@ def reprocess(archive: Archive, progress: Callable[[int, int], None] = lambda do
                 continue
             article.fetched_at, article.status = page.fetched_at, page.status
             records.append(article.record())
-        stored = archive.store_batch(records)
+        stored = (into or archive).store_batch(records)
         result.updated += stored.updated + stored.new
         result.unchanged += stored.unchanged
         result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]  # 0: not stored, no id

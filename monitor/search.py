@@ -1,138 +1,209 @@
-"""Search the archive: a query string to a safe full-text expression, ranked hits with copies
-of one story collapsed, and snippets cut from the original text with the matches marked.
-
-Query syntax (for now): words in either language (ANDed), "quoted phrases", -word to exclude.
-Anything else (FTS operators, brackets, stars, colons) is taken as plain text."""
+"""Searching the archive: a query (monitor.query) to one page of ranked results, copies of
+one story collapsed, snippets cut from the original text with the matches marked, and
+facets. The same code serves the command line, the JSON API and the web page."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
 
 from db import Archive
-from db.fulltext import Filters, Hit, match
-from pipelines.article import CHINA_TZ, china_time
-from pipelines.chinese import to_simplified
-from pipelines.segment import cut
+from db.fulltext import Filters, Ranked, Search, count, facets, ranked
+from db.models import Article
+from monitor.query import ParsedQuery, QueryError, parse_query
+from pipelines.article import china_time
+from pipelines.segment import terms
+
+__all__ = ["QueryError", "Page", "Result", "SearchOptions", "search", "snippet"]
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
-SNIPPET_CHARS = 120
-# Chinese phrases are matched as tokens near each other: the index puts the dictionary
-# words inside a long token right after it, so exact adjacency would miss them.
-CHINESE_PHRASE_SPAN = 12
+SNIPPET_CHARS = 160
+SORTS = ("relevance", "date")
+MAX_LIMIT = 10_000
+_RUN = re.compile(r"[^\W_]+")
 
-
-class QueryError(ValueError):
-    """A query that cannot be searched, with what is wrong and where."""
+_SHOWN = (
+    Article.id, Article.title, Article.title_simplified, Article.body, Article.body_simplified,
+    Article.published_at, Article.site, Article.host, Article.url, Article.lang, Article.relevant,
+    Article.relevance_label, Article.garbled, Article.story_id, Article.tags,
+)
 
 
 @dataclass(frozen=True)
-class Query:
-    expression: str  # FTS5 MATCH expression, every token a quoted literal
-    terms: tuple[str, ...]  # tokens to mark in snippets
+class SearchOptions:
+    expand: bool = True  # also search the vocabulary's other names, in both languages
+    collapse: bool = True  # one result per story
+    sort: str = "relevance"  # supervision reports first, then BM25 (title weighted); or "date"
+    limit: int = 10
+    offset: int = 0
+    filters: Filters | None = None  # added to the query's own (command-line options, API)
 
 
 @dataclass
 class Result:
-    hit: Hit
+    article: dict[str, Any]
     snippet: str
-    copies: list[Hit] = field(default_factory=list)
+    copies: list[dict[str, Any]] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
-        hit = self.hit
-        return {
-            "id": hit.id,
-            "title": hit.title,
-            "published_at": china_time(hit.published_at),
-            "site": hit.site,
-            "host": hit.host,
-            "url": hit.url,
-            "lang": hit.lang,
-            "relevant": hit.relevant,
-            "snippet": self.snippet,
-            "story_id": hit.story_id,
-            "copies": [{"id": c.id, "url": c.url, "host": c.host} for c in self.copies],
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.article, "snippet": self.snippet, "copies": self.copies}
+
+
+@dataclass
+class Page:
+    query: str
+    total: int  # stories when collapsed, else articles
+    results: list[Result]
+    marks: tuple[tuple[str, ...], ...]
+    facets: dict[str, list[tuple[str, int]]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "query": self.query, "total": self.total, "results": [r.as_dict() for r in self.results],
         }
+        if self.facets is not None:
+            out["facets"] = {name: [{"value": v, "count": n} for v, n in items] for name, items in self.facets.items()}
+        return out
 
 
-def _quoted(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
+def merge_filters(mine: Filters, more: Filters | None) -> Filters:
+    """The query's filters with more added: alternatives joined, days the narrower."""
+    if more is None:
+        return mine
+    merged = {
+        name: getattr(mine, name) + getattr(more, name)
+        for name in ("sites", "not_sites", "langs", "not_langs", "relevance", "not_relevance", "tags", "not_tags")
+    }
+    since = max((d for d in (mine.since, more.since) if d), default=None)
+    until = min((d for d in (mine.until, more.until) if d), default=None)
+    return Filters(**merged, since=since, until=until)
 
 
-def _clauses(query: str) -> list[tuple[bool, bool, str]]:
-    """(excluded, phrase, text) for each clause of the query."""
-    clauses, i = [], 0
-    while i < len(query):
-        char = query[i]
-        if char.isspace():
-            i += 1
-            continue
-        excluded = char == "-" and i + 1 < len(query) and not query[i + 1].isspace()
-        start = i + 1 if excluded else i
-        if start < len(query) and query[start] == '"':
-            end = query.find('"', start + 1)
-            if end < 0:
-                raise QueryError(f'unbalanced quote at position {start + 1}: close the phrase with "')
-            clauses.append((excluded, True, query[start + 1 : end]))
-            i = end + 1
+def plan(query: str, options: SearchOptions) -> tuple[ParsedQuery, Search]:
+    if options.sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {options.sort!r}")
+    parsed = parse_query(query, expand=options.expand)
+    filters = merge_filters(parsed.filters, options.filters)
+    return parsed, Search(parsed.node, filters, options.sort, options.collapse)
+
+
+def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(), with_facets: bool = False) -> Page:
+    """One page of results for `query`; QueryError if the query cannot be read."""
+    if not 1 <= options.limit <= MAX_LIMIT or options.offset < 0:
+        raise QueryError(f"limit must be 1 to {MAX_LIMIT} and offset 0 or more")
+    parsed, spec = plan(query, options)
+    with archive.engine.connect() as conn:
+        page, total = ranked(conn, spec, options.limit, options.offset)
+        found_facets = facets(conn, spec) if with_facets else None
+        rows = _rows(conn, [r.id for r in page])
+        copies = _copies(conn, page) if spec.collapse else {}
+    results = [
+        Result(_shown(rows[r.id]), _snippet_of(rows[r.id], parsed.marks), [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id])
+        for r in page
+    ]
+    return Page(query, total, results, parsed.marks, found_facets)
+
+
+def count_matches(archive: Archive, query: str, options: SearchOptions = SearchOptions()) -> int:
+    _, spec = plan(query, options)
+    with archive.engine.connect() as conn:
+        return count(conn, spec)
+
+
+def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions(), batch: int = 500):
+    """Every result of a search, page by page (exports stream this)."""
+    offset = 0
+    while True:
+        page = search(archive, query, replace(options, limit=batch, offset=offset))
+        yield from page.results
+        if len(page.results) < batch:
+            return
+        offset += batch
+
+
+def _rows(conn, ids: list[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in conn.execute(select(*_SHOWN).where(Article.id.in_(ids)))}
+
+
+def _copies(conn, page: list[Ranked]) -> dict[int, list[Any]]:
+    stories = [r.story_id for r in page]
+    out: dict[int, list[Any]] = {}
+    if not stories:
+        return out
+    query = (
+        select(Article.id, Article.story_id, Article.url, Article.host, Article.site, Article.lang, Article.title,
+               Article.published_at, Article.garbled)
+        .where(Article.story_id.in_(stories))
+        .order_by(Article.id)
+    )
+    for row in conn.execute(query):
+        out.setdefault(row.story_id, []).append(row)
+    return out
+
+
+def _shown(row) -> dict[str, Any]:
+    return {
+        "id": row.id, "title": row.title, "published_at": china_time(row.published_at), "site": row.site,
+        "host": row.host, "url": row.url, "lang": row.lang, "relevant": row.relevant,
+        "relevance_label": row.relevance_label, "garbled": row.garbled, "story_id": row.story_id,
+        "tags": [tag["id"] for tag in row.tags or []],
+    }
+
+
+def _copy(row) -> dict[str, Any]:
+    return {
+        "id": row.id, "url": row.url, "host": row.host, "site": row.site, "lang": row.lang, "title": row.title,
+        "published_at": china_time(row.published_at), "garbled": row.garbled,
+    }
+
+
+def _snippet_of(row, marks: tuple[tuple[str, ...], ...]) -> str:
+    text = snippet(row.body, row.body_simplified, marks)
+    if MARK_OPEN not in text:  # the words matched the title, or words inside longer ones
+        text = snippet(row.title, row.title_simplified, marks) + " | " + text
+    return text
+
+
+def match_spans(text: str, marks: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
+    """Where the marked term sequences occur in `text`: English words compared stem to stem
+    (a sequence as consecutive words), Chinese found as written, without spaces."""
+    spans: list[tuple[int, int]] = []
+    latin = [m for m in marks if all(t.isascii() for t in m)]
+    if latin:
+        words = [(w.span(), terms([w.group()])[0]) for w in _RUN.finditer(text) if w.group().isascii()]
+        stems = [stem for _, stem in words]
+        for sequence in set(latin):
+            n = len(sequence)
+            spans += [
+                (words[i][0][0], words[i + n - 1][0][1])
+                for i in range(len(words) - n + 1)
+                if stems[i] == sequence[0] and tuple(stems[i : i + n]) == sequence
+            ]
+    other = sorted({"".join(m) for m in marks if not all(t.isascii() for t in m)}, key=len, reverse=True)
+    if other:
+        pattern = re.compile("|".join(re.escape(t) for t in other), re.IGNORECASE)
+        spans += [m.span() for m in pattern.finditer(text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
-            end = start
-            while end < len(query) and not query[end].isspace() and query[end] != '"':
-                end += 1
-            clauses.append((excluded, False, query[start:end]))
-            i = end
-    return clauses
+            merged.append((start, end))
+    return merged
 
 
-def parse_query(query: str) -> Query:
-    positive, negative, terms = [], [], []
-    for excluded, phrase, clause in _clauses(query):
-        tokens = cut(to_simplified(clause))
-        if not tokens:
-            continue
-        if phrase and len(tokens) > 1:
-            if all(t.isascii() for t in tokens):
-                part = _quoted(" ".join(tokens))
-            else:
-                part = f"NEAR({' '.join(_quoted(t) for t in tokens)}, {CHINESE_PHRASE_SPAN})"
-        else:
-            part = " AND ".join(_quoted(t) for t in tokens)
-            part = f"({part})" if len(tokens) > 1 else part
-        (negative if excluded else positive).append(part)
-        if not excluded:
-            terms.extend(tokens)
-    if not positive:
-        raise QueryError(
-            "the query has no words to search for" if not negative
-            else "the query only excludes words: add at least one word to find"
-        )
-    expression = " AND ".join(positive)
-    if negative:
-        expression = f"({expression}) NOT ({' OR '.join(negative)})"
-    return Query(expression=expression, terms=tuple(dict.fromkeys(terms)))
-
-
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        if term.isascii():
-            # The index stems English words: "rectification" also finds "rectified".
-            stem = term[: max(4, len(term) - 3)] if len(term) > 4 else term
-            parts.append(rf"\b{re.escape(stem)}\w*")
-        else:
-            parts.append(re.escape(term))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-
-def snippet(original: str, simplified: str | None, terms: tuple[str, ...]) -> str:
+def snippet(original: str, simplified: str | None, marks: tuple[tuple[str, ...], ...]) -> str:
     """A window of the original text around the first match, matches marked. Matches are
     found in the Simplified form and shown in the original where the two align."""
-    pattern = _term_pattern(terms)
     searched = simplified if simplified and len(simplified) == len(original) else original
-    spans = [m.span() for m in pattern.finditer(searched)] if pattern else []
+    spans = match_spans(searched, marks)
     if not spans:
-        return original[:SNIPPET_CHARS].replace("\n", " ")
+        return original[:SNIPPET_CHARS].replace("\n", " ") + ("…" if len(original) > SNIPPET_CHARS else "")
     start = max(0, spans[0][0] - SNIPPET_CHARS // 3)
     end = min(len(original), start + SNIPPET_CHARS)
     out, at = [], start
@@ -144,25 +215,3 @@ def snippet(original: str, simplified: str | None, terms: tuple[str, ...]) -> st
     out.append(original[at:end])
     text = "".join(out).replace("\n", " ")
     return ("…" if start > 0 else "") + text + ("…" if end < len(original) else "")
-
-
-def _representative(members: list[Hit]) -> Hit:
-    """The story's face: the earliest copy that is not a garbled mirror copy."""
-    far_future = datetime.max.replace(tzinfo=CHINA_TZ)
-    return min(members, key=lambda h: (h.garbled, h.published_at or far_future, h.id))
-
-
-def search(archive: Archive, query: str, filters: Filters | None = None, limit: int = 10) -> list[Result]:
-    parsed = parse_query(query)
-    hits = match(archive, parsed.expression, filters or Filters(), limit=max(limit * 20, 200))
-    stories: dict[int, list[Hit]] = {}
-    for hit in hits:
-        stories.setdefault(hit.story_id, []).append(hit)
-    results = []
-    for members in list(stories.values())[:limit]:
-        face = _representative(members)
-        text = snippet(face.body, face.body_simplified, parsed.terms)
-        if MARK_OPEN not in text:  # the words matched the title, or words inside longer ones
-            text = snippet(face.title, face.title_simplified, parsed.terms) + " | " + text
-        results.append(Result(hit=face, snippet=text, copies=[m for m in members if m is not face]))
-    return results

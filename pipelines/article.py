@@ -43,8 +43,9 @@ class Article:
     lang: str = ""
     script: str | None = None
     # segment
-    title_tokens: str = ""
-    body_tokens: str = ""
+    title_terms: str = ""  # search terms, space-separated (pipelines.segment.terms)
+    body_terms: str = ""
+    part_terms: str = ""  # dictionary words inside long tokens: found by words, not phrases
     segmenter: str = ""
     words: list[str] = field(default_factory=list)  # segmented title and body, not stored
     # keywords

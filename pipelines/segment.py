@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+import threading
+from functools import cache, lru_cache
 
 import jieba
+import snowballstemmer
 
 from pipelines.article import Article
 from pipelines.vocabulary import load_vocabulary
 
-_WORDLIKE = re.compile(r"[^\W_]")  # what the FTS tokenizer keeps: letters and digits
+_WORDLIKE = re.compile(r"[^\W_]")
+# A search term: a run of letters and digits (what FTS5's unicode61 keeps), so both engines
+# index exactly the terms computed here; longer runs (base64, hashes) are cut short.
+_TERM = re.compile(r"[^\W_]+")
+MAX_TERM_CHARS = 60
+_stemmers = threading.local()
 
 
 @cache
@@ -28,7 +35,7 @@ def tokenizer() -> jieba.Tokenizer:
 
 def segmenter_id() -> str:
     """Index and queries must be segmented alike: this names the segmenter and dictionary."""
-    return f"jieba-{jieba.__version__}+vocab-{load_vocabulary().digest}"
+    return f"jieba-{jieba.__version__}+vocab-{load_vocabulary().digest}+snowball-english"
 
 
 def cut(text: str) -> list[str]:
@@ -36,32 +43,49 @@ def cut(text: str) -> list[str]:
     return [t.lower() for t in tokenizer().cut(text) if _WORDLIKE.search(t)]
 
 
-def index_tokens(text: str) -> list[str]:
-    """Index-side segmentation: each token followed by the dictionary words inside it, so
-    that 督察 and 环保督察 also find 中央环保督察 (one token to `cut`)."""
-    return with_inner_words(cut(text))
+@lru_cache(maxsize=100_000)
+def _normal(run: str) -> str:
+    if run.isascii() and run.isalpha():
+        stemmer = getattr(_stemmers, "english", None)
+        if stemmer is None:  # a stemmer keeps state: one per thread
+            stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+        return stemmer.stemWord(run)
+    return run
 
 
-def with_inner_words(words: list[str]) -> list[str]:
-    tk = tokenizer()
-    out: list[str] = []
-    for token in words:
-        out.append(token)
-        n = len(token)
-        if n > 2 and not token.isascii():
-            out.extend(
-                token[i : i + size]
-                for size in range(n - 1, 1, -1)
-                for i in range(n - size + 1)
-                if tk.FREQ.get(token[i : i + size])
-            )
-    return out
+def terms(tokens: list[str]) -> list[str]:
+    """Search terms of segmented tokens: letter-and-digit runs, lower-cased, English words
+    stemmed (Snowball), so that "earths" finds "earth". Index and query both use this."""
+    return [_normal(run[:MAX_TERM_CHARS]) for token in tokens for run in _TERM.findall(token.lower())]
+
+
+def inner_words(token: str) -> list[str]:
+    """The dictionary words inside a long Chinese token: 督察, 环保督察 in 中央环保督察组."""
+    n = len(token)
+    if n <= 2 or token.isascii():
+        return []
+    freq = tokenizer().FREQ
+    return [
+        token[i : i + size]
+        for size in range(n - 1, 1, -1)
+        for i in range(n - size + 1)
+        if freq.get(token[i : i + size])
+    ]
+
+
+def index_terms(words: list[str]) -> tuple[list[str], list[str]]:
+    """(the text's terms in order, the dictionary words inside its long tokens). Phrases
+    match the first; single words match both, so 督察 also finds 中央环保督察组."""
+    return terms(words), terms([inner for word in words for inner in inner_words(word)])
 
 
 def segment(article: Article) -> Article:
     title_words, body_words = cut(article.simplified_title), cut(article.simplified_body)
     article.words = title_words + body_words
-    article.title_tokens = " ".join(with_inner_words(title_words))
-    article.body_tokens = " ".join(with_inner_words(body_words))
+    title_terms, title_parts = index_terms(title_words)
+    body_terms, body_parts = index_terms(body_words)
+    article.title_terms = " ".join(title_terms)
+    article.body_terms = " ".join(body_terms)
+    article.part_terms = " ".join(title_parts + body_parts)
     article.segmenter = segmenter_id()
     return article

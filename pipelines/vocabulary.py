@@ -18,6 +18,7 @@ class Concept:
     en: tuple[str, ...]  # the first is the English label
     zh: tuple[str, ...]  # Simplified; the first is the Chinese label
     parents: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()  # names that search expands to, too broad to tag with
     relevance: str | None = None
     weight: float = 0.0
 
@@ -44,6 +45,7 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
             en=tuple(entry.get("en", ())),
             zh=tuple(entry.get("zh", ())),
             parents=tuple(entry.get("parents", ())),
+            search=tuple(entry.get("search", ())),
             relevance=entry.get("relevance"),
             weight=float(entry.get("weight", 0.0)),
         )

@@ -3,6 +3,7 @@ crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -97,18 +98,19 @@ def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> su
 POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh schema in the test PostgreSQL server, dropped afterwards. Skipped with the
-    reason on a machine without the server; under CI=true it must be there."""
+@contextlib.contextmanager
+def postgres_schema(name: str):
+    """A fresh schema in the test PostgreSQL server, as an archive URL; dropped afterwards.
+    Skipped with the reason on a machine without the server; under CI=true it must be there."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
-    schema = f"monitor_test_{os.getpid()}"
+    schema = f"{name}_{os.getpid()}"
     try:
         admin = create_engine(POSTGRES_URL)
         with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
     except (OperationalError, ModuleNotFoundError) as error:
         if os.environ.get("CI") == "true":
             raise
@@ -119,3 +121,29 @@ def postgres_url():
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    with postgres_schema("monitor_test") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_archive(archive) -> Archive:
+    """The crawled replica archive, moved to PostgreSQL by `reprocess --into` (the same
+    pipeline over the same stored pages, in the same order)."""
+    from monitor.reprocess import reprocess
+
+    with postgres_schema("monitor_search") as url:
+        target = Archive(url)
+        result = reprocess(archive, into=target)
+        assert not result.failed and target.count() == archive.count()
+        yield target
+        target.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def any_archive(request) -> Archive:
+    """The replica archive on each engine: search tests run against both."""
+    return request.getfixturevalue("archive" if request.param == "sqlite" else "postgres_archive")

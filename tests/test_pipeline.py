@@ -12,7 +12,7 @@ from monitor.replica import seeds
 from pipelines.article import Article, BrokenPage
 from pipelines.language import detect_language, detect_script
 from pipelines.normalise import fold_width, normalise, remove_pinyin
-from pipelines.segment import cut, index_tokens
+from pipelines.segment import cut, index_terms, terms
 from pipelines.stages import STAGES, process
 
 
@@ -27,8 +27,15 @@ def test_the_dictionary_keeps_supervision_words_whole(word):
     assert word in cut(f"据悉，{word}的工作已经开始。")
 
 
-def test_index_tokens_also_hold_the_words_inside_a_long_token():
-    assert index_tokens("中央环保督察组") == ["中央环保督察组", "中央环保督察", "环保督察组", "环保督察", "督察组", "中央", "环保", "督察"]
+def test_index_terms_keep_the_words_inside_a_long_token_apart():
+    assert index_terms(cut("中央环保督察组进驻")) == (
+        ["中央环保督察组", "进驻"], ["中央环保督察", "环保督察组", "环保督察", "督察组", "中央", "环保", "督察"]
+    )
+
+
+def test_search_terms_are_letter_and_digit_runs_with_english_stemmed():
+    assert terms(["Rare-Earths", "c++", "2020年", "Inspections", "supervision", "稀土"]) == [
+        "rare", "earth", "c", "2020年", "inspect", "supervis", "稀土"]
 
 
 def test_pinyin_insertions_come_out_including_broken_ones():

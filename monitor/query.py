@@ -1,0 +1,491 @@
+"""The query language: words and "phrases" in either language, AND / OR / NOT and -word,
+brackets, and the filters site: lang: tag: since: until: relevance:. A query becomes a
+search expression over index terms (db.fulltext) plus filters; every word and phrase that
+names a concept of the vocabulary also finds the concept's other names, in both languages.
+
+Positions in messages count characters from 1."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
+
+from db.fulltext import And, Filters, Node, Not, Or, Phrase, Term, is_positive
+from pipelines.article import CHINA_TZ
+from pipelines.chinese import to_simplified
+from pipelines.normalise import fold_width
+from pipelines.segment import cut, terms
+from pipelines.vocabulary import load_vocabulary
+
+FILTERS = ("site", "lang", "tag", "since", "until", "relevance")
+LANGS = ("zh", "en", "und")
+RELEVANCE = ("relevant", "supervision", "rectification", "related", "unrelated")
+OPERATORS = ("AND", "OR", "NOT")
+MAX_ALIAS_WORDS = 8
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched, with what is wrong and where."""
+
+
+# --- reading the query --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # word, phrase, filter, op, open, close, minus
+    text: str
+    position: int  # 1-based
+    name: str = ""  # a filter's name
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Quoted:
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class FilterAtom:
+    name: str
+    value: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Both:
+    items: tuple
+    position: int
+
+
+@dataclass(frozen=True)
+class Either:
+    items: tuple
+    position: int
+
+
+@dataclass(frozen=True)
+class Without:
+    item: object
+    position: int
+
+
+_FILTER = re.compile(r"([A-Za-z]+):")
+_BREAK = set('()"') | {" ", "\t", "\n", "\r", "\u3000"}
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # NUL cannot reach PostgreSQL; all read as spaces
+
+
+def tokenize(query: str) -> list[Token]:
+    query = _CONTROL.sub(" ", query)
+    tokens: list[Token] = []
+    i = 0
+    while i < len(query):
+        char = query[i]
+        if char.isspace():
+            i += 1
+        elif char in "()":
+            tokens.append(Token("open" if char == "(" else "close", char, i + 1))
+            i += 1
+        elif char == '"':
+            end = _closing_quote(query, i)
+            tokens.append(Token("phrase", query[i + 1 : end], i + 1))
+            i = end + 1
+        elif char == "-" and i + 1 < len(query) and query[i + 1] not in _BREAK - set('("'):
+            tokens.append(Token("minus", "-", i + 1))
+            i += 1
+        else:
+            i = _read_word(query, i, tokens)
+    return tokens
+
+
+def _closing_quote(query: str, start: int) -> int:
+    end = query.find('"', start + 1)
+    if end < 0:
+        raise QueryError(f'unbalanced quote at position {start + 1}: close the phrase with "')
+    return end
+
+
+def _read_word(query: str, start: int, tokens: list[Token]) -> int:
+    found = _FILTER.match(query, start)
+    if found and found.group(1).lower() in FILTERS:
+        name, at = found.group(1).lower(), found.end()
+        if at < len(query) and query[at] == '"':
+            end = _closing_quote(query, at)
+            value, next_at = query[at + 1 : end], end + 1
+        else:
+            end = at
+            while end < len(query) and query[end] not in _BREAK:
+                end += 1
+            value, next_at = query[at:end], end
+        if not value.strip():
+            raise QueryError(f"{name}: at position {start + 1} has no value")
+        tokens.append(Token("filter", value.strip(), start + 1, name))
+        return next_at
+    if found and found.end() < len(query) and query[found.end()] not in _BREAK:
+        raise QueryError(
+            f"unknown filter {found.group(1)!r}: at position {start + 1} "
+            f"(filters: {', '.join(name + ':' for name in FILTERS)})"
+        )
+    end = start
+    while end < len(query) and query[end] not in _BREAK:
+        end += 1
+    word = query[start:end]
+    tokens.append(Token("op" if word in OPERATORS else "word", word, start + 1))
+    return end
+
+
+class _Parser:
+    """query := either; either := both (OR both)*; both := unary (AND? unary)*;
+    unary := (NOT | -) unary | ( either ) | word | "phrase" | filter"""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens, self.at = tokens, 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def parse(self):
+        if self.peek() is None:
+            raise QueryError("the query is empty")
+        tree = self.either()
+        token = self.peek()
+        if token is not None:  # only a stray ")" stops `either` early
+            raise QueryError(f"unbalanced bracket: ) at position {token.position} has no (")
+        return tree
+
+    def either(self):
+        first = self.peek()
+        items = [self.both()]
+        while (token := self.peek()) is not None and token.text == "OR" and token.kind == "op":
+            self.take()
+            if self._ends(self.peek()):
+                raise QueryError(f"OR at position {token.position} needs a word after it")
+            items.append(self.both())
+        return items[0] if len(items) == 1 else Either(tuple(items), first.position)
+
+    def _ends(self, token: Token | None) -> bool:
+        return token is None or token.kind == "close" or (token.kind == "op" and token.text in ("AND", "OR"))
+
+    def both(self):
+        first = self.peek()
+        if first is not None and first.kind == "op" and first.text in ("AND", "OR"):
+            raise QueryError(f"{first.text} at position {first.position} needs a word before it")
+        if first is None or first.kind == "close":
+            raise QueryError("expected a word" + (f" at position {first.position}" if first else " at the end"))
+        items = [self.unary()]
+        while (token := self.peek()) is not None and token.kind != "close" and not (token.kind == "op" and token.text == "OR"):
+            if token.kind == "op" and token.text == "AND":
+                self.take()
+                if self._ends(self.peek()):
+                    raise QueryError(f"AND at position {token.position} needs a word after it")
+            items.append(self.unary())
+        return items[0] if len(items) == 1 else Both(tuple(items), first.position)
+
+    def unary(self):
+        token = self.take()
+        if token.kind == "minus" or (token.kind == "op" and token.text == "NOT"):
+            if self._ends(self.peek()):
+                raise QueryError(f"{token.text} at position {token.position} needs a word after it")
+            inner = self.unary()
+            return inner.item if isinstance(inner, Without) else Without(inner, token.position)
+        if token.kind == "open":
+            if (after := self.peek()) is not None and after.kind == "close":
+                raise QueryError(f"empty brackets at position {token.position}")
+            inner = self.either()
+            closing = self.peek()
+            if closing is None or closing.kind != "close":
+                raise QueryError(f"unbalanced bracket: ( at position {token.position} is never closed")
+            self.take()
+            return inner
+        if token.kind == "phrase":
+            return Quoted(token.text, token.position)
+        if token.kind == "filter":
+            return FilterAtom(token.name, token.text, token.position)
+        return Word(token.text, token.position)
+
+
+# --- what the query means -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    node: Node | None  # None: filters only
+    filters: Filters
+    marks: tuple[tuple[str, ...], ...]  # term sequences to mark in snippets, expansions included
+
+
+def _positive(item) -> bool:
+    if isinstance(item, Without):
+        return False
+    if isinstance(item, Both):
+        return any(_positive(i) for i in item.items)
+    if isinstance(item, Either):
+        return all(_positive(i) for i in item.items)
+    return True
+
+
+def _check_exclusions(item, top: bool) -> None:
+    """An exclusion must stand beside something to exclude from, except at the top, where a
+    query of exclusions only means everything else."""
+    if isinstance(item, FilterAtom):
+        raise QueryError(
+            f"{item.name}: at position {item.position} is inside brackets, OR or NOT: "
+            "filters apply to the whole query (write -site:x to leave a site out)"
+        )
+    if isinstance(item, Without):
+        if not _positive(item.item):
+            raise QueryError(f"nothing to find at position {item.item.position}: NOT needs a word after it")
+        _check_exclusions(item.item, False)
+    elif isinstance(item, Both):
+        if not top and not _positive(item):
+            raise QueryError(f"nothing to find at position {item.position}: add a word beside the exclusion")
+        for child in item.items:
+            _check_exclusions(child, False)
+    elif isinstance(item, Either):
+        for child in item.items:
+            if not _positive(child):
+                raise QueryError(f"nothing to find at position {child.position}: add a word beside the exclusion")
+            _check_exclusions(child, False)
+
+
+def parse_query(query: str, expand: bool = True) -> ParsedQuery:
+    """The query's search expression and filters; QueryError names what is wrong and where."""
+    tree = _Parser(tokenize(query)).parse()
+    items = list(tree.items) if isinstance(tree, Both) else [tree]
+    atoms = [i for i in items if isinstance(i, FilterAtom)]
+    excluded = [i.item for i in items if isinstance(i, Without) and isinstance(i.item, FilterAtom)]
+    text = [i for i in items if not isinstance(i, FilterAtom) and not (isinstance(i, Without) and isinstance(i.item, FilterAtom))]
+    top = Both(tuple(text), text[0].position) if len(text) > 1 else (text[0] if text else None)
+    if top is not None:
+        _check_exclusions(top, True)
+    filters = _filters(atoms, excluded)
+    builder = _Builder(expand)
+    node = builder.build(top) if top is not None else None
+    if node is None and not (atoms or excluded):
+        raise QueryError("the query has no words to search for")
+    if node is not None and not _searchable(node, top=True):
+        raise QueryError("nothing to find beside an exclusion: the other words hold no letters or digits")
+    return ParsedQuery(node, filters, tuple(dict.fromkeys(builder.marked)))
+
+
+class _Builder:
+    """Reading nodes into index terms, with the vocabulary's expansions."""
+
+    def __init__(self, expand: bool) -> None:
+        self.expand = expand
+        self.marked: list[tuple[str, ...]] = []
+        self.negated = 0
+
+    def build(self, item) -> Node | None:
+        if isinstance(item, Without):
+            self.negated += 1
+            inner = self.build(item.item)
+            self.negated -= 1
+            return Not(inner) if inner is not None else None
+        if isinstance(item, Either):
+            return _join(Or, [self.build(i) for i in item.items])
+        if isinstance(item, Both):
+            return _join(And, self._conjuncts(list(item.items)))
+        if isinstance(item, Quoted):
+            return self._leaf(_terms_of(item.text), phrase=True)
+        return self._leaf(_terms_of(item.text), phrase=item.text.isascii())
+
+    def _conjuncts(self, items: list) -> list[Node | None]:
+        """Runs of plain words that spell a concept's name (rare earth) expand as one."""
+        out: list[Node | None] = []
+        i = 0
+        while i < len(items):
+            run = self._alias_run(items, i)
+            if run > 1:
+                words = [_terms_of(w.text) for w in items[i : i + run]]
+                key = tuple(t for w in words for t in w)
+                plain = _join(And, [self._leaf(w, phrase=False, expand=False) for w in words])
+                out.append(_join(Or, [plain] + self._alternatives(key)))
+                i += run
+            else:
+                out.append(self.build(items[i]))
+                i += 1
+        return out
+
+    def _alias_run(self, items: list, start: int) -> int:
+        if not self.expand:
+            return 1
+        words = []
+        for item in items[start : start + MAX_ALIAS_WORDS]:
+            if not isinstance(item, Word):
+                break
+            words.append(_terms_of(item.text))
+        for size in range(len(words), 1, -1):
+            if tuple(t for w in words[:size] for t in w) in alias_index():
+                return size
+        return 1
+
+    def _leaf(self, found: tuple[str, ...], phrase: bool, expand: bool = True) -> Node | None:
+        if not found:
+            return None
+        if not self.negated:
+            self.marked.extend([found] if phrase else [(t,) for t in found])
+        node = Term(found[0]) if len(found) == 1 else (Phrase(found) if phrase else And(tuple(Term(t) for t in found)))
+        if not (expand and self.expand) or found not in alias_index():
+            return node
+        return _join(Or, [node] + self._alternatives(found))
+
+    def _alternatives(self, key: tuple[str, ...]) -> list[Node]:
+        names = sorted({name for cid in alias_index()[key] for name in concept_names()[cid]} - {key})
+        if not self.negated:
+            self.marked.extend(names)
+        return [Term(name[0]) if len(name) == 1 else Phrase(name) for name in names]
+
+
+def _searchable(node: Node, top: bool = False) -> bool:
+    """What db.fulltext can search: exclusions only at the top or beside a word."""
+    if isinstance(node, Not):
+        return top and is_positive(node.child) and _searchable(node.child)
+    if isinstance(node, And):
+        nested_ok = top or is_positive(node)
+        return nested_ok and all(_searchable(c.child if isinstance(c, Not) else c) for c in node.children) and all(
+            is_positive(c.child) for c in node.children if isinstance(c, Not)
+        )
+    if isinstance(node, Or):
+        return all(is_positive(c) and _searchable(c) for c in node.children)
+    return True
+
+
+def _join(kind, nodes: list[Node | None]) -> Node | None:
+    kept = [n for n in nodes if n is not None]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else kind(tuple(kept))
+
+
+def _terms_of(text: str) -> tuple[str, ...]:
+    return tuple(terms(cut(to_simplified(fold_width(text)))))
+
+
+# --- the vocabulary's names -----------------------------------------------------------------
+
+
+@cache
+def concept_names() -> dict[str, frozenset[tuple[str, ...]]]:
+    """Each concept's names (labels, aliases, search-only names) as index terms."""
+    return {
+        concept.id: frozenset(
+            key for name in concept.en + concept.zh + concept.search
+            if (key := _terms_of(name))
+        )
+        for concept in load_vocabulary().concepts
+    }
+
+
+@cache
+def alias_index() -> dict[tuple[str, ...], frozenset[str]]:
+    """Index terms of a name -> the concepts it names."""
+    index: dict[tuple[str, ...], set[str]] = {}
+    for cid, names in concept_names().items():
+        for name in names:
+            index.setdefault(name, set()).add(cid)
+    return {name: frozenset(ids) for name, ids in index.items()}
+
+
+@cache
+def narrower() -> dict[str, frozenset[str]]:
+    """Each concept with every concept below it (children, their children...)."""
+    children: dict[str, set[str]] = {}
+    for concept in load_vocabulary().concepts:
+        for parent in concept.parents:
+            children.setdefault(parent, set()).add(concept.id)
+
+    def below(cid: str, seen: frozenset[str]) -> set[str]:
+        out = {cid}
+        for child in children.get(cid, ()):
+            if child not in seen:
+                out |= below(child, seen | {child})
+        return out
+
+    return {c.id: frozenset(below(c.id, frozenset({c.id}))) for c in load_vocabulary().concepts}
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _filters(atoms: list[FilterAtom], excluded: list[FilterAtom]) -> Filters:
+    found = Filters()
+    for atom in atoms:
+        found = _add_filter(found, atom, negated=False)
+    for atom in excluded:
+        found = _add_filter(found, atom, negated=True)
+    return found
+
+
+def _add_filter(filters: Filters, atom: FilterAtom, negated: bool) -> Filters:
+    value, where = atom.value, f"at position {atom.position}"
+    if atom.name in ("since", "until"):
+        if negated:
+            raise QueryError(f"{atom.name}: {where} cannot be excluded")
+        if getattr(filters, atom.name) is not None:
+            raise QueryError(f"{atom.name}: {where} is given twice")
+        start, end = _period(value, atom)
+        return replace(filters, **{atom.name: start if atom.name == "since" else end})
+    if atom.name == "tag":
+        ids = tag_ids(value)
+        if ids is None:
+            raise QueryError(f"unknown tag {value!r} {where}: give a concept id (chinalco) or a name (中铝)")
+        if negated:
+            return replace(filters, not_tags=filters.not_tags + tuple(sorted(ids)))
+        return replace(filters, tags=filters.tags + (tuple(sorted(ids)),))
+    value = value.lower()
+    allowed = {"lang": LANGS, "relevance": RELEVANCE}.get(atom.name)
+    if allowed and value not in allowed:
+        raise QueryError(f"{atom.name}: {where} takes {', '.join(allowed)}, not {value!r}")
+    field_name = {"site": "sites", "lang": "langs", "relevance": "relevance"}[atom.name]
+    if negated:
+        field_name = "not_" + field_name
+    return replace(filters, **{field_name: getattr(filters, field_name) + (value,)})
+
+
+def tag_ids(value: str) -> frozenset[str] | None:
+    """A tag filter's concepts: the one named (by id or any name) and those below it."""
+    named = {value} if value in narrower() else set(alias_index().get(_terms_of(value), ()))
+    if not named:
+        return None
+    return frozenset(cid for n in named for cid in narrower()[n])
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _period(value: str, atom: FilterAtom) -> tuple[datetime, datetime]:
+    """The first moment of a year, month or day in China time, and of the one after it."""
+    found = _PERIOD.fullmatch(value)
+    problem = f"{atom.name}: at position {atom.position} takes a day (2020-10-15), a month (2020-10) or a year, not {value!r}"
+    if not found:
+        raise QueryError(problem)
+    year, month, day = (int(g) if g else None for g in found.groups())
+    if not 1900 <= year <= 2999:
+        raise QueryError(f"{atom.name}: at position {atom.position}: the year must be between 1900 and 2999")
+    try:
+        start = datetime(year, month or 1, day or 1, tzinfo=CHINA_TZ)
+    except ValueError:
+        raise QueryError(problem) from None
+    if day:
+        end = start + timedelta(days=1)
+    elif month:
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=CHINA_TZ)
+    else:
+        end = datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)
+    return start, end

@@ -1,0 +1,294 @@
+"""Schema migrations, on SQLite and PostgreSQL: the migrations make the models' schema, an
+archive made by the released monitor (no alembic_version) is refused until `monitor db
+upgrade` brings it up to date with its rows kept, and 0002 goes down and up again."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, Table, insert, select, text
+
+from db import Archive, printable_url
+from db.engine import make_engine
+from db.migrate import (
+    HEAD_REVISION,
+    REVISIONS,
+    alembic_config,
+    include_name,
+    stored_revision,
+)
+from db.models import Base
+from tests.conftest import run_monitor
+
+RELEASED_FTS5 = "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+# The full-text index as db.fulltext makes it, read back from each engine's catalog.
+HEAD_FTS = {
+    "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, tokenize = 'unicode61 remove_diacritics 0')",
+    "postgresql": (
+        [("article_pk", "integer", "NO"), ("document", "tsvector", "NO")],
+        [
+            "CREATE UNIQUE INDEX article_fts_pkey ON article_fts USING btree (article_pk)",
+            "CREATE INDEX ix_article_fts_document ON article_fts USING gin (document)",
+        ],
+        ["FOREIGN KEY (article_pk) REFERENCES articles(id) ON DELETE CASCADE", "PRIMARY KEY (article_pk)"],
+    ),
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@contextmanager
+def connected(url: str) -> Iterator[Connection]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def schema_differences(conn: Connection) -> list[tuple[str, str]]:
+    """What autogenerate would change to reach the models (`alembic check`), by name."""
+    context = MigrationContext.configure(conn, opts={"include_name": include_name})
+    return [(diff[0], diff[1].name) for diff in compare_metadata(context, Base.metadata)]
+
+
+def fts_definition(conn: Connection):
+    """The full-text index as the catalog describes it (None when there is none)."""
+    if conn.dialect.name == "sqlite":
+        return conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'article_fts'")).scalar()
+    schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    columns = conn.execute(text(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = 'article_fts' ORDER BY ordinal_position"
+    )).all()
+    if not columns:
+        return None
+    indexes = conn.execute(text(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'article_fts' ORDER BY indexname"
+    )).scalars()
+    constraints = conn.execute(text(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST('article_fts' AS regclass) ORDER BY 1"
+    )).scalars()
+    return [tuple(c) for c in columns], [i.replace(f"{schema}.", "") for i in indexes], list(constraints)
+
+
+def test_head_revision_is_the_scripts_head():
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
+    assert scripts.get_current_head() == HEAD_REVISION == "0002"
+
+
+def test_migrations_from_nothing_make_what_a_new_archive_has(url):
+    command.upgrade(alembic_config(url), "head")
+    with connected(url) as conn:
+        assert schema_differences(conn) == []
+        assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
+        assert stored_revision(conn) == HEAD_REVISION
+    # A new archive is made from the models at once and stamped: the same schema.
+    command.downgrade(alembic_config(url), "base")
+    Archive(url).engine.dispose()
+    with connected(url) as conn:
+        assert schema_differences(conn) == []
+        assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
+        assert stored_revision(conn) == HEAD_REVISION
+
+
+def test_baseline_is_the_released_schema(url):
+    """8edecd0's models are today's without article_tags; its index was FTS5 with porter."""
+    command.upgrade(alembic_config(url), "0001")
+    with connected(url) as conn:
+        assert schema_differences(conn) == [("add_table", "article_tags"), ("add_index", "ix_article_tags_tag")]
+        assert fts_definition(conn) == (RELEASED_FTS5 if conn.dialect.name == "sqlite" else None)
+
+
+# --- an archive made by the released monitor ---------------------------------------------
+
+FETCHED = datetime(2020, 10, 16, 2, 0)
+ARTICLES = [
+    {
+        "identity": "cnmn:www.cnmn.com.cn:361562", "site_article_id": "361562", "host": "www.cnmn.com.cn",
+        "site": "cnmn", "lang": "zh", "script": "Hans", "relevant": True, "relevance_label": "rectification",
+        "title": "广西稀土企业完成环保督察整改", "title_simplified": None, "body_simplified": None,
+        "body": "中央第四生态环境保护督察组进驻广西后，广西稀土集团对矿山开展整改，截至10月9日已完成12项问题整改。",
+        "tags": [
+            {"id": "inspection-team", "kind": "authority", "count": 1, "first": "body"},
+            {"id": "guangxi-rare-earth", "kind": "organisation", "count": 1, "first": "body"},
+            {"id": "rare-earth", "kind": "metal", "count": 2, "first": "title"},
+        ],
+    },
+    {  # the mirror's Traditional copy: indexed by its Simplified shadow
+        "identity": "cnmn:www.cnmn-mirror.com:361562", "site_article_id": "361562", "host": "www.cnmn-mirror.com",
+        "site": "cnmn", "lang": "zh", "script": "Hant", "relevant": True, "relevance_label": "supervision",
+        "title": "廣西環保督察組進駐稀土礦區", "title_simplified": "广西环保督察组进驻稀土矿区",
+        "body": "廣西環保督察組進駐稀土礦區，責令企業限期整改。",
+        "body_simplified": "广西环保督察组进驻稀土矿区，责令企业限期整改。",
+        "tags": [
+            {"id": "guangxi", "kind": "place", "count": 1, "first": "title"},
+            {"id": "rare-earth", "kind": "metal", "count": 1, "first": "title"},
+        ],
+    },
+    {
+        "identity": "smm:news.metal.com:101286", "site_article_id": "101286", "host": "news.metal.com",
+        "site": "smm", "lang": "en", "script": None, "relevant": True, "relevance_label": "rectification",
+        "title": "Chinalco completes rectification of rare earth mines", "title_simplified": None, "body_simplified": None,
+        "body": "Chinalco said its rare earth mines in Guangxi had completed the rectification required by the central environmental inspection team.",
+        "tags": [
+            {"id": "chinalco", "kind": "organisation", "count": 2, "first": "title"},
+            {"id": "guangxi", "kind": "place", "count": 1, "first": "body"},
+        ],
+    },
+    {
+        "identity": "smm:news.metal.com:101301", "site_article_id": "101301", "host": "news.metal.com",
+        "site": "smm", "lang": "en", "script": None, "relevant": False, "relevance_label": "unrelated",
+        "title": "Copper prices rise", "title_simplified": None, "body_simplified": None,
+        "body": "Copper prices rose on the LME as Chinese smelters cut output.",
+        "tags": [],
+    },
+]
+EXPECTED_TAGS = [
+    (1, "guangxi-rare-earth"), (1, "inspection-team"), (1, "rare-earth"),
+    (2, "guangxi"), (2, "rare-earth"),
+    (3, "chinalco"), (3, "guangxi"),
+]
+# A word of each body, and the articles whose index holds it (Traditional text is indexed
+# by its Simplified shadow, so 責令 itself finds nothing).
+EXPECTED_MATCHES = {"稀土": [1, 2], "责令": [2], "責令": [], "earth": [3], "copper": [4]}
+
+
+def _row(n: int, article: dict) -> dict:
+    url = f"https://{article['host']}/news/{article['site_article_id']}"
+    return {
+        **article, "id": n, "canonical_url": url, "url": url, "published_at": datetime(2020, 10, 15, 6, 52),
+        "author": "", "source": "", "category": "", "editor": "", "views": None, "page_tags": [], "garbled": n == 2,
+        "relevance_score": 6.5 if article["relevant"] else 0.0, "relevance_terms": [], "keywords": [["整改", 0.4]],
+        "fingerprint": f"{n:064x}", "minhash": [n] * 64, "figures": ["12"], "content_hash": f"{n:064d}",
+        "title_key": article["title"][:200], "story_id": 1 if n == 2 else n,
+        "segmenter": "jieba-0.42.1+vocab-3f2a", "fetched_at": FETCHED, "updated_at": FETCHED,
+    }
+
+
+def make_released_archive(url: str) -> None:
+    """An archive as the released monitor left it: its schema, no alembic_version, rows."""
+    command.upgrade(alembic_config(url), "0001")
+    with connected(url) as conn, conn.begin():
+        conn.execute(text("DROP TABLE alembic_version"))
+        tables = MetaData()
+        articles, raw_pages, facts = (Table(name, tables, autoload_with=conn) for name in ("articles", "raw_pages", "facts"))
+        conn.execute(insert(articles), [_row(n, a) for n, a in enumerate(ARTICLES, 1)])
+        conn.execute(insert(raw_pages), [
+            {"article_pk": n, "url": f"https://{a['host']}/news/{a['site_article_id']}", "status": 200,
+             "encoding": "utf-8", "html_zlib": zlib.compress(f"<h1>{a['title']}</h1><p>{a['body']}</p>".encode())}
+            for n, a in enumerate(ARTICLES, 1)
+        ])
+        conn.execute(insert(facts), [{
+            "article_pk": 1, "kind": "issues_rectified", "number": 12, "day": None, "as_of": "2020-10-09",
+            "batches": None, "action": None, "sentence": "截至10月9日已完成12项问题整改", "offset": 37,
+        }])
+        if conn.dialect.name == "sqlite":  # the released index held the old segmenter's tokens
+            conn.execute(text("INSERT INTO article_fts (rowid, title, body) VALUES (1, '广西 稀土 企业', '中央 督察组')"))
+
+
+def stored_rows(conn: Connection) -> dict[str, list[dict]]:
+    tables = MetaData()
+    return {
+        name: [dict(row._mapping) for row in conn.execute(select(Table(name, tables, autoload_with=conn)).order_by(text("1")))]
+        for name in ("articles", "raw_pages", "facts")
+    }
+
+
+def tags(conn: Connection) -> list[tuple[int, str]]:
+    return [tuple(r) for r in conn.execute(text("SELECT article_pk, tag FROM article_tags ORDER BY article_pk, tag"))]
+
+
+def matches(conn: Connection, word: str) -> list[int]:
+    if conn.dialect.name == "sqlite":
+        query = "SELECT rowid FROM article_fts WHERE article_fts MATCH :q ORDER BY rowid"
+        return list(conn.execute(text(query), {"q": f'"{word}"'}).scalars())
+    query = "SELECT article_pk FROM article_fts WHERE document @@ CAST(:q AS tsquery) ORDER BY article_pk"
+    return list(conn.execute(text(query), {"q": f"'{word}'"}).scalars())
+
+
+def assert_upgraded(url: str, before: dict[str, list]) -> None:
+    with connected(url) as conn:
+        assert stored_rows(conn) == before
+        assert tags(conn) == EXPECTED_TAGS
+        assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
+        assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == len(ARTICLES)
+        assert stored_revision(conn) == HEAD_REVISION
+
+
+def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
+    make_released_archive(url)
+    with connected(url) as conn:
+        before = stored_rows(conn)
+    assert [len(rows) for rows in before.values()] == [4, 4, 1]
+    upgraded = run_monitor("db", "upgrade", db_url=url)
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0002\n"
+    assert_upgraded(url, before)
+    assert run_monitor("db", "current", db_url=url).stdout == "0002 (head)\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0002\n"
+    archive = Archive(url)
+    assert archive.count() == 4
+    archive.engine.dispose()
+
+
+@pytest.mark.parametrize("state", ["unversioned", "0001"])
+def test_an_archive_not_upgraded_is_refused_with_the_way_out(url, state):
+    make_released_archive(url)
+    if state == "0001":
+        command.stamp(alembic_config(url), "0001")
+    searched = run_monitor("search", "x", db_url=url, check=False)
+    assert (searched.returncode, searched.stdout) == (2, "")
+    assert searched.stderr == (
+        f"monitor: the archive at {printable_url(url)} was made by an older monitor (schema {state}): "
+        f"run `monitor --db {printable_url(url)} db upgrade` (your data is kept)\n"
+    )
+    assert run_monitor("db", "current", db_url=url).stdout == f"{state}\n"
+
+
+def test_an_archive_of_an_unknown_revision_is_left_alone(url):
+    Archive(url).engine.dispose()
+    with connected(url) as conn, conn.begin():
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    message = (
+        f"monitor: the archive at {printable_url(url)} has schema 0099, which this monitor does not know "
+        "(made by a newer monitor?): upgrade monitor to open it\n"
+    )
+    for args in (("search", "x"), ("db", "upgrade")):
+        result = run_monitor(*args, db_url=url, check=False)
+        assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_downgrade_to_the_baseline_and_upgrade_again(url):
+    make_released_archive(url)
+    with connected(url) as conn:
+        before = stored_rows(conn)
+    run_monitor("db", "upgrade", db_url=url)
+    command.downgrade(alembic_config(url), "0001")
+    kept = before
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0001"
+        assert schema_differences(conn) == [("add_table", "article_tags"), ("add_index", "ix_article_tags_tag")]
+        assert fts_definition(conn) == (RELEASED_FTS5 if conn.dialect.name == "sqlite" else None)
+        if conn.dialect.name == "sqlite":
+            # The released index is left empty, the hashes cleared for its `monitor reprocess`.
+            assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == 0
+            kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
+        assert stored_rows(conn) == kept
+    upgraded = run_monitor("db", "upgrade", db_url=url)
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0002\n"
+    assert_upgraded(url, kept)

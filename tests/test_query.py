@@ -1,0 +1,134 @@
+"""The query language read into search expressions: operators, filters, expansions, errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.fulltext import And, Not, Or, Phrase, Term, fts5_expression, split_top, tsquery_expression
+from monitor.query import QueryError, parse_query
+from pipelines.article import CHINA_TZ
+
+
+def node(query: str):
+    return parse_query(query, expand=False).node
+
+
+def test_words_phrases_and_operators():
+    assert node("稀土") == Term("稀土")
+    assert node("稀土 整改") == node("稀土 AND 整改") == And((Term("稀土"), Term("整改")))
+    assert node("稀土 OR 锂 整改") == Or((Term("稀土"), And((Term("锂"), Term("整改")))))
+    assert node("(稀土 OR 锂) 整改") == And((Or((Term("稀土"), Term("锂"))), Term("整改")))
+    assert node("稀土 -督察") == node("稀土 NOT 督察") == And((Term("稀土"), Not(Term("督察"))))
+    assert node('"Rare Earths" copper') == And((Phrase(("rare", "earth")), Term("copper")))
+    assert node("NOT NOT 稀土") == Term("稀土")
+    # Lower-case and/or are words; a hyphen inside a word is not an exclusion.
+    assert node("rare and earth") == And((Term("rare"), Term("and"), Term("earth")))
+    assert node("lead-zinc") == Phrase(("lead", "zinc"))
+
+
+def test_traditional_and_full_width_input_searches_the_simplified_terms():
+    assert node("環保督察") == node("环保督察") == Term("环保督察")
+    assert node("ＣＯＰＰＥＲ") == Term("copper")
+
+
+def test_expressions_for_both_engines():
+    query = node('(稀土 OR "rare earth") -督察')
+    assert fts5_expression(query) == '((("稀土" OR {title body} : "rare earth")) NOT ("督察"))'
+    assert tsquery_expression(query) == "(('稀土' | ('rare':AB <-> 'earth':AB)) & !'督察')"
+
+
+def test_expansion_reaches_the_other_language():
+    expanded = parse_query("稀土").node
+    assert isinstance(expanded, Or) and expanded.children[0] == Term("稀土")
+    assert Phrase(("rare", "earth")) in expanded.children and Term("稀土元素") in expanded.children
+    # Plain words that spell a name expand as one; 督察 reaches "inspection" and "supervision".
+    rare_earth = parse_query("rare earth").node
+    assert rare_earth.children[0] == And((Term("rare"), Term("earth"))) and Term("稀土") in rare_earth.children
+    inspection = parse_query("督察").node
+    assert Term("inspect") in inspection.children and Term("supervis") in inspection.children
+    assert Term("督察") in parse_query("supervision").node.children
+    assert parse_query("稀土", expand=False).node == Term("稀土")
+
+
+def test_filters():
+    parsed = parse_query("稀土 site:smm site:www.cnmn.com.cn lang:EN -lang:und relevance:relevant -relevance:related")
+    f = parsed.filters
+    assert (f.sites, f.langs, f.not_langs, f.relevance, f.not_relevance) == (
+        ("smm", "www.cnmn.com.cn"), ("en",), ("und",), ("relevant",), ("related",))
+    dates = parse_query("since:2020-10 until:2021").filters
+    assert dates.since == datetime(2020, 10, 1, tzinfo=CHINA_TZ) and dates.until == datetime(2022, 1, 1, tzinfo=CHINA_TZ)
+    assert parse_query("until:2020-12").filters.until == datetime(2021, 1, 1, tzinfo=CHINA_TZ)
+    assert parse_query("until:2020-02-29").filters.until == datetime(2020, 3, 1, tzinfo=CHINA_TZ)
+    assert parse_query("site:smm").node is None  # filters alone: browse
+    # A tag by id or any name, with the concepts below it.
+    assert parse_query("tag:chinalco").filters.tags == parse_query("tag:中铝").filters.tags
+    assert "chinalco" in parse_query("tag:chinalco").filters.tags[0]
+    assert parse_query('tag:"rare earth"').filters.tags == parse_query("tag:稀土").filters.tags
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ('copper "rare earth', "unbalanced quote at position 8"),
+        ("(稀土", "unbalanced bracket: ( at position 1 is never closed"),
+        ("稀土)", "unbalanced bracket: ) at position 3 has no ("),
+        ("稀土 AND", "AND at position 4 needs a word after it"),
+        ("OR 督察", "OR at position 1 needs a word before it"),
+        ("稀土 OR", "OR at position 4 needs a word after it"),
+        ("()", "empty brackets at position 1"),
+        ("稀土 NOT", "NOT at position 4 needs a word after it"),
+        ("", "the query is empty"),
+        ("*", "the query has no words to search for"),
+        ("lnag:en 稀土", "unknown filter 'lnag': at position 1"),
+        ("稀土 lang:fr", "lang: at position 4 takes zh, en, und, not 'fr'"),
+        ("稀土 since:2020-13", "since: at position 4 takes a day"),
+        ("稀土 since:0001", "the year must be between 1900 and 2999"),
+        ("稀土 since:2020 since:2021", "since: at position 15 is given twice"),
+        ("稀土 tag:nosuchthing", "unknown tag 'nosuchthing' at position 4"),
+        ("稀土 OR site:smm", "site: at position 7 is inside brackets, OR or NOT"),
+        ("稀土 OR -督察", "nothing to find at position 7"),
+        ("稀土 site:", "site: at position 4 has no value"),
+        ("-since:2020 稀土", "since: at position 2 cannot be excluded"),
+    ],
+)
+def test_malformed_queries_name_the_problem_and_its_position(query, message):
+    with pytest.raises(QueryError) as error:
+        parse_query(query)
+    assert message in str(error.value)
+
+
+def test_exclusions_alone_search_everything_else():
+    assert node("-督察 site:smm") == Not(Term("督察"))
+    assert node("-督察 -稀土") == And((Not(Term("督察")), Not(Term("稀土"))))
+
+
+QUERY_PARTS = st.sampled_from(
+    ["稀土", "督察", "rare", "earth", "copper", "AND", "OR", "NOT", "and", "(", ")", '"', "-", "--", ":", "site:", "site:smm",
+     "lang:en", "lang:xx", "tag:chinalco", "tag:", "since:2020", "until:2021-02-30", "relevance:related", "*", "^", "NEAR(",
+     "c++", "中央环保督察组", "環保", "'", "\\", "{", "}", "+", "rank:", "\u3000", "１２", "e\u0301", "🙂", "\x00", "#"]
+)
+RANDOM_QUERIES = st.one_of(
+    st.lists(QUERY_PARTS, max_size=12).map(" ".join),
+    st.lists(QUERY_PARTS, max_size=12).map("".join),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RANDOM_QUERIES)
+def test_any_text_gives_an_expression_or_a_query_error(query):
+    """Parsing never fails otherwise; a parsed query compiles for both engines."""
+    try:
+        parsed = parse_query(query)
+    except QueryError as error:
+        assert str(error)
+        return
+    if parsed.node is None:
+        return
+    for part in split_top(parsed.node):
+        if part is not None:
+            assert fts5_expression(part) and tsquery_expression(part)
