@@ -258,8 +258,9 @@ def _filter_sql(sql: _Sql, filters: Filters) -> None:
         sql.where.append("a.published_at < " + sql.param(filters.until))
 
 
-def _matches(conn: Connection, search: Search, columns: str) -> tuple[str, _Sql]:
-    """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better)."""
+def _matches(conn: Connection, search: Search, columns: str, among: list[int] | None = None) -> tuple[str, _Sql]:
+    """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better);
+    only those with the ids `among`, when given."""
     sql = _Sql()
     found, left_out = split_top(search.node) if search.node is not None else (None, None)
     sqlite = conn.dialect.name == "sqlite"
@@ -272,6 +273,9 @@ def _matches(conn: Connection, search: Search, columns: str) -> tuple[str, _Sql]
             " CROSS JOIN articles AS a INDEXED BY ix_articles_search ON a.id = article_fts.rowid"
         )
         sql.where.append("article_fts MATCH " + sql.param(fts5_expression(found)))
+        if among is not None:  # on the FTS5 rowid, so that it looks up these rows only
+            sql.where.append(f"article_fts.rowid IN {sql.values(tuple(among))}")
+            among = None
     elif found is not None:
         query = sql.param(tsquery_expression(found))
         source = (
@@ -288,6 +292,8 @@ def _matches(conn: Connection, search: Search, columns: str) -> tuple[str, _Sql]
                 "a.id NOT IN (SELECT article_pk FROM article_fts"
                 f" WHERE document @@ CAST({sql.param(tsquery_expression(left_out))} AS tsquery))"
             )
+    if among is not None:
+        sql.where.append(f"a.id IN {sql.values(tuple(among))}")
     _filter_sql(sql, search.filters)
     where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
     return source + where, sql
@@ -299,28 +305,60 @@ def _order(search: Search, prefix: str = "") -> str:
     return f"{prefix}relevant DESC, {prefix}rank, {prefix}published_at DESC NULLS LAST, {prefix}id DESC"
 
 
+_RANKED = "a.id, a.story_id, a.garbled, a.published_at, CAST(a.relevant AS INTEGER) AS relevant"
+
+
 def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tuple[list[Ranked], int]:
     """One page of matches, best first, and how many there are in all (stories when
-    collapsed: a story's face is its earliest copy that is not a garbled mirror copy)."""
-    matches, sql = _matches(conn, search, "a.id, a.story_id, a.garbled, a.published_at, CAST(a.relevant AS INTEGER) AS relevant")
-    page = f"LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}"
-    if search.collapse:
-        statement = (
-            f"WITH m AS ({matches}), s AS (SELECT m.id, m.story_id, m.published_at,"
-            " ROW_NUMBER() OVER (PARTITION BY m.story_id ORDER BY m.garbled, m.published_at IS NULL, m.published_at, m.id) AS nth,"
-            " MIN(m.rank) OVER (PARTITION BY m.story_id) AS rank,"
-            " MAX(m.relevant) OVER (PARTITION BY m.story_id) AS relevant,"
-            " COUNT(*) OVER (PARTITION BY m.story_id) AS copies FROM m)"
-            " SELECT id, story_id, rank, copies, COUNT(*) OVER () AS total FROM s WHERE nth = 1"
-            f" ORDER BY {_order(search)} {page}"
-        )
-    else:
-        statement = f"SELECT id, story_id, rank, 1 AS copies, COUNT(*) OVER () AS total FROM ({matches}) AS m ORDER BY {_order(search)} {page}"
-    rows = conn.execute(sql.statement(statement), sql.params).all()
-    if not rows and offset:
-        return [], count(conn, search)
-    total = rows[0].total if rows else 0
-    return [Ranked(r.id, r.story_id, float(r.rank), r.copies) for r in rows], total
+    collapsed: a story ranks where its best copy does, and shows its earliest matching
+    copy that is not a garbled mirror copy).
+
+    Only the best matches are sorted (a bounded sort, not all of them), and the total is
+    counted apart, only when the page does not already show that it has seen them all."""
+    if not search.collapse:
+        rows = _best(conn, search, limit, offset)
+        total = offset + len(rows) if len(rows) < limit and (rows or not offset) else count(conn, search)
+        return [Ranked(r.id, r.story_id, float(r.rank), 1) for r in rows], total
+    wanted, fetch = offset + limit, (offset + limit) * 2 + 20
+    while True:
+        rows = _best(conn, search, fetch)
+        stories = list(dict.fromkeys(r.story_id for r in rows))
+        if len(stories) >= wanted or len(rows) < fetch:
+            break
+        fetch *= 4
+    total = len(stories) if len(rows) < fetch else count(conn, search)
+    best_rank = {}
+    for row in rows:
+        best_rank.setdefault(row.story_id, float(row.rank))
+    page = stories[offset:wanted]
+    members = _matching_copies(conn, search, page)
+    return [Ranked(_face(members[story]).id, story, best_rank[story], len(members[story])) for story in page], total
+
+
+def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list:
+    matches, sql = _matches(conn, search, _RANKED)
+    statement = f"SELECT * FROM ({matches}) AS m ORDER BY {_order(search)} LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}"
+    return conn.execute(sql.statement(statement), sql.params).all()
+
+
+def _matching_copies(conn: Connection, search: Search, stories: list[int]) -> dict[int, list]:
+    """The matching articles of these stories, by story."""
+    if not stories:
+        return {}
+    ids = [row.id for row in conn.execute(
+        text("SELECT id FROM articles WHERE story_id IN :stories").bindparams(bindparam("stories", expanding=True)),
+        {"stories": stories},
+    )]
+    matches, sql = _matches(conn, search, _RANKED, among=ids)
+    out: dict[int, list] = {}
+    for row in conn.execute(sql.statement(matches), sql.params):
+        out.setdefault(row.story_id, []).append(row)
+    return out
+
+
+def _face(copies: list):
+    far_future = datetime.max
+    return min(copies, key=lambda r: (bool(r.garbled), r.published_at is None, r.published_at or far_future, r.id))
 
 
 def count(conn: Connection, search: Search) -> int:
