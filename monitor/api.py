@@ -42,7 +42,7 @@ CSP = (
 )
 MAX_PAGE = 1000  # results per API page; exports stream every result
 MAX_OFFSET = 10_000_000
-MAX_ID = 2**63 - 1  # larger ids overflow the database's integers
+MAX_ID = 2**31 - 1  # articles.id is a 32-bit INTEGER on PostgreSQL
 CSV_COLUMNS = ("id", "published_at", "site", "host", "lang", "relevance_label", "title", "url", "snippet", "copies")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORTED = {
@@ -204,7 +204,7 @@ def search_options(
         if day is not None and not 1900 <= day.year <= 2999:
             raise HTTPException(400, f"{name}: the year must be between 1900 and 2999")
     filters = Filters(
-        langs=(lang,) if lang else (), sites=(site,) if site else (),
+        langs=(lang,) if lang else (), sites=(site.lower(),) if site else (),
         since=_china_midnight(since) if since else None,
         until=_china_midnight(until) + timedelta(days=1) if until else None,
     )

@@ -14,7 +14,7 @@ from functools import cache
 
 from db.fulltext import And, Filters, Node, Not, Or, Phrase, Term, is_positive
 from pipelines.article import CHINA_TZ
-from pipelines.chinese import to_simplified
+from pipelines.chinese import HAN, to_simplified
 from pipelines.normalise import fold_width
 from pipelines.segment import cut, terms
 from pipelines.vocabulary import load_vocabulary
@@ -79,7 +79,11 @@ class Without:
 
 
 _FILTER = re.compile(r"([A-Za-z]+):")
-_BREAK = set('()"') | {" ", "\t", "\n", "\r", "\u3000"}
+MAX_NESTING = 12  # brackets and NOTs inside each other (FTS5's parser stops near 30)
+
+
+def _breaks(char: str) -> bool:
+    return char in '()"' or char.isspace()
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # NUL cannot reach PostgreSQL; all read as spaces
@@ -100,7 +104,7 @@ def tokenize(query: str) -> list[Token]:
             end = _closing_quote(query, i)
             tokens.append(Token("phrase", query[i + 1 : end], i + 1))
             i = end + 1
-        elif char == "-" and i + 1 < len(query) and query[i + 1] not in _BREAK - set('("'):
+        elif char == "-" and i + 1 < len(query) and not (query[i + 1].isspace() or query[i + 1] == ")"):
             tokens.append(Token("minus", "-", i + 1))
             i += 1
         else:
@@ -124,20 +128,20 @@ def _read_word(query: str, start: int, tokens: list[Token]) -> int:
             value, next_at = query[at + 1 : end], end + 1
         else:
             end = at
-            while end < len(query) and query[end] not in _BREAK:
+            while end < len(query) and not _breaks(query[end]):
                 end += 1
             value, next_at = query[at:end], end
         if not value.strip():
             raise QueryError(f"{name}: at position {start + 1} has no value")
         tokens.append(Token("filter", value.strip(), start + 1, name))
         return next_at
-    if found and found.end() < len(query) and query[found.end()] not in _BREAK:
+    if found and found.end() < len(query) and not _breaks(query[found.end()]):
         raise QueryError(
             f"unknown filter {found.group(1)!r}: at position {start + 1} "
             f"(filters: {', '.join(name + ':' for name in FILTERS)})"
         )
     end = start
-    while end < len(query) and query[end] not in _BREAK:
+    while end < len(query) and not _breaks(query[end]):
         end += 1
     word = query[start:end]
     tokens.append(Token("op" if word in OPERATORS else "word", word, start + 1))
@@ -149,7 +153,7 @@ class _Parser:
     unary := (NOT | -) unary | ( either ) | word | "phrase" | filter"""
 
     def __init__(self, tokens: list[Token]) -> None:
-        self.tokens, self.at = tokens, 0
+        self.tokens, self.at, self.depth = tokens, 0, 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -198,25 +202,37 @@ class _Parser:
 
     def unary(self):
         token = self.take()
-        if token.kind == "minus" or (token.kind == "op" and token.text == "NOT"):
-            if self._ends(self.peek()):
-                raise QueryError(f"{token.text} at position {token.position} needs a word after it")
-            inner = self.unary()
-            return inner.item if isinstance(inner, Without) else Without(inner, token.position)
-        if token.kind == "open":
-            if (after := self.peek()) is not None and after.kind == "close":
-                raise QueryError(f"empty brackets at position {token.position}")
-            inner = self.either()
-            closing = self.peek()
-            if closing is None or closing.kind != "close":
-                raise QueryError(f"unbalanced bracket: ( at position {token.position} is never closed")
-            self.take()
-            return inner
+        if token.kind in ("open", "minus") or (token.kind == "op" and token.text == "NOT"):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QueryError(
+                    f"the query nests too deeply at position {token.position}: "
+                    f"at most {MAX_NESTING} brackets and NOTs inside each other"
+                )
+            try:
+                return self._nested(token)
+            finally:
+                self.depth -= 1
         if token.kind == "phrase":
             return Quoted(token.text, token.position)
         if token.kind == "filter":
             return FilterAtom(token.name, token.text, token.position)
         return Word(token.text, token.position)
+
+    def _nested(self, token: Token):
+        if token.kind == "minus" or token.kind == "op":
+            if self._ends(self.peek()):
+                raise QueryError(f"{token.text} at position {token.position} needs a word after it")
+            inner = self.unary()
+            return inner.item if isinstance(inner, Without) else Without(inner, token.position)
+        if (after := self.peek()) is not None and after.kind == "close":
+            raise QueryError(f"empty brackets at position {token.position}")
+        inner = self.either()
+        closing = self.peek()
+        if closing is None or closing.kind != "close":
+            raise QueryError(f"unbalanced bracket: ( at position {token.position} is never closed")
+        self.take()
+        return inner
 
 
 # --- what the query means -------------------------------------------------------------------
@@ -303,7 +319,7 @@ class _Builder:
             return _join(And, self._conjuncts(list(item.items)))
         if isinstance(item, Quoted):
             return self._leaf(_terms_of(item.text), phrase=True)
-        return self._leaf(_terms_of(item.text), phrase=item.text.isascii())
+        return self._leaf(_terms_of(item.text), phrase=not HAN.search(item.text))
 
     def _conjuncts(self, items: list) -> list[Node | None]:
         """Runs of plain words that spell a concept's name (rare earth) expand as one."""
@@ -367,7 +383,12 @@ def _searchable(node: Node, top: bool = False) -> bool:
 
 
 def _join(kind, nodes: list[Node | None]) -> Node | None:
-    kept = [n for n in nodes if n is not None]
+    kept = []
+    for n in nodes:  # (a OR (b OR c)) is (a OR b OR c): flat, so nesting stays shallow
+        if isinstance(n, kind):
+            kept.extend(n.children)
+        elif n is not None:
+            kept.append(n)
     if not kept:
         return None
     return kept[0] if len(kept) == 1 else kind(tuple(kept))
@@ -476,6 +497,8 @@ def _period(value: str, atom: FilterAtom) -> tuple[datetime, datetime]:
     if not found:
         raise QueryError(problem)
     year, month, day = (int(g) if g else None for g in found.groups())
+    if month == 0 or day == 0:
+        raise QueryError(problem)
     if not 1900 <= year <= 2999:
         raise QueryError(f"{atom.name}: at position {atom.position}: the year must be between 1900 and 2999")
     try:

@@ -23,7 +23,10 @@ MARK_OPEN, MARK_CLOSE = "«", "»"
 SNIPPET_CHARS = 160
 SORTS = ("relevance", "date")
 MAX_LIMIT = 10_000
-_RUN = re.compile(r"[^\W_]+")
+# English words and numbers, also inside Chinese text (2026年, LME铜价): the index has them apart.
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+# The text's own guillemets would read as marks: shown as single ones.
+_OWN_MARKS = str.maketrans({MARK_OPEN: "‹", MARK_CLOSE: "›"})
 
 _SHOWN = (
     Article.id, Article.title, Article.title_simplified, Article.body, Article.body_simplified,
@@ -163,9 +166,9 @@ def _copy(row) -> dict[str, Any]:
 
 
 def _snippet_of(row, marks: tuple[tuple[str, ...], ...]) -> str:
-    text = snippet(row.body, row.body_simplified, marks)
-    if MARK_OPEN not in text:  # the words matched the title, or words inside longer ones
-        text = snippet(row.title, row.title_simplified, marks) + " | " + text
+    text, marked = snippet(row.body, row.body_simplified, marks)
+    if not marked:  # the words matched the title, or words inside longer ones
+        text = snippet(row.title, row.title_simplified, marks)[0] + " | " + text
     return text
 
 
@@ -175,7 +178,7 @@ def match_spans(text: str, marks: tuple[tuple[str, ...], ...]) -> list[tuple[int
     spans: list[tuple[int, int]] = []
     latin = [m for m in marks if all(t.isascii() for t in m)]
     if latin:
-        words = [(w.span(), terms([w.group()])[0]) for w in _RUN.finditer(text) if w.group().isascii()]
+        words = [(w.span(), terms([w.group()])[0]) for w in _LATIN_RUN.finditer(text)]
         stems = [stem for _, stem in words]
         for sequence in set(latin):
             n = len(sequence)
@@ -197,13 +200,15 @@ def match_spans(text: str, marks: tuple[tuple[str, ...], ...]) -> list[tuple[int
     return merged
 
 
-def snippet(original: str, simplified: str | None, marks: tuple[tuple[str, ...], ...]) -> str:
-    """A window of the original text around the first match, matches marked. Matches are
-    found in the Simplified form and shown in the original where the two align."""
+def snippet(original: str, simplified: str | None, marks: tuple[tuple[str, ...], ...]) -> tuple[str, bool]:
+    """A window of the original text around the first match, matches marked, and whether
+    anything was. Matches are found in the Simplified form and shown in the original where
+    the two align."""
     searched = simplified if simplified and len(simplified) == len(original) else original
     spans = match_spans(searched, marks)
+    original = original.translate(_OWN_MARKS)
     if not spans:
-        return original[:SNIPPET_CHARS].replace("\n", " ") + ("…" if len(original) > SNIPPET_CHARS else "")
+        return original[:SNIPPET_CHARS].replace("\n", " ") + ("…" if len(original) > SNIPPET_CHARS else ""), False
     start = max(0, spans[0][0] - SNIPPET_CHARS // 3)
     end = min(len(original), start + SNIPPET_CHARS)
     out, at = [], start
@@ -214,4 +219,4 @@ def snippet(original: str, simplified: str | None, marks: tuple[tuple[str, ...],
         at = e
     out.append(original[at:end])
     text = "".join(out).replace("\n", " ")
-    return ("…" if start > 0 else "") + text + ("…" if end < len(original) else "")
+    return ("…" if start > 0 else "") + text + ("…" if end < len(original) else ""), True

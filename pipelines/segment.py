@@ -54,9 +54,10 @@ def _normal(run: str) -> str:
 
 
 def terms(tokens: list[str]) -> list[str]:
-    """Search terms of segmented tokens: letter-and-digit runs, lower-cased, English words
+    """Search terms of segmented tokens: letter-and-digit runs, case-folded (fully: FTS5
+    would fold ſ to s, PostgreSQL would not; folded here, both see the same), English words
     stemmed (Snowball), so that "earths" finds "earth". Index and query both use this."""
-    return [_normal(run[:MAX_TERM_CHARS]) for token in tokens for run in _TERM.findall(token.lower())]
+    return [_normal(run[:MAX_TERM_CHARS]) for token in tokens for run in _TERM.findall(token.casefold())]
 
 
 def inner_words(token: str) -> list[str]:

@@ -93,12 +93,30 @@ def test_filters():
         ("稀土 OR -督察", "nothing to find at position 7"),
         ("稀土 site:", "site: at position 4 has no value"),
         ("-since:2020 稀土", "since: at position 2 cannot be excluded"),
+        ("稀土 since:2020-00", "since: at position 4 takes a day"),
+        ("稀土 until:2020-01-00", "until: at position 4 takes a day"),
+        ("(" * 13 + "稀土" + ")" * 13, "the query nests too deeply at position 13: at most 12"),
+        ("-" * 1000 + "稀土", "the query nests too deeply at position 13"),
     ],
 )
 def test_malformed_queries_name_the_problem_and_its_position(query, message):
     with pytest.raises(QueryError) as error:
         parse_query(query)
     assert message in str(error.value)
+
+
+def test_deep_queries_stay_flat_and_any_white_space_separates():
+    deep = "稀土"
+    for _ in range(12):
+        deep = f"x ({deep})"
+    assert node(deep) == And((Term("x"),) * 12 + (Term("稀土"),))
+    assert parse_query("稀土\u00a0site:smm", expand=False).filters.sites == ("smm",)
+    assert node("稀土\u00a0OR\u00a0锂") == Or((Term("稀土"), Term("锂")))
+
+
+def test_words_of_other_scripts_fold_as_both_engines_would():
+    assert node("café") == Phrase(("caf", "é"))
+    assert node("ſ µm ς") == And((Term("s"), Phrase(("μ", "m")), Term("σ")))
 
 
 def test_exclusions_alone_search_everything_else():

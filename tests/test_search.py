@@ -15,7 +15,7 @@ import pytest
 from db import Archive
 from db.fulltext import ranked
 from monitor.query import QueryError, concept_names, narrower
-from monitor.search import MARK_OPEN, SearchOptions, plan, search
+from monitor.search import MARK_OPEN, SearchOptions, plan, search, snippet
 from pipelines.article import CHINA_TZ, china_time
 from pipelines.chinese import to_simplified
 from pipelines.segment import terms
@@ -264,6 +264,24 @@ def generated_queries(n: int, seed: int = 7) -> list[str]:
             queries.append("".join(chr(rng.choice([rng.randint(32, 126), rng.randint(0x4E00, 0x9FFF), rng.randint(0, 0x10FFFF)]))
                                    for _ in range(rng.randint(0, 12))).replace("\ud800", ""))
     return queries
+
+
+def test_the_deepest_query_allowed_runs_on_both_engines(any_archive):
+    deep = "稀土"
+    for n in range(12):
+        deep = f"整改 OR ({deep})" if n % 2 else f"copper ({deep})"
+    assert search(any_archive, deep, SearchOptions(limit=3)).total > 0
+
+
+def test_snippets_mark_numbers_inside_chinese_text(any_archive):
+    page = search(any_archive, "2020 lang:zh", SearchOptions(expand=False, collapse=False, limit=1000))
+    assert page.results and all("«2020»" in r.snippet for r in page.results)
+
+
+def test_snippet_marks_are_the_only_guillemets():
+    assert snippet("稀土«x»", None, (("稀土",),)) == ("«稀土»‹x›", True)
+    assert snippet("Guangxi Rare Earths, rare-earth", None, (("rare", "earth"),)) == (
+        "Guangxi «Rare Earths», «rare-earth»", True)
 
 
 def test_ten_thousand_generated_queries_raise_only_query_errors(any_archive):
