@@ -313,11 +313,11 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
     collapsed: a story ranks where its best copy does, and shows its earliest matching
     copy that is not a garbled mirror copy).
 
-    Only the best matches are sorted (a bounded sort, not all of them), and the total is
-    counted apart, only when the page does not already show that it has seen them all."""
+    One pass over the matches: they are kept (materialised), counted, and only the best
+    of them sorted (a bounded sort); a second pass only when the best hold too few stories."""
     if not search.collapse:
         rows = _best(conn, search, limit, offset)
-        total = offset + len(rows) if len(rows) < limit and (rows or not offset) else count(conn, search)
+        total = rows[0].total if rows else (count(conn, search) if offset else 0)
         return [Ranked(r.id, r.story_id, float(r.rank), 1) for r in rows], total
     wanted, fetch = offset + limit, (offset + limit) * 2 + 20
     while True:
@@ -326,7 +326,7 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
         if len(stories) >= wanted or len(rows) < fetch:
             break
         fetch *= 4
-    total = len(stories) if len(rows) < fetch else count(conn, search)
+    total = rows[0].total if rows else 0
     best_rank = {}
     for row in rows:
         best_rank.setdefault(row.story_id, float(row.rank))
@@ -336,8 +336,13 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
 
 
 def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list:
+    """The best matches, each with `total`: how many stories (collapsed) or articles match."""
     matches, sql = _matches(conn, search, _RANKED)
-    statement = f"SELECT * FROM ({matches}) AS m ORDER BY {_order(search)} LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}"
+    counted = "(SELECT COUNT(DISTINCT story_id) FROM m)" if search.collapse else "COUNT(*) OVER ()"
+    statement = (
+        f"WITH m AS MATERIALIZED ({matches}) SELECT m.*, {counted} AS total FROM m"
+        f" ORDER BY {_order(search)} LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}"
+    )
     return conn.execute(sql.statement(statement), sql.params).all()
 
 
