@@ -335,6 +335,18 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
     return [Ranked(_face(members[story]).id, story, best_rank[story], len(members[story])) for story in page], total
 
 
+def every_ranked(conn: Connection, search: Search) -> list[Ranked]:
+    """Every match in the order `ranked` pages through them, in one pass (exports)."""
+    matches, sql = _matches(conn, search, _RANKED)
+    rows = conn.execute(sql.statement(f"SELECT * FROM ({matches}) AS m ORDER BY {_order(search)}"), sql.params).all()
+    if not search.collapse:
+        return [Ranked(r.id, r.story_id, float(r.rank), 1) for r in rows]
+    stories: dict[int, list] = {}
+    for row in rows:  # in order: a story first appears at its best copy
+        stories.setdefault(row.story_id, []).append(row)
+    return [Ranked(_face(copies).id, story, float(copies[0].rank), len(copies)) for story, copies in stories.items()]
+
+
 def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list:
     """The best matches, each with `total`: how many stories (collapsed) or articles match."""
     matches, sql = _matches(conn, search, _RANKED)

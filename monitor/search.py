@@ -5,13 +5,14 @@ facets. The same code serves the command line, the JSON API and the web page."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from db import Archive
-from db.fulltext import Filters, Ranked, Search, count, facets, ranked
+from db.fulltext import Filters, Ranked, Search, every_ranked, facets, ranked
 from db.models import Article
 from monitor.query import ParsedQuery, QueryError, parse_query
 from pipelines.article import china_time
@@ -103,28 +104,28 @@ def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(
         found_facets = facets(conn, spec) if with_facets else None
         rows = _rows(conn, [r.id for r in page])
         copies = _copies(conn, page) if spec.collapse else {}
-    results = [
-        Result(_shown(rows[r.id]), _snippet_of(rows[r.id], parsed.marks), [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id])
+    return Page(query, total, _results(page, rows, copies, parsed.marks), parsed.marks, found_facets)
+
+
+def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions(), batch: int = 500) -> Iterator[Result]:
+    """Every result of a search, in order (limit and offset aside), read in batches:
+    exports stream this. The order is fixed in one pass; the rows follow batch by batch."""
+    parsed, spec = plan(query, options)
+    with archive.engine.connect() as conn:
+        order = every_ranked(conn, spec)
+    for start in range(0, len(order), batch):
+        chunk = order[start : start + batch]
+        with archive.engine.connect() as conn:
+            rows = _rows(conn, [r.id for r in chunk])
+            copies = _copies(conn, chunk) if spec.collapse else {}
+        yield from _results(chunk, rows, copies, parsed.marks)
+
+
+def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[Any]], marks) -> list[Result]:
+    return [
+        Result(_shown(rows[r.id]), _snippet_of(rows[r.id], marks), [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id])
         for r in page
     ]
-    return Page(query, total, results, parsed.marks, found_facets)
-
-
-def count_matches(archive: Archive, query: str, options: SearchOptions = SearchOptions()) -> int:
-    _, spec = plan(query, options)
-    with archive.engine.connect() as conn:
-        return count(conn, spec)
-
-
-def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions(), batch: int = 500):
-    """Every result of a search, page by page (exports stream this)."""
-    offset = 0
-    while True:
-        page = search(archive, query, replace(options, limit=batch, offset=offset))
-        yield from page.results
-        if len(page.results) < batch:
-            return
-        offset += batch
 
 
 def _rows(conn, ids: list[int]) -> dict[int, Any]:

@@ -15,7 +15,7 @@ import pytest
 from db import Archive
 from db.fulltext import ranked
 from monitor.query import QueryError, concept_names, narrower
-from monitor.search import MARK_OPEN, SearchOptions, plan, search, snippet
+from monitor.search import MARK_OPEN, SearchOptions, iterate, plan, search, snippet
 from pipelines.article import CHINA_TZ, china_time
 from pipelines.chinese import to_simplified
 from pipelines.segment import terms
@@ -223,6 +223,14 @@ def test_sorting_and_paging(any_archive):
     assert pages == whole
     beyond = search(any_archive, "稀土", SearchOptions(limit=7, offset=len(whole) + 10))
     assert beyond.results == [] and beyond.total == len(whole)
+
+
+@pytest.mark.parametrize("collapse", [True, False])
+def test_iterating_every_result_gives_the_pages_in_order(any_archive, collapse):
+    options = SearchOptions(collapse=collapse, limit=1000)
+    page = search(any_archive, "整改 OR rare earth", options)
+    every = list(iterate(any_archive, "整改 OR rare earth", options, batch=7))
+    assert [r.as_dict() for r in every] == [r.as_dict() for r in page.results] and len(every) == page.total > 50
 
 
 def test_title_weighs_more_than_body(any_archive):
