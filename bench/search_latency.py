@@ -709,7 +709,11 @@ def code_version() -> dict[str, str]:
         source = (root / name).read_bytes()
         out[name] = hashlib.sha256(source).hexdigest()[:12]
     fulltext = (root / "db/fulltext.py").read_text(encoding="utf-8")
-    out["collapse"] = "window functions" if "OVER (PARTITION BY" in fulltext else "bounded sort + count"
+    out["collapse"] = (
+        "window functions" if "OVER (PARTITION BY" in fulltext
+        else "one materialised pass: bounded sort + count" if "MATERIALIZED" in fulltext
+        else "bounded sort + count"
+    )
     return out
 
 
