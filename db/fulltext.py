@@ -299,10 +299,10 @@ def _matches(conn: Connection, search: Search, columns: str, among: list[int] | 
     return source + where, sql
 
 
-def _order(search: Search, prefix: str = "") -> str:
+def _order(search: Search) -> str:
     if search.sort == "date":
-        return f"{prefix}published_at DESC NULLS LAST, {prefix}id DESC"
-    return f"{prefix}relevant DESC, {prefix}rank, {prefix}published_at DESC NULLS LAST, {prefix}id DESC"
+        return "published_at DESC NULLS LAST, id DESC"
+    return "rank, id DESC"
 
 
 _RANKED = "a.id, a.story_id, a.garbled, a.published_at, CAST(a.relevant AS INTEGER) AS relevant"
@@ -347,8 +347,18 @@ def every_ranked(conn: Connection, search: Search) -> list[Ranked]:
     return [Ranked(_face(copies).id, story, float(copies[0].rank), len(copies)) for story, copies in stories.items()]
 
 
+@dataclass(frozen=True)
+class _Match:
+    id: int
+    story_id: int
+    rank: float
+    total: int
+
+
 def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list:
     """The best matches, each with `total`: how many stories (collapsed) or articles match."""
+    if _index_alone(conn, search):
+        return _best_by_index(conn, search, limit, offset)
     matches, sql = _matches(conn, search, _RANKED)
     counted = "(SELECT COUNT(DISTINCT story_id) FROM m)" if search.collapse else "COUNT(*) OVER ()"
     statement = (
@@ -356,6 +366,48 @@ def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list
         f" ORDER BY {_order(search)} LIMIT {sql.param(limit)} OFFSET {sql.param(offset)}"
     )
     return conn.execute(sql.statement(statement), sql.params).all()
+
+
+def _index_alone(conn: Connection, search: Search) -> bool:
+    """Whether the full-text index alone can rank the matches: SQLite, BM25 order, no
+    filters, something to find. Then no article row is read but the page's."""
+    return (
+        conn.dialect.name == "sqlite" and search.sort == "relevance" and search.filters == Filters()
+        and search.node is not None and is_positive(search.node)
+    )
+
+
+def _best_by_index(conn: Connection, search: Search, limit: int, offset: int) -> list[_Match]:
+    expression = fts5_expression(search.node)
+    rows = conn.execute(
+        text(
+            f"SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
+            " WHERE article_fts MATCH :q ORDER BY rank, rowid DESC LIMIT :limit OFFSET :offset"
+        ),
+        {"q": expression, "limit": limit, "offset": offset},
+    ).all()
+    stories = dict(conn.execute(
+        text("SELECT id, story_id FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+        {"ids": [r.id for r in rows] or [0]},
+    ).all())
+    matches = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": expression}).scalar_one()
+    total = matches - _repeated_stories(conn, expression) if search.collapse else matches
+    return [_Match(r.id, stories[r.id], float(r.rank), total) for r in rows]
+
+
+def _repeated_stories(conn: Connection, expression: str) -> int:
+    """Matches beyond the first of their story: only articles of stories with several
+    copies can be one (the partial index ix_articles_copies lists those, a few)."""
+    return conn.execute(
+        text(
+            "WITH c(id, story_id) AS MATERIALIZED ("
+            " SELECT id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id"
+            " UNION SELECT story_id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id)"
+            " SELECT COUNT(*) - COUNT(DISTINCT c.story_id) FROM c"
+            " WHERE c.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :q)"
+        ),
+        {"q": expression},
+    ).scalar_one()
 
 
 def _matching_copies(conn: Connection, search: Search, stories: list[int]) -> dict[int, list]:

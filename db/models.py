@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,6 +93,9 @@ class Article(Base):
         # What searches filter, sort and collapse by, narrow: read instead of the wide rows
         # for every full-text match (db.fulltext).
         Index("ix_articles_search", "id", "story_id", "published_at", "lang", "site", "host", "relevant", "relevance_label", "garbled"),
+        # The articles of stories with several copies (later copies; few): counting stories
+        # among a search's matches reads only these (db.fulltext).
+        Index("ix_articles_copies", "story_id", "id", sqlite_where=text("story_id != id"), postgresql_where=text("story_id != id")),
     )
 
 

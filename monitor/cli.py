@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
     search.add_argument("--until", type=_day, help="published on or before this day (YYYY-MM-DD)")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
-                        help="relevance: supervision reports first, then BM25 with the title weighted; date: newest first")
+                        help="relevance: BM25 with the title weighted; date: newest first")
     search.add_argument("--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages")
     search.add_argument("--all-copies", action="store_true", help="list every copy of a story, not one result per story")
     search.add_argument("--facets", action="store_true", help="also count the matches by site, language, month and tag")

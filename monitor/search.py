@@ -40,7 +40,7 @@ _SHOWN = (
 class SearchOptions:
     expand: bool = True  # also search the vocabulary's other names, in both languages
     collapse: bool = True  # one result per story
-    sort: str = "relevance"  # supervision reports first, then BM25 (title weighted); or "date"
+    sort: str = "relevance"  # BM25, title weighted; or "date"
     limit: int = 10
     offset: int = 0
     filters: Filters | None = None  # added to the query's own (command-line options, API)

@@ -66,6 +66,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("article_pk", "tag"),
     )
     op.create_index("ix_article_tags_tag", "article_tags", ["tag", "article_pk"])
+    op.create_index(
+        "ix_articles_copies", "articles", ["story_id", "id"],
+        sqlite_where=sa.text("story_id != id"), postgresql_where=sa.text("story_id != id"),
+    )
     op.create_index("ix_articles_search", "articles", ["id", "story_id", "published_at", "lang", "site", "host", "relevant", "relevance_label", "garbled"])
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
@@ -115,6 +119,7 @@ def _fill(conn: Connection, rows: list[sa.Row]) -> None:
 def downgrade() -> None:
     op.drop_table("article_tags")  # its index goes with it
     op.drop_index("ix_articles_search", "articles")
+    op.drop_index("ix_articles_copies", "articles")
     op.execute("DROP TABLE article_fts")
     if op.get_bind().dialect.name == "sqlite":
         # The released monitor filled its index with a segmenter that is gone, so it is
