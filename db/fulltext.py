@@ -201,10 +201,8 @@ class Search:
 
 @dataclass(frozen=True)
 class Ranked:
-    id: int
+    id: int  # the result: an article, or the face of a story
     story_id: int
-    rank: float
-    copies: int  # matching articles of the story (1 when not collapsed)
 
 
 class _Sql:
@@ -318,7 +316,7 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
     if not search.collapse:
         rows = _best(conn, search, limit, offset)
         total = rows[0].total if rows else (count(conn, search) if offset else 0)
-        return [Ranked(r.id, r.story_id, float(r.rank), 1) for r in rows], total
+        return [Ranked(r.id, r.story_id) for r in rows], total
     wanted, fetch = offset + limit, (offset + limit) * 2 + 20
     while True:
         rows = _best(conn, search, fetch)
@@ -327,12 +325,9 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
             break
         fetch *= 4
     total = rows[0].total if rows else 0
-    best_rank = {}
-    for row in rows:
-        best_rank.setdefault(row.story_id, float(row.rank))
     page = stories[offset:wanted]
     members = _matching_copies(conn, search, page)
-    return [Ranked(_face(members[story]).id, story, best_rank[story], len(members[story])) for story in page], total
+    return [Ranked(_face(members[story]).id, story) for story in page], total
 
 
 def every_ranked(conn: Connection, search: Search) -> list[Ranked]:
@@ -340,11 +335,11 @@ def every_ranked(conn: Connection, search: Search) -> list[Ranked]:
     matches, sql = _matches(conn, search, _RANKED)
     rows = conn.execute(sql.statement(f"SELECT * FROM ({matches}) AS m ORDER BY {_order(search)}"), sql.params).all()
     if not search.collapse:
-        return [Ranked(r.id, r.story_id, float(r.rank), 1) for r in rows]
+        return [Ranked(r.id, r.story_id) for r in rows]
     stories: dict[int, list] = {}
     for row in rows:  # in order: a story first appears at its best copy
         stories.setdefault(row.story_id, []).append(row)
-    return [Ranked(_face(copies).id, story, float(copies[0].rank), len(copies)) for story, copies in stories.items()]
+    return [Ranked(_face(copies).id, story) for story, copies in stories.items()]
 
 
 @dataclass(frozen=True)

@@ -245,40 +245,6 @@ class ParsedQuery:
     marks: tuple[tuple[str, ...], ...]  # term sequences to mark in snippets, expansions included
 
 
-def _positive(item) -> bool:
-    if isinstance(item, Without):
-        return False
-    if isinstance(item, Both):
-        return any(_positive(i) for i in item.items)
-    if isinstance(item, Either):
-        return all(_positive(i) for i in item.items)
-    return True
-
-
-def _check_exclusions(item, top: bool) -> None:
-    """An exclusion must stand beside something to exclude from, except at the top, where a
-    query of exclusions only means everything else."""
-    if isinstance(item, FilterAtom):
-        raise QueryError(
-            f"{item.name}: at position {item.position} is inside brackets, OR or NOT: "
-            "filters apply to the whole query (write -site:x to leave a site out)"
-        )
-    if isinstance(item, Without):
-        if not _positive(item.item):
-            raise QueryError(f"nothing to find at position {item.item.position}: NOT needs a word after it")
-        _check_exclusions(item.item, False)
-    elif isinstance(item, Both):
-        if not top and not _positive(item):
-            raise QueryError(f"nothing to find at position {item.position}: add a word beside the exclusion")
-        for child in item.items:
-            _check_exclusions(child, False)
-    elif isinstance(item, Either):
-        for child in item.items:
-            if not _positive(child):
-                raise QueryError(f"nothing to find at position {child.position}: add a word beside the exclusion")
-            _check_exclusions(child, False)
-
-
 def parse_query(query: str, expand: bool = True) -> ParsedQuery:
     """The query's search expression and filters; QueryError names what is wrong and where."""
     tree = _Parser(tokenize(query)).parse()
@@ -287,36 +253,49 @@ def parse_query(query: str, expand: bool = True) -> ParsedQuery:
     excluded = [i.item for i in items if isinstance(i, Without) and isinstance(i.item, FilterAtom)]
     text = [i for i in items if not isinstance(i, FilterAtom) and not (isinstance(i, Without) and isinstance(i.item, FilterAtom))]
     top = Both(tuple(text), text[0].position) if len(text) > 1 else (text[0] if text else None)
-    if top is not None:
-        _check_exclusions(top, True)
     filters = _filters(atoms, excluded)
     builder = _Builder(expand)
-    node = builder.build(top) if top is not None else None
+    node = builder.build(top, top=True) if top is not None else None
     if node is None and not (atoms or excluded):
         raise QueryError("the query has no words to search for")
-    if node is not None and not _searchable(node, top=True):
-        raise QueryError("nothing to find beside an exclusion: the other words hold no letters or digits")
     return ParsedQuery(node, filters, tuple(dict.fromkeys(builder.marked)))
 
 
 class _Builder:
-    """Reading nodes into index terms, with the vocabulary's expansions."""
+    """Reading nodes into index terms, with the vocabulary's expansions. An exclusion must
+    stand beside something to find, except at the top, where a query of exclusions only
+    means everything else: checked on what is built (a word of punctuation vanishes)."""
 
     def __init__(self, expand: bool) -> None:
         self.expand = expand
         self.marked: list[tuple[str, ...]] = []
         self.negated = 0
 
-    def build(self, item) -> Node | None:
+    def build(self, item, top: bool = False) -> Node | None:
+        if isinstance(item, FilterAtom):
+            raise QueryError(
+                f"{item.name}: at position {item.position} is inside brackets, OR or NOT: "
+                "filters apply to the whole query (write -site:x to leave a site out)"
+            )
         if isinstance(item, Without):
             self.negated += 1
             inner = self.build(item.item)
             self.negated -= 1
-            return Not(inner) if inner is not None else None
+            if inner is None:
+                return None
+            _require_positive(inner, item.item.position, "NOT needs a word after it")
+            return Not(inner)
         if isinstance(item, Either):
-            return _join(Or, [self.build(i) for i in item.items])
+            children = [(self.build(i), i.position) for i in item.items]
+            for child, position in children:
+                if child is not None:
+                    _require_positive(child, position, "add a word beside the exclusion")
+            return _join(Or, [child for child, _ in children])
         if isinstance(item, Both):
-            return _join(And, self._conjuncts(list(item.items)))
+            both = _join(And, self._conjuncts(list(item.items)))
+            if both is not None and not top:
+                _require_positive(both, item.position, "add a word beside the exclusion")
+            return both
         if isinstance(item, Quoted):
             return self._leaf(_terms_of(item.text), phrase=True)
         return self._leaf(_terms_of(item.text), phrase=not HAN.search(item.text))
@@ -368,18 +347,9 @@ class _Builder:
         return [Term(name[0]) if len(name) == 1 else Phrase(name) for name in names]
 
 
-def _searchable(node: Node, top: bool = False) -> bool:
-    """What db.fulltext can search: exclusions only at the top or beside a word."""
-    if isinstance(node, Not):
-        return top and is_positive(node.child) and _searchable(node.child)
-    if isinstance(node, And):
-        nested_ok = top or is_positive(node)
-        return nested_ok and all(_searchable(c.child if isinstance(c, Not) else c) for c in node.children) and all(
-            is_positive(c.child) for c in node.children if isinstance(c, Not)
-        )
-    if isinstance(node, Or):
-        return all(is_positive(c) and _searchable(c) for c in node.children)
-    return True
+def _require_positive(node: Node, position: int, advice: str) -> None:
+    if not is_positive(node):
+        raise QueryError(f"nothing to find at position {position}: {advice}")
 
 
 def _join(kind, nodes: list[Node | None]) -> Node | None:
