@@ -6,11 +6,12 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.engine import ArchiveError, make_engine, printable_url, reason
 from db.fulltext import write_index
 from db.migrate import open_schema
-from db.models import Article, ArticleTag, Fact, RawPage, TermStat
+from db.models import AlertQueue, Article, ArticleTag, Fact, RawPage, TermStat
 from db.stories import find_story, index_bands, link_languages
 
 # Columns copied from a pipeline record into `articles`.
@@ -84,6 +85,13 @@ class Archive:
 
     def _write(self):
         return self.engine.connect().execution_options(sqlite_immediate=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction, committed when the block ends without an error; on SQLite
+        taken at once (BEGIN IMMEDIATE), so it never fails half-way on another writer's lock."""
+        with self._write() as conn, conn.begin():
+            yield conn
 
     # --- reads -------------------------------------------------------------------------
 
@@ -232,6 +240,7 @@ class Archive:
             if values["story_id"] is None:
                 conn.execute(update(Article).where(Article.id == pk).values(story_id=pk))
             self._count_terms(conn, record.get("terms") or [])
+            conn.execute(insert(AlertQueue).values(article_pk=pk))  # for the alert rules, once
             result.new += 1
         else:
             pk = existing.id

@@ -256,10 +256,16 @@ def _filter_sql(sql: _Sql, filters: Filters) -> None:
         sql.where.append("a.published_at < " + sql.param(filters.until))
 
 
-def _matches(conn: Connection, search: Search, columns: str, among: list[int] | None = None) -> tuple[str, _Sql]:
+def _matches(
+    conn: Connection, search: Search, columns: str, among: list[int] | None = None,
+    queued: tuple[int, int] | None = None,
+) -> tuple[str, _Sql]:
     """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better);
-    only those with the ids `among`, when given."""
+    only those with the ids `among`, or those in the alert queue with ids in the range
+    `queued` (both ends included), when given."""
     sql = _Sql()
+    if queued is not None:
+        low, high = sql.param(queued[0]), sql.param(queued[1])
     found, left_out = split_top(search.node) if search.node is not None else (None, None)
     sqlite = conn.dialect.name == "sqlite"
     if found is not None and sqlite:
@@ -274,6 +280,8 @@ def _matches(conn: Connection, search: Search, columns: str, among: list[int] | 
         if among is not None:  # on the FTS5 rowid, so that it looks up these rows only
             sql.where.append(f"article_fts.rowid IN {sql.values(tuple(among))}")
             among = None
+        if queued is not None:  # a rowid range FTS5 seeks to, instead of reading every match
+            sql.where.append(f"article_fts.rowid BETWEEN {low} AND {high}")
     elif found is not None:
         query = sql.param(tsquery_expression(found))
         source = (
@@ -292,6 +300,8 @@ def _matches(conn: Connection, search: Search, columns: str, among: list[int] | 
             )
     if among is not None:
         sql.where.append(f"a.id IN {sql.values(tuple(among))}")
+    if queued is not None:
+        sql.where.append(f"a.id BETWEEN {low} AND {high} AND a.id IN (SELECT article_pk FROM alert_queue)")
     _filter_sql(sql, search.filters)
     where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
     return source + where, sql
@@ -327,7 +337,7 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
     total = rows[0].total if rows else 0
     page = stories[offset:wanted]
     members = _matching_copies(conn, search, page)
-    return [Ranked(_face(members[story]).id, story) for story in page], total
+    return [Ranked(face(members[story]).id, story) for story in page], total
 
 
 def every_ranked(conn: Connection, search: Search) -> list[Ranked]:
@@ -339,7 +349,7 @@ def every_ranked(conn: Connection, search: Search) -> list[Ranked]:
     stories: dict[int, list] = {}
     for row in rows:  # in order: a story first appears at its best copy
         stories.setdefault(row.story_id, []).append(row)
-    return [Ranked(_face(copies).id, story) for story, copies in stories.items()]
+    return [Ranked(face(copies).id, story) for story, copies in stories.items()]
 
 
 @dataclass(frozen=True)
@@ -420,7 +430,20 @@ def _matching_copies(conn: Connection, search: Search, stories: list[int]) -> di
     return out
 
 
-def _face(copies: list):
+def copy_queued_matches(conn: Connection, search: Search, low: int, high: int, table: str, rule_id: int) -> None:
+    """Copy the queued articles with ids from `low` to `high` that match into `table`
+    (rule_id, article_pk, story_id, garbled, published_at), in the database: alert
+    matching (db.alerts) then works on them as a set."""
+    matches, sql = _matches(conn, search, "a.id, a.story_id, a.garbled, a.published_at", queued=(low, high))
+    rule = sql.param(rule_id)
+    conn.execute(sql.statement(
+        f"INSERT INTO {table} (rule_id, article_pk, story_id, garbled, published_at)"
+        f" SELECT {rule}, m.id, m.story_id, m.garbled, m.published_at FROM ({matches}) AS m"
+    ), sql.params)
+
+
+def face(copies: list):
+    """The copy a story shows: the earliest that is not a garbled mirror copy."""
     far_future = datetime.max
     return min(copies, key=lambda r: (bool(r.garbled), r.published_at is None, r.published_at or far_future, r.id))
 

@@ -169,3 +169,109 @@ class TermStat(Base):
 
     term: Mapped[str] = mapped_column(String(200), primary_key=True)
     documents: Mapped[int] = mapped_column(Integer)
+
+
+class AlertRule(Base):
+    """A standing search: every new article is matched against it once (monitor.alerts)."""
+
+    __tablename__ = "alert_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    query: Mapped[str] = mapped_column(Text)  # the query language, filters included
+    exact: Mapped[bool] = mapped_column(Boolean, default=False)  # no cross-language expansion
+    webhook_url: Mapped[str | None] = mapped_column(String(1000))
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    email_to: Mapped[str | None] = mapped_column(String(1000))  # addresses, comma-separated
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AlertQueue(Base):
+    """Articles stored new and not yet matched against the rules. The store adds a row in the
+    transaction that inserts the article; the alert runner removes it in the transaction
+    that records its alerts: so a restart neither loses nor repeats one, and an update (a
+    re-crawl, a reprocess) never queues an article again."""
+
+    __tablename__ = "alert_queue"
+
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Alert(Base):
+    """A rule's match: one per story, whichever copy of it came first."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    story_id: Mapped[int] = mapped_column(Integer)
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_alerts_rule_story", "rule_id", "story_id", unique=True),
+        Index("ix_alerts_rule_id", "rule_id", "id"),
+    )
+
+
+class Delivery(Base):
+    """One alert to send by one channel (webhook, email): pending until sent."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_deliveries_alert_channel", "alert_id", "channel", unique=True),
+        Index("ix_deliveries_status", "status", "channel"),
+    )
+
+
+class DeliveryAttempt(Base):
+    """The delivery log: every try to send, its answer or error."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text, default="")
+    seconds: Mapped[float] = mapped_column(Float)
+
+
+class CrawlRun(Base):
+    """One crawl of one site, scheduled or by hand (monitor runs)."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String(80), index=True)
+    base_url: Mapped[str] = mapped_column(String(1000), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # running, finished, failed, time_limit, refused (the site was being crawled), interrupted
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new_articles: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # the crawl's counts by kind
+
+
+class HealthEvent(Base):
+    """A site that broke or went quiet: the built-in crawl-health feed."""
+
+    __tablename__ = "health_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String(80), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(24))  # blocked, extracts_nothing, quiet
+    detail: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)

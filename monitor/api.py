@@ -18,7 +18,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from scrapy.http import HtmlResponse
@@ -31,7 +31,9 @@ from db.fulltext import Filters
 from db.models import Article as ArticleRow
 from db.models import Fact as FactRow
 from db.models import StoryLink
+from monitor.alerts import AlertError, rule_feed
 from monitor.extract import SPIDERS
+from monitor.feeds import FORMATS, render
 from monitor.search import QueryError, Result, SearchOptions, iterate, plan, search
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
 
@@ -45,6 +47,10 @@ MAX_OFFSET = 10_000_000
 MAX_ID = 2**31 - 1  # articles.id is a 32-bit INTEGER on PostgreSQL
 CSV_COLUMNS = ("id", "published_at", "site", "host", "lang", "relevance_label", "title", "url", "snippet", "copies")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FEED = {
+    "description": "the rule's latest alerts as Atom 1.0, RSS 2.0 or JSON Feed 1.1",
+    "content": {media: {"schema": {"type": "string"}} for media in FORMATS.values()},
+}
 EXPORTED = {
     "description": "every result: CSV with a header row, or JSON Lines",
     "content": {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}},
@@ -267,6 +273,17 @@ def create_app(db_url: str) -> FastAPI:
             body, media = jsonl_lines(results), "application/x-ndjson; charset=utf-8"
         disposition = f'attachment; filename="monitor-export.{format}"'
         return StreamingResponse(body, media_type=media, headers={"Content-Disposition": disposition})
+
+    @app.get("/feeds/{feed}", response_class=Response, responses={**errors(404), 200: FEED})
+    def feed_endpoint(feed: Annotated[str, PathParam(description="RULE.atom, RULE.rss or RULE.json; crawl-health for the health feed")], request: Request) -> Response:
+        name, _, fmt = feed.rpartition(".")
+        if fmt not in FORMATS:
+            raise HTTPException(404, f"no feed {feed!r}: ask for NAME.atom, NAME.rss or NAME.json")
+        try:
+            found = rule_feed(archive, name, str(request.base_url).rstrip("/"))
+        except AlertError as error:
+            raise HTTPException(404, str(error)) from None
+        return Response(render(found, fmt), media_type=FORMATS[fmt] + "; charset=utf-8")
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
     crawl.set_defaults(run=cmd_crawl)
 
+    _schedule_commands(commands)
+
     search = commands.add_parser("search", help="search the archive")
     search.add_argument("query", help='the query language (README.md): words, "phrases", AND OR NOT -word, ( ), site: lang: tag: since: until: relevance:')
     search.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
@@ -116,9 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser("extract", help="run one saved page through extraction and the text pipeline")
     extract.add_argument("file", type=Path)
-    extract.add_argument("--url", required=True, help="the address the page was fetched from")
+    extract.add_argument("--url", required=True, help="the address the page was fetched from ('' when unknown)")
     extract.add_argument("--json", action="store_true", help="print JSON")
     extract.set_defaults(run=cmd_extract)
+
+    _alert_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the JSON API and the web page over the archive")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
@@ -147,30 +151,47 @@ def _archive(args: argparse.Namespace) -> Archive:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from monitor.crawl import CrawlJob, run_crawls, spider_names
+    from monitor.runs import recorded_crawls
 
-    known = spider_names()
-    jobs = []
-    for target in args.targets or known:
-        name, _, base = target.partition("=")
-        if name not in known:
-            raise UsageError(f"no spider named {name!r} (known: {', '.join(known)})")
-        jobs.append(CrawlJob(name, _base_url(base) if base else None))
+    jobs = _crawl_jobs(args.targets, args.replicas)
     # Replica articles are made up: they go to the demo's archive unless --db says otherwise.
     url = demo_db_url(args.db) if args.replicas else db_url(args.db)
-    Archive(url)  # a bad URL fails here, with a clear message, before any crawl starts
+    archive = Archive(url)  # a bad URL fails here, with a clear message, before any crawl starts
     print(f"archive: {printable_url(url)}")
     if args.replicas:
         from monitor.replica.server import DEMO_PORTS, serve_replicas
 
         with serve_replicas(ports=DEMO_PORTS) as addresses:
-            jobs = replica_jobs(jobs, addresses)
-            all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL=args.log_level)
+            results = recorded_crawls(archive, replica_jobs(jobs, addresses), local=True, LOG_LEVEL=args.log_level)
     else:
-        all_stats = run_crawls(jobs, url, LOG_LEVEL=args.log_level)
-    for job, stats in zip(jobs, all_stats):
-        print(crawl_line(job.spider, job.base_url, stats))
+        results = recorded_crawls(archive, jobs, LOG_LEVEL=args.log_level)
+    for result in results:
+        print(run_report(result))
     return 0
+
+
+def _crawl_jobs(targets: list[str], replicas: bool) -> list:
+    """The crawls `crawl` is asked for (default: every spider, or every one with a replica).
+    A broken sites file stops them only when they need its sites; otherwise it is named."""
+    from monitor.crawl import CrawlJob, spider_names
+    from monitor.replica.catalog import SITES as REPLICA_SITES
+    from spiders.configured import LOAD_ERROR
+
+    known = spider_names()
+    problem = f"a sites file is not used: {LOAD_ERROR}" if LOAD_ERROR else None
+    if problem and not targets:
+        raise UsageError(problem)
+    jobs = []
+    for target in targets or [name for name in known if name in REPLICA_SITES or not replicas]:
+        name, _, base = target.partition("=")
+        if name not in known:
+            raise UsageError(f"no spider named {name!r} (known: {', '.join(known)})" + (f"; {problem}" if problem else ""))
+        if replicas and not base and name not in REPLICA_SITES:
+            raise UsageError(f"no replica of {name!r}: give its address ({name}=URL)")
+        jobs.append(CrawlJob(name, _base_url(base) if base else None))
+    if problem:
+        print(f"monitor: warning: {problem}", file=sys.stderr)
+    return jobs
 
 
 def replica_jobs(jobs: list, addresses: dict[str, str]) -> list:
@@ -224,7 +245,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with serve_replicas(ports=DEMO_PORTS) as addresses:
         for site, address in addresses.items():
             print(f"replica {site}: {address}")
-        jobs = replica_jobs([CrawlJob("smm"), CrawlJob("cnmn")], addresses)
+        jobs = replica_jobs([CrawlJob("smm"), CrawlJob("cnmn"), CrawlJob("smm_cn"), CrawlJob("mee")], addresses)
         all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL=args.log_level)
     print()
     for job, stats in zip(jobs, all_stats):
@@ -238,6 +259,98 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for query in DEMO_QUERIES:
         print(f"\n$ monitor{db_option} search {query!r} --limit 3")
         print_page(search(archive, query, SearchOptions(limit=3)))
+    return 0
+
+
+# --- scheduled crawls and their runs ---
+
+
+def _schedule_commands(commands) -> None:
+    schedule = commands.add_parser("schedule", help="crawl each site of the schedule file at its interval or cron times")
+    schedule.add_argument("--config", metavar="FILE", help="the schedule file (default: $MONITOR_SCHEDULE or ~/.config/monitor/schedule.toml)")
+    schedule.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS, help="the runs' crawl log level")
+    schedule.set_defaults(run=cmd_schedule)
+    run = commands.add_parser("run", help="crawl one site of the schedule file once, recorded (what cron or a systemd timer runs)")
+    run.add_argument("site", help="the site's name in the schedule file")
+    run.add_argument("--config", metavar="FILE", help="the schedule file (default: as for schedule)")
+    run.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
+    run.set_defaults(run=cmd_run)
+    runs = commands.add_parser("runs", help="list the recorded crawl runs, newest first, with their health alerts")
+    runs.add_argument("--site", help="only this spider's runs, or this host's")
+    runs.add_argument("--limit", type=_limit, default=20)
+    runs.add_argument("--json", action="store_true", help="print JSON")
+    runs.set_defaults(run=cmd_runs)
+
+
+def _schedule(args: argparse.Namespace) -> tuple[Path, dict]:
+    from monitor.crawl import spider_names
+    from monitor.schedule import ScheduleError, load_schedule
+    from monitor.settings import schedule_path
+
+    path = schedule_path(args.config).absolute()
+    try:
+        return path, load_schedule(path, spider_names())
+    except ScheduleError as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from monitor.schedule import Scheduler
+
+    path, sites = _schedule(args)
+    archive = _archive(args)
+    print(f"archive: {printable_url(archive.url)}; schedule: {path}: {', '.join(sites)}", flush=True)
+    stop, halt = threading.Event(), threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # the first stops the schedule, a second the runs
+        signal.signal(signum, lambda *_: (halt if stop.is_set() else stop).set())
+    Scheduler(sites, path, archive, args.log_level).run(stop, halt)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from monitor.runs import recorded_crawls
+
+    _, sites = _schedule(args)
+    site = sites.get(args.site)
+    if site is None:
+        raise UsageError(f"no site named {args.site!r} in the schedule (it has: {', '.join(sites)})")
+    [result] = recorded_crawls(_archive(args), [site.job], local=site.local, time_limit=site.time_limit,
+                               rhythm=site.rhythm, LOG_LEVEL=args.log_level)
+    print(run_report(result), flush=True)
+    return 0 if result.status in ("finished", "refused") else 1
+
+
+def run_report(result) -> str:
+    """A run's summary line as crawl prints it, its status when not finished, its health."""
+    if result.status == "refused":
+        return f"{result.spider} {result.base_url}: refused: a run of this site is under way (run {result.run_id})"
+    line = crawl_line(result.spider, result.base_url, result.stats)
+    if result.status != "finished":
+        line += f" [{result.status.upper()}]"
+    for kind, detail in result.health.items():
+        line += f"\n  HEALTH {kind}: {detail}" + (" (alert raised)" if kind in result.raised else "")
+    return line
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from monitor.runs import list_runs
+
+    runs = list_runs(_archive(args), args.site, args.limit)
+    if args.json:
+        print(json.dumps(runs, ensure_ascii=False, indent=1))
+        return 0
+    if not runs:
+        print("no runs recorded")
+    for run in runs:
+        took = f"{run['seconds']:.1f}s" if run["seconds"] is not None else "-"
+        print(f"{run['id']}  {run['started_at'][:19].replace('T', ' ')}  {run['site']} {run['base_url']}  "
+              f"{run['status']} {took}: {run['pages_fetched']} pages, {run['new_articles']} new, {run['errors']} errors")
+        raised = {event["kind"] for event in run["raised"]}
+        for kind, detail in run["health"].items():
+            print(f"    HEALTH {kind}: {detail}" + (" (alert raised)" if kind in raised else " (still)"))
     return 0
 
 
@@ -366,6 +479,159 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"{key}: {summary[key]}")
         print(f"tags: {', '.join(t['id'] for t in summary['tags'])}")
         print(f"\n{summary['body']}")
+    return 0
+
+
+# --- alerts ---
+
+
+def _alert_commands(commands) -> None:
+    alerts = commands.add_parser("alerts", help="keyword alert rules: their matches, feeds, webhooks and e-mails")
+    actions = alerts.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add a rule: new articles matching QUERY raise an alert")
+    add.add_argument("name", help="the rule's name: letters, digits, - _ . (it names its feeds)")
+    add.add_argument("query", help="the search query language (README.md), filters included")
+    add.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
+    add.add_argument("--site", help="spider name or host; same as site: in the query")
+    add.add_argument("--tag", help="concept id or name; same as tag: in the query")
+    add.add_argument("--exact", action="store_true", help="do not expand words to their other names and languages")
+    add.add_argument("--webhook", metavar="URL", help="POST each alert as JSON to this address")
+    add.add_argument("--secret", help="sign webhook requests with HMAC-SHA256 and this secret")
+    add.add_argument("--email", metavar="ADDRESSES", help="send a digest of each run's alerts (comma-separated)")
+    add.set_defaults(run=cmd_alerts_add)
+    listing = actions.add_parser("list", help="the rules, with their alert counts")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=cmd_alerts_list)
+    show = actions.add_parser("show", help="one rule: its deliveries and latest alerts")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=cmd_alerts_show)
+    remove = actions.add_parser("remove", help="remove a rule and its alerts")
+    remove.add_argument("name")
+    remove.set_defaults(run=cmd_alerts_remove)
+    run = actions.add_parser("run", help="match new articles against every rule, send what is due")
+    run.add_argument("--feeds", metavar="DIR", type=Path, help="also write every rule's feeds (and crawl-health's) here")
+    run.set_defaults(run=cmd_alerts_run)
+    feed = actions.add_parser("feed", help="print or write one rule's feed (or the built-in crawl-health)")
+    feed.add_argument("name")
+    feed.add_argument("--format", choices=("atom", "rss", "json"), default="atom")
+    feed.add_argument("--output", metavar="FILE", type=Path, help="write it to this file (default: print it)")
+    feed.set_defaults(run=cmd_alerts_feed)
+
+
+def _alert_call(call, *args, **kwargs):
+    """A call into monitor.alerts with its refusals as usage errors."""
+    from monitor.alerts import AlertError
+    from monitor.query import QueryError
+
+    try:
+        return call(*args, **kwargs)
+    except (AlertError, QueryError) as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_alerts_add(args: argparse.Namespace) -> int:
+    from monitor.alerts import add_rule
+
+    filters = " ".join(f"{name}:{_quoted(value)}" for name, value in (("site", args.site), ("lang", args.lang), ("tag", args.tag)) if value)
+    query = f"({args.query}) {filters}" if filters else args.query
+    rule = _alert_call(add_rule, _archive(args), args.name, query, args.exact, args.webhook, args.secret, args.email)
+    channels = ", ".join(rule.channels) or "feeds only"
+    print(f"rule {rule.name} added: {rule.query} ({channels}); it matches articles stored from now on")
+    return 0
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) else value
+
+
+def cmd_alerts_list(args: argparse.Namespace) -> int:
+    from monitor.alerts import list_rules
+
+    rules = list_rules(_archive(args))
+    if args.json:
+        print(json.dumps(rules, ensure_ascii=False, indent=1))
+        return 0
+    if not rules:
+        print("no rules (add one: monitor alerts add NAME QUERY)")
+    for rule in rules:
+        channels = ", ".join(c for c in ("webhook", "email") if rule[c]) or "feeds only"
+        last = f", last {rule['last_alert']}" if rule["last_alert"] else ""
+        print(f"{rule['name']}: {rule['query']}  [{channels}; {rule['alerts']} alerts{last}]")
+    return 0
+
+
+def cmd_alerts_show(args: argparse.Namespace) -> int:
+    from monitor.alerts import show_rule
+
+    shown = _alert_call(show_rule, _archive(args), args.name)
+    if args.json:
+        print(json.dumps(shown, ensure_ascii=False, indent=1))
+        return 0
+    for key in ("name", "query", "exact", "webhook", "signed", "email", "created_at"):
+        print(f"{key}: {shown[key]}")
+    for d in shown["deliveries"]:
+        print(f"deliveries {d['channel']} {d['status']}: {d['count']}")
+    print(f"latest alerts ({len(shown['recent'])}):")
+    for alert in shown["recent"]:
+        print(f"  {alert['matched_at']}  #{alert['article']} {alert['title']}  {alert['url']}")
+    return 0
+
+
+def cmd_alerts_remove(args: argparse.Namespace) -> int:
+    from monitor.alerts import remove_rule
+
+    _alert_call(remove_rule, _archive(args), args.name)
+    print(f"rule {args.name} removed")
+    return 0
+
+
+def cmd_alerts_run(args: argparse.Namespace) -> int:
+    from monitor.alerts import run
+
+    archive = _archive(args)
+    report = run(archive)
+    alerts = sum(report.alerts.values())
+    print(f"matched {report.articles} new articles against {report.rules} rules: {alerts} alerts"
+          + (f" ({', '.join(f'{name} {n}' for name, n in sorted(report.alerts.items()) if n)})" if alerts else ""))
+    for label, counts in (("delivered", report.delivered), ("to retry later", report.retrying),
+                          ("FAILED (gave up)", report.failed), ("waiting (MONITOR_SMTP_HOST not set)", report.waiting)):
+        for channel, n in sorted(counts.items()):
+            print(f"{channel}: {n} {label}")
+    if args.feeds:
+        _write_feeds(archive, args.feeds)
+    return 1 if report.failed else 0
+
+
+def _write_feeds(archive: Archive, folder: Path) -> None:
+    from monitor.alerts import HEALTH_FEED, list_rules, rule_feed
+    from monitor.feeds import FORMATS, render
+    from monitor.settings import MONITOR_PUBLIC_URL
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in [r["name"] for r in list_rules(archive)] + [HEALTH_FEED]:
+            feed = rule_feed(archive, name, MONITOR_PUBLIC_URL)
+            for fmt in FORMATS:
+                (folder / f"{name}.{fmt}").write_bytes(render(feed, fmt))
+    except OSError as error:
+        raise UsageError(f"cannot write the feeds to {folder}: {error.strerror or error}") from None
+    print(f"feeds written to {folder}")
+
+
+def cmd_alerts_feed(args: argparse.Namespace) -> int:
+    from monitor.alerts import rule_feed
+    from monitor.feeds import render
+    from monitor.settings import MONITOR_PUBLIC_URL
+
+    document = render(_alert_call(rule_feed, _archive(args), args.name, MONITOR_PUBLIC_URL), args.format)
+    if args.output is None:
+        sys.stdout.buffer.write(document)
+        return 0
+    try:
+        args.output.write_bytes(document)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
     return 0
 
 

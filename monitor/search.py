@@ -18,7 +18,7 @@ from monitor.query import ParsedQuery, QueryError, parse_query
 from pipelines.article import china_time
 from pipelines.segment import terms
 
-__all__ = ["QueryError", "Page", "Result", "SearchOptions", "search", "snippet"]
+__all__ = ["QueryError", "Page", "Result", "SearchOptions", "search", "snippet", "snippet_of"]
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 SNIPPET_CHARS = 160
@@ -123,7 +123,7 @@ def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions
 
 def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[Any]], marks) -> list[Result]:
     return [
-        Result(_shown(rows[r.id]), _snippet_of(rows[r.id], marks), [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id])
+        Result(_shown(rows[r.id]), snippet_of(rows[r.id], marks), [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id])
         for r in page
     ]
 
@@ -166,7 +166,7 @@ def _copy(row) -> dict[str, Any]:
     }
 
 
-def _snippet_of(row, marks: tuple[tuple[str, ...], ...]) -> str:
+def snippet_of(row, marks: tuple[tuple[str, ...], ...]) -> str:
     text, marked = snippet(row.body, row.body_simplified, marks)
     if not marked:  # the words matched the title, or words inside longer ones
         text = snippet(row.title, row.title_simplified, marks)[0] + " | " + text

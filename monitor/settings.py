@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 
 BOT_NAME = "monitor"
-SPIDER_MODULES = ["spiders"]
+SPIDER_MODULES = ["spiders"]  # spiders.configured: one spider per site of the sites files
 NEWSPIDER_MODULE = "spiders"
+SPIDER_LOADER_CLASS = "spiders.configured.ConfiguredSpiderLoader"  # names a broken sites file
 
 # Identify honestly, without the word "Bot": SMM's firewall answers such agents with a captcha.
-USER_AGENT = "Mozilla/5.0 (compatible; monitor/0.1; metals news archive)"
+USER_AGENT = os.environ.get("MONITOR_USER_AGENT") or "Mozilla/5.0 (compatible; monitor/0.1; metals news archive)"
 ROBOTSTXT_OBEY = True
 
 # Polite defaults for live sites; replica crawls on 127.0.0.1 override them (LOCAL_CRAWL).
@@ -68,6 +69,29 @@ def data_dir() -> Path:
     return Path(data_home) / "monitor"
 
 
+def schedule_path(override: str | None = None) -> Path:
+    """The schedule file (README: "Scheduled crawls"): --config, else MONITOR_SCHEDULE, else
+    monitor/schedule.toml in the user's configuration folder."""
+    if override or os.environ.get("MONITOR_SCHEDULE"):
+        return Path(override or os.environ["MONITOR_SCHEDULE"]).expanduser()
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "monitor" / "schedule.toml"
+
+
+SHIPPED_SITES = Path(__file__).with_name("sites.toml")  # the sites monitor ships (README: "Adding a site by configuration")
+
+
+def sites_paths() -> list[Path]:
+    """The sites files, in order (a later entry replaces an earlier one of its name): the
+    shipped one, then MONITOR_SITES, else monitor/sites.toml in the user's configuration
+    folder when it exists."""
+    if os.environ.get("MONITOR_SITES"):
+        return [SHIPPED_SITES, Path(os.environ["MONITOR_SITES"]).expanduser()]
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(config_home) / "monitor" / "sites.toml"
+    return [SHIPPED_SITES, user] if user.exists() else [SHIPPED_SITES]
+
+
 def db_url(override: str | None = None) -> str:
     """The archive's database URL: --db, else MONITOR_DB_URL, else the embedded SQLite file."""
     if override:
@@ -82,3 +106,20 @@ def demo_db_url(override: str | None = None) -> str:
 
 
 MONITOR_DB_URL = db_url()
+
+# --- alerts (monitor alerts run) ---
+# The address analysts reach `monitor serve` at: feeds, webhooks and e-mails link into it.
+MONITOR_PUBLIC_URL = os.environ.get("MONITOR_PUBLIC_URL", "http://127.0.0.1:8750").rstrip("/")
+# A failed delivery waits this many seconds, doubling with each failure; a run waits itself
+# for retries up to MONITOR_RETRY_WAIT_MAX seconds, later ones are left to the next run.
+MONITOR_RETRY_BASE = float(os.environ.get("MONITOR_RETRY_BASE", "2"))
+MONITOR_RETRY_WAIT_MAX = float(os.environ.get("MONITOR_RETRY_WAIT_MAX", "10"))
+MONITOR_DELIVERY_ATTEMPTS = int(os.environ.get("MONITOR_DELIVERY_ATTEMPTS", "12"))  # then: failed
+MONITOR_WEBHOOK_TIMEOUT = float(os.environ.get("MONITOR_WEBHOOK_TIMEOUT", "10"))
+# E-mail digests go out through this SMTP server (none set: e-mail deliveries wait).
+MONITOR_SMTP_HOST = os.environ.get("MONITOR_SMTP_HOST", "")
+MONITOR_SMTP_PORT = int(os.environ.get("MONITOR_SMTP_PORT", "25"))
+MONITOR_SMTP_FROM = os.environ.get("MONITOR_SMTP_FROM", "monitor@localhost")
+MONITOR_SMTP_USER = os.environ.get("MONITOR_SMTP_USER") or None
+MONITOR_SMTP_PASSWORD = os.environ.get("MONITOR_SMTP_PASSWORD") or None
+MONITOR_SMTP_STARTTLS = os.environ.get("MONITOR_SMTP_STARTTLS", "") == "1"

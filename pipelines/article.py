@@ -108,7 +108,9 @@ class Article:
             "site": self.site,
             "site_article_id": self.site_article_id,
             "title": self.title,
-            "published_at": china_time(self.published_at),
+            # On the page's own clock (China time unless it stated a zone): the same instant,
+            # with the calendar day the publisher printed.
+            "published_at": self.published_at.isoformat() if self.published_at else None,
             "author": self.author,
             "source": self.source,
             "category": self.category,

@@ -15,7 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from pipelines.article import Article, BrokenPage, count_broken
-from spiders.parsing import check_page
+from spiders.parsing import check_page, is_captcha
 
 DEFAULT_MAX_LIST_PAGES = 50
 
@@ -53,7 +53,11 @@ class SiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value("monitor/lists/read")
         if not hrefs:
             self.crawler.stats.inc_value("monitor/lists/empty")
-            self.logger.warning("list page without article links: %s", response.url)
+            if is_captcha(response.body):  # a block, not a change of markup: crawl health tells them apart
+                self.crawler.stats.inc_value("monitor/lists/blocked")
+                self.logger.warning("list page answered with a captcha: %s", response.url)
+            else:
+                self.logger.warning("list page without article links: %s", response.url)
 
     def list_failed(self, failure: Failure) -> None:
         if failure.check(IgnoreRequest) and not failure.check(HttpError):

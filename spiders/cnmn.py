@@ -10,12 +10,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from pipelines.article import Article, BrokenPage
+from pipelines.dates import parse_chinese_datetime
 from pipelines.normalise import remove_pinyin
 from spiders.base import SiteSpider
 from spiders.parsing import (
     canonical_url,
     paragraphs_of,
-    parse_chinese_datetime,
     text_of,
 )
 

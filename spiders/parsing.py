@@ -1,49 +1,16 @@
-"""Shared parsing helpers: dates in the sites' forms, page sanity checks, text of elements."""
+"""Shared parsing helpers: page sanity checks, text of elements (dates: pipelines.dates)."""
 
 from __future__ import annotations
-
-import re
-from datetime import datetime
 
 from bs4 import BeautifulSoup
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from pipelines.article import CHINA_TZ, BrokenPage
+from pipelines.article import BrokenPage
 
-_CN_DATETIME = re.compile(
-    r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
 # More replacement characters than this share of the text: decoded with the wrong charset.
 MAX_REPLACEMENT_SHARE = 0.002
 CAPTCHA_MARKERS = (b"TCaptcha.js", b"/WafCaptcha", b"captcha.qq.com")
-
-
-def parse_chinese_datetime(text: str) -> datetime | None:
-    """2020年10月15日 14:52, 2020-10-15 8:05, 2020/10/15 -> aware datetime in China time."""
-    found = _CN_DATETIME.search(text)
-    if not found:
-        return None
-    year, month, day, hour, minute, second = (int(g) if g else 0 for g in found.groups())
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=CHINA_TZ)
-    except ValueError:
-        return None
-
-
-def parse_english_datetime(text: str) -> datetime | None:
-    """Sep 27, 2020 07:50 (SMM's form; also after "Published:") -> aware, China time."""
-    found = re.search(r"([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2})", text)
-    if not found:
-        return None
-    month, day, year, hour, minute = found.groups()
-    try:
-        return datetime.strptime(f"{month} {day} {year} {hour}:{minute}", "%b %d %Y %H:%M").replace(
-            tzinfo=CHINA_TZ
-        )
-    except ValueError:
-        return None
-
 
 # Elements whose content is never article text: scripts, and the junk tags mirrors inject.
 _NOT_TEXT = ("script", "style", "noscript", "noframes", "iframe", "template", "sub", "button", "form")
@@ -72,12 +39,17 @@ def text_of(node: Selector) -> str:
     return " ".join("".join(node.xpath(".//text()").getall()).split())
 
 
+def is_captcha(body: bytes) -> bool:
+    """Whether a page is the sites' firewall captcha (Tencent's), whatever its status."""
+    return any(marker in body for marker in CAPTCHA_MARKERS)
+
+
 def check_page(response: Response, fetched: bool = True) -> None:
     """Raise BrokenPage for a response that cannot be an intact article page. A page saved
     by other tools (`fetched=False`) is not held to ending with its closing tags: many
     saved copies lose them."""
     body = response.body
-    if any(marker in body for marker in CAPTCHA_MARKERS):
+    if is_captcha(body):
         raise BrokenPage("captcha", "the site answered with a captcha page")
     if not isinstance(response, TextResponse):
         raise BrokenPage("not_html", response.headers.get("Content-Type", b"").decode("latin-1"))

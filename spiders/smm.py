@@ -12,11 +12,11 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from pipelines.article import Article, BrokenPage
+from pipelines.dates import parse_english_datetime
 from spiders.base import SiteSpider
 from spiders.parsing import (
     canonical_url,
     paragraphs_of,
-    parse_english_datetime,
     text_of,
 )
 

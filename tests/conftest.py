@@ -17,9 +17,12 @@ from scrapy.utils.defer import deferred_from_coro
 
 from db import Archive
 from monitor.crawl import CrawlJob, crawl_async
+from monitor.replica.catalog import SITES
 from monitor.replica.catalog import manifest as build_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The replicas in the session's shared archive; smm_cn is crawled by tests/test_smm_cn.py alone.
+ARCHIVED_SITES = ("smm", "cnmn", "mirror")
 
 
 class Replicas:
@@ -39,6 +42,13 @@ class Replicas:
         ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_data_dir(tmp_path_factory):
+    """Commands the tests run keep their files (locks, the demo's archive) in a folder of the
+    test session's, never in the user's ~/.local/share/monitor."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
+
+
 @pytest.fixture(scope="session")
 def replicas():
     process = subprocess.Popen(
@@ -46,7 +56,7 @@ def replicas():
     )
     addresses = {}
     try:
-        while len(addresses) < 3:
+        while len(addresses) < len(SITES):
             line = process.stdout.readline()
             if not line:
                 raise RuntimeError("the replica server exited before printing its addresses")
@@ -60,7 +70,13 @@ def replicas():
 
 @pytest.fixture(scope="session")
 def manifest() -> dict:
-    return build_manifest()
+    """The truth of the shared archive's replicas (ARCHIVED_SITES)."""
+    full = build_manifest()
+    return {
+        **full,
+        "articles": [a for a in full["articles"] if a["site"] in ARCHIVED_SITES],
+        "broken": [b for b in full["broken"] if b["site"] in ARCHIVED_SITES],
+    }
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +90,7 @@ def first_crawl(replicas, db_url):
     stats = pytest_twisted.blockon(
         deferred_from_coro(crawl_async(replicas.jobs(), db_url, local=True))
     )
-    return dict(zip(("smm", "cnmn", "mirror"), stats))
+    return dict(zip(ARCHIVED_SITES, stats))
 
 
 @pytest.fixture(scope="session")

@@ -34,10 +34,23 @@ def test_extract_explains_what_it_cannot_read(tmp_path):
     captcha.write_text(CAPTCHA_PAGE, encoding="utf-8")
     blocked = run_monitor("extract", str(captcha), "--url", "https://news.smm.cn/news/1", check=False)
     assert blocked.returncode == 2 and blocked.stderr.startswith("monitor: captcha")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    nothing = run_monitor("extract", str(empty), "--url", "", check=False)
+    assert nothing.returncode == 2 and nothing.stderr.startswith("monitor: empty_page")
+    bare = tmp_path / "bare.html"
+    bare.write_text("<html><body><div></div></body></html>", encoding="utf-8")
+    no_text = run_monitor("extract", str(bare), "--url", "https://example.org/a", check=False)
+    assert no_text.returncode == 2 and no_text.stderr.startswith("monitor: empty_body")
+
+
+def test_extract_reads_pages_no_spider_knows(tmp_path):
     other = tmp_path / "other.html"
     other.write_text("<html><body><p>hello</p></body></html>", encoding="utf-8")
-    unknown = run_monitor("extract", str(other), "--url", "https://example.org/a", check=False)
-    assert unknown.returncode == 2 and "no parser recognises" in unknown.stderr
+    printed = json.loads(run_monitor("extract", str(other), "--url", "https://example.org/a", "--json").stdout)
+    assert (printed["site"], printed["body"]) == ("example.org", "hello")
+    unknown_address = json.loads(run_monitor("extract", str(other), "--url", "", "--json").stdout)
+    assert (unknown_address["site"], unknown_address["url"]) == ("generic", "")
 
 
 def test_extract_prints_fields_for_people_too(replicas, manifest, tmp_path):

@@ -1,6 +1,6 @@
 """Schema migrations, on SQLite and PostgreSQL: the migrations make the models' schema, an
 archive made by the released monitor (no alembic_version) is refused until `monitor db
-upgrade` brings it up to date with its rows kept, and 0002 goes down and up again."""
+upgrade` brings it up to date with its rows kept, and the migrations go down and up again."""
 
 from __future__ import annotations
 
@@ -60,6 +60,15 @@ def connected(url: str) -> Iterator[Connection]:
         engine.dispose()
 
 
+# What 0002 and 0003 add to the released schema, as autogenerate names it.
+ADDED_BY_0002 = [("add_index", "ix_article_tags_tag"), ("add_index", "ix_articles_copies"), ("add_index", "ix_articles_search"), ("add_table", "article_tags")]
+ADDED_BY_0003 = sorted(
+    [("add_table", t) for t in ("alert_rules", "alert_queue", "alerts", "deliveries", "delivery_attempts", "crawl_runs", "health_events")]
+    + [("add_index", i) for i in ("ix_alerts_rule_story", "ix_alerts_rule_id", "ix_deliveries_alert_channel", "ix_deliveries_status", "ix_delivery_attempts_delivery_id", "ix_crawl_runs_site", "ix_health_events_site")]
+)
+ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003)
+
+
 def schema_differences(conn: Connection) -> list[tuple[str, str]]:
     """What autogenerate would change to reach the models (`alembic check`), by name."""
     context = MigrationContext.configure(conn, opts={"include_name": include_name})
@@ -89,7 +98,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0002"
+    assert scripts.get_current_head() == HEAD_REVISION == "0003"
 
 
 def test_migrations_from_nothing_make_what_a_new_archive_has(url):
@@ -111,7 +120,7 @@ def test_baseline_is_the_released_schema(url):
     """8edecd0's models are today's without article_tags and ix_articles_search; its index was FTS5 with porter."""
     command.upgrade(alembic_config(url), "0001")
     with connected(url) as conn:
-        assert schema_differences(conn) == [("add_table", "article_tags"), ("add_index", "ix_article_tags_tag"), ("add_index", "ix_articles_copies"), ("add_index", "ix_articles_search")]
+        assert sorted(schema_differences(conn)) == ADDED_SINCE_0001
         assert fts_definition(conn) == (RELEASED_FTS5 if conn.dialect.name == "sqlite" else None)
 
 
@@ -237,10 +246,10 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
         before = stored_rows(conn)
     assert [len(rows) for rows in before.values()] == [4, 4, 1]
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0002\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0003\n"
     assert_upgraded(url, before)
-    assert run_monitor("db", "current", db_url=url).stdout == "0002 (head)\n"
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0002\n"
+    assert run_monitor("db", "current", db_url=url).stdout == "0003 (head)\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0003\n"
     archive = Archive(url)
     assert archive.count() == 4
     archive.engine.dispose()
@@ -282,7 +291,7 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
     kept = before
     with connected(url) as conn:
         assert stored_revision(conn) == "0001"
-        assert schema_differences(conn) == [("add_table", "article_tags"), ("add_index", "ix_article_tags_tag"), ("add_index", "ix_articles_copies"), ("add_index", "ix_articles_search")]
+        assert sorted(schema_differences(conn)) == ADDED_SINCE_0001
         assert fts_definition(conn) == (RELEASED_FTS5 if conn.dialect.name == "sqlite" else None)
         if conn.dialect.name == "sqlite":
             # The released index is left empty, the hashes cleared for its `monitor reprocess`.
@@ -290,5 +299,20 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
             kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
         assert stored_rows(conn) == kept
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0002\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0003\n"
     assert_upgraded(url, kept)
+
+
+def test_0003_goes_down_to_0002_and_up_again(url):
+    make_released_archive(url)
+    run_monitor("db", "upgrade", db_url=url)
+    with connected(url) as conn:
+        before = stored_rows(conn)
+    command.downgrade(alembic_config(url), "0002")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0002"
+        assert sorted(schema_differences(conn)) == ADDED_BY_0003
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0003\n"
+    with connected(url) as conn:
+        assert schema_differences(conn) == []
+        assert stored_rows(conn) == before

@@ -338,7 +338,7 @@ def test_bad_arguments_get_clear_messages(tmp_path):
         (("search", "稀土", "--limit", "99999999999999999999"), "a whole number from 1 to 10000"),
         (("crawl", "cnmn=ftp://x"), "not an http(s) address"),
         (("crawl", "cnmn=http://[::1"), "not an http(s) address"),
-        (("crawl", "nosuchsite"), "no spider named 'nosuchsite' (known: cnmn, smm)"),
+        (("crawl", "nosuchsite"), "no spider named 'nosuchsite' (known: cnmn, mee, smm, smm_cn)"),
     ):
         result = run_monitor(*args, check=False)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, args

@@ -14,11 +14,16 @@ from monitor.replica import corpus, seeds
 
 ARTICLES_PER_SITE = 64
 CORPUS_SEED = {"en": 20201015, "zh": 20200927}
+SMM_CN_CORPUS_SEED = 20181006  # SMM Chinese: its own Chinese articles, not CNMN's
+MEE_CORPUS_SEED = 20151231  # 生态环境部: supervision and rectification reports only
 
+SITES = ("smm", "cnmn", "mirror", "smm_cn", "mee")
 SMM_HOST = "news.metal.com"
 CNMN_HOST = "www.cnmn.com.cn"
 MIRROR_HOST = "www.bestexercisefitness.com"
-HOSTS = {"smm": SMM_HOST, "cnmn": CNMN_HOST, "mirror": MIRROR_HOST}
+SMM_CN_HOST = "news.smm.cn"
+MEE_HOST = "www.mee.gov.cn"
+HOSTS = {"smm": SMM_HOST, "cnmn": CNMN_HOST, "mirror": MIRROR_HOST, "smm_cn": SMM_CN_HOST, "mee": MEE_HOST}
 
 # CNMN lists: channels (ShowNewsList.aspx) and metal pages (metal.aspx).
 CNMN_CHANNELS = {13: "要闻", 43: "行业新闻", 271: "铜资讯"}
@@ -35,10 +40,30 @@ SMM_METALS = {
 }
 SMM_FIRST_BATCH = 10
 SMM_MORE_BATCH = 10
+# SMM Chinese: its RSS feeds (/rss/<name>), the JSON list API's channels, the API's page size.
+SMM_CN_FEEDS = {
+    "original": "SMM原创", "industry": "行业资讯", "copper": "铜", "aluminum": "铝", "mining": "矿产",
+}
+SMM_CN_API_CHANNELS = ("要闻", "铜")
+SMM_CN_API_PAGE_LIMIT = 30
+SMM_CN_OLD_LINKS_UNTIL = 2019  # the sitemap still links older articles as /r/YYYY-MM-DD/<id>.html
+# 生态环境部: the central inspection's columns under /ywgz/zysthjbhdc/, each holding the
+# generated reports of some topics (sites.md names dcjg without saying what it holds: here
+# the inspections' findings fed back), and the pages of their lists.
+MEE_SECTION = "/ywgz/zysthjbhdc"
+MEE_COLUMNS = {"dcjz": "督察进驻", "dczg": "督察整改", "dcjl": "典型案例", "dcjg": "督察反馈"}
+MEE_TOPIC_COLUMNS = {"边督边改": "dcjz", "整改": "dczg", "回头看": "dczg", "典型案例": "dcjl", "督察反馈": "dcjg"}
+MEE_SOURCES = ("生态环境部", "中央生态环境保护督察办公室")
+MEE_PAGE_SIZE = 6
 
+# The mirror breaks as CNMN does; SMM Chinese fails only through its firewall (server.py).
+_CNMN_BROKEN = ("truncated", "wrong_charset", "empty_body", "http_500")
 BROKEN_KINDS = {
     "smm": ("truncated", "empty_body", "http_500", "captcha"),
-    "cnmn": ("truncated", "wrong_charset", "empty_body", "http_500"),
+    "cnmn": _CNMN_BROKEN,
+    "mirror": _CNMN_BROKEN,
+    "smm_cn": (),
+    "mee": (),
 }
 
 
@@ -46,7 +71,7 @@ BROKEN_KINDS = {
 class Page:
     """One article page of one replica site: the truth, and what the page serves."""
 
-    site: str  # smm, cnmn or mirror
+    site: str  # smm, cnmn, mirror, smm_cn or mee
     article_id: str
     path: str
     title: str
@@ -195,6 +220,81 @@ def cnmn_pages() -> tuple[Page, ...]:
     return tuple(pages)
 
 
+@cache
+def smm_cn_pages() -> tuple[Page, ...]:
+    """SMM Chinese: ids in SMM's id range; its pages name the time and the source, no author."""
+    pages = []
+    for n, article in enumerate(corpus.generate("zh", ARTICLES_PER_SITE, SMM_CN_CORPUS_SEED)):
+        article_id = _smm_id(article.published_at.date(), n) + 500  # beside SMM English's ids
+        pages.append(Page(
+            site="smm_cn", article_id=str(article_id), path=f"/news/{article_id}",
+            title=article.title, published_at=article.published_at, author="",
+            source=article.source, category="", editor="", views=None, tags=(),
+            paragraphs=article.paragraphs, relevant=article.relevant, metal=article.metal,
+            story=f"smm_cn-{article_id}",
+        ))
+    return tuple(pages)
+
+
+def _mee_id(day: date, n: int) -> int:
+    return 1000000 + (day - date(2018, 1, 1)).days * 40 + n
+
+
+@cache
+def mee_pages() -> tuple[Page, ...]:
+    """生态环境部: every article a supervision or rectification report, in the column of its
+    topic. Its pages state the day only (no time), the ministry or the inspection office as
+    source, no author."""
+    pages = []
+    generated = corpus.generate("zh", ARTICLES_PER_SITE, MEE_CORPUS_SEED, relevant=ARTICLES_PER_SITE)
+    for n, article in enumerate(generated):
+        day = article.published_at.date()
+        article_id = str(_mee_id(day, n))
+        column = MEE_TOPIC_COLUMNS[article.tags[0]]  # the first tag is the article's topic
+        pages.append(Page(
+            site="mee", article_id=article_id,
+            path=f"{MEE_SECTION}/{column}/{day:%Y%m}/t{day:%Y%m%d}_{article_id}.shtml",
+            title=article.title, published_at=article.published_at.replace(hour=0, minute=0),
+            author="", source=MEE_SOURCES[n % 3 == 2], category=MEE_COLUMNS[column], editor="",
+            views=None, tags=(), paragraphs=article.paragraphs, relevant=True, metal=article.metal,
+            story=f"mee-{article_id}",
+        ))
+    return tuple(pages)
+
+
+def mee_column_members(column: str) -> list[Page]:
+    """A column's articles, newest first, as its list pages show them."""
+    return sorted((p for p in mee_pages() if p.category == MEE_COLUMNS.get(column)), key=lambda p: int(p.article_id), reverse=True)
+
+
+def smm_cn_link(page: Page) -> str:
+    """The path the sitemap links: the old /r/ form for older articles."""
+    if page.published_at.year <= SMM_CN_OLD_LINKS_UNTIL:
+        return f"/r/{page.published_at:%Y-%m-%d}/{page.article_id}.html"
+    return page.path
+
+
+def smm_cn_feed_members(feed: str) -> list[Page]:
+    """Newest first. Every article is in the industry feed; others hold a part."""
+    keep = {
+        "original": lambda p: p.source == "上海有色网",
+        "industry": lambda p: True,
+        "copper": lambda p: p.metal == "copper",
+        "aluminum": lambda p: p.metal == "aluminium",
+        "mining": lambda p: p.metal in ("rare-earth", "lithium", "precious"),
+    }.get(feed)
+    if keep is None:
+        return []
+    return sorted((p for p in smm_cn_pages() if keep(p)), key=lambda p: int(p.article_id), reverse=True)
+
+
+def smm_cn_channel_members(channel: str) -> list[Page]:
+    """The list API's channels, newest first: 要闻 holds every article, 铜 the copper news."""
+    if channel not in SMM_CN_API_CHANNELS:
+        return []
+    return smm_cn_feed_members("industry" if channel == "要闻" else "copper")
+
+
 # --- the mirror: CNMN garbled --------------------------------------------------------
 
 _HALF_PUNCT = str.maketrans({"，": ",", "；": ";", "：": ":", "？": "?", "！": "!"})
@@ -268,20 +368,20 @@ def mirror_pages() -> tuple[Page, ...]:
 
 
 def pages_of(site: str) -> tuple[Page, ...]:
-    return {"smm": smm_pages, "cnmn": cnmn_pages, "mirror": mirror_pages}[site]()
+    pages = {"smm": smm_pages, "cnmn": cnmn_pages, "mirror": mirror_pages, "smm_cn": smm_cn_pages, "mee": mee_pages}
+    return pages[site]()
 
 
 @cache
 def broken_pages(site: str) -> tuple[BrokenPage, ...]:
     """Broken article pages, linked from the lists like any other, newer than all articles."""
-    template = "smm" if site == "smm" else "cnmn"
     newest = int(pages_of(site)[-1].article_id)
     broken = []
-    for n, kind in enumerate(BROKEN_KINDS[template], start=1):
+    for n, kind in enumerate(BROKEN_KINDS[site], start=1):
         article_id = str(newest + 1000 * n)
         path = (
             f"/en/newscontent/{article_id}-broken-page-{kind.replace('_', '-')}"
-            if template == "smm"
+            if site == "smm"
             else f"/ShowNews1.aspx?id={article_id}"
         )
         broken.append(BrokenPage(site=site, article_id=article_id, path=path, kind=kind))
@@ -327,10 +427,10 @@ def smm_home_members() -> list[Page]:
 def manifest() -> dict:
     return {
         "hosts": HOSTS,
-        "articles": [page.truth() for site in ("smm", "cnmn", "mirror") for page in pages_of(site)],
+        "articles": [page.truth() for site in SITES for page in pages_of(site)],
         "broken": [
             {"site": b.site, "article_id": b.article_id, "path": b.path, "kind": b.kind}
-            for site in ("smm", "cnmn", "mirror")
+            for site in SITES
             for b in broken_pages(site)
         ],
     }

@@ -1054,15 +1054,16 @@ def _timestamps(rng: random.Random, n: int) -> list[datetime]:
     return sorted(out)
 
 
-def generate(lang: str, count: int, seed: int) -> list[GeneratedArticle]:
-    """lang is "en" or "zh". Returns `count` articles, sorted by published_at ascending."""
+def generate(lang: str, count: int, seed: int, relevant: int | None = None) -> list[GeneratedArticle]:
+    """lang is "en" or "zh". Returns `count` articles, sorted by published_at ascending;
+    `relevant` of them (default a third) are supervision and rectification reports."""
     if lang not in _BANKS:
         raise ValueError(f"unsupported language: {lang!r}")
     if count < 0:
         raise ValueError("count must be non-negative")
     L = 0 if lang == "zh" else 1
     rng = random.Random(int(seed) * 7919 + 17 + L)
-    n_rel = round(count / 3)
+    n_rel = round(count / 3) if relevant is None else relevant
     specs = list(zip([True] * n_rel, _metal_cycle(rng, n_rel)))
     specs += list(zip([False] * (count - n_rel), _metal_cycle(rng, count - n_rel)))
     rng.shuffle(specs)

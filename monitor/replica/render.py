@@ -6,6 +6,7 @@ form is chosen here, in one place, so a correction is a one-line change."""
 from __future__ import annotations
 
 import json
+import posixpath
 from datetime import datetime
 from html import escape
 from urllib.parse import quote
@@ -15,8 +16,13 @@ from monitor.replica.catalog import (
     CNMN_METAL_PAGES,
     CNMN_PAGE_SIZE,
     HOSTS,
+    MEE_COLUMNS,
+    MEE_PAGE_SIZE,
+    MEE_SECTION,
+    SMM_CN_FEEDS,
     BrokenPage,
     Page,
+    smm_cn_link,
 )
 
 CNMN_STATEMENT = (
@@ -340,3 +346,248 @@ def smm_broken(broken: BrokenPage) -> tuple[int, bytes, str]:
     if broken.kind == "truncated":
         return 200, data[: len(data) * 11 // 20], "utf-8"
     return 200, data, "utf-8"
+
+
+# --- SMM Chinese: news.smm.cn ----------------------------------------------------------
+
+_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def smm_cn_pubdate(moment: datetime) -> str:
+    """The feeds' pubDate, not RFC 822: 周二,06 10月 2026 10:31:40 +0800."""
+    return f"{_WEEKDAYS_ZH[moment.weekday()]},{moment:%d} {moment.month}月 {moment:%Y %H:%M:%S %z}"
+
+
+def smm_cn_note(page: Page) -> str:
+    """The meta line under the title. sites.md records `YYYY-MM-DD 来源: X`; the time after
+    the day is this replica's choice (today's pages show one, `<time>2026-09-30 19:35</time>`,
+    and a re-run of the pipeline has only the stored page to read it from)."""
+    return f"{page.published_at:%Y-%m-%d %H:%M} 来源: {page.source}"
+
+
+def _profile(page: Page) -> str:
+    return page.paragraphs[0][:60] if page.paragraphs else ""
+
+
+def _smm_cn_shell(title: str, inner: str, canonical: str) -> str:
+    feeds = "".join(
+        f'<link rel="alternate" type="application/rss+xml" title="{escape(label)}" href="/rss/{name}">'
+        for name, label in SMM_CN_FEEDS.items()
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}_上海有色网</title>"
+        f'<link rel="canonical" href="{escape(canonical)}">{feeds}</head>\n<body>'
+        '<div class="header"><a class="logo" href="/">上海有色网 SMM</a><ul class="nav">'
+        '<li><a href="/">资讯</a></li><li><a href="/rss/copper">铜</a></li><li><a href="/rss/aluminum">铝</a></li>'
+        "</ul></div>\n"
+        f"{inner}\n"
+        '<div class="footer"><p>上海有色网 版权所有 沪ICP备07004138号</p></div>'
+        "</body></html>\n"
+    )
+
+
+def smm_cn_article(page: Page, related: list[Page]) -> str:
+    paragraphs = "\n".join(_p(p) for p in page.paragraphs)
+    related_html = "".join(f'<li><a href="{r.path}">{escape(r.title)}</a></li>' for r in related)
+    inner = (
+        '<div class="main"><div class="crumb"><a href="/">首页</a> &gt; 正文</div>'
+        f'<div class="news-title"><h1>{escape(page.title)}</h1>'
+        f'<div class="note">{escape(smm_cn_note(page))}</div></div>'
+        f'<div class="news-detail">\n{paragraphs}\n</div>'
+        '<div class="news-statement"><p>免责声明：本文内容仅供参考，不构成投资建议。</p></div>'
+        f'<div class="related-news"><h3>相关资讯</h3><ul>{related_html}</ul></div></div>'
+    )
+    return _smm_cn_shell(page.title, inner, page.canonical_url)
+
+
+def smm_cn_home(latest: list[Page]) -> str:
+    items = "".join(f'<li><a href="{p.path}">{escape(p.title)}</a></li>' for p in latest)
+    return _smm_cn_shell("上海有色网资讯", f'<div class="main"><ul class="news-list">{items}</ul></div>', f"https://{HOSTS['smm_cn']}/")
+
+
+def smm_cn_rss(feed: str, members: list[Page], origin: str) -> bytes:
+    items = "".join(
+        f"<item><title>{escape(p.title)}</title><link>{origin}{p.path}</link>"
+        f'<guid isPermaLink="true">{origin}{p.path}</guid>'
+        f"<description>{escape(_profile(p))}</description>"
+        f"<pubDate>{smm_cn_pubdate(p.published_at)}</pubDate></item>\n"
+        for p in members
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>上海有色网 - {SMM_CN_FEEDS[feed]}</title><link>{origin}/</link>"
+        "<description>上海有色网资讯</description><language>zh-cn</language>\n"
+        f"{items}</channel></rss>\n"
+    ).encode()
+
+
+def smm_cn_sitemap_index(newest_by_year: dict[int, datetime], origin: str) -> bytes:
+    entries = "".join(
+        f"<sitemap><loc>{origin}/sitemap/news-{year}.xml</loc><lastmod>{newest.isoformat()}</lastmod></sitemap>\n"
+        for year, newest in sorted(newest_by_year.items())
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}</sitemapindex>\n'
+    ).encode()
+
+
+def smm_cn_sitemap(pages: list[Page], origin: str) -> bytes:
+    entries = "".join(
+        f"<url><loc>{origin}{smm_cn_link(p)}</loc><lastmod>{p.published_at.isoformat()}</lastmod>"
+        "<changefreq>never</changefreq></url>\n"
+        for p in pages
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'.encode()
+
+
+def smm_cn_api(members: list[Page], origin: str) -> bytes:
+    """A page of the JSON list API (its dates are Unix seconds)."""
+    data = [_api_item(p, int(p.published_at.timestamp()), origin) for p in members]
+    return json.dumps({"code": 100000, "msg": "success", "data": data}, ensure_ascii=False).encode("utf-8")
+
+
+def _api_item(page: Page, stamp: int, origin: str) -> dict:
+    return {
+        "ID": int(page.article_id), "Title": page.title, "Date": stamp, "UpdateTime": stamp, "RenewDate": stamp,
+        "Source": page.source, "Profile": _profile(page), "Thumb": "", "Author": page.author,
+        "URL": f"{origin}{page.path}", "KeyWords": "", "ProductType": page.metal,
+    }
+
+
+# --- 生态环境部 MEE: www.mee.gov.cn, static pages of a government CMS ---------------------
+
+MEE_NAV = (("/", "首页"), ("/zjhb/", "机构"), ("/ywdt/", "新闻"), ("/xxgk/", "信息"), ("/ywgz/", "业务工作"),
+           ("/hdjl/", "互动"))
+# Links the pages carry beside the columns' articles: ministry news and notices, which are
+# not the central inspection's reports (a configured article_pattern leaves them out).
+MEE_OTHER_LINKS = (("/ywdt/hjywnews/202610/t20261030_1101234.shtml", "生态环境部召开10月例行新闻发布会"),
+                   ("/xxgk/xxgk15/202610/t20261028_1101198.html", "关于做好2026年冬季大气污染防治工作的通知"))
+
+
+def _relative(path: str, here: str) -> str:
+    """The page's relative link to `path`, as the CMS writes them (./202610/t..., ../../dczg/)."""
+    link = posixpath.relpath(path, posixpath.dirname(here))
+    link = "" if link == "." else link + "/" if path.endswith("/") else link
+    return link if link.startswith("..") else f"./{link}"
+
+
+def mee_list_path(column: str, index: int) -> str:
+    """index.shtml, then index_1.shtml, index_2.shtml ..."""
+    return f"{MEE_SECTION}/{column}/index{f'_{index}' if index else ''}.shtml"
+
+
+def _mee_crumb(here: str, column: str | None, leaf: bool) -> str:
+    steps = [("/", "首页"), ("/ywgz/", "业务工作"), (f"{MEE_SECTION}/", "中央生态环境保护督察")]
+    if column and leaf:
+        steps.append((mee_list_path(column, 0), MEE_COLUMNS[column]))
+    links = " &gt; ".join(f'<a href="{_relative(path, here)}" class="CurrChnlCls">{name}</a>' for path, name in steps)
+    tail = " &gt; 正文" if leaf else (f" &gt; {MEE_COLUMNS[column]}" if column else "")
+    return f'<div class="position">当前位置：{links}{tail}</div>'
+
+
+def _mee_shell(title: str, inner: str, here: str, meta: dict[str, str]) -> str:
+    metas = "".join(f'<meta name="{name}" content="{escape(value)}">' for name, value in meta.items())
+    nav = "".join(f'<li><a href="{_relative(path, here)}">{name}</a></li>' for path, name in MEE_NAV)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta http-equiv="X-UA-Compatible" content="IE=edge">'
+        f"<title>{escape(title)}</title>{metas}"
+        f'<link rel="stylesheet" href="{_relative("/images/common.css", here)}"></head>\n<body>'
+        '<div class="header"><div class="w1200"><a class="logo" href="/">中华人民共和国生态环境部</a>'
+        f'<ul class="nav">{nav}</ul>'
+        '<div class="search"><input type="text" name="searchword"><button>搜索</button></div></div></div>\n'
+        f'<div class="w1200 main">{inner}</div>\n'
+        '<div class="footer"><div class="w1200"><p>版权所有：中华人民共和国生态环境部 | '
+        '<a href="/wzdt/">网站地图</a> | <a href="/lxwm/">联系我们</a></p>'
+        "<p>主办单位：中华人民共和国生态环境部 地址：北京市东城区东长安街12号 邮编：100006</p>"
+        "<p>京ICP备05009132号 京公网安备 11040102700072号 网站标识码：bm17000009</p></div></div>"
+        "</body></html>\n"
+    )
+
+
+def mee_article(page: Page, column: str, related: list[Page]) -> str:
+    day = f"{page.published_at:%Y-%m-%d}"
+    paragraphs = "\n".join(f'<p style="text-indent: 2em;">{escape(p)}</p>' for p in page.paragraphs)
+    related_html = "".join(
+        f'<li><a href="{_relative(r.path, page.path)}" target="_blank">{escape(r.title)}</a><span>{r.published_at:%Y-%m-%d}</span></li>'
+        for r in related
+    )
+    inner = (
+        _mee_crumb(page.path, column, leaf=True)
+        + '<div class="content_box"><div class="neiright_Box">'
+        f'<h2 class="neiright_Title">{escape(page.title)}</h2>'
+        f'<div class="wzxq_neirong2"><span class="xqLyPc time">发布时间：{day}</span>&nbsp;&nbsp;'
+        f'<span class="xqLyPc">来源：{escape(page.source)}</span></div>'
+        '<div class="neiright_JPZ_GK_CP"><div class="TRS_Editor"><div class="Custom_UnionStyle">\n'
+        f"{paragraphs}\n</div></div></div>"
+        '<div class="fx"><span>【<a href="javascript:window.print()">打印</a>】</span>'
+        '<span>【<a href="javascript:window.close()">关闭</a>】</span></div>'
+        f'<div class="xgxx"><h3>相关链接</h3><ul>{related_html}</ul></div></div></div>'
+    )
+    meta = {"SiteName": "中华人民共和国生态环境部", "ColumnName": MEE_COLUMNS[column], "ArticleTitle": page.title,
+            "PubDate": day, "ContentSource": page.source}
+    return _mee_shell(f"{page.title}_{MEE_COLUMNS[column]}_生态环境部", inner, page.path, meta)
+
+
+def _mee_pager(column: str, index: int, pages: int) -> str:
+    def link(n: int, label: str) -> str:
+        return f'<a href="{posixpath.basename(mee_list_path(column, n))}">{label}</a>'
+
+    parts = [f"<span>共{pages}页</span>", link(0, "首页")]
+    if index > 0:
+        parts.append(link(index - 1, "上一页"))
+    if index < pages - 1:
+        parts.append(link(index + 1, "下一页"))
+    parts.append(link(pages - 1, "尾页"))
+    return f'<div class="page">{"".join(parts)}</div>'
+
+
+def mee_list(column: str, members: list[Page], index: int, newest: list[Page]) -> str:
+    """Page `index` of a column's list (0: index.shtml), with the site's newest reports and
+    the ministry's other news beside it."""
+    here = mee_list_path(column, index)
+    pages = max(1, -(-len(members) // MEE_PAGE_SIZE))
+    chunk = members[index * MEE_PAGE_SIZE : (index + 1) * MEE_PAGE_SIZE]
+    items = "\n".join(
+        f'<li><a href="{_relative(p.path, here)}" target="_blank" title="{escape(p.title)}">{escape(p.title)}</a>'
+        f'<span class="date">{p.published_at:%Y-%m-%d}</span></li>'
+        for p in chunk
+    )
+    columns = "".join(f'<li><a href="{_relative(mee_list_path(c, 0), here)}">{name}</a></li>' for c, name in MEE_COLUMNS.items())
+    side = "".join(f'<li><a href="{_relative(p.path, here)}">{escape(p.title)}</a></li>' for p in newest)
+    side += "".join(f'<li><a href="{_relative(path, here)}">{title}</a></li>' for path, title in MEE_OTHER_LINKS)
+    inner = (
+        _mee_crumb(here, column, leaf=False)
+        + f'<div class="left_nav"><h3>中央生态环境保护督察</h3><ul>{columns}</ul></div>'
+        f'<div class="main_list"><h2 class="lm_tit">{MEE_COLUMNS[column]}</h2>'
+        f'<ul id="div" class="mobile_list">\n{items}\n</ul>{_mee_pager(column, index, pages)}</div>'
+        f'<div class="right_box"><h3>最新发布</h3><ul>{side}</ul></div>'
+    )
+    return _mee_shell(f"{MEE_COLUMNS[column]}_生态环境部", inner, here, {"SiteName": "中华人民共和国生态环境部",
+                                                                   "ColumnName": MEE_COLUMNS[column]})
+
+
+def mee_home() -> str:
+    columns = "".join(f'<li><a href="{_relative(mee_list_path(c, 0), "/")}">{name}</a></li>' for c, name in MEE_COLUMNS.items())
+    news = "".join(f'<li><a href="{path}">{title}</a></li>' for path, title in MEE_OTHER_LINKS)
+    inner = f'<div class="zysthjbhdc"><h3>中央生态环境保护督察</h3><ul>{columns}</ul></div><div class="news"><ul>{news}</ul></div>'
+    return _mee_shell("中华人民共和国生态环境部", inner, "/", {"SiteName": "中华人民共和国生态环境部"})
+
+
+# --- markup version 2: both SMM sites after a redesign --------------------------------
+
+
+def redesigned_article(page: Page, lang: str) -> str:
+    """An article after a (made-up) move of both SMM sites to one new CMS: none of version
+    1's selectors (newsDetail___, og:title, .news-title, .news-detail) match any more."""
+    paragraphs = "\n".join(_p(p) for p in page.paragraphs)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(page.title)}</title>'
+        f'<link rel="canonical" href="{escape(page.canonical_url)}"></head>\n<body><main class="article-page">'
+        f'<article><header class="article-header"><h2 class="article-headline">{escape(page.title)}</h2>'
+        f"<time>{page.published_at:%Y-%m-%d %H:%M}</time>"
+        f'<span class="article-source">{escape(page.source)}</span></header>'
+        f'<section class="article-content">\n{paragraphs}\n</section></article></main></body></html>\n'
+    )

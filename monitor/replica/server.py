@@ -1,6 +1,17 @@
 """The replica sites served over HTTP on 127.0.0.1, one port per site (port 0: the system
 picks), so each keeps the live site's own paths. `python -m monitor.replica` prints
-"<site> <address>" per site and serves until stopped."""
+"<site> <address>" per site and serves until stopped.
+
+Besides the site's own paths, each replica answers two control paths of its own:
+
+- `GET /_replica/requests`: every path asked for so far, as a JSON list (control paths left out).
+- `GET /_replica/markup?version=N`: from now on serve the article pages in markup version N,
+  as a site does after a redesign; answers `{"site": ..., "markup": N}` (without `version`:
+  the current one; 400 for a version the site does not have). Version 1 is the site as
+  sites.md describes it; `smm` and `smm_cn` also have version 2 (render.redesigned_article),
+  whose title and body match none of the spiders' selectors: pages are still found and
+  fetched, nothing is extracted. In-process, `ReplicaSite.markup` is the same switch.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +22,41 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from monitor.replica import render
 from monitor.replica.catalog import (
     CNMN_CHANNELS,
     CNMN_METAL_PAGES,
+    MEE_COLUMNS,
+    MEE_PAGE_SIZE,
+    MEE_SECTION,
+    SITES,
+    SMM_CN_API_PAGE_LIMIT,
     SMM_FIRST_BATCH,
     SMM_MORE_BATCH,
     Page,
     broken_pages,
     cnmn_list_members,
+    mee_column_members,
     pages_of,
+    smm_cn_channel_members,
+    smm_cn_feed_members,
     smm_home_members,
     smm_list_members,
 )
 
-SITES = ("smm", "cnmn", "mirror")
+CONTROL_PREFIX = "/_replica/"
 REQUEST_LOG_PATH = "/_replica/requests"
+MARKUP_PATH = "/_replica/markup"
+MARKUP_VERSIONS = {"smm": (1, 2), "smm_cn": (1, 2), "cnmn": (1,), "mirror": (1,), "mee": (1,)}
 # An SMM article for members only: robots.txt forbids it, so a polite crawler never asks.
 SMM_PRIVATE_PATH = "/en/newscontent/104000001-members-only-copper-outlook"
 SMM_ROBOTS = "User-agent: *\nDisallow: /api/member/\nDisallow: /en/newscontent/104000001\n"
 CNMN_ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /search.aspx\n"
+SMM_CN_ROBOTS = "User-agent: *\nDisallow: /member/\n\nSitemap: {origin}/sitemap.xml\n"
+MEE_ROBOTS = "User-agent: *\nDisallow: /cms/\nDisallow: /search/\n"
+MEE_NEWEST = 3  # the list pages' "最新发布" box
 
 
 @dataclass
@@ -58,20 +82,36 @@ class ReplicaSite:
         self.pages = {p.article_id: p for p in pages_of(name)}
         self.broken = {b.article_id: b for b in broken_pages(name)}
         self.requests: list[str] = []
+        self.markup = 1  # the article template's version: see the module docstring
         self.lock = threading.Lock()
 
     def answer(self, target: str, user_agent: str, host: str) -> Reply:
-        if target != REQUEST_LOG_PATH:
-            with self.lock:
-                self.requests.append(target)
         parts = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if parts.path == REQUEST_LOG_PATH:
-            with self.lock:
-                return Reply(200, json.dumps(self.requests).encode(), "application/json")
+        if parts.path.startswith(CONTROL_PREFIX):
+            return self._control(parts.path, query)
+        with self.lock:
+            self.requests.append(target)
         if self.name == "smm":
             return self._smm(parts.path, query, user_agent)
+        if self.name == "smm_cn":
+            return self._smm_cn(parts.path, query, user_agent, f"http://{host}")
+        if self.name == "mee":
+            return self._mee(parts.path)
         return self._cnmn(parts.path, query, host)
+
+    def _control(self, path: str, query: dict[str, str]) -> Reply:
+        if path == REQUEST_LOG_PATH:
+            with self.lock:
+                return Reply(200, json.dumps(self.requests).encode(), "application/json")
+        if path != MARKUP_PATH:
+            return NOT_FOUND
+        if "version" in query:
+            version = int(query["version"]) if query["version"].isdigit() else None
+            if version not in MARKUP_VERSIONS[self.name]:
+                return Reply(400, json.dumps({"error": f"no markup version {query['version']!r}"}).encode(), "application/json")
+            self.markup = version
+        return Reply(200, json.dumps({"site": self.name, "markup": self.markup}).encode(), "application/json")
 
     def _related(self, page: Page) -> list[Page]:
         ordered = list(self.pages.values())
@@ -171,12 +211,85 @@ class ReplicaSite:
             return NOT_FOUND
         if path != page.path:  # the bare /newscontent/<id> and old forms redirect
             return Reply(301, b"", location=page.path)
+        if self.markup == 2:
+            return _html(render.redesigned_article(page, "en"))
         return _html(render.smm_article(page, self._related(page)))
+
+    # --- SMM Chinese ---
+
+    def _smm_cn(self, path: str, query: dict[str, str], user_agent: str, origin: str) -> Reply:
+        """Pages, feeds, sitemaps and the list API; `origin` is the address asked for, so
+        the absolute links of feeds and sitemaps lead back to this replica."""
+        if path == "/robots.txt":
+            return Reply(200, SMM_CN_ROBOTS.format(origin=origin).encode(), "text/plain")
+        if path in ("/", "/index.html"):
+            return _html(render.smm_cn_home(list(reversed(self.pages.values()))[:10]))
+        feed = re.fullmatch(r"/rss/([a-z]+)", path)
+        if feed and (members := smm_cn_feed_members(feed.group(1))):
+            return Reply(200, render.smm_cn_rss(feed.group(1), members, origin), "application/rss+xml; charset=utf-8")
+        if path.startswith("/sitemap"):
+            return self._smm_cn_sitemap(path, origin)
+        listing = re.fullmatch(r"/newscenter/news/list/([^/]+)/(\d+)", path)
+        if listing:
+            return self._smm_cn_api(unquote(listing.group(1)), int(listing.group(2)), query, origin)
+        article = re.fullmatch(r"/news/(\d+)|/r/\d{4}-\d{2}-\d{2}/(\d+)\.html", path)
+        page = self.pages.get(article.group(1) or article.group(2)) if article else None
+        if page is None:
+            return NOT_FOUND
+        if "Bot" in user_agent:  # the firewall guards the articles: 200 and a captcha instead
+            return _html(render.CAPTCHA_PAGE)
+        if path != page.path:  # the old /r/ form redirects
+            return Reply(301, b"", location=page.path)
+        if self.markup == 2:
+            return _html(render.redesigned_article(page, "zh-CN"))
+        return _html(render.smm_cn_article(page, self._related(page)))
+
+    def _smm_cn_sitemap(self, path: str, origin: str) -> Reply:
+        by_year: dict[int, list[Page]] = {}
+        for page in self.pages.values():
+            by_year.setdefault(page.published_at.year, []).append(page)
+        if path == "/sitemap.xml":
+            newest = {year: pages[-1].published_at for year, pages in by_year.items()}
+            return Reply(200, render.smm_cn_sitemap_index(newest, origin), "application/xml")
+        year = re.fullmatch(r"/sitemap/news-(\d{4})\.xml", path)
+        if year and int(year.group(1)) in by_year:
+            return Reply(200, render.smm_cn_sitemap(by_year[int(year.group(1))], origin), "application/xml")
+        return NOT_FOUND
+
+    def _smm_cn_api(self, channel: str, page: int, query: dict[str, str], origin: str) -> Reply:
+        """Pages from 1, `page_limit` items each; past the end an empty list."""
+        limit = int(query["page_limit"]) if query.get("page_limit", "").isdigit() else SMM_CN_API_PAGE_LIMIT
+        members = smm_cn_channel_members(channel)[(page - 1) * limit : page * limit] if page >= 1 else []
+        return Reply(200, render.smm_cn_api(members, origin), "application/json; charset=utf-8")
+
+
+    # --- 生态环境部 MEE ---
+
+    def _mee(self, path: str) -> Reply:
+        if path == "/robots.txt":
+            return Reply(200, MEE_ROBOTS.encode(), "text/plain")
+        if path in ("/", "/index.shtml"):
+            return _html(render.mee_home())
+        listing = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/index(?:_([1-9]\d*))?\.shtml", path)
+        if listing and listing.group(1) in MEE_COLUMNS:
+            return self._mee_list(listing.group(1), int(listing.group(2) or 0))
+        article = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/\d{{6}}/t\d{{8}}_(\d+)\.shtml", path)
+        page = self.pages.get(article.group(2)) if article else None
+        if page is None or page.path != path:
+            return NOT_FOUND
+        return _html(render.mee_article(page, article.group(1), self._related(page)))
+
+    def _mee_list(self, column: str, index: int) -> Reply:
+        members = mee_column_members(column)
+        if index and index * MEE_PAGE_SIZE >= len(members):  # past the last page
+            return NOT_FOUND
+        newest = sorted(self.pages.values(), key=lambda p: int(p.article_id), reverse=True)[:MEE_NEWEST]
+        return _html(render.mee_list(column, members, index, newest))
 
 
 def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        server_version = "Microsoft-IIS/10.0" if site.name != "smm" else "nginx"
+        server_version = "nginx" if site.name.startswith("smm") else "Microsoft-IIS/10.0"
 
         def do_GET(self) -> None:
             reply = site.answer(self.path, self.headers.get("User-Agent", ""), self.headers.get("Host", ""))
@@ -196,7 +309,7 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
 
 # The demo's preferred ports: the same addresses every run, so a second demo finds its
 # articles already archived. Taken ports fall back to any free one.
-DEMO_PORTS = {"smm": 8741, "cnmn": 8742, "mirror": 8743}
+DEMO_PORTS = {"smm": 8741, "cnmn": 8742, "mirror": 8743, "smm_cn": 8744, "mee": 8745}
 
 
 def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:

@@ -1,0 +1,237 @@
+"""The alert tables: rules, the queue of new articles, alerts (one per rule and story),
+deliveries by webhook or e-mail and their log. monitor.alerts decides; this stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
+
+from db.fulltext import face
+from db.models import (
+    Alert,
+    AlertQueue,
+    AlertRule,
+    Article,
+    Delivery,
+    DeliveryAttempt,
+    UTCDateTime,
+)
+
+CHANNELS = ("webhook", "email")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    name: str
+    query: str
+    exact: bool
+    webhook_url: str | None
+    webhook_secret: str | None
+    email_to: str | None
+    created_at: datetime
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(c for c, on in zip(CHANNELS, (self.webhook_url, self.email_to)) if on)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def rules(conn: Connection, name: str | None = None) -> list[Rule]:
+    query = select(AlertRule).order_by(AlertRule.id)
+    if name is not None:
+        query = query.where(AlertRule.name == name)
+    return [Rule(**{c: getattr(r, c) for c in Rule.__dataclass_fields__}) for r in conn.execute(query)]
+
+
+def add_rule(conn: Connection, name: str, query: str, exact: bool = False, webhook_url: str | None = None,
+             webhook_secret: str | None = None, email_to: str | None = None) -> None:
+    conn.execute(insert(AlertRule).values(
+        name=name, query=query, exact=exact, webhook_url=webhook_url, webhook_secret=webhook_secret,
+        email_to=email_to, created_at=_now(),
+    ))
+
+
+def remove_rule(conn: Connection, name: str) -> bool:
+    """Remove a rule with its alerts and deliveries (foreign keys cascade on both engines;
+    deleted explicitly too, for SQLite connections made without the foreign-key pragma)."""
+    rule_id = conn.execute(select(AlertRule.id).where(AlertRule.name == name)).scalar()
+    if rule_id is None:
+        return False
+    alert_ids = select(Alert.id).where(Alert.rule_id == rule_id)
+    deliveries = select(Delivery.id).where(Delivery.alert_id.in_(alert_ids))
+    conn.execute(delete(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_(deliveries)))
+    conn.execute(delete(Delivery).where(Delivery.alert_id.in_(alert_ids)))
+    conn.execute(delete(Alert).where(Alert.rule_id == rule_id))
+    conn.execute(delete(AlertRule).where(AlertRule.id == rule_id))
+    return True
+
+
+def queued_batch(conn: Connection, size: int) -> list[int]:
+    """The oldest queued article ids, at most `size`."""
+    return list(conn.execute(select(AlertQueue.article_pk).order_by(AlertQueue.article_pk).limit(size)).scalars())
+
+
+# The batch's matches, rule by rule, before they become alerts (a temporary table: the
+# matching stays in the database, whatever the number of matches).
+BATCH_TABLE = "alert_batch"
+_BATCH_DDL = {
+    "sqlite": "CREATE TEMP TABLE IF NOT EXISTS alert_batch (rule_id INTEGER, article_pk INTEGER,"
+              " story_id INTEGER, garbled BOOLEAN, published_at DATETIME)",
+    "postgresql": "CREATE TEMP TABLE IF NOT EXISTS alert_batch (rule_id INTEGER, article_pk INTEGER,"
+                  " story_id INTEGER, garbled BOOLEAN, published_at TIMESTAMP WITHOUT TIME ZONE)",
+}
+# pg_advisory_xact_lock key: one alert runner records at a time (SQLite's write lock does that).
+RUNNER_LOCK = 0x616C65727473
+# Each (rule, story)'s best copy among the batch's matches, as db.fulltext.face picks it.
+_FACES = (
+    "SELECT rule_id, story_id, article_pk, garbled, published_at FROM ("
+    " SELECT b.*, ROW_NUMBER() OVER (PARTITION BY rule_id, story_id"
+    "  ORDER BY garbled, published_at IS NULL, published_at, article_pk) AS n FROM alert_batch AS b) AS ranked"
+    " WHERE n = 1"
+)
+
+
+def begin_batch(conn: Connection) -> int:
+    """Prepare the batch table in this transaction; returns the last alert id so far."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK})
+    conn.execute(text(_BATCH_DDL[conn.dialect.name]))
+    conn.execute(text(f"DELETE FROM {BATCH_TABLE}"))
+    return conn.execute(select(func.coalesce(func.max(Alert.id), 0))).scalar_one()
+
+
+def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
+    """Alerts from the batch's matches: one per rule and story not alerted yet, for its
+    best copy, with a pending delivery per channel of the rule; returns the new alerts'
+    count by rule id. A story alerted already raises none, but its alert shows the new
+    copy when that is the better face (the original, where the mirror's copy came first)."""
+    _show_better_faces(conn)
+    conn.execute(text(
+        "INSERT INTO alerts (rule_id, story_id, article_pk, matched_at)"
+        f" SELECT f.rule_id, f.story_id, f.article_pk, :now FROM ({_FACES}) AS f WHERE true"
+        " ON CONFLICT (rule_id, story_id) DO NOTHING"
+    ).bindparams(bindparam("now", _now(), type_=UTCDateTime)))
+    for channel, column in (("webhook", "webhook_url"), ("email", "email_to")):
+        conn.execute(text(
+            "INSERT INTO deliveries (alert_id, channel, status, attempts, next_attempt_at)"
+            " SELECT a.id, :channel, 'pending', 0, :now FROM alerts AS a JOIN alert_rules AS r ON r.id = a.rule_id"
+            f" WHERE a.id > :last AND r.{column} IS NOT NULL"
+        ).bindparams(bindparam("now", _now(), type_=UTCDateTime)), {"channel": channel, "last": last_alert})
+    rows = conn.execute(select(Alert.rule_id, func.count()).where(Alert.id > last_alert).group_by(Alert.rule_id))
+    return {rule_id: n for rule_id, n in rows}
+
+
+def _show_better_faces(conn: Connection) -> None:
+    """Stories alerted already are few in a batch (later copies): compared in Python."""
+    rows = conn.execute(text(
+        "SELECT a.id AS alert_id, f.article_pk AS new_pk FROM alerts AS a"
+        f" JOIN ({_FACES}) AS f ON f.rule_id = a.rule_id AND f.story_id = a.story_id AND f.article_pk != a.article_pk"
+    )).all()
+    if not rows:
+        return
+    alerts = {r.id: r.article_pk for r in conn.execute(select(Alert.id, Alert.article_pk).where(Alert.id.in_([r.alert_id for r in rows])))}
+    ids = set(alerts.values()) | {r.new_pk for r in rows}
+    copies = {r.id: r for r in conn.execute(select(Article.id, Article.garbled, Article.published_at).where(Article.id.in_(ids)))}
+    for row in rows:
+        if face([copies[alerts[row.alert_id]], copies[row.new_pk]]).id == row.new_pk:
+            conn.execute(update(Alert).where(Alert.id == row.alert_id).values(article_pk=row.new_pk))
+
+
+def dequeue(conn: Connection, ids: list[int]) -> None:
+    conn.execute(delete(AlertQueue).where(AlertQueue.article_pk.in_(ids)))
+
+
+def queue_length(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(AlertQueue)).scalar_one()
+
+
+# --- deliveries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    delivery_id: int
+    alert_id: int
+    attempts: int
+    rule: Rule
+    article: Any  # the articles row: id, title, url, published_at, ...
+    matched_at: datetime
+
+
+_ARTICLE = (
+    Article.id, Article.title, Article.title_simplified, Article.body, Article.body_simplified, Article.url,
+    Article.site, Article.host, Article.lang, Article.published_at, Article.tags, Article.relevance_label,
+)
+
+
+def due(conn: Connection, channel: str, now: datetime) -> list[Pending]:
+    """Pending deliveries by this channel whose next attempt is due, oldest alert first."""
+    by_id = {r.id: r for r in rules(conn)}
+    rows = conn.execute(
+        select(Delivery.id.label("delivery_id"), Delivery.attempts, Alert.id.label("alert_id"), Alert.rule_id,
+               Alert.matched_at, *_ARTICLE)
+        .join(Alert, Alert.id == Delivery.alert_id)
+        .join(Article, Article.id == Alert.article_pk)
+        .where(Delivery.channel == channel, Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .order_by(Alert.id)
+    ).all()
+    return [Pending(r.delivery_id, r.alert_id, r.attempts, by_id[r.rule_id], r, r.matched_at) for r in rows]
+
+
+def log_attempt(conn: Connection, delivery_ids: Iterable[int], status_code: int | None, error: str, seconds: float,
+                delivered: bool, retry_in: timedelta | None) -> None:
+    """Record one try for these deliveries (a digest is one try for several): delivered,
+    due again after `retry_in`, or given up (failed) when that is None."""
+    ids = list(delivery_ids)
+    now = _now()
+    conn.execute(insert(DeliveryAttempt), [
+        {"delivery_id": d, "attempted_at": now, "status_code": status_code, "error": error[:2000], "seconds": seconds}
+        for d in ids
+    ])
+    values: dict[str, Any] = {"attempts": Delivery.attempts + 1}
+    if delivered:
+        values.update(status="delivered", delivered_at=now)
+    elif retry_in is not None:
+        values.update(next_attempt_at=now + retry_in)
+    else:
+        values.update(status="failed")
+    conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(**values))
+
+
+# --- reading alerts back ---------------------------------------------------------------
+
+
+def recent_alerts(conn: Connection, rule_id: int, limit: int) -> list[Any]:
+    """A rule's latest alerts with their article, newest first."""
+    return conn.execute(
+        select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE)
+        .join(Article, Article.id == Alert.article_pk)
+        .where(Alert.rule_id == rule_id)
+        .order_by(Alert.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def rule_counts(conn: Connection) -> dict[int, tuple[int, datetime | None]]:
+    """(alerts, time of the last) by rule id."""
+    rows = conn.execute(select(Alert.rule_id, func.count(), func.max(Alert.matched_at)).group_by(Alert.rule_id))
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def delivery_counts(conn: Connection, rule_id: int) -> dict[tuple[str, str], int]:
+    """Deliveries of a rule's alerts by (channel, status)."""
+    rows = conn.execute(
+        select(Delivery.channel, Delivery.status, func.count())
+        .join(Alert, Alert.id == Delivery.alert_id)
+        .where(Alert.rule_id == rule_id)
+        .group_by(Delivery.channel, Delivery.status)
+    )
+    return {(c, s): n for c, s, n in rows}

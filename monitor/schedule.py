@@ -1,0 +1,243 @@
+"""Scheduled crawls: the schedule file, and `monitor schedule`, which starts `monitor run SITE`
+in a process of its own whenever a site is due (README: "Scheduled crawls").
+
+A site is due at its interval (`every`, counted from the scheduler's start, missed turns
+skipped) or at its cron expression's times. A site due while its previous run still goes
+is started all the same: the run finds the site's lock taken and records itself refused,
+exactly as a cron-started run would. A run stops itself at its time limit; one still alive
+STOP_GRACE later is terminated (SIGTERM, then SIGKILL) by the scheduler and recorded time_limit.
+Told to stop (SIGTERM, SIGINT), the scheduler starts no more runs and waits for those under
+way; told twice, it stops them (SIGTERM: they record themselves interrupted)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from db import Archive
+from monitor.crawl import CrawlJob
+from monitor.cron import Cron, CronError
+from monitor.durations import parse_duration
+from monitor.locks import SiteLock
+from monitor.runs import close_abandoned, site_address
+
+SITE_KEYS = ("name", "spider", "base_url", "every", "cron", "time_limit", "rhythm")
+DEFAULT_TIME_LIMIT = timedelta(hours=1)
+# A run past its limit closes its spider, which waits for the requests under way (30 s at
+# most, DOWNLOAD_TIMEOUT); one still alive after this is stuck, and the scheduler stops it.
+STOP_GRACE = 60.0
+KILL_GRACE = 10.0  # from SIGTERM to SIGKILL
+POLL = 0.1  # seconds between looks at the clock and the runs
+
+
+class ScheduleError(Exception):
+    """A schedule file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class SiteSchedule:
+    name: str
+    spider: str
+    base_url: str | None  # None: the live site
+    every: timedelta | None
+    cron: Cron | None
+    time_limit: timedelta
+    rhythm: timedelta | None  # None: derived from the archive (monitor.health)
+
+    @property
+    def job(self) -> CrawlJob:
+        return CrawlJob(self.spider, self.base_url)
+
+    @property
+    def local(self) -> bool:
+        """A site on this machine (a replica) is crawled without the politeness delay."""
+        host = urlsplit(self.base_url or "").hostname or ""
+        try:
+            return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+def load_schedule(path: Path, spiders: list[str]) -> dict[str, SiteSchedule]:
+    """The schedule file's sites by name."""
+    try:
+        with open(path, "rb") as file:
+            tables = tomllib.load(file).get("site")
+    except OSError as error:
+        raise ScheduleError(f"cannot read the schedule {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScheduleError(f"the schedule {path} is not TOML: {error}") from None
+    if not isinstance(tables, list) or not tables:
+        raise ScheduleError(f"the schedule {path} names no site: add [[site]] entries")
+    sites: dict[str, SiteSchedule] = {}
+    for number, table in enumerate(tables, 1):
+        try:
+            site = _site(table, spiders)
+        except (ValueError, TypeError) as error:
+            raise ScheduleError(f"{path}, [[site]] number {number}: {error}") from None
+        if site.name in sites:
+            raise ScheduleError(f"{path}: two sites named {site.name!r}; give one a `name`")
+        sites[site.name] = site
+    return sites
+
+
+def _text(table: dict, key: str) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{key} must be a string, not {value!r}")
+    return value
+
+
+def _site(table: dict, spiders: list[str]) -> SiteSchedule:
+    unknown = sorted(set(table) - set(SITE_KEYS))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r} (known: {', '.join(SITE_KEYS)})")
+    spider = _text(table, "spider") or _text(table, "name")
+    if spider not in spiders:
+        raise ValueError(f"no spider named {spider!r} (known: {', '.join(spiders)})")
+    base_url = _text(table, "base_url")
+    if base_url is not None and (urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).hostname):
+        raise ValueError(f"base_url is not an http(s) address: {base_url!r}")
+    every, cron = _text(table, "every"), _text(table, "cron")
+    if (every is None) == (cron is None):
+        raise ValueError("give either `every` (an interval) or `cron` (an expression), one of them")
+    time_limit, rhythm = _text(table, "time_limit"), _text(table, "rhythm")
+    return SiteSchedule(
+        name=_text(table, "name") or spider,
+        spider=spider,
+        base_url=base_url.rstrip("/") if base_url else None,
+        every=parse_duration(every) if every else None,
+        cron=_cron(cron) if cron else None,
+        time_limit=parse_duration(time_limit) if time_limit else DEFAULT_TIME_LIMIT,
+        rhythm=parse_duration(rhythm) if rhythm else None,
+    )
+
+
+def _cron(text: str) -> Cron:
+    try:
+        cron = Cron.parse(text)
+        cron.next_after(datetime.now().astimezone())  # one that never fires fails here
+    except CronError as error:
+        raise ValueError(f"cron: {error}") from None
+    return cron
+
+
+# --- the scheduler ---
+
+
+@dataclass
+class _Child:
+    site: SiteSchedule
+    process: subprocess.Popen
+    started: float  # monotonic
+    started_at: datetime  # wall clock, to find its row
+    terminated: float | None = None
+
+
+@dataclass
+class Scheduler:
+    sites: dict[str, SiteSchedule]
+    config: Path
+    archive: Archive
+    log_level: str = "WARNING"
+    children: list[_Child] = field(default_factory=list)
+
+    def run(self, stop: threading.Event, halt: threading.Event) -> None:
+        """Start runs as sites fall due until `stop` is set; then wait for the runs under way,
+        which end at their time limits at the latest, unless `halt` says to stop them now."""
+        self._close_abandoned()
+        start = time.monotonic()
+        due = {name: self._first_due(site, start) for name, site in self.sites.items()}
+        try:
+            while not stop.is_set():
+                now = time.monotonic()
+                for name, site in self.sites.items():
+                    if now >= due[name]:
+                        self._start(site)
+                        due[name] = self._next_due(site, due[name], now)
+                self._watch()
+                stop.wait(min(POLL, max(0.0, min(due.values()) - time.monotonic())))
+            if self.children:
+                _say(f"stopping: waiting for {len(self.children)} runs under way (signal again to stop them now)")
+            while self.children and not halt.is_set():
+                self._watch()
+                halt.wait(POLL)
+        finally:
+            self._stop_all()
+
+    def _first_due(self, site: SiteSchedule, start: float) -> float:
+        return start if site.every else self._next_due(site, start, start)
+
+    def _next_due(self, site: SiteSchedule, last_due: float, now: float) -> float:
+        if site.every:
+            interval = site.every.total_seconds()
+            missed = int((now - last_due) // interval)  # turns missed while the machine slept
+            return last_due + (missed + 1) * interval
+        wall = datetime.now().astimezone()
+        return now + (site.cron.next_after(wall) - wall).total_seconds()
+
+    def _close_abandoned(self) -> None:
+        """Runs left `running` by a scheduler that died: interrupted, unless still going."""
+        for site in self.sites.values():
+            address = site_address(site.job)
+            with SiteLock(self.archive, site.spider, address) as lock:
+                if lock.acquire():
+                    close_abandoned(self.archive, site.spider, address)
+
+    def _start(self, site: SiteSchedule) -> None:
+        command = [sys.executable, "-m", "monitor.cli", "run", site.name, "--config", str(self.config),
+                   "--log-level", self.log_level]
+        # The archive's URL goes by the environment: a password in it stays out of `ps`.
+        env = {**os.environ, "MONITOR_DB_URL": self.archive.url}
+        started_at = datetime.now().astimezone()
+        # A session of its own: a Ctrl-C meant for the scheduler reaches the run once, from it.
+        process = subprocess.Popen(command, env=env, start_new_session=True)
+        self.children.append(_Child(site, process, time.monotonic(), started_at))
+        _say(f"{site.name}: run started (process {process.pid})")
+
+    def _watch(self) -> None:
+        now = time.monotonic()
+        for child in list(self.children):
+            if child.process.poll() is not None:
+                self.children.remove(child)
+                if child.terminated is not None:
+                    self._record_overrun(child)
+            elif child.terminated is None and now > child.started + child.site.time_limit.total_seconds() + STOP_GRACE:
+                _say(f"{child.site.name}: run past its time limit, stopping it (process {child.process.pid})")
+                child.process.terminate()
+                child.terminated = now
+            elif child.terminated is not None and now > child.terminated + KILL_GRACE:
+                child.process.kill()
+
+    def _record_overrun(self, child: _Child) -> None:
+        address = site_address(child.site.job)
+        with SiteLock(self.archive, child.site.spider, address) as lock:
+            if lock.acquire():  # else a new run has begun, and has marked this one interrupted
+                close_abandoned(self.archive, child.site.spider, address, "time_limit", child.started_at,
+                                of=("running", "interrupted"))
+
+    def _stop_all(self) -> None:
+        for child in self.children:
+            child.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + KILL_GRACE
+        for child in self.children:
+            try:
+                child.process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.process.kill()
+                child.process.wait()
+        self.children.clear()
+
+
+def _say(text: str) -> None:
+    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {text}", flush=True)

@@ -1,0 +1,282 @@
+"""The main text of an arbitrary page: the paragraphs of its article, without navigation,
+related-article lists, share bars, comments or copyright blocks.
+
+The page is cut into text blocks (what a browser shows as separate lines). A block of prose
+counts for its container by its length; a block that is mostly link text (menus, lists of
+other articles) counts against. The container with the highest sum holds the article: it
+grows to take in every paragraph and stops where link lists begin. Inside it, link lists and
+the short lines that open and close articles (bylines, dates, share and copyright lines) are
+dropped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree, html
+
+# Never text: scripts, forms' controls, and the page furniture HTML5 names as such.
+_DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "template", "svg", "canvas", "select", "option",
+    "input", "button", "textarea", "object", "embed", "nav", "aside", "footer", "head",
+)
+_BLOCK_TAGS = frozenset((
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "pre", "table", "tbody", "thead", "tr", "td", "th", "section", "article", "main", "header",
+    "figure", "figcaption", "form", "hr", "center", "address", "body", "html", "caption", "fieldset",
+))
+# Class or id words of boilerplate containers, matched as whole words of the attribute.
+# Overlays and comment threads are never the article, however much prose they hold (unless
+# they hold the headline: "modal-enabled" and "comments-open" mark article containers too).
+_NEVER_ARTICLE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:comments?|commentlist|cookies?|consent|gdpr|modal|popup|newsletter|subscribe|"
+    r"subscription|outbrain|taboola|disqus)(?=$|[\s_-])"
+)
+# These usually are boilerplate, but sites also wrap articles in a "widget" or "body-and-footer".
+_BOILERPLATE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|related|relate|recommend\w*|sidebar|side|breadcrumbs?|"
+    r"crumbs?|footer|foot|copyright|advert\w*|ads?|adv|banner|promo\w*|sponsor\w*|widget|toolbar|"
+    r"pagination|pager|nav|navbar|navigation|menu|hot|hotnews|rank\w*|tags?|keywords?|print|login|"
+    r"signup|recirc\w*|trending|popular|more-stories|read-more|gotop|backtop)(?=$|[\s_-])"
+)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+# A container holding this share of the page's prose is the article, not a boilerplate box,
+# whatever its class says ("has-sidebar", "widget Blog", "body-and-footer").
+MAX_BOILERPLATE_SHARE = 0.5
+LINK_DENSITY_LIMIT = 0.5  # more of a block's text in links than this: a list of links
+SHORT_BLOCK = 20  # characters; shorter lines without punctuation are labels, not prose
+EDGE_BLOCK = 80  # opening and closing lines this short may be bylines or share lines
+LEAD_LINES = 6  # an article's first lines, where the byline and date stand among headings
+META_LINE = 60  # the longest line taken for a byline or date line
+_PUNCTUATION = re.compile(r"[，。！？；、：,.!?;:“”\"]")
+# Sentence punctuation: Chinese marks, or Latin ones followed by a space (not "www.a.cn").
+_SENTENCE_PUNCTUATION = re.compile(r"[，。！？；]|[,.!?;](?=\s|$)")
+# What byline and date lines hold: dates, times, labels, counters.
+_META_MARK = re.compile(
+    r"\d{4}\s*[年/.-]\s*\d{1,2}|\d{1,2}:\d{2}|\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|来源|來源|作者|记者|記者|编辑|編輯|发布|發布|发表|發表|时间|時間|日期|阅读|閱讀|点击|點擊|浏览|瀏覽|字号|"
+    r"^\s*(?:by|published|updated|posted|last updated)\b",
+    re.IGNORECASE,
+)
+_PROSE_END = re.compile(r"[。！？!?]\s*$")
+# Headings of what follows an article: related stories, recommendations, feeds.
+_AFTER_ARTICLE = re.compile(
+    r"相关|相關|推荐|推薦|猜你喜欢|猜你喜歡|还想看|還想看|延伸阅读|延伸閱讀|更多|热门|熱門|热点|熱點|精彩|排行|"
+    r"^\s*(?:related|recommended|more (?:from|stories|on|news)|you (?:may|might) (?:also )?like|read (?:more|next)|"
+    r"most (?:popular|read|viewed)|trending|what to read next|further reading|popular|latest (?:news|stories))\b",
+    re.IGNORECASE,
+)
+AFTER_ARTICLE_LINE = 20  # characters: a heading over a list, not a sentence that mentions one
+# Lines that close articles on many sites: editors, copyright, share prompts, corrections.
+_CLOSING_LINE = re.compile(
+    r"^\s*(?:[(（\[【]?\s*(?:责任编辑|責任編輯|编辑|編輯|校对|审核|责编|纠错|糾錯|来源|來源)\s*[:：]"
+    r"|[(（\[【]\s*(?:责任编辑|責任編輯|编辑|責編|责编|纠错|糾錯)"
+    r"|(?:分享到|分享|打印|关闭|關閉|收藏|举报|返回顶部|返回首页)"
+    r"|(?:©|\(c\)|copyright|版权所有|版權所有|All rights reserved)"
+    r"|(?:share|tweet|advertisement|related|read more|more from|see also|sign up|subscribe)\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Block:
+    text: str
+    links: int  # characters of the text inside <a>
+    owner: html.HtmlElement  # the innermost block element holding the text
+    tag: str
+
+    @property
+    def size(self) -> int:
+        return len(self.text.replace(" ", ""))
+
+    @property
+    def link_density(self) -> float:
+        return self.links / max(1, self.size)
+
+    @property
+    def is_link_list(self) -> bool:
+        return self.link_density > LINK_DENSITY_LIMIT
+
+    def value(self) -> float:
+        """What the block adds to a container's claim to be the article."""
+        if self.is_link_list:
+            return -self.size
+        if self.size < SHORT_BLOCK and not _PUNCTUATION.search(self.text):
+            return 0.0
+        return self.size * (1 - self.link_density)
+
+
+def clean(tree: html.HtmlElement) -> None:
+    """Remove what is never article text, in place: scripts, controls, hidden elements,
+    HTML5 furniture, overlays and comment threads; then containers whose class or id names
+    boilerplate, unless they hold most of the page's prose (a class says "widget", "tag-x" or
+    "body-and-footer" around articles too)."""
+    for element in list(tree.iter(*_DROP_TAGS, etree.Comment, etree.ProcessingInstruction)):
+        _drop(element)
+    for element in list(tree.iter()):
+        hidden = isinstance(element.tag, str) and _HIDDEN.search(element.get("style", ""))
+        if hidden or (_NEVER_ARTICLE_ATTR.search(_attribute_words(element)) and not _holds_headline(element)):
+            _drop(element)
+    prose = _scores(blocks_of(tree), positive_only=True)
+    total = max(prose.values(), default=0.0)  # the root's: all the page's prose
+    for element in list(tree.iter()):
+        if _BOILERPLATE_ATTR.search(_attribute_words(element)) and prose.get(element, 0.0) < total * MAX_BOILERPLATE_SHARE:
+            _drop(element)
+
+
+def blocks_of(tree: html.HtmlElement) -> list[Block]:
+    """The page's text as a browser lays it out in lines, in document order."""
+    blocks: list[Block] = []
+    pieces: list[str] = []
+    links = 0
+    owners: list[html.HtmlElement] = [tree]
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal links
+        text = " ".join("".join(pieces).split())
+        if text:
+            blocks.append(Block(text, links, owners[-1], owners[-1].tag))
+        pieces.clear()
+        links = 0
+
+    def add(text: str | None) -> None:
+        nonlocal links
+        if text:
+            pieces.append(text)
+            links += len(text.replace(" ", "").strip()) if in_link else 0
+
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS or tag == "br":
+                flush()
+            if tag in _BLOCK_TAGS:
+                owners.append(element)
+            in_link += tag == "a"
+            add(element.text if tag else None)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+                owners.pop()
+            in_link -= tag == "a"
+            if element is not tree:
+                add(element.tail)
+    flush()
+    return blocks
+
+
+def best_container(blocks: list[Block]) -> html.HtmlElement | None:
+    """The element whose blocks add up to the most prose: the article's container. Of
+    equal scores the innermost wins (a wrapper adds nothing)."""
+    scores = _scores(blocks)
+    if not scores:
+        return None
+    best = max(scores.values())
+    return next(e for e in _deepest_first(scores) if scores[e] == best)
+
+
+def _scores(blocks: list[Block], positive_only: bool = False) -> dict[html.HtmlElement, float]:
+    """Each element's sum of the values of the blocks inside it."""
+    scores: dict[html.HtmlElement, float] = {}
+    for block in blocks:
+        value = block.value()
+        if value > 0 or value and not positive_only:
+            for element in _self_and_ancestors(block.owner):
+                scores[element] = scores.get(element, 0.0) + value
+    return scores
+
+
+def main_blocks(blocks: list[Block], container: html.HtmlElement) -> list[Block]:
+    """The article's paragraphs: the container's blocks without link lists, without the
+    bylines, dates and share lines at either end."""
+    inside = [b for b in blocks if _within(b.owner, container) and not b.is_link_list]
+    inside = [b for b in inside[:LEAD_LINES] if not is_meta_line(b)] + inside[LEAD_LINES:]
+    inside = inside[:_end_of_article(inside)]
+    start, end = 0, len(inside)
+    while start < end and (_edge_line(inside[start]) or _label_line(inside[start])):
+        start += 1
+    while end > start and _edge_line(inside[end - 1]):
+        end -= 1
+    return [b for b in inside[start:end] if not _CLOSING_LINE.match(b.text) or b.size > EDGE_BLOCK]
+
+
+def _end_of_article(blocks: list[Block]) -> int:
+    """Where the article stops: at the first heading of related stories or recommendations
+    after some prose, unless the prose goes on in the same container after it (a "Related"
+    box set into the text)."""
+    last_prose: Block | None = None
+    for index, block in enumerate(blocks):
+        if last_prose is not None and block.size <= AFTER_ARTICLE_LINE and _AFTER_ARTICLE.search(block.text):
+            following = next((b for b in blocks[index + 1:] if b.size > SHORT_BLOCK), None)
+            text_container = last_prose.owner.getparent()
+            if following is None or text_container is None or not _within(following.owner, text_container):
+                return index
+        if block.size > SHORT_BLOCK:
+            last_prose = block
+    return len(blocks)
+
+
+def is_meta_line(block: Block) -> bool:
+    """A byline or date line: short, with a date, time, byline label or counter, and not a
+    sentence."""
+    return block.size <= META_LINE and bool(_META_MARK.search(block.text)) and not _PROSE_END.search(block.text)
+
+
+def _label_line(block: Block) -> bool:
+    """A line without a sentence in it: above an article's first paragraph, a headline,
+    kicker, breadcrumb or site name."""
+    return block.size <= META_LINE and not _SENTENCE_PUNCTUATION.search(block.text[:-1])
+
+
+def _edge_line(block: Block) -> bool:
+    """A short line at an article's edge that is furniture: a label without punctuation, a
+    closing line, or a line of digits and labels (dates, counts)."""
+    if block.size > EDGE_BLOCK:
+        return False
+    if _CLOSING_LINE.match(block.text):
+        return True
+    if block.tag in ("h1", "h2", "h3") and block.size <= EDGE_BLOCK:
+        return False
+    return block.size < SHORT_BLOCK and not _SENTENCE_PUNCTUATION.search(block.text[:-1])
+
+
+def _holds_headline(element: html.HtmlElement) -> bool:
+    return next(element.iter("h1"), None) is not None
+
+
+def _attribute_words(element: html.HtmlElement) -> str:
+    """An element's class and id, lower case; "" for the page itself, for comments, and for
+    <article> and <main>, whose tag says more than their class."""
+    if not isinstance(element.tag, str) or element.tag in ("body", "html", "article", "main"):
+        return ""
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _self_and_ancestors(element: html.HtmlElement) -> Iterator[html.HtmlElement]:
+    yield element
+    yield from element.iterancestors()
+
+
+def _deepest_first(scores: dict[html.HtmlElement, float]) -> list[html.HtmlElement]:
+    return sorted(scores, key=lambda e: -sum(1 for _ in e.iterancestors()))
+
+
+def _within(element: html.HtmlElement, container: html.HtmlElement) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())

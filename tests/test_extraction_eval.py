@@ -1,0 +1,88 @@
+"""The generic extractor's floors on real pages: ../shared/eval (beside the repository) scored
+in-process with the evaluation's own metrics (its score.py), through the same code path as
+`monitor extract`. A change that extracts worse fails here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from monitor.extract import extract_page
+from pipelines.article import BrokenPage
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+# A little under what the extractor reaches (zh body 0.955, date 0.805, author 0.567, title
+# 6/7; en body 0.924, title 0.875, date 0.90, author 0.919), so a regression fails.
+FLOORS = {
+    "zh": {"body_f1": 0.94, "date": 0.78, "author": 0.54, "snippets": 0.93},
+    "en": {"body_f1": 0.91, "title": 0.85, "date": 0.88, "author": 0.89},
+}
+
+
+def _score_module() -> ModuleType:
+    if not (EVAL / "score.py").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the evaluation set is missing at {EVAL} (CI must have ../shared/eval)")
+        pytest.skip(f"the evaluation set is not at {EVAL}")
+    spec = importlib.util.spec_from_file_location("eval_score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _page_scores(score: ModuleType, truth: dict, got: dict) -> dict[str, float]:
+    """One page's metrics, as score.py computes them, for the fields its truth annotates."""
+    fields = truth.get("truth_fields") or []
+    out: dict[str, float] = {}
+    if truth.get("body") and truth.get("truth_kind") == "full":
+        out["body_f1"] = score.f1(got["body"], truth["body"])
+    snippets, negatives = truth.get("body_snippets") or [], truth.get("body_negative_snippets") or []
+    if snippets or negatives:
+        body = score.squash(got["body"])
+        found = sum(score.squash(s) in body for s in snippets) / len(snippets) if snippets else 1.0
+        bad = sum(score.squash(s) in body for s in negatives) / len(negatives) if negatives else 0.0
+        out["snippets"] = max(0.0, found - bad)
+    if "title" in fields and truth.get("title"):
+        out["title"] = float(score.norm(got["title"]) == score.norm(truth["title"]))
+    if "published" in fields and truth.get("published_norm"):
+        out["date"] = float(str(got["published_at"] or "")[:10] == truth["published_norm"][:10])
+    if "author" in fields and truth.get("author"):
+        want = truth["author"] if isinstance(truth["author"], str) else " ".join(truth["author"])
+        wanted, have = score.squash(want), score.squash(got["author"])
+        out["author"] = float(bool(have) and (wanted in have or have in wanted))
+    return out
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, dict[str, float]]:
+    score = _score_module()
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for meta_path in sorted(EVAL.glob("*/*.json")):
+        if meta_path.name.startswith("_"):
+            continue
+        truth = json.loads(meta_path.read_text(encoding="utf-8"))
+        try:
+            got = extract_page(meta_path.with_suffix(".html").read_bytes(), truth.get("url") or "").summary()
+        except BrokenPage as broken:
+            got = {"title": "", "published_at": None, "author": "", "body": ""}
+            sums[truth["lang"]]["failures"].append(1.0)
+            print(f"failed: {meta_path.stem}: {broken}")
+        for name, value in _page_scores(score, truth, got).items():
+            sums[truth["lang"]][name].append(value)
+    return {lang: {k: sum(v) / len(v) for k, v in metrics.items()} for lang, metrics in sums.items()}
+
+
+@pytest.mark.parametrize("lang", sorted(FLOORS))
+def test_every_page_extracts(figures, lang):
+    assert "failures" not in figures[lang], figures[lang]
+
+
+@pytest.mark.parametrize(("lang", "metric"), [(lang, m) for lang, floors in FLOORS.items() for m in floors])
+def test_metric_floor(figures, lang, metric):
+    assert figures[lang][metric] >= FLOORS[lang][metric], figures[lang]

@@ -1,0 +1,242 @@
+"""The generic extractor's principles, each with exact expected values: encodings, bylines,
+dates (absolute, relative to a fixed fetch time, year-less), and boilerplate on a small
+handmade page."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from monitor.extract import extract_page
+from pipelines.article import CHINA_TZ
+from pipelines.byline import (
+    chinese_byline,
+    closing_credit,
+    dateline_credit,
+    english_byline,
+    names_line,
+)
+from pipelines.charset import detect_encoding
+from pipelines.dates import (
+    date_in_url,
+    parse_chinese_datetime,
+    parse_english_datetime,
+    parse_human_datetime,
+    parse_machine_datetime,
+)
+from pipelines.page_meta import names_of
+
+FETCHED = datetime(2021, 3, 1, 12, 0, tzinfo=CHINA_TZ)
+TEXT = "中央生态环境保护督察组进驻云南省开展督察工作，发现一些地方整改不力，群众反映强烈。" * 3
+TRADITIONAL = "中央生態環境保護督察組進駐雲南省開展督察工作，發現一些地方整改不力，群眾反映強烈。" * 3
+
+
+def china(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=CHINA_TZ)
+
+
+# --- encodings ---
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (f"<html><body><p>{TEXT}</p></body></html>".encode("gbk"), "gb18030"),  # GBK, no declaration
+        (f'<meta charset="gb2312"><p>{TEXT}</p>'.encode("gbk"), "gb18030"),  # gb2312 label: read as its superset
+        (f'<meta charset="gb2312"><p>{TEXT}</p>'.encode(), "utf-8"),  # UTF-8 under a gb2312 label
+        (f"<p>{TRADITIONAL}</p>".encode("big5"), "big5hkscs"),  # Big5, no declaration
+        (f'<meta charset="gbk"><p>{TRADITIONAL}</p>'.encode("big5"), "big5hkscs"),  # Big5 under a GBK label
+        (codecs.BOM_UTF8 + f'<meta charset="gbk"><p>{TEXT}</p>'.encode(), "utf-8"),  # the BOM decides
+        ("<p>café “quoted”</p>".encode("cp1252"), "cp1252"),  # Western bytes, no declaration
+        (b"<p>plain ascii</p>", "utf-8"),
+        (b"", "utf-8"),
+    ],
+)
+def test_detect_encoding(raw, expected):
+    assert detect_encoding(raw) == expected
+
+
+def test_a_gb2312_page_using_gbk_only_characters_decodes():
+    raw = f'<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>朱镕基{TEXT}</p>'.encode("gbk")
+    assert raw.decode(detect_encoding(raw)).count("镕") == 1
+
+
+# --- bylines ---
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("来源：新华网 作者：张三 2020-10-15", {"source": "新华网", "author": "张三"}),
+        ("作者 : 李四　　点击：35", {"author": "李四"}),
+        ("（责任编辑：王五）", {"editor": "王五"}),
+        ("編輯：陳大文", {"editor": "陳大文"}),
+        ("通讯员：赵六 记者：钱七", {"author": "赵六"}),
+        ("本报记者罗科苏盈发自北京", {"author": "罗科苏盈"}),
+        ("张三 发表于 2005-9-15 11:46", {"author": "张三"}),
+        ("2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]", {"source": "国际金融报", "author": "黄宇"}),
+        ("今天，本刊记者联系采访的时候，他正在住院，记者在病房见到了他。", {}),  # 记者 in prose: no byline
+    ],
+)
+def test_chinese_byline(line, expected):
+    assert chinese_byline(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Jane Doe and John Roe", "Jane Doe, John Roe"),
+        ("BY JANE DOE, Associated Press", "JANE DOE"),
+        ("By: Mary Smith | Updated 5 hours ago", "Mary Smith"),
+        ("The outspoken revelation by Henson sheds light", ""),
+    ],
+)
+def test_english_byline(line, expected):
+    assert english_byline(line) == expected
+
+
+def test_credits_in_and_around_the_text():
+    assert names_line("赵延东、风笑天") == "赵延东、风笑天"
+    assert names_line("国内新闻") == ""
+    assert dateline_credit("新华社北京2月13日电（记者王建宏、张文攀）近日，") == "王建宏 张文攀"
+    assert dateline_credit("（中央社記者邱俊欽桃園19日電）桃園市") == "邱俊欽"
+    assert closing_credit("活动圆满结束。（常书香 马丹阳 ）") == "常书香 马丹阳"
+
+
+def test_json_ld_authors_are_people_not_publishers():
+    value = [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "BET"}, "John Roe"]
+    assert names_of(value) == ["Jane Doe", "John Roe"]
+
+
+# --- dates ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020年10月15日 14:52", china(2020, 10, 15, 14, 52)),
+        ("发布时间：2020-10-15 8:05", china(2020, 10, 15, 8, 5)),
+        ("２０２０年１０月１５日", china(2020, 10, 15)),
+        ("2020/10/15 下午3:05:09", china(2020, 10, 15, 15, 5, 9)),
+        ("2022.01.20 16:31 来源：河南日报客户端", china(2022, 1, 20, 16, 31)),
+    ],
+)
+def test_chinese_dates(text, expected):
+    assert parse_chinese_datetime(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sep 27, 2020 07:50", china(2020, 9, 27, 7, 50)),
+        ("Published: September 27th, 2020", china(2020, 9, 27)),
+        ("27 September 2020", china(2020, 9, 27)),
+        ("Tuesday, 19 Nov. 2019 at 5:30 p.m.", china(2019, 11, 19, 17, 30)),
+    ],
+)
+def test_english_dates(text, expected):
+    assert parse_english_datetime(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3小时前", china(2021, 3, 1, 9, 0)),
+        ("昨天 14:00", china(2021, 2, 28, 14, 0)),
+        ("2 days ago", china(2021, 2, 27, 12, 0)),
+        ("刚刚", FETCHED),
+        ("10月15日 14:52", china(2020, 10, 15, 14, 52)),  # year-less, after the fetch day: last year
+        ("02-28 09:00", china(2021, 2, 28, 9, 0)),  # year-less, before it: this year
+        ("发布日期： 9/17/2004 5:54:13 AM", china(2004, 9, 17, 5, 54, 13)),
+    ],
+)
+def test_relative_and_yearless_dates_count_from_the_fetch(text, expected):
+    assert parse_human_datetime(text, FETCHED) == expected
+
+
+def test_machine_dates_keep_their_zone():
+    assert parse_machine_datetime("2019-11-19T20:00:00-05:00") == datetime(
+        2019, 11, 19, 20, tzinfo=timezone(timedelta(hours=-5))
+    )
+    assert parse_machine_datetime("Tue, 19 Nov 2019 10:00:00 GMT") == datetime(2019, 11, 19, 10, tzinfo=UTC)
+    assert parse_machine_datetime("2019-11-19") == china(2019, 11, 19)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://www.xinhuanet.com/local/2020-02/19/c_1125597921.htm", china(2020, 2, 19)),
+        ("https://news.youth.cn/gj/202405/t20240520_15263156.htm", china(2024, 5, 20)),
+        ("http://finance.people.com.cn/n1/2024/0510/c1004-40232587.html", china(2024, 5, 10)),
+        ("https://www.nytimes.com/2019/11/19/opinion/a.html", china(2019, 11, 19)),
+        ("http://travel.china.com.cn/txt/content_117199185.shtml", None),
+    ],
+)
+def test_dates_in_addresses(url, expected):
+    assert date_in_url(url) == expected
+
+
+# --- a whole page: boilerplate out, fields in ---
+
+PAGE = """<html><head><title>铜价上涨推动矿企整改_中国测试网</title></head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/news">新闻</a> | <a href="/metal">金属</a></div>
+<div class="main">
+  <h1>铜价上涨推动矿企整改</h1>
+  <div class="info">2020年10月15日 14:52　来源：中国有色金属报　作者：伍玉静</div>
+  <div class="share">分享到：<a href="#">微博</a> <a href="#">微信</a></div>
+  <div id="content">
+    <p>中央生态环境保护督察组进驻以来，多家铜矿企业加快了整改进度，环境问题得到有效解决。</p>
+    <p>据了解，相关企业已完成尾矿库治理，并对废水处理设施进行了升级改造，整改工作取得明显成效。</p>
+    <p>业内人士表示，环保要求的提高将推动行业高质量发展，落后产能将加速退出市场。</p>
+  </div>
+  <p>（责任编辑：王五）</p>
+  <div class="related"><h3>相关新闻</h3><ul>
+    <li><a href="/1">铝价回落 企业观望情绪浓厚</a></li><li><a href="/2">稀土整改进展顺利</a></li></ul></div>
+  <div id="comments"><p>网友评论：这篇文章写得很好，希望企业能够继续加强环保工作，保护好绿水青山。</p></div>
+</div>
+<div class="footer">版权所有 中国测试网 2020　京ICP备000000号</div>
+</body></html>"""
+PARAGRAPHS = [
+    "中央生态环境保护督察组进驻以来，多家铜矿企业加快了整改进度，环境问题得到有效解决。",
+    "据了解，相关企业已完成尾矿库治理，并对废水处理设施进行了升级改造，整改工作取得明显成效。",
+    "业内人士表示，环保要求的提高将推动行业高质量发展，落后产能将加速退出市场。",
+]
+
+
+def test_a_gbk_page_without_declaration_loses_its_furniture():
+    article = extract_page(PAGE.encode("gbk"), "https://news.example.cn/2020/1015/a.html", fetched_at=FETCHED)
+    assert (article.site, article.encoding) == ("news.example.cn", "gb18030")
+    assert article.title == "铜价上涨推动矿企整改"
+    assert article.published_at == china(2020, 10, 15, 14, 52)
+    assert (article.author, article.source, article.editor) == ("伍玉静", "中国有色金属报", "王五")
+    assert article.paragraphs == PARAGRAPHS
+    assert article.body == "\n".join(PARAGRAPHS)
+
+
+def test_a_page_without_address_is_generic_and_keeps_its_script():
+    traditional = "<html><head><title>銅價上漲</title></head><body><h1>銅價上漲</h1><p>" + TRADITIONAL + "</p></body></html>"
+    article = extract_page(traditional.encode("big5"), "", fetched_at=FETCHED)
+    assert (article.site, article.url, article.title) == ("generic", "", "銅價上漲")
+    assert article.body == TRADITIONAL  # the page's own text, not the Simplified shadow
+    assert article.body_simplified == TEXT
+
+
+def test_english_metadata_from_json_ld_beats_the_visible_text():
+    page = """<html><head><title>Copper rallies | Metals Daily</title>
+    <meta property="og:title" content="Copper rallies">
+    <meta property="article:modified_time" content="2020-09-29T10:00:00Z">
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Copper rallies",
+      "datePublished": "2020-09-27T19:50:00-04:00", "author": {"@type": "Person", "name": "Jane Doe"}}</script>
+    </head><body><nav><a href="/">Home</a></nav><article><h1>Copper rallies</h1><p>By Someone Else</p>
+    <p>Copper prices rose for a third day on Monday, as supply worries from Chile mounted and stocks fell.</p>
+    <p>Traders said the rally could continue if inventories keep dropping at the current rate this month.</p>
+    </article><footer>Copyright 2020 Metals Daily</footer></body></html>"""
+    article = extract_page(page.encode(), "https://metals.example.com/copper", fetched_at=FETCHED)
+    assert (article.title, article.author) == ("Copper rallies", "Jane Doe")
+    assert article.summary()["published_at"] == "2020-09-27T19:50:00-04:00"  # published, not modified
+    assert article.paragraphs == [
+        "Copper prices rose for a third day on Monday, as supply worries from Chile mounted and stocks fell.",
+        "Traders said the rally could continue if inventories keep dropping at the current rate this month.",
+    ]

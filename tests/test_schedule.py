@@ -1,0 +1,166 @@
+"""Scheduled crawls with real processes: `monitor schedule` against the replicas on short
+intervals, overlapping runs refused by the site lock (which a crash does not leave behind),
+a run stopped at its time limit, and the schedule file's refusals."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from db import Archive
+from monitor.locks import SiteLock
+from monitor.schedule import ScheduleError, load_schedule
+from tests.conftest import ROOT, run_monitor
+from tests.schedule_helpers import (
+    copy_of_archive,
+    runs_of,
+    slow_replica,
+    wait_for,
+    write_schedule,
+)
+
+SPIDERS = ["cnmn", "smm", "smm_cn"]
+
+
+@pytest.fixture
+def data_home(tmp_path, monkeypatch) -> Path:
+    """Runs keep their lock files under the data folder: one of the test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def _monitor(*args: str, db_url: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, cwd=ROOT, env={**os.environ, "MONITOR_DB_URL": db_url},
+    )
+
+
+def test_two_sites_crawl_on_their_own_rhythms(replicas, archive, db_url, tmp_path, data_home):
+    """smm every 2 s and cnmn every 3 s, stopped after 7 s: smm is started at 0, 2, 4 and 6 s,
+    cnmn at 0, 3 and 6 s (the next turns, 8 and 9 s, lie a second past the stop). Each
+    start is a recorded run; a run due while the site's previous one still goes is refused,
+    so that no two runs of one site ever overlap."""
+    url = copy_of_archive(db_url, tmp_path)  # the replicas archived already: each run is quick
+    config = write_schedule(
+        tmp_path / "schedule.toml",
+        {"name": "smm", "base_url": replicas.addresses["smm"], "every": "2s"},
+        {"name": "cnmn", "base_url": replicas.addresses["cnmn"], "every": "3s"},
+    )
+    scheduler = _monitor("schedule", "--config", str(config), "--log-level", "CRITICAL", db_url=url)
+    assert scheduler.stdout.readline().startswith("archive: ")
+    time.sleep(7.0)
+    scheduler.send_signal(signal.SIGTERM)  # no more runs; those under way end first
+    output, _ = scheduler.communicate(timeout=30)
+    assert scheduler.returncode == 0
+    started = [line.split()[2] for line in output.splitlines() if line.endswith(")") and "run started" in line]
+    assert started.count("smm:") == 4 and started.count("cnmn:") == 3
+    for site, expected in (("smm", 4), ("cnmn", 3)):
+        runs = runs_of(url, site)
+        assert len(runs) == expected
+        assert runs[0].status == "finished" and {r.status for r in runs} <= {"finished", "refused"}
+        _assert_never_two_at_once(runs)
+
+
+def _assert_never_two_at_once(runs) -> None:
+    finished = [r for r in runs if r.status == "finished"]
+    for earlier, later in itertools.pairwise(finished):
+        assert earlier.ended_at <= later.started_at
+    for refused in (r for r in runs if r.status == "refused"):
+        # Refused while another held the lock: between that one's lock and its release
+        # (the lock is taken just before the row is written, released just after its end).
+        assert any(r.started_at - timedelta(seconds=0.5) <= refused.started_at <= r.ended_at + timedelta(seconds=0.5)
+                   for r in finished)
+
+
+def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_run(tmp_path, data_home):
+    """Against a replica answering each page after 1 s: a run under way makes a second run
+    of the site refused, even under another entry's name (the lock is the site's). Killed
+    (SIGKILL), it leaves no lock: the next run goes, marks it interrupted, and stops itself
+    at its 1 s time limit."""
+    url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+    Archive(url).engine.dispose()  # made here, not by two runs at once
+    with slow_replica("smm", delay=1.0) as address:
+        config = str(write_schedule(
+            tmp_path / "schedule.toml",
+            {"name": "slow", "spider": "smm", "base_url": address, "every": "1h", "time_limit": "1m"},
+            {"name": "slow-1s", "spider": "smm", "base_url": address, "every": "1h", "time_limit": "1s"},
+        ))
+        first = _monitor("run", "slow", "--config", config, db_url=url)
+        wait_for(lambda: runs_of(url))
+        second = run_monitor("run", "slow", "--config", config, db_url=url)
+        assert second.stdout.strip() == f"smm {address}: refused: a run of this site is under way (run 2)"
+        first.kill()
+        first.wait()
+        third = run_monitor("run", "slow-1s", "--config", config, db_url=url, check=False)
+    assert third.returncode == 1 and third.stdout.splitlines()[0].endswith("[TIME_LIMIT]")
+    runs = runs_of(url)
+    assert [(r.id, r.status) for r in runs] == [(1, "interrupted"), (2, "refused"), (3, "time_limit")]
+    assert runs[2].detail["finish_reason"] == "closespider_timeout"
+    assert runs[2].ended_at - runs[2].started_at < timedelta(seconds=6)  # 1 s, the pages under way, start and end
+    listed = [line for line in run_monitor("runs", db_url=url).stdout.splitlines() if not line.startswith(" ")]
+    assert [line.split("  ")[3].split()[0] for line in listed] == ["time_limit", "refused", "interrupted"]
+
+
+def test_postgres_lock_holds_across_machines_and_dies_with_its_holder(postgres_url, tmp_path, monkeypatch):
+    """On a shared PostgreSQL archive the advisory lock refuses a run on another machine (here:
+    another lock folder), and goes when the process holding it is killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", ("import sys, time; from db import Archive; from monitor.locks import SiteLock; "
+         "print(SiteLock(Archive(sys.argv[1]), 'smm', 'https://news.metal.com').acquire(), flush=True); time.sleep(60)"),
+         postgres_url],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "a")},
+    )
+    assert holder.stdout.readline().strip() == "True"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "b"))
+    archive = Archive(postgres_url)
+    lock = SiteLock(archive, "smm", "https://news.metal.com")
+    assert not lock.acquire()
+    holder.kill()
+    holder.wait()
+    wait_for(lock.acquire, timeout=5)
+    lock.release()
+    archive.engine.dispose()
+
+
+def test_schedule_file_example_loads():
+    sites = load_schedule(ROOT / "schedule.example.toml", SPIDERS)
+    assert list(sites) == ["smm", "cnmn", "smm_cn"]
+    assert sites["smm"].every == timedelta(minutes=30) and sites["smm"].time_limit == timedelta(minutes=20)
+    assert sites["cnmn"].cron.text == "15 */6 * * *" and sites["cnmn"].base_url is None
+    assert sites["smm_cn"].rhythm == timedelta(days=2) and sites["cnmn"].rhythm is None
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('spider = "smm"', "give either `every` (an interval) or `cron` (an expression), one of them"),
+    ('spider = "smm"\nevery = "1h"\ncron = "* * * * *"', "give either `every` (an interval) or `cron` (an expression), one of them"),
+    ('spider = "smm"\nevery = "soon"', "not a duration: 'soon' (write e.g. 45s, 30m, 1h30m, 2d)"),
+    ('spider = "smm"\ncron = "*/0 * * * *"', "cron: minute: '0' is not a step (a whole number from 1)"),
+    ('spider = "smm"\ncron = "0 0 31 2 *"', "cron: '0 0 31 2 *' never fires"),
+    ('spider = "nope"\nevery = "1h"', "no spider named 'nope' (known: cnmn, smm, smm_cn)"),
+    ('spider = "smm"\nevery = "1h"\nbase_url = "ftp://x"', "base_url is not an http(s) address: 'ftp://x'"),
+    ('spider = "smm"\nevery = "1h"\nlimit = "1m"', "unknown key 'limit' (known: name, spider, base_url, every, cron, time_limit, rhythm)"),
+    ('spider = "smm"\nevery = 30', "every must be a string, not 30"),
+])
+def test_schedule_file_refusals(tmp_path, entry, message):
+    path = tmp_path / "schedule.toml"
+    path.write_text(f"[[site]]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(ScheduleError) as refused:
+        load_schedule(path, SPIDERS)
+    assert str(refused.value) == f"{path}, [[site]] number 1: {message}"
+
+
+def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
+    missing = run_monitor("schedule", "--config", str(tmp_path / "none.toml"), check=False)
+    assert (missing.returncode, missing.stderr) == (2, f"monitor: cannot read the schedule {tmp_path / 'none.toml'}: No such file or directory\n")
+    config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "every": "1h"}, {"spider": "smm", "every": "2h"})
+    twice = run_monitor("run", "smm", "--config", str(config), check=False)
+    assert (twice.returncode, twice.stderr) == (2, f"monitor: {config}: two sites named 'smm'; give one a `name`\n")
