@@ -144,7 +144,7 @@ def _pattern(table: dict[str, Any]) -> re.Pattern[str]:
 
 def _selector(key: str, selector: str) -> str:
     try:
-        css2xpath(selector)  # what parsel will run: some selectors parse, yet do not translate (:hover)
+        css2xpath(selector)  # what parsel will run: some selectors parse, yet do not translate (a:unknown)
         parsed = cssselect.parse(selector)
     except cssselect.SelectorError as error:
         raise ValueError(f"{key}: not a CSS selector: {error} in {selector!r}") from None

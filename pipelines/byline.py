@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import unescape
+from itertools import pairwise
 
 # Label -> the field it fills. Longer labels first so 责任编辑 is not read as 编辑.
 _CN_LABELS = {
@@ -42,7 +43,7 @@ _NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?(?:\s
 # Words that make a short line an outlet, section or label rather than a person.
 _NOT_PERSON = re.compile(
     r"网|網|报|報|社|新闻|新聞|频道|頻道|首页|首頁|专题|專題|栏目|欄目|中心|正文|评论|評論|推荐|分享|阅读|登录|注册"
-    r"|打印|显示|顯示|本页|收藏|关闭|關閉|返回|论坛|論壇|更多|查看"
+    r"|打印|显示|顯示|本页|收藏|关闭|關閉|返回|论坛|論壇|更多|查看|微博|微信|空间|空間"
 )
 # The dateline credit opening a report: 据新华社拉萨电（记者 格桑边觉）, （中央社記者邱俊欽桃園19日電）.
 _DATELINE_CREDIT = re.compile(r"[（(][^（()）]{0,12}?(?:记者|記者|通讯员|通訊員)\s*(?P<inner>[^（()）]{2,40})[)）]")
@@ -51,12 +52,17 @@ DATELINE_REACH = 80  # characters into the first paragraph where the dateline st
 BARE_LABEL_LINE = 40
 _SENTENCE = re.compile(r"[，。！？]")  # 记者 without a colon names someone only in a short byline line
 # The credit that closes many Chinese reports: "……。（常书香 马丹阳）", "（记者 张三）".
+# The place may follow the names: "（姚峰 上海报道）".
 _CLOSING_CREDIT = re.compile(
     r"[（(]\s*(?:(?:本报)?记者|記者|文|通讯员)?\s*[:：]?\s*"
-    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,4})\s*[)）]\s*$"
+    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[\s、]+(?!\w{2}(?:报道|報導))[\u4e00-\u9fff]{2,4}){0,4})"
+    r"(?:\s+[\u4e00-\u9fff]{2,4}(?:报道|報導))?\s*[)）]\s*$"
 )
 # A person's name in Chinese: two to four Han characters (a Han dot in transliterations).
 _CN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
+# A notice's signature: the issuing body on its own line, then the date alone (落款).
+_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:政府|委员会|委員會|办公厅|辦公廳|办公室|辦公室|局|厅|廳|部|院|署|会|會|中心|公司)$")
+_DATE_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _EN_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\s+)?{_NAME_WORD}){{0,3}}"
 _EN_BYLINE = re.compile(
@@ -89,7 +95,7 @@ def chinese_byline(text: str) -> dict[str, str]:
             fields[kind] = value
     if "author" not in fields:
         found = _POSTER.search(text) or (_BRACKETED_NAME.search(text) if _HAS_DATE.search(text) else None)
-        if found:
+        if found and not _NOT_PERSON.search(found.group(1)):  # [ 人民网 ] is the outlet
             fields["author"] = _tidy(found.group(1))
     return fields
 
@@ -116,6 +122,13 @@ def closing_credit(text: str) -> str:
     return _tidy(found["names"]) if found and not _NOT_PERSON.search(found["names"]) else ""
 
 
+def signature(lines: list[str]) -> str:
+    """The body that issued a notice, from its signature at the close: "吉林省人民政府" on
+    a line, its date alone on the next."""
+    lines = [unicodedata.normalize("NFKC", line).strip() for line in lines]
+    return next((a for a, b in pairwise(lines) if _ISSUER.match(a) and _DATE_ONLY.match(b)), "")
+
+
 def english_byline(text: str) -> str:
     """The names after "By" in a byline line, without roles or outlets."""
     if len(text) > MAX_BYLINE_LENGTH:
@@ -136,8 +149,9 @@ def clean_author(value: str) -> str:
 
 
 def _plausible_value(value: str) -> bool:
-    """A byline value is a name or an outlet: short, with letters, not a sentence."""
-    return len(value) <= 40 and any(ch.isalpha() for ch in value) and not re.search(r"[。！？]", value)
+    """A byline value is a name or an outlet: short, with letters, not a sentence, and not
+    a broken template's markup (作者： size="20")."""
+    return len(value) <= 40 and any(ch.isalpha() for ch in value) and not re.search(r"[。！？=\"<>]", value)
 
 
 def _tidy(value: str) -> str:

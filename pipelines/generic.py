@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import unescape
+from itertools import takewhile
 from urllib.parse import urljoin
 
 from lxml import etree, html
@@ -23,6 +24,7 @@ from pipelines.byline import (
     dateline_credit,
     english_byline,
     names_line,
+    signature,
 )
 from pipelines.dates import (
     date_in_url,
@@ -43,6 +45,7 @@ from pipelines.main_text import (
 )
 from pipelines.page_meta import (
     AUTHOR_KEYS,
+    OUTLET_KEYS,
     PUBLISHED_KEYS,
     TITLE_KEYS,
     PageMeta,
@@ -54,12 +57,16 @@ _PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tru
 MIN_TITLE = 4  # characters: a shorter heading is a label or the site's logo
 MIN_STATED_BODY = 200  # characters: a shorter JSON-LD articleBody is a summary
 SHOWN_SHARE = 0.6  # visible text shorter than this share of articleBody: take articleBody
+DATELINE_LINES = 4  # a date line or photo caption may stand above the dateline paragraph
 NAME_LINES = 4  # lines from the headline down where a line of bare names is the author
 HEADER_LINES = 12  # lines after the headline searched for the byline and date
 ABOVE_TITLE_LINES = 3  # some sites put the date or source above the headline
+HEADLINE_TEXT_SHARE = 0.25  # less of the text than this under a matching heading: not the headline
 CLOSING_LINES = 6  # lines at the article's end searched for an author or editor
 # "Site name - Title", "Title_栏目_网站": the title tag's parts; the weightiest is the headline.
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*[_|｜]\s*|\s+-{2,}\s+")
+_LABEL_WORDS = r"(?:watch|video|videos|listen|audio|photos?|gallery|live|breaking|exclusive|podcast)"
+_MEDIA_LABEL = re.compile(rf"^\s*{_LABEL_WORDS}\s*:\s+|\s*[\[(]{_LABEL_WORDS}[\])]\s*$", re.IGNORECASE)
 _BYLINE_ATTR = '//*[@rel="author" or contains(@class, "byline") or contains(@class, "author") or contains(@id, "author")]'
 
 
@@ -94,7 +101,7 @@ def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> 
         site_article_id="",
         title=title,
         published_at=published_at(meta, header, closing, blocks, response.url, fetched_at),
-        author=author_of(meta, labelled, header, under_title, body, byline_elements),
+        author=author_of(meta, labelled, header, under_title, body, closing, byline_elements),
         source=labelled.get("source", ""),
         editor=labelled.get("editor", ""),
         paragraphs=paragraphs,
@@ -106,13 +113,19 @@ def choose_title(meta: PageMeta, page_title: str, headings: list[str]) -> str:
     name (its longest part); replaced by the longest heading that is, holds or is held by it
     (headings keep the punctuation and parts titles lose)."""
     stated = meta.first(TITLE_KEYS) or next((h for h in meta.ld_values("headline") if isinstance(h, str)), "")
-    title = _longest_part(" ".join(stated.split()) or page_title)
+    title = _unlabelled(_longest_part(" ".join(stated.split()) or page_title))
     key = _letters(title)
     matching = [
-        h for h in headings
+        h for h in map(_unlabelled, headings)
         if key and len(h) >= MIN_TITLE and (_letters(h) in key or key in _letters(h)) and len(h) >= len(title) / 2
     ]
     return max(matching, key=len) if matching else title
+
+
+def _unlabelled(title: str) -> str:
+    """A headline without the media label a site puts before or after it: "WATCH: ...",
+    "... [Video]" (the label says what the page holds, not what the story is)."""
+    return _MEDIA_LABEL.sub("", title).strip() or title
 
 
 def _letters(text: str) -> str:
@@ -155,22 +168,24 @@ def _first_date(lines: list[str], fetched_at: datetime) -> datetime | None:
 
 def author_of(
     meta: PageMeta, labelled: dict[str, str], header: list[Block], under_title: list[Block], body: list[Block],
-    byline_elements: list[str],
+    closing: list[Block], byline_elements: list[str],
 ) -> str:
     """Who the article credits, most specific first: a labelled author (作者, 记者), the
-    dateline's reporter, JSON-LD
-    persons, a line of names under the headline, the bracketed credit closing the text, a
-    "By" line, the author meta tags; failing a writer, the editor, then the source (the
-    credit readers see); last, whatever an element marked as byline says."""
+    dateline's reporter, a line of names under the headline (what readers see, where
+    JSON-LD may name the uploader), JSON-LD persons, the bracketed credit closing the text, a
+    "By" line, the author meta tags, a notice's signature; failing a writer, the editor, then
+    the source (the credit readers see); last, whatever an element marked as byline says."""
     persons = [clean_author(n) for value in meta.ld_values("author") for n in names_of(value)]
+    outlet = " ".join(meta.tags.get(k, "") for k in OUTLET_KEYS + AUTHOR_KEYS)  # "中時" is 中時電子報
     candidates = (
         lambda: labelled.get("author", ""),
-        lambda: next((c for c in map(dateline_credit, [b.text for b in body[:2]]) if c), ""),
+        lambda: next((c for c in map(dateline_credit, [b.text for b in body[:DATELINE_LINES]]) if c), ""),
+        lambda: next((n for n in map(names_line, [b.text for b in under_title]) if n and n not in outlet), ""),
         lambda: ", ".join(dict.fromkeys(n for n in persons if n)),
-        lambda: next((n for n in map(names_line, [b.text for b in under_title]) if n), ""),
         lambda: next((c for c in map(closing_credit, [b.text for b in body[-2:]]) if c), ""),
         lambda: next((n for n in map(english_byline, [b.text for b in header] + byline_elements) if n), ""),
         lambda: clean_author(meta.first(AUTHOR_KEYS)),
+        lambda: signature([b.text for b in closing]),
         lambda: labelled.get("editor", ""),
         lambda: labelled.get("source", ""),
         lambda: next((clean_author(t) for t in byline_elements if 0 < len(t) <= 60), ""),
@@ -209,38 +224,52 @@ def _byline_regions(blocks: list[Block], body: list[Block], title: str) -> tuple
     position = {id(b): i for i, b in enumerate(blocks)}
     first, last = position[id(body[0])], position[id(body[-1])]
     heading = _heading_index(blocks[:first + 1], title)
-    if heading is None or first - heading > HEADER_LINES:
+    if heading is None:
         header = blocks[max(0, first - HEADER_LINES):first + 1][::-1]
     else:
-        header = blocks[heading:first + 1] + blocks[max(0, heading - ABOVE_TITLE_LINES):heading][::-1]
+        header = blocks[heading:min(first, heading + HEADER_LINES) + 1]
+        if first - heading > HEADER_LINES:  # a summary or table between: the text's own top too
+            header += blocks[first - HEADER_LINES:first + 1][::-1]
+        header += blocks[max(0, heading - ABOVE_TITLE_LINES):heading][::-1]
     return header, blocks[max(first, last - CLOSING_LINES + 1):last + CLOSING_LINES]
 
 
 def _after_headline(blocks: list[Block], title: str) -> list[Block]:
     """The text starts after its headline: a breadcrumb, kicker or list of other stories
-    above it is not article (a headline in the text's second half is some other box's)."""
-    heading = _heading_index(blocks[: len(blocks) // 2 + 1], title)
-    rest = blocks[heading + 1:] if heading is not None else blocks
+    above it is not article (a headline with little of the text after it is some other box's)."""
+    heading = _heading_index(blocks, title)
+    rest = blocks if heading is None else blocks[heading + 1:]
+    if sum(b.size for b in rest) < sum(b.size for b in blocks) * HEADLINE_TEXT_SHARE:
+        rest = blocks
     return [b for b in rest if b.text != title]
 
 
 def _under_headline(blocks: list[Block], body: list[Block], title: str) -> list[Block]:
-    """The lines between the headline and the first paragraph (none without a headline)."""
+    """The short lines under the headline, up to the first paragraph (none without a
+    headline); the text may start with a short line (an outlet's name) above the byline."""
     if not body:
         return []
     first = next(i for i, b in enumerate(blocks) if b is body[0])
     heading = _heading_index(blocks[:first], title)
-    return blocks[heading + 1:first][:NAME_LINES] if heading is not None else []
+    if heading is None:
+        return []
+    return list(takewhile(lambda b: b.size <= META_LINE, blocks[heading + 1:heading + 1 + NAME_LINES]))
 
 
 def _heading_index(blocks: list[Block], title: str) -> int | None:
-    """Where the headline stands: the line that is the title, or holds it with little else."""
+    """Where the headline stands: the line that is the title, holds it with little else, or
+    makes up most of it."""
     if not title:
         return None
     exact = next((i for i, b in enumerate(blocks) if b.text == title), None)
     if exact is not None:
         return exact
-    return next((i for i, b in enumerate(blocks) if title in b.text and len(b.text) < 2 * len(title)), None)
+    holding = next((i for i, b in enumerate(blocks) if title in b.text and len(b.text) < 2 * len(title)), None)
+    if holding is not None:
+        return holding
+    # A title tag may add a page number or label to the headline: "标题(页 1)".
+    return next((i for i, b in enumerate(blocks) if MIN_TITLE <= len(b.text) and 2 * len(b.text) >= len(title)
+                 and b.text in title), None)
 
 
 def _longest_part(title: str) -> str:

@@ -40,10 +40,15 @@ _BOILERPLATE_ATTR = re.compile(
     r"pagination|pager|nav|navbar|navigation|menu|hot|hotnews|rank\w*|tags?|keywords?|print|login|"
     r"signup|recirc\w*|trending|popular|more-stories|read-more|gotop|backtop)(?=$|[\s_-])"
 )
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 # A container holding this share of the page's prose is the article, not a boilerplate box,
 # whatever its class says ("has-sidebar", "widget Blog", "body-and-footer").
 MAX_BOILERPLATE_SHARE = 0.5
+# Lists of other stories: at least this many sibling "cards" of one kind (tag and class), each
+# a short stack of lines (headline, summary, date) with a linked line in it.
+MIN_CARDS = 3
+CARD_TEXT = 500  # characters: longer is an article of its own (a feed of full posts), not a teaser
 LINK_DENSITY_LIMIT = 0.5  # more of a block's text in links than this: a list of links
 SHORT_BLOCK = 20  # characters; shorter lines without punctuation are labels, not prose
 EDGE_BLOCK = 80  # opening and closing lines this short may be bylines or share lines
@@ -75,6 +80,12 @@ _CLOSING_LINE = re.compile(
     r"|(?:分享到|分享|打印|关闭|關閉|收藏|举报|返回顶部|返回首页)"
     r"|(?:©|\(c\)|copyright|版权所有|版權所有|All rights reserved)"
     r"|(?:share|tweet|advertisement|related|read more|more from|see also|sign up|subscribe)\b)",
+    re.IGNORECASE,
+)
+
+# What a site's footer states anywhere in a short line: licences, copyright, where to report.
+_SITE_NOTICE = re.compile(
+    r"ICP备|ICP證|ICP证|许可证|許可證|版权所有|版權所有|举报电话|舉報電話|举报邮箱|舉報郵箱|all rights reserved|©",
     re.IGNORECASE,
 )
 
@@ -123,6 +134,35 @@ def clean(tree: html.HtmlElement) -> None:
     for element in list(tree.iter()):
         if _BOILERPLATE_ATTR.search(_attribute_words(element)) and prose.get(element, 0.0) < total * MAX_BOILERPLATE_SHARE:
             _drop(element)
+    for cards in _teaser_lists(blocks_of(tree)):
+        if sum(prose.get(card, 0.0) for card in cards) < total * MAX_BOILERPLATE_SHARE:
+            for card in cards:
+                _drop(card)
+
+
+def _teaser_lists(blocks: list[Block]) -> list[list[html.HtmlElement]]:
+    """Runs of sibling cards of one kind (teasers of other stories: a linked headline over a
+    summary, a date, an author), found by their shape, whatever their class calls them."""
+    inner: dict[html.HtmlElement, list[Block]] = {}
+    for block in blocks:
+        for element in block.owner.iterancestors():
+            inner.setdefault(element, []).append(block)
+    lists = []
+    parents = {card.getparent() for card in inner if _is_card(inner[card])} - {None}
+    for parent in parents:
+        kinds: dict[tuple[str, str], list[html.HtmlElement]] = {}
+        for child in parent:
+            kinds.setdefault((child.tag, child.get("class", "")), []).append(child)
+        lists += [
+            group for group in kinds.values()
+            if len(group) >= MIN_CARDS and all(_is_card(inner.get(card, [])) for card in group)
+        ]
+    return lists
+
+
+def _is_card(blocks: list[Block]) -> bool:
+    """Two or more lines inside an element, short together, one of them a link."""
+    return len(blocks) >= 2 and sum(b.size for b in blocks) <= CARD_TEXT and any(b.is_link_list for b in blocks)
 
 
 def blocks_of(tree: html.HtmlElement) -> list[Block]:
@@ -197,7 +237,7 @@ def main_blocks(blocks: list[Block], container: html.HtmlElement) -> list[Block]
     start, end = 0, len(inside)
     while start < end and (_edge_line(inside[start]) or _label_line(inside[start])):
         start += 1
-    while end > start and _edge_line(inside[end - 1]):
+    while end > start and (_edge_line(inside[end - 1]) or _orphan_heading(inside[end - 1])):
         end -= 1
     return [b for b in inside[start:end] if not _CLOSING_LINE.match(b.text) or b.size > EDGE_BLOCK]
 
@@ -208,7 +248,7 @@ def _end_of_article(blocks: list[Block]) -> int:
     box set into the text)."""
     last_prose: Block | None = None
     for index, block in enumerate(blocks):
-        if last_prose is not None and block.size <= AFTER_ARTICLE_LINE and _AFTER_ARTICLE.search(block.text):
+        if last_prose is not None and _after_article_heading(block):
             following = next((b for b in blocks[index + 1:] if b.size > SHORT_BLOCK), None)
             text_container = last_prose.owner.getparent()
             if following is None or text_container is None or not _within(following.owner, text_container):
@@ -216,6 +256,19 @@ def _end_of_article(blocks: list[Block]) -> int:
         if block.size > SHORT_BLOCK:
             last_prose = block
     return len(blocks)
+
+
+def _after_article_heading(block: Block) -> bool:
+    """"Related", "More stories like this": a short line, or a heading of a few words (English
+    headings run longer than the Chinese line limit)."""
+    short = block.size <= AFTER_ARTICLE_LINE or block.tag in _HEADINGS and block.size <= META_LINE
+    return short and bool(_AFTER_ARTICLE.search(block.text))
+
+
+def _orphan_heading(block: Block) -> bool:
+    """A heading with nothing after it closes no article: what it headed was a box removed as
+    boilerplate (a list of other stories)."""
+    return block.tag in _HEADINGS and block.size <= EDGE_BLOCK
 
 
 def is_meta_line(block: Block) -> bool:
@@ -232,10 +285,10 @@ def _label_line(block: Block) -> bool:
 
 def _edge_line(block: Block) -> bool:
     """A short line at an article's edge that is furniture: a label without punctuation, a
-    closing line, or a line of digits and labels (dates, counts)."""
+    closing line, a site notice, or a line of digits and labels (dates, counts)."""
     if block.size > EDGE_BLOCK:
         return False
-    if _CLOSING_LINE.match(block.text):
+    if _CLOSING_LINE.match(block.text) or _SITE_NOTICE.search(block.text):
         return True
     if block.tag in ("h1", "h2", "h3") and block.size <= EDGE_BLOCK:
         return False

@@ -34,6 +34,8 @@ AUTHOR_KEYS = (
     "sailthru.author", "parsely-author", "byl", "twitter:creator",
 )
 TITLE_KEYS = ("og:title", "twitter:title")
+# Meta names that carry the site's or publisher's own name.
+OUTLET_KEYS = ("og:site_name", "application-name", "publisher", "copyright")
 
 
 @dataclass

@@ -130,9 +130,10 @@ class ConfiguredSpider(FeedSiteSpider):
         return text
 
     def _article_id(self, response: TextResponse) -> str:
-        """The id the article was requested by (a redirect may end on a URL without one)."""
+        """The id the article was requested by, which the seen filter knows it by (a redirect
+        may end on another URL); a page read outside a crawl: its URL's."""
         requested = response.request.meta.get("site_article_id") if response.request else None
-        return self.article_id_of(response.url) or requested or ""
+        return requested or self.article_id_of(response.url) or ""
 
     @classmethod
     def recognises(cls, url: str, response: TextResponse) -> bool:

@@ -17,6 +17,7 @@ from pipelines.byline import (
     dateline_credit,
     english_byline,
     names_line,
+    signature,
 )
 from pipelines.charset import detect_encoding
 from pipelines.dates import (
@@ -78,6 +79,8 @@ def test_a_gb2312_page_using_gbk_only_characters_decodes():
         ("张三 发表于 2005-9-15 11:46", {"author": "张三"}),
         ("2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]", {"source": "国际金融报", "author": "黄宇"}),
         ("今天，本刊记者联系采访的时候，他正在住院，记者在病房见到了他。", {}),  # 记者 in prose: no byline
+        ("2005年3月11日12:12 来源：[ 人民网 ]", {"source": "人民网"}),  # a bracketed outlet is no author
+        ('作者： size="20" 来源： size="20"', {}),  # a broken template's markup is no name
     ],
 )
 def test_chinese_byline(line, expected):
@@ -103,6 +106,10 @@ def test_credits_in_and_around_the_text():
     assert dateline_credit("新华社北京2月13日电（记者王建宏、张文攀）近日，") == "王建宏 张文攀"
     assert dateline_credit("（中央社記者邱俊欽桃園19日電）桃園市") == "邱俊欽"
     assert closing_credit("活动圆满结束。（常书香 马丹阳 ）") == "常书香 马丹阳"
+    assert closing_credit("过程吗？”（姚峰 上海报道）") == "姚峰"
+    assert names_line("微博") == ""  # a share button
+    assert signature(["特此通告。", "吉林省人民政府", "2022年1月27日", "扫一扫在手机打开当前页"]) == "吉林省人民政府"
+    assert signature(["吉林省人民政府", "特此通告。"]) == ""
 
 
 def test_json_ld_authors_are_people_not_publishers():
@@ -240,3 +247,23 @@ def test_english_metadata_from_json_ld_beats_the_visible_text():
         "Copper prices rose for a third day on Monday, as supply worries from Chile mounted and stocks fell.",
         "Traders said the rally could continue if inventories keep dropping at the current rate this month.",
     ]
+
+
+def test_the_visible_byline_under_the_headline_and_the_footer_notices():
+    page = f"""<html><head><title>母子身亡 - 中時</title><meta name="author" content="中時電子報">
+    <script type="application/ld+json">{{"@type": "NewsArticle", "author": {{"@type": "Person", "name": "陳大文"}}}}
+    </script></head><body><h1>母子身亡</h1><div>15:31 2018/09/16</div><div>中時</div><div>謝明俊</div>
+    <div><p>{TEXT}</p><p>{TEXT}（記者 李四 台北報導）</p>
+    <p>責任編輯：王五</p><p>中時電子報 版權所有，未經許可不得轉載</p><p>京ICP備000000號</p></div></body></html>"""
+    article = extract_page(page.encode(), "https://news.example.com/a", fetched_at=FETCHED)
+    assert article.author == "謝明俊"  # the name line readers see, not the outlet's short name nor the uploader
+    assert article.paragraphs == [TEXT, f"{TEXT}（記者 李四 台北報導）"]  # without the footer notices
+
+
+def test_a_headline_the_title_tag_extends_and_a_closing_place_credit():
+    page = f"""<html><head><title>铜价上涨(页 1) - 论坛</title></head><body>
+    <div>2003-5-29 09:07 网友甲</div><div>铜价上涨</div><div><p>{TEXT}</p><p>{TEXT}（姚峰 上海报道）</p></div>
+    <div>“民主与科学”网站搜集整理于2002-09-25</div></body></html>"""
+    article = extract_page(page.encode(), "https://bbs.example.cn/a", fetched_at=FETCHED)
+    assert article.published_at == china(2003, 5, 29, 9, 7)  # over the headline, not the archive's note
+    assert article.author == "姚峰"

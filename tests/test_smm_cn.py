@@ -98,9 +98,9 @@ async def test_every_article_archived_once_with_its_truth_and_none_fetched_again
 
 
 @pytest_twisted.ensureDeferred
-async def test_a_bot_user_agent_meets_the_captcha_counted_broken_not_archived(replicas, tmp_path):
+async def test_a_bot_user_agent_meets_the_captcha_counted_broken_not_archived(replicas, truth, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    captcha = _get(replicas.addresses["smm_cn"] + build_manifest()["articles"][-1]["path"], BOT)
+    captcha = _get(replicas.addresses["smm_cn"] + truth[-1]["path"], BOT)
     assert b"TCaptcha.js" in captcha and b"/WafCaptcha" in captcha
 
     stats = await _crawl(replicas, db_url, USER_AGENT=BOT)
