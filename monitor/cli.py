@@ -235,8 +235,9 @@ def _problems(stats: dict) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from monitor.crawl import CrawlJob, run_crawls
+    from monitor.crawl import CrawlJob
     from monitor.replica.server import DEMO_PORTS, serve_replicas
+    from monitor.runs import recorded_crawls
     from monitor.search import SearchOptions, search
 
     url = demo_db_url(args.db)
@@ -246,10 +247,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for site, address in addresses.items():
             print(f"replica {site}: {address}")
         jobs = replica_jobs([CrawlJob("smm"), CrawlJob("cnmn"), CrawlJob("smm_cn"), CrawlJob("mee")], addresses)
-        all_stats = run_crawls(jobs, url, local=True, LOG_LEVEL=args.log_level)
+        results = recorded_crawls(archive, jobs, local=True, LOG_LEVEL=args.log_level)
     print()
-    for job, stats in zip(jobs, all_stats):
-        print(crawl_line(job.spider, job.base_url, stats))
+    for result in results:
+        print(run_report(result))
     summary = archive.summary()
     print(f"\narchive: {summary['articles']} articles, {summary['stories']} stories, "
           f"{summary['relevant']} supervision/rectification reports")

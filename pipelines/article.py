@@ -28,6 +28,9 @@ class Article:
     title: str
     published_at: datetime | None
     author: str = ""
+    # What the page states of published_at: "second" (a full date, with or without its time)
+    # or "month" (a year and month only: published_at is the month's first instant, China time).
+    published_precision: str = "second"
     source: str = ""
     category: str = ""
     editor: str = ""
@@ -100,6 +103,13 @@ class Article:
         values["identity"] = self.identity
         return values
 
+    def _published_text(self) -> str | None:
+        if self.published_at is None:
+            return None
+        if self.published_precision == "month":
+            return f"{self.published_at.astimezone(CHINA_TZ):%Y-%m}"
+        return self.published_at.isoformat()
+
     def summary(self) -> dict[str, Any]:
         """The fields `monitor extract --json` prints."""
         return {
@@ -110,7 +120,8 @@ class Article:
             "title": self.title,
             # On the page's own clock (China time unless it stated a zone): the same instant,
             # with the calendar day the publisher printed.
-            "published_at": self.published_at.isoformat() if self.published_at else None,
+            # A month the page states alone prints as one: "1998-03" (ISO 8601 reduced precision).
+            "published_at": self._published_text(),
             "author": self.author,
             "source": self.source,
             "category": self.category,

@@ -113,6 +113,42 @@ def parse_machine_datetime(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
 
+# A line that is only a year and month: "2003年5月", "——《某刊》1998年3月号", "原载某报 1998年3月",
+# "March 1998". Its own line, nothing after the month but an issue's 号 / 刊 / 出版: a range
+# ("5月至6月", "5月-6月"), a day, a label before it ("更新于", "Last updated", "©") or a
+# sentence around it is not a publication month; "第3期" issues and bare years have no month.
+_LEAD = r"[\s—–\-─~·•|*]*(?:[（(\[【]\s*)?(?:(?:原载|载于|刊于|刊载于|发表于|發表於|出版于|写于|寫於|撰于|于|於)\s*)?"
+_PERIODICAL = r"(?:[《〈«“\"][^》〉»”\"\n]{1,20}[》〉»”\"]\s*[,，、]?\s*)?"
+_CN_YEAR_MONTH = re.compile(
+    _LEAD + _PERIODICAL + r"(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:号|號|刊|份|出版|版)?"
+    r"\s*[)）\]】]?[\s.。□■]*"
+)
+_EN_YEAR_MONTH = re.compile(
+    r"[\s—–\-─~·•|*]*(?:[(\[]\s*)?(?:(?:first\s+)?published\s+(?:in\s+)?|issue\s*:?\s*)?" + _MONTH
+    + r",?\s+(?P<year>(?:19|20)\d{2})\s*(?:issue)?\s*[)\]]?[\s.]*",
+    re.IGNORECASE,
+)
+MONTH_LINE = 30  # characters: a longer line holding a month is a sentence
+
+
+def year_month_line(text: str, fetched_at: datetime) -> datetime | None:
+    """A line that states only a publication month (a magazine's issue line at the end, a
+    report's month under its headline): the month's first instant, China time; None for a
+    line that says anything else (see _CN_YEAR_MONTH), is long, or names a month to come."""
+    text = " ".join(_fold(text).split())
+    if not text or len(text) > MONTH_LINE:
+        return None
+    found = _CN_YEAR_MONTH.fullmatch(text)
+    month = int(found["month"]) if found else None
+    if found is None:
+        found = _EN_YEAR_MONTH.fullmatch(text)
+        month = _MONTHS[found["mname"].lower().rstrip(".")] if found else None
+    if found is None or not 1 <= month <= 12:
+        return None
+    moment = datetime(int(found["year"]), month, 1, tzinfo=CHINA_TZ)
+    return moment if plausible(moment, fetched_at) else None
+
+
 def parse_relative(text: str, fetched_at: datetime) -> datetime | None:
     """3小时前, 2 days ago, 昨天 14:52, 10月15日 (year inferred): read against the fetch time."""
     text = _fold(text)

@@ -32,6 +32,7 @@ from pipelines.dates import (
     parse_machine_datetime,
     parse_relative,
     plausible,
+    year_month_line,
 )
 from pipelines.main_text import (
     EDGE_BLOCK,
@@ -90,6 +91,7 @@ def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> 
     header, closing = _byline_regions(blocks, body, title)
     labelled = _labelled_byline(header + closing)
     under_title = _under_headline(blocks, body, title)
+    published = published_at(meta, header, closing, blocks, response.url, fetched_at)
     return Article(
         url=response.url,
         site=site,
@@ -100,7 +102,8 @@ def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> 
         canonical_url=urljoin(response.url, canonical[0].strip()) if canonical else response.url,
         site_article_id="",
         title=title,
-        published_at=published_at(meta, header, closing, blocks, response.url, fetched_at),
+        published_at=published[0],
+        published_precision=published[1],
         author=author_of(meta, labelled, header, under_title, body, closing, byline_elements),
         source=labelled.get("source", ""),
         editor=labelled.get("editor", ""),
@@ -135,25 +138,32 @@ def _letters(text: str) -> str:
 
 def published_at(
     meta: PageMeta, header: list[Block], closing: list[Block], blocks: list[Block], url: str, fetched_at: datetime
-) -> datetime | None:
-    """First publication: the JSON-LD or meta date; else the first full date in the lines
-    around the headline, then in the byline-like lines above them (nearest first), then in
-    the closing byline lines ("发表于 ..." under blog posts);
-    else a date in the address; else the first byline-like line on the page with a full
-    date; last, a relative or year-less date near the headline (its year is a guess)."""
+) -> tuple[datetime | None, str]:
+    """First publication, with the precision the page states it to ("second", "month"): the
+    JSON-LD or meta date; else the first full date in the lines around the headline, then in
+    the byline-like lines above them (nearest first), then in the closing byline lines
+    ("发表于 ..." under blog posts); else a date in the address; else a line that states only
+    a year and month in those header or closing lines (a magazine's issue line, a report's
+    month under its title: month precision, never over a full date); else the first
+    byline-like line on the page with a full date; last, a relative or year-less date near
+    the headline (its year is a guess)."""
     stated = [v for v in meta.ld_values("datePublished") if isinstance(v, str)] + [meta.first(PUBLISHED_KEYS)]
     for value in stated:
         moment = parse_machine_datetime(value) if value else None
         if moment is not None and plausible(moment, fetched_at):
-            return moment
+            return moment, "second"
     near = [b.text for b in header if b.size <= EDGE_BLOCK]
     above = [b.text for b in _before(blocks, header)[::-1] if is_meta_line(b)]
+    moment = _first_date(near + above + [b.text for b in closing if is_meta_line(b)], fetched_at) or date_in_url(url)
+    if moment is not None:
+        return moment, "second"
+    month = next((m for m in (year_month_line(t, fetched_at) for t in near + [b.text for b in closing]) if m), None)
+    if month is not None:
+        return month, "month"
     return (
-        _first_date(near + above + [b.text for b in closing if is_meta_line(b)], fetched_at)
-        or date_in_url(url)
-        or _first_date([b.text for b in blocks if is_meta_line(b)], fetched_at)
+        _first_date([b.text for b in blocks if is_meta_line(b)], fetched_at)
         or next((m for m in (parse_relative(t, fetched_at) for t in near if len(t) <= META_LINE) if m), None)
-    )
+    ), "second"
 
 
 def _before(blocks: list[Block], header: list[Block]) -> list[Block]:
@@ -218,7 +228,8 @@ def _labelled_byline(blocks: list[Block]) -> dict[str, str]:
 def _byline_regions(blocks: list[Block], body: list[Block], title: str) -> tuple[list[Block], list[Block]]:
     """The lines where bylines and dates stand: from the headline down to the first
     paragraph, then the few lines above the headline (or, without a headline, the lines
-    above the first paragraph, nearest first); and the article's closing lines."""
+    above the first paragraph, nearest first), then the byline-like lines among the text's
+    first paragraphs; and the article's closing lines."""
     if not body:
         return [], []
     position = {id(b): i for i, b in enumerate(blocks)}
@@ -231,6 +242,9 @@ def _byline_regions(blocks: list[Block], body: list[Block], title: str) -> tuple
         if first - heading > HEADER_LINES:  # a summary or table between: the text's own top too
             header += blocks[first - HEADER_LINES:first + 1][::-1]
         header += blocks[max(0, heading - ABOVE_TITLE_LINES):heading][::-1]
+    # A standfirst or photo caption may come first, the byline and date under it.
+    lead_end = position[id(body[min(len(body), DATELINE_LINES) - 1])]
+    header += [b for b in blocks[first + 1:lead_end] if is_meta_line(b)]
     return header, blocks[max(first, last - CLOSING_LINES + 1):last + CLOSING_LINES]
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
-# Never text: scripts, forms' controls, and the page furniture HTML5 names as such.
+# Never text: scripts, forms' controls, the page furniture HTML5 names as such, and photo
+# captions (a picture's caption and credit tell the story's picture, not the story).
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "template", "svg", "canvas", "select", "option",
-    "input", "button", "textarea", "object", "embed", "nav", "aside", "footer", "head",
+    "input", "button", "textarea", "object", "embed", "nav", "aside", "footer", "head", "figcaption",
 )
 _BLOCK_TAGS = frozenset((
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
@@ -30,7 +31,7 @@ _BLOCK_TAGS = frozenset((
 # Overlays and comment threads are never the article, however much prose they hold (unless
 # they hold the headline: "modal-enabled" and "comments-open" mark article containers too).
 _NEVER_ARTICLE_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:comments?|commentlist|cookies?|consent|gdpr|modal|popup|newsletter|subscribe|"
+    r"(?:^|[\s_-])(?:comments?|commentlist|cookies?|consent|gdpr|privacy|modal|popup|newsletter|subscribe|"
     r"subscription|outbrain|taboola|disqus)(?=$|[\s_-])"
 )
 # These usually are boilerplate, but sites also wrap articles in a "widget" or "body-and-footer".
@@ -38,8 +39,9 @@ _BOILERPLATE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|related|relate|recommend\w*|sidebar|side|breadcrumbs?|"
     r"crumbs?|footer|foot|copyright|advert\w*|ads?|adv|banner|promo\w*|sponsor\w*|widget|toolbar|"
     r"pagination|pager|nav|navbar|navigation|menu|hot|hotnews|rank\w*|tags?|keywords?|print|login|"
-    r"signup|recirc\w*|trending|popular|more-stories|read-more|gotop|backtop)(?=$|[\s_-])"
+    r"signup|recirc\w*|caption\w*|credits?|trending|popular|more-stories|read-more|gotop|backtop)(?=$|[\s_-])"
 )
+_MODIFIER_CLASS = re.compile(r"(?:^|(?<=\s))(?:has|with|without|no)-\S*")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 # A container holding this share of the page's prose is the article, not a boilerplate box,
@@ -68,8 +70,9 @@ _PROSE_END = re.compile(r"[。！？!?]\s*$")
 # Headings of what follows an article: related stories, recommendations, feeds.
 _AFTER_ARTICLE = re.compile(
     r"相关|相關|推荐|推薦|猜你喜欢|猜你喜歡|还想看|還想看|延伸阅读|延伸閱讀|更多|热门|熱門|热点|熱點|精彩|排行|"
-    r"^\s*(?:related|recommended|more (?:from|stories|on|news)|you (?:may|might) (?:also )?like|read (?:more|next)|"
-    r"most (?:popular|read|viewed)|trending|what to read next|further reading|popular|latest (?:news|stories))\b",
+    r"^\s*(?:related|recommended|more (?!than\b|and\b|or\b|of\b)[a-z]+|you (?:may|might) (?:also )?like|read (?:more|next)|"
+    r"most (?:popular|read|viewed)|trending|what to read next|further reading|popular|latest (?:news|stories)|"
+    r"about the authors?|editors?['’]?s?\s+(?:picks|recommendations))\b",
     re.IGNORECASE,
 )
 AFTER_ARTICLE_LINE = 20  # characters: a heading over a list, not a sentence that mentions one
@@ -143,9 +146,9 @@ def clean(tree: html.HtmlElement) -> None:
 def _teaser_lists(blocks: list[Block]) -> list[list[html.HtmlElement]]:
     """Runs of sibling cards of one kind (teasers of other stories: a linked headline over a
     summary, a date, an author), found by their shape, whatever their class calls them."""
-    inner: dict[html.HtmlElement, list[Block]] = {}
+    inner: dict[html.HtmlElement, list[Block]] = {}  # the lines of nested block elements
     for block in blocks:
-        for element in block.owner.iterancestors():
+        for element in block.owner.iterancestors():  # a paragraph cut by <br> is no stack
             inner.setdefault(element, []).append(block)
     lists = []
     parents = {card.getparent() for card in inner if _is_card(inner[card])} - {None}
@@ -301,10 +304,11 @@ def _holds_headline(element: html.HtmlElement) -> bool:
 
 def _attribute_words(element: html.HtmlElement) -> str:
     """An element's class and id, lower case; "" for the page itself, for comments, and for
-    <article> and <main>, whose tag says more than their class."""
+    <article> and <main>, whose tag says more than their class. Modifier classes say what
+    an element holds or lacks, not what it is: "has-social-tools" is a byline with buttons."""
     if not isinstance(element.tag, str) or element.tag in ("body", "html", "article", "main"):
         return ""
-    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return _MODIFIER_CLASS.sub("", f"{element.get('class', '')} {element.get('id', '')}".lower())
 
 
 def _drop(element: etree._Element) -> None:

@@ -267,3 +267,148 @@ def test_a_headline_the_title_tag_extends_and_a_closing_place_credit():
     article = extract_page(page.encode(), "https://bbs.example.cn/a", fetched_at=FETCHED)
     assert article.published_at == china(2003, 5, 29, 9, 7)  # over the headline, not the archive's note
     assert article.author == "姚峰"
+
+
+# --- English pages: lists of other stories, labels, bylines below a standfirst ---
+
+PROSE = [
+    "Copper prices rose for a third day on Monday, as supply worries from Chile mounted and stocks fell.",
+    "Traders said the rally could continue if inventories keep dropping at the current rate this month.",
+]
+CARD = """<li><h3><a href="/{n}">Other story number {n} from the desk</a></h3>
+<p>What happened, in a sentence.</p></li>"""
+
+
+def _english_page(extra_after: str = "", above: str = "", under: str = "", inside: str = "") -> str:
+    return f"""<html><head><title>Copper rallies | Metals Daily</title></head><body>
+    {above}<div class="story"><h1>Copper rallies</h1>{under}<div class="text"><p>{PROSE[0]}</p><p>{PROSE[1]}</p>{inside}</div>
+    {extra_after}</div>
+    </body></html>"""
+
+
+def test_a_list_of_teaser_cards_after_the_article_is_not_text():
+    cards = "<ul>" + "".join(CARD.format(n=n) for n in range(3)) + "</ul>"  # in the text's own box
+    article = extract_page(_english_page(inside=cards).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
+    assert article.paragraphs == PROSE
+
+
+def test_two_cards_are_no_list_and_stay():
+    cards = "<ul>" + "".join(CARD.format(n=n) for n in range(2)) + "</ul>"
+    article = extract_page(_english_page(inside=cards).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
+    # Too few to be a pattern: the summaries stay (the linked headlines go as link lines).
+    assert article.paragraphs == PROSE + ["What happened, in a sentence."] * 2
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<div><h2>About the author</h2><p>Jane Doe is a writer who has covered metals markets for years.</p></div>",
+        "<div><h2>More stories like this one</h2><p>Jane Doe has covered metals markets for years.</p></div>",
+        '<h2>Picked for you today</h2><div class="recirculation"><p>Another story, in a sentence.</p></div>',
+        "<div><h2>More Metals Daily</h2><p>Another story from the outlet, in a sentence or so.</p></div>",
+    ],
+)
+def test_a_heading_of_what_follows_or_left_without_its_box_ends_the_text(after):
+    article = extract_page(_english_page(after).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
+    assert article.paragraphs == PROSE
+
+
+def test_the_headline_after_a_list_of_other_stories_starts_the_text():
+    teasers = "".join(f"<p>Other headline {n}. Its summary runs on for a line or so, here.</p>" for n in range(4))
+    article = extract_page(_english_page(above=teasers).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
+    assert article.paragraphs == PROSE
+
+
+@pytest.mark.parametrize(
+    ("og_title", "h1", "expected"),
+    [
+        ("WATCH: 'Copper' rallies again", "‘Copper’ rallies again [Watch]", "‘Copper’ rallies again"),
+        ("Copper rallies (Video)", "Copper rallies", "Copper rallies"),
+        ("NASA: copper on Mars", "NASA: copper on Mars", "NASA: copper on Mars"),  # a name, not a media label
+    ],
+)
+def test_media_labels_leave_the_headline(og_title, h1, expected):
+    page = f"""<html><head><meta property="og:title" content="{og_title}"></head><body>
+    <h1>{h1}</h1><p>{PROSE[0]}</p><p>{PROSE[1]}</p></body></html>"""
+    assert extract_page(page.encode(), "https://metals.example.com/a", fetched_at=FETCHED).title == expected
+
+
+def test_a_byline_under_the_standfirst_in_a_modifier_classed_box_beats_the_address_date():
+    under = f"""<p>{PROSE[1]} A standfirst.</p><p>A photo caption, with its credit | Agency</p>
+    <div class="story-meta has-social-tools"><p>By Jane Doe</p><p><time>12/22/2023 05:00 AM EST</time></p></div>"""
+    page = _english_page(under=under)
+    article = extract_page(page.encode(), "https://metals.example.com/2023/12/21/a", fetched_at=FETCHED.replace(year=2024))
+    assert article.published_at == china(2023, 12, 22, 5, 0)  # the date line readers see, not the address's day
+    assert article.author == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        '<figure><img src="a.jpg"><figcaption>Copper cathodes at a plant. Photo: Agency</figcaption></figure>',
+        '<div class="caption-full">Copper cathodes at a plant, in a long caption.</div><div class="credit">Agency</div>',
+        '<div class="privacy-bar"><p>This website uses cookies to enhance your experience, as set out here.</p></div>',
+    ],
+)
+def test_captions_credits_and_privacy_notices_are_not_text(furniture):
+    article = extract_page(_english_page(under=furniture).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
+    assert article.paragraphs == PROSE
+
+
+def test_a_subheading_that_starts_with_more_than_is_the_texts_own():
+    inside = "<h2>More than half the output</h2><p>Chile mines more than half of it, the traders said today.</p>"
+    article = extract_page(_english_page(inside=inside).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
+    assert article.paragraphs[2:] == ["More than half the output", "Chile mines more than half of it, the traders said today."]
+
+
+# --- a page that states only a year and month ---
+
+
+def _month_page(header: str = "", closing: str = "", inside: str = "") -> bytes:
+    return f"""<html><head><title>论集体行动 - 文集</title></head><body><h1>论集体行动</h1>{header}
+    <div><p>{TEXT}</p>{inside}<p>{TEXT}</p><p>{TEXT}□</p></div>{closing}</body></html>""".encode()
+
+
+@pytest.mark.parametrize(
+    ("header", "closing", "expected"),
+    [
+        ("", "<p>——《某某》1998年3月号</p>", "1998-03"),  # a periodical's issue line at the end
+        ('<p align="center">胡平</p><p align="center"><strong>2003年5月</strong></p>', "", "2003-05"),  # under the title
+        ("", "<p>（原载《某某》2001年6月号）</p>", "2001-06"),
+        ("<p>March 1998</p>", "", "1998-03"),
+        # a full date elsewhere wins: in the header, or in the address
+        ('<p>2005-03-06 16:17:00</p><p align="center">2003年5月</p>', "", "2005-03-06T16:17:00+08:00"),
+        ("", "<p>发表于 2005年3月6日</p><p>——《某某》1998年3月号</p>", "2005-03-06T00:00:00+08:00"),
+        # not a publication month: a range, an update, an issue number, a copyright year, one to come
+        ("<p>2003年5月至2004年6月</p>", "", None),
+        ("<p>2003年5月-6月</p>", "", None),
+        ("", "<p>最后更新：2003年5月</p>", None),
+        ("", "<p>Last updated March 2003</p>", None),
+        ("", "<p>《某某》1998年第3期</p>", None),
+        ("", "<p>版权所有 © 2000-2006 某某网</p>", None),
+        ("<p>2021年5月</p>", "", None),  # after the fetch
+    ],
+)
+def test_a_month_stated_alone_is_kept_as_a_month(header, closing, expected):
+    article = extract_page(_month_page(header, closing), "", fetched_at=FETCHED)
+    assert article.summary()["published_at"] == expected
+    if expected and len(expected) == 7:
+        assert article.published_precision == "month"
+        assert article.published_at == china(int(expected[:4]), int(expected[5:]), 1)  # still sorts and filters
+    else:
+        assert article.published_precision == "second"
+
+
+def test_a_month_in_the_texts_prose_is_no_publication_month():
+    inside = "<p>2003年5月，课题组在三个城区完成了问卷调查。</p>"
+    assert extract_page(_month_page(inside=inside), "", fetched_at=FETCHED).published_at is None
+    middle = f"<p>{TEXT}</p>" * 8 + "<p>2003年5月</p>" + f"<p>{TEXT}</p>" * 8  # a line deep in the text
+    assert extract_page(_month_page(inside=middle), "", fetched_at=FETCHED).published_at is None
+    article = extract_page(_month_page(inside=inside), "https://example.cn/2020/1015/a.html", fetched_at=FETCHED)
+    assert article.summary()["published_at"] == "2020-10-15T00:00:00+08:00"  # the address's full date
+
+
+def test_a_full_date_in_the_address_beats_a_month_line():
+    article = extract_page(_month_page(closing="<p>——《某某》1998年3月号</p>"), "https://example.cn/2020/1015/a.html",
+                           fetched_at=FETCHED)
+    assert (article.summary()["published_at"], article.published_precision) == ("2020-10-15T00:00:00+08:00", "second")
