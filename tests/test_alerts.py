@@ -235,7 +235,8 @@ def test_scraped_markup_in_a_feed_stays_text():
 
 class Receiver:
     """A webhook receiver on 127.0.0.1. `fail` first answers are 500; request number
-    `hang_at` (1-based) is held until `release` is set, then answered 503."""
+    `hang_at` (1-based) is held until `release` is set, then answered 503. `accepted`: the
+    bodies answered 200, in the order they came."""
 
     def __init__(self, fail: int = 0, hang_at: int | None = None) -> None:
         self.fail, self.hang_at = fail, hang_at
@@ -256,15 +257,15 @@ class Receiver:
                     status = 503
                 else:
                     status = 500 if number <= receiver.fail else 200
+                if status == 200:  # noted before answering: the sender's next request may come first
+                    with receiver.lock:
+                        receiver.accepted.append(json.loads(body))
                 try:
                     self.send_response(status)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 except OSError:
                     return
-                if status == 200:
-                    with receiver.lock:
-                        receiver.accepted.append(json.loads(body))
 
             def log_message(self, *args) -> None:
                 pass
