@@ -207,41 +207,57 @@ def webhook_body(pending: store.Pending, public_url: str) -> bytes:
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
-def _send_with_retries(archive: Archive, config: DeliveryConfig, ids: list[int], attempts: int,
-                       send: Callable[[], Outcome], channel: str, report: RunReport) -> None:
-    """Try, log each try, wait and try again while the wait is short; else leave the
-    deliveries due later (or failed, once they have had all their tries)."""
-    while True:
-        outcome = send()
-        attempts += 1
-        wait = config.retry_base * 2 ** (attempts - 1)
-        give_up = outcome.permanent or attempts >= config.attempts
-        retry_in = None if outcome.delivered or give_up else timedelta(seconds=wait)
-        with archive.transaction() as conn:
-            store.log_attempt(conn, ids, outcome.status_code, outcome.error, outcome.seconds, outcome.delivered, retry_in)
-        if outcome.delivered:
-            report.delivered[channel] = report.delivered.get(channel, 0) + len(ids)
+class _Sender:
+    """Sends one run's deliveries by one channel. The run waits for retries up to
+    `retry_wait_max` seconds in all; a receiver (a webhook address, the SMTP server) still
+    failing then is left alone for the rest of the run, its deliveries due later, so that
+    one receiver that is down never holds up the others."""
+
+    def __init__(self, archive: Archive, config: DeliveryConfig, channel: str, report: RunReport) -> None:
+        self.archive, self.config, self.channel, self.report = archive, config, channel, report
+        self.wait_left = config.retry_wait_max
+        self.down: set[str] = set()
+
+    def send(self, receiver: str, ids: list[int], attempts: int, send: Callable[[], Outcome]) -> None:
+        """Try, log each try, wait and try again while the run's waiting allows; else leave
+        the deliveries due later (or failed, once they have had all their tries)."""
+        if receiver in self.down:
+            self._count(self.report.retrying, ids)
             return
-        if give_up:
-            report.failed[channel] = report.failed.get(channel, 0) + len(ids)
-            return
-        if wait > config.retry_wait_max:
-            report.retrying[channel] = report.retrying.get(channel, 0) + len(ids)
-            return
-        time.sleep(wait)
+        while True:
+            outcome = send()
+            attempts += 1
+            wait = self.config.retry_base * 2 ** (attempts - 1)
+            give_up = outcome.permanent or attempts >= self.config.attempts
+            retry_in = None if outcome.delivered or give_up else timedelta(seconds=wait)
+            with self.archive.transaction() as conn:
+                store.log_attempt(conn, ids, outcome.status_code, outcome.error, outcome.seconds, outcome.delivered, retry_in)
+            if outcome.delivered or give_up:
+                self._count(self.report.delivered if outcome.delivered else self.report.failed, ids)
+                return
+            if wait > self.wait_left:
+                self.down.add(receiver)
+                self._count(self.report.retrying, ids)
+                return
+            self.wait_left -= wait
+            time.sleep(wait)
+
+    def _count(self, counts: dict[str, int], ids: list[int]) -> None:
+        counts[self.channel] = counts.get(self.channel, 0) + len(ids)
 
 
 def deliver_webhooks(archive: Archive, config: DeliveryConfig, report: RunReport) -> None:
     with archive.engine.connect() as conn:
         due = store.due(conn, "webhook", datetime.now(timezone.utc))
+    sender = _Sender(archive, config, "webhook", report)
     for pending in due:
         body = webhook_body(pending, config.public_url)
-        rule = pending.rule
+        url = pending.rule.webhook_url or ""
 
-        def send(pending: store.Pending = pending, body: bytes = body, rule: store.Rule = rule) -> Outcome:
-            return post_webhook(rule.webhook_url or "", rule.webhook_secret, body, pending.delivery_id, config.webhook_timeout)
+        def send(pending: store.Pending = pending, body: bytes = body, url: str = url) -> Outcome:
+            return post_webhook(url, pending.rule.webhook_secret, body, pending.delivery_id, config.webhook_timeout)
 
-        _send_with_retries(archive, config, [pending.delivery_id], pending.attempts, send, "webhook", report)
+        sender.send(url, [pending.delivery_id], pending.attempts, send)
 
 
 def digest(rule: store.Rule, items: list[store.Pending], public_url: str) -> tuple[str, str, str]:
@@ -272,6 +288,7 @@ def deliver_emails(archive: Archive, config: DeliveryConfig, report: RunReport) 
     if due and config.smtp is None:
         report.waiting["email"] = len(due)
         return
+    sender = _Sender(archive, config, "email", report)
     by_rule: dict[int, list[store.Pending]] = {}
     for pending in due:
         by_rule.setdefault(pending.rule.id, []).append(pending)
@@ -284,8 +301,7 @@ def deliver_emails(archive: Archive, config: DeliveryConfig, report: RunReport) 
             assert config.smtp is not None
             return send_email(config.smtp, recipients, subject, text, html)
 
-        ids = [p.delivery_id for p in items]
-        _send_with_retries(archive, config, ids, max(p.attempts for p in items), send, "email", report)
+        sender.send("smtp", [p.delivery_id for p in items], max(p.attempts for p in items), send)
 
 
 def run(archive: Archive, config: DeliveryConfig | None = None, batch: int = MATCH_BATCH) -> RunReport:

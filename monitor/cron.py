@@ -40,7 +40,7 @@ def _number(text: str, field: _Field) -> int:
     lowered = text.lower()
     if lowered in field.names:
         return field.names.index(lowered) + field.names_from
-    if not text.isdigit() or not field.low <= int(text) <= field.high:
+    if not (text.isascii() and text.isdigit()) or not field.low <= int(text) <= field.high:
         raise CronError(f"{field.name}: {text!r} is not a value from {field.low} to {field.high}")
     return int(text)
 

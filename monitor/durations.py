@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?")
+_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?", re.ASCII)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -15,7 +15,10 @@ def parse_duration(text: str) -> timedelta:
     if not text.strip() or not found:
         raise ValueError(f"not a duration: {text!r} (write e.g. 45s, 30m, 1h30m, 2d)")
     days, hours, minutes, seconds = (float(part or 0) for part in found.groups())
-    duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        duration = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"not a duration: {text!r} (longer than {timedelta.max.days} days)") from None
     if duration <= timedelta(0):
         raise ValueError(f"not a duration: {text!r} (it must be longer than nothing)")
     return duration

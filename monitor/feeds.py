@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,10 +58,18 @@ def _content_html(entry: Entry) -> str:
     return f"<p>{snippet_html(entry.snippet)}</p>{tags}{archive}"
 
 
+# Characters XML 1.0 does not allow: one in a scraped title would make the feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub(" ", value)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    node = ET.SubElement(parent, tag, attrs)
+    node = ET.SubElement(parent, tag, {name: _xml_text(value) for name, value in attrs.items()})
     if text is not None:
-        node.text = text
+        node.text = _xml_text(text)
     return node
 
 

@@ -110,8 +110,8 @@ MONITOR_DB_URL = db_url()
 # --- alerts (monitor alerts run) ---
 # The address analysts reach `monitor serve` at: feeds, webhooks and e-mails link into it.
 MONITOR_PUBLIC_URL = os.environ.get("MONITOR_PUBLIC_URL", "http://127.0.0.1:8750").rstrip("/")
-# A failed delivery waits this many seconds, doubling with each failure; a run waits itself
-# for retries up to MONITOR_RETRY_WAIT_MAX seconds, later ones are left to the next run.
+# A failed delivery waits this many seconds, doubling with each failure; a run waits for
+# retries up to MONITOR_RETRY_WAIT_MAX seconds in all, then leaves a failing receiver alone.
 MONITOR_RETRY_BASE = float(os.environ.get("MONITOR_RETRY_BASE", "2"))
 MONITOR_RETRY_WAIT_MAX = float(os.environ.get("MONITOR_RETRY_WAIT_MAX", "10"))
 MONITOR_DELIVERY_ATTEMPTS = int(os.environ.get("MONITOR_DELIVERY_ATTEMPTS", "12"))  # then: failed

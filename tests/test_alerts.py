@@ -219,10 +219,11 @@ def test_scraped_markup_in_a_feed_stays_text():
     from monitor.feeds import Entry, Feed
 
     moment = datetime(2026, 11, 1, tzinfo=UTC)
-    entry = Entry("urn:x:1", "<script>alert(1)</script>", "http://127.0.0.1/a?x=1&y=2", "http://127.0.0.1/#/article/1",
+    entry = Entry("urn:x:1", "<script>alert(1)</script>\x01\x0b", "http://127.0.0.1/a?x=1&y=2", "http://127.0.0.1/#/article/1",
                   moment, moment, "«<img src=x onerror=alert(1)>» & more", ("<b>",))
     feed = Feed("urn:x", "t", "d", "http://127.0.0.1/", "http://127.0.0.1/feeds/t.{format}", moment, [entry])
     parsed = feedparser.parse(render(feed, "atom"))
+    # Control characters XML does not allow become spaces, the rest stays text.
     assert parsed.bozo == 0 and parsed.entries[0].title == "<script>alert(1)</script>"
     assert parsed.entries[0].link == "http://127.0.0.1/a?x=1&y=2"
     assert "&lt;img src=x onerror=alert(1)&gt;" in parsed.entries[0].content[0].value
@@ -353,6 +354,32 @@ def test_a_killed_run_and_a_new_one_deliver_every_alert_exactly_once(archive, db
     finally:
         receiver.close()
         reset(archive)
+
+
+def test_a_receiver_that_is_down_holds_up_no_other(fresh):
+    with socket.socket() as probe:  # a port nothing listens on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+    receiver = Receiver()
+    try:
+        alerts.add_rule(fresh, "dead", "整改", exact=True, webhook=dead)
+        alerts.add_rule(fresh, "live", "rectification", exact=True, webhook=receiver.url)
+        began = time.monotonic()
+        report = alerts.run(fresh, DeliveryConfig(retry_base=0.05, retry_wait_max=0.2))
+        assert time.monotonic() - began < 30
+        assert report.delivered == {"webhook": report.alerts["live"]} and report.failed == {}
+        assert report.retrying == {"webhook": report.alerts["dead"]}
+        assert [a["article"]["url"] for a in receiver.accepted] == alerted_urls(fresh, "live")
+        with fresh.engine.connect() as conn:
+            tries = conn.execute(
+                select(Delivery.attempts).join(Alert, Alert.id == Delivery.alert_id).join(AlertRule, AlertRule.id == Alert.rule_id)
+                .where(AlertRule.name == "dead").order_by(Delivery.id)
+            ).scalars().all()
+        # Waits of 0.05 and 0.1 s fit the run's 0.2 s, the next (0.2 s) does not: three tries,
+        # then the address is left alone until the next run.
+        assert tries == [3] + [0] * (report.alerts["dead"] - 1)
+    finally:
+        receiver.close()
 
 
 # --- e-mail ------------------------------------------------------------------------------

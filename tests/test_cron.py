@@ -62,6 +62,7 @@ def test_year_end():
     ("*/0 * * * *", "minute: '0' is not a step (a whole number from 1)"),
     ("10-5 * * * *", "minute: the range '10-5' runs backwards"),
     ("1,,2 * * * *", "minute: empty item in '1,,2'"),
+    ("² * * * *", "minute: '²' is not a value from 0 to 59"),  # a digit to str.isdigit, not to cron
 ])
 def test_refusals(expression, message):
     with pytest.raises(CronError) as refused:
@@ -80,7 +81,7 @@ def test_durations(text, seconds):
     assert format_duration(timedelta(seconds=seconds)) == text
 
 
-@pytest.mark.parametrize("text", ["", "30", "m", "30x", "0s", "1m1h", "-5m"])
+@pytest.mark.parametrize("text", ["", "30", "m", "30x", "0s", "1m1h", "-5m", "²s", "99999999999d"])
 def test_bad_durations(text):
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration(text)
