@@ -538,7 +538,7 @@ def cmd_alerts_add(args: argparse.Namespace) -> int:
     query = f"({args.query}) {filters}" if filters else args.query
     rule = _alert_call(add_rule, _archive(args), args.name, query, args.exact, args.webhook, args.secret, args.email)
     channels = ", ".join(rule.channels) or "feeds only"
-    print(f"rule {rule.name} added: {rule.query} ({channels}); it matches articles stored from now on")
+    print(f"rule {rule.name} added: {rule.query} ({channels}); `monitor alerts run` matches it against the new articles not matched yet")
     return 0
 
 
