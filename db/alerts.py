@@ -21,7 +21,8 @@ from db.models import (
     UTCDateTime,
 )
 
-CHANNELS = ("webhook", "email")
+# Each delivery channel and the rule column that turns it on (its address).
+CHANNELS = {"webhook": "webhook_url", "email": "email_to"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Rule:
 
     @property
     def channels(self) -> tuple[str, ...]:
-        return tuple(c for c, on in zip(CHANNELS, (self.webhook_url, self.email_to)) if on)
+        return tuple(channel for channel, column in CHANNELS.items() if getattr(self, column))
 
 
 def _now() -> datetime:
@@ -119,7 +120,7 @@ def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
         f" SELECT f.rule_id, f.story_id, f.article_pk, :now FROM ({_FACES}) AS f WHERE true"
         " ON CONFLICT (rule_id, story_id) DO NOTHING"
     ).bindparams(bindparam("now", _now(), type_=UTCDateTime)))
-    for channel, column in (("webhook", "webhook_url"), ("email", "email_to")):
+    for channel, column in CHANNELS.items():
         conn.execute(text(
             "INSERT INTO deliveries (alert_id, channel, status, attempts, next_attempt_at)"
             " SELECT a.id, :channel, 'pending', 0, :now FROM alerts AS a JOIN alert_rules AS r ON r.id = a.rule_id"

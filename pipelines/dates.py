@@ -41,7 +41,7 @@ _RELATIVE = re.compile(
 _DAY_WORDS = re.compile(r"(?P<word>刚刚|剛剛|今天|今日|昨天|昨日|前天|just now|today|yesterday)" + _TIME, re.IGNORECASE)
 _DAYS_BACK = {"今天": 0, "今日": 0, "today": 0, "昨天": 1, "昨日": 1, "yesterday": 1, "前天": 2}
 
-_MONTHS = {
+MONTHS = {  # English month names and abbreviations, lower case -> 1..12
     name: number
     for number, names in enumerate(
         (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -51,7 +51,7 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<mname>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<mname>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _EN_MONTH_FIRST = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>(?:19|20)\d{{2}})\b,?" + _TIME, re.IGNORECASE
@@ -92,7 +92,7 @@ def parse_english_datetime(text: str) -> datetime | None:
     for pattern in (_EN_MONTH_FIRST, _EN_DAY_FIRST):
         found = pattern.search(text)
         if found:
-            return _build(found, int(found["year"]), _MONTHS[found["mname"].lower()], int(found["day"]))
+            return _build(found, int(found["year"]), MONTHS[found["mname"].lower()], int(found["day"]))
     return None
 
 
@@ -142,7 +142,7 @@ def year_month_line(text: str, fetched_at: datetime) -> datetime | None:
     month = int(found["month"]) if found else None
     if found is None:
         found = _EN_YEAR_MONTH.fullmatch(text)
-        month = _MONTHS[found["mname"].lower().rstrip(".")] if found else None
+        month = MONTHS[found["mname"].lower().rstrip(".")] if found else None
     if found is None or not 1 <= month <= 12:
         return None
     moment = datetime(int(found["year"]), month, 1, tzinfo=CHINA_TZ)

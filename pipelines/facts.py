@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pipelines.article import CHINA_TZ, Article
+from pipelines.dates import MONTHS
 
 # --- numbers ---------------------------------------------------------------------------
 
@@ -64,16 +65,6 @@ def _int(text: str) -> int:
 
 # --- dates -----------------------------------------------------------------------------
 
-_MONTHS_EN = {
-    name: n
-    for n, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")),
-        start=1,
-    )
-    for name in names
-}
 _EN_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 
 
@@ -107,7 +98,7 @@ def _zh_date(match: re.Match, published: date, offset: int = 1, future: bool = F
 
 
 def _en_date(match: re.Match, published: date, offset: int = 1, future: bool = False) -> date | None:
-    month = _MONTHS_EN[match.group(offset).rstrip(".").lower()]
+    month = MONTHS[match.group(offset).rstrip(".").lower()]
     year = match.group(offset + 2)
     return _day(int(year) if year else None, month, int(match.group(offset + 1)), published, future)
 
@@ -208,7 +199,7 @@ def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> st
 def _en_as_of_day(match: re.Match, published: date) -> date | None:
     if match.group(1):
         return _en_date(match, published)
-    month = _MONTHS_EN[match.group(4).rstrip(".").lower()]
+    month = MONTHS[match.group(4).rstrip(".").lower()]
     year = int(match.group(5)) if match.group(5) else published.year
     end = _month_end(year, month)
     return end if match.group(5) or end <= published else _month_end(year - 1, month)
@@ -430,7 +421,7 @@ def _en_deadline(sentence: str, published: date, found: _Found) -> None:
     for match in re.finditer(r"\b(?:by|before)\s+the\s+end\s+of\s+(\d{4})\b", sentence, re.I):
         found.add("deadline", date=date(int(match.group(1)), 12, 31))
     for match in re.finditer(rf"\b(?:by|before)\s+the\s+end\s+of\s+({_EN_MONTH})(?:\s+(\d{{4}}))?", sentence, re.I):
-        month = _MONTHS_EN[match.group(1).rstrip(".").lower()]
+        month = MONTHS[match.group(1).rstrip(".").lower()]
         found.add("deadline", date=_month_end(int(match.group(2)), month) if match.group(2) else _next_month_end(month, published))
     for match in re.finditer(rf"\b(?:by|before|no later than)\s+{_EN_DATE}", sentence, re.I):
         if re.match(r"\s*,?\s*(?:the|a|its)?\s*\w*\s*(?:had|has|have)\b", sentence[match.end():]):
