@@ -16,7 +16,8 @@ Loading: the schema comes from db.Archive(url) (tables, full-text index). SQLite
 in one transaction per chunk, journal off and synchronous off during the load (WAL again
 after), secondary indexes dropped and made again after; FTS5's automerge off during the
 load (crisismerge 64: FTS5 refuses a 2001st segment), then the index merged into one
-b-tree ('optimize'), automerge 4 / crisismerge 16 again (FTS5's defaults), ANALYZE. PostgreSQL: COPY into articles, article_tags and
+b-tree ('optimize'), the frequent words' heads made (`monitor db optimize`, db.heads),
+automerge 4 / crisismerge 16 again (FTS5's defaults), ANALYZE. PostgreSQL: COPY into articles, article_tags and
 article_fts (document = db.fulltext.tsvector_literal as text), foreign-key triggers off
 for the load (session_replication_role = replica; the data is consistent by construction),
 secondary indexes and the GIN index dropped and made again after, then ANALYZE.
@@ -67,7 +68,8 @@ from sqlalchemy import bindparam, create_engine, event, text
 
 from bench import corpus
 from db import Archive
-from db.fulltext import facets, ranked, tsvector_literal
+from db.filter_terms import filter_terms
+from db.fulltext import BM25_WEIGHTS, facets, ranked, tsvector_literal
 from db.models import UTCDateTime
 from monitor.search import SearchOptions, plan
 from pipelines.segment import segmenter_id
@@ -151,7 +153,8 @@ def make_chunk(seed: int, start: int, count: int, columns: dict[str, list[tuple[
             articles.append(tuple(row))
             tag_rows.extend(tags)
             if engine == "sqlite":
-                fts.append((g.id, g.title_terms, g.body_terms, g.parts))
+                filters = filter_terms(g.lang, g.site, g.host, g.relevance_label, values["relevant"], g.published_at, g.tags)
+                fts.append((g.id, g.title_terms, g.body_terms, g.parts, filters))
             else:
                 fts.append((g.id, tsvector_literal(g.title_terms, g.body_terms, g.parts)))
     out["cpu"] = time.process_time() - began
@@ -181,6 +184,7 @@ class Build:
     finish: dict[str, float] = field(default_factory=dict)  # step -> seconds
     size_bytes: int = 0
     reused: bool = False
+    heads: int = 0  # words with heads (SQLite)
 
     @property
     def total_s(self) -> float:
@@ -231,7 +235,7 @@ class SqliteLoader:
         self.db.execute("BEGIN")
         self.db.executemany(self.insert, articles)
         self.db.executemany("INSERT INTO article_tags (article_pk, tag) VALUES (?, ?)", tags)
-        self.db.executemany("INSERT INTO article_fts (rowid, title, body, parts) VALUES (?, ?, ?, ?)", fts)
+        self.db.executemany("INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (?, ?, ?, ?, ?)", fts)
         self.db.execute("COMMIT")
 
     def finish(self, build: Build, optimize: bool) -> None:
@@ -251,6 +255,11 @@ class SqliteLoader:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.close()
         build.finish["analyze"] = time.perf_counter() - began
+        began = time.perf_counter()
+        archive = Archive(self.url)  # `monitor db optimize`: the frequent words' heads
+        build.heads, _ = archive.optimize()
+        archive.engine.dispose()
+        build.finish["heads"] = time.perf_counter() - began
         build.size_bytes = self.path.stat().st_size
 
     def size(self) -> int:
@@ -534,7 +543,7 @@ def _best_of(cur, sql: str, parameters, rounds: int = 3) -> float:
 
 def _sqlite_parts(cur, match: str) -> list[str]:
     """What one word query costs on SQLite, step by step (each step adds to the one above)."""
-    bm25 = "bm25(article_fts, 5.0, 1.0, 0.5)"
+    bm25 = f"bm25(article_fts, {BM25_WEIGHTS})"
     fts = "FROM article_fts WHERE article_fts MATCH ?"
     indexes = {row[0] for row in cur.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     columns = "a.relevant AS x, a.published_at AS y, a.story_id AS z, a.garbled AS g"
@@ -681,7 +690,8 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
             continue
         steps = ", ".join(f"{k} {v:.0f} s" for k, v in b.finish.items())
         print(f"build {name}: write {b.write_s:.0f} s, then {steps}: {b.total_s:.0f} s in all, "
-              f"{args.articles / b.total_s:,.0f} articles/s (generation not included); {b.size_bytes / 1e9:.2f} GB")
+              f"{args.articles / b.total_s:,.0f} articles/s (generation not included); {b.size_bytes / 1e9:.2f} GB"
+              + (f"; heads for {b.heads:,} words" if name == "sqlite" else ""))
     for r in rows:
         if r["engine"] == "sqlite" and r["kind"] in ("word", "filtered"):
             verdict = "met" if r["p95_ms"] <= TARGET_P95_MS else "MISSED"
@@ -785,7 +795,7 @@ def main() -> None:
             "scan_queries": args.scan_queries, "fts_optimize": not args.no_optimize, "postgres_settings": settings,
             "code": version,
             "generation": generation,
-            "builds": {n: {"write_s": b.write_s, "finish_s": b.finish, "total_s": b.total_s, "bytes": b.size_bytes,
+            "builds": {n: {"write_s": b.write_s, "finish_s": b.finish, "total_s": b.total_s, "bytes": b.size_bytes, "heads": b.heads,
                            "reused": b.reused, "articles_per_s": args.articles / b.total_s if b.total_s else None}
                        for n, b in builds.items()},
             "results": rows, "by_matches": by_matches(timings), "explain": explained,

@@ -17,8 +17,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db import heads
 from db.engine import ArchiveError, make_engine, printable_url, reason
-from db.fulltext import write_index
+from db.filter_terms import filter_terms
+from db.fulltext import optimize, write_index
 from db.migrate import open_schema
 from db.models import AlertQueue, Article, ArticleTag, Fact, RawPage, TermStat
 from db.stories import find_story, index_bands, link_languages
@@ -30,6 +32,10 @@ ARTICLE_FIELDS = (
     "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant", "relevance_label",
     "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash", "figures",
     "segmenter", "fetched_at",
+)
+# The columns an article's filter terms are made of, in filter_terms' order.
+FILTERED_COLUMNS = (
+    Article.lang, Article.site, Article.host, Article.relevance_label, Article.relevant, Article.published_at,
 )
 
 
@@ -102,6 +108,16 @@ class Archive:
                 select(Article.host, Article.site_article_id).where(Article.site == site)
             )
             return {(row.host, row.site_article_id) for row in rows}
+
+    def optimize(self, min_documents: int | None = None) -> tuple[int, int]:
+        """Merge the full-text index and make its heads anew (db.fulltext.optimize)."""
+        with self.transaction() as conn:
+            return optimize(conn, min_documents)
+
+    def heads_set_aside(self) -> bool:
+        """Whether so many articles were indexed again that the heads wait for optimize."""
+        with self.engine.connect() as conn:
+            return conn.dialect.name == "sqlite" and heads.set_aside(conn)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -305,8 +321,10 @@ class Archive:
         return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
-        write_index(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"])
-        conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))
         tags = sorted({tag["id"] for tag in record.get("tags") or []})
+        row = conn.execute(select(*FILTERED_COLUMNS).where(Article.id == pk)).one()  # as stored
+        filters = filter_terms(*row, tags=tags)
+        write_index(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
+        conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))
         if tags:
             conn.execute(insert(ArticleTag), [{"article_pk": pk, "tag": tag} for tag in tags])

@@ -4,7 +4,8 @@ Both engines index the same terms, computed in Python (pipelines.segment.terms):
 unicode61 tokenizer and PostgreSQL's tsvector input take them as they are, so a query
 finds the same articles on either. Three fields: the title's terms, the body's terms, and
 the dictionary words inside long Chinese tokens ("parts"), which words match and phrases
-do not (phrases need the text's own order)."""
+do not (phrases need the text's own order). On SQLite a fourth field holds the article's
+filter terms (db.filter_terms), so that filtered searches too are answered by the index."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Union
 
-from sqlalchemy import Connection, TextClause, bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, func, select, text
 
-from db.models import UTCDateTime
+from db import heads
+from db.filter_terms import china_day, restrict
+from db.models import Article, UTCDateTime
 
 FTS5_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING fts5("
-    "title, body, parts, tokenize = 'unicode61 remove_diacritics 0')"
+    "title, body, parts, filters, tokenize = 'unicode61 remove_diacritics 0')"
 )
 POSTGRES_DDL = (
     "CREATE TABLE IF NOT EXISTS article_fts ("
@@ -28,8 +31,9 @@ POSTGRES_DDL = (
     "CREATE INDEX IF NOT EXISTS ix_article_fts_document ON article_fts USING GIN (document)",
 )
 
-# bm25 column weights: a match in the title counts five times one in the body.
-BM25_WEIGHTS = "5.0, 1.0, 0.5"
+# bm25 column weights: a match in the title counts five times one in the body; filter
+# terms count nothing.
+BM25_WEIGHTS = "5.0, 1.0, 0.5, 0.0"
 # ts_rank weights {D, C, B, A}: parts C, body B, title A, in the same proportions.
 TS_RANK_WEIGHTS = "{0.1, 0.1, 0.2, 1.0}"
 # PostgreSQL keeps positions up to 16383 and 256 of them per word.
@@ -43,6 +47,7 @@ FIELD_GAP = 8  # positions between fields, so a phrase never runs from title int
 def create_index(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(text(FTS5_DDL))
+        heads.create(conn)
     else:
         for statement in POSTGRES_DDL:
             conn.execute(text(statement))
@@ -66,14 +71,20 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def write_index(conn: Connection, pk: int, title: str, body: str, parts: str) -> None:
-    """Index (or re-index) one article from its space-separated terms."""
+def write_index(conn: Connection, pk: int, title: str, body: str, parts: str, filters: str) -> None:
+    """Index (or re-index) one article from its space-separated terms and filter terms
+    (db.filter_terms.filter_terms; PostgreSQL filters on the article's row)."""
     if conn.dialect.name == "sqlite":
-        conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
+        old = conn.execute(text("SELECT title, body, parts, filters FROM article_fts WHERE rowid = :pk"), {"pk": pk}).first()
+        if old is not None and tuple(old) == (title, body, parts, filters):
+            return
+        if old is not None:
+            conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
         conn.execute(
-            text("INSERT INTO article_fts (rowid, title, body, parts) VALUES (:pk, :title, :body, :parts)"),
-            {"pk": pk, "title": title, "body": body, "parts": parts},
+            text("INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"),
+            {"pk": pk, "title": title, "body": body, "parts": parts, "filters": filters},
         )
+        heads.on_index(conn, pk, title, body, parts, filters, again=old is not None)
     else:
         conn.execute(
             text(
@@ -82,6 +93,18 @@ def write_index(conn: Connection, pk: int, title: str, body: str, parts: str) ->
             ),
             {"pk": pk, "document": tsvector_literal(title, body, parts)},
         )
+
+
+def optimize(conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
+    """SQLite: merge the index into one b-tree, make the heads of the words in at least
+    `min_documents` articles anew and return (words with heads, min_documents) as
+    db.heads.refresh does. PostgreSQL: refresh the planner's statistics of the index (it
+    keeps no heads: (0, 0))."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(text("ANALYZE article_fts"))
+        return 0, 0
+    conn.execute(text("INSERT INTO article_fts (article_fts) VALUES ('optimize')"))
+    return heads.refresh(conn, min_documents)
 
 
 # --- search expressions -------------------------------------------------------------------
@@ -258,25 +281,30 @@ def _filter_sql(sql: _Sql, filters: Filters) -> None:
 
 def _matches(
     conn: Connection, search: Search, columns: str, among: list[int] | None = None,
-    queued: tuple[int, int] | None = None,
+    queued: tuple[int, int] | None = None, scored: bool = True,
 ) -> tuple[str, _Sql]:
-    """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better);
-    only those with the ids `among`, or those in the alert queue with ids in the range
-    `queued` (both ends included), when given."""
+    """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better;
+    0.0 for all unless `scored`: the score costs a read of every match's terms, and on
+    SQLite, with `among`, a count of each word's matches per id); only those with the ids
+    `among`, or those in the alert queue with ids in the range `queued` (both ends
+    included), when given."""
     sql = _Sql()
     if queued is not None:
         low, high = sql.param(queued[0]), sql.param(queued[1])
     found, left_out = split_top(search.node) if search.node is not None else (None, None)
     sqlite = conn.dialect.name == "sqlite"
+    # On SQLite the index holds the filters too, unless they cannot be filter terms.
+    match = fts5_match(conn, search) if found is not None and sqlite else None
     if found is not None and sqlite:
         # FTS first (CROSS JOIN fixes the order): else SQLite may walk a date index and
         # probe the full-text index once per row. Each match is then looked up in the
         # narrow covering index, not the wide row: three times faster on a large archive.
+        rank = f"bm25(article_fts, {BM25_WEIGHTS})" if scored else "0.0"
         source = (
-            f"SELECT {columns}, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
+            f"SELECT {columns}, {rank} AS rank FROM article_fts"
             " CROSS JOIN articles AS a INDEXED BY ix_articles_search ON a.id = article_fts.rowid"
         )
-        sql.where.append("article_fts MATCH " + sql.param(fts5_expression(found)))
+        sql.where.append("article_fts MATCH " + sql.param(fts5_expression(found) if match is None else match))
         if among is not None:  # on the FTS5 rowid, so that it looks up these rows only
             sql.where.append(f"article_fts.rowid IN {sql.values(tuple(among))}")
             among = None
@@ -284,10 +312,8 @@ def _matches(
             sql.where.append(f"article_fts.rowid BETWEEN {low} AND {high}")
     elif found is not None:
         query = sql.param(tsquery_expression(found))
-        source = (
-            f"SELECT {columns}, -ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), f.document, CAST({query} AS tsquery), 1) AS rank"
-            " FROM article_fts AS f JOIN articles AS a ON a.id = f.article_pk"
-        )
+        rank = f"-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), f.document, CAST({query} AS tsquery), 1)" if scored else "0.0"
+        source = f"SELECT {columns}, {rank} AS rank FROM article_fts AS f JOIN articles AS a ON a.id = f.article_pk"
         sql.where.append(f"f.document @@ CAST({query} AS tsquery)")
     else:
         source = f"SELECT {columns}, 0.0 AS rank FROM articles AS a"
@@ -302,9 +328,21 @@ def _matches(
         sql.where.append(f"a.id IN {sql.values(tuple(among))}")
     if queued is not None:
         sql.where.append(f"a.id BETWEEN {low} AND {high} AND a.id IN (SELECT article_pk FROM alert_queue)")
-    _filter_sql(sql, search.filters)
+    if match is None:
+        _filter_sql(sql, search.filters)
     where = (" WHERE " + " AND ".join(sql.where)) if sql.where else ""
     return source + where, sql
+
+
+def fts5_match(conn: Connection, search: Search) -> str | None:
+    """The FTS5 expression finding what the search finds within its filters (SQLite, a
+    search with something to find); None when its filters cannot be filter terms."""
+    found, _ = split_top(search.node)
+    dated = None
+    if search.filters.since is not None or search.filters.until is not None:
+        first, last = conn.execute(select(func.min(Article.published_at), func.max(Article.published_at))).one()
+        dated = (china_day(first), china_day(last)) if first is not None else None
+    return restrict(fts5_expression(found), search.filters, dated)
 
 
 def _order(search: Search) -> str:
@@ -362,8 +400,9 @@ class _Match:
 
 def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list:
     """The best matches, each with `total`: how many stories (collapsed) or articles match."""
-    if _index_alone(conn, search):
-        return _best_by_index(conn, search, limit, offset)
+    match = _index_alone(conn, search)
+    if match is not None:
+        return _best_by_index(conn, search, match, limit, offset)
     matches, sql = _matches(conn, search, _RANKED)
     counted = "(SELECT COUNT(DISTINCT story_id) FROM m)" if search.collapse else "COUNT(*) OVER ()"
     statement = (
@@ -373,31 +412,35 @@ def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list
     return conn.execute(sql.statement(statement), sql.params).all()
 
 
-def _index_alone(conn: Connection, search: Search) -> bool:
-    """Whether the full-text index alone can rank the matches: SQLite, BM25 order, no
-    filters, something to find. Then no article row is read but the page's."""
-    return (
-        conn.dialect.name == "sqlite" and search.sort == "relevance" and search.filters == Filters()
-        and search.node is not None and is_positive(search.node)
-    )
+def _index_alone(conn: Connection, search: Search) -> str | None:
+    """The FTS5 expression when the full-text index alone can rank the matches (SQLite,
+    BM25 order, something to find, filters that are filter terms): then no article row is
+    read but the page's."""
+    if conn.dialect.name != "sqlite" or search.sort != "relevance" or search.node is None or not is_positive(search.node):
+        return None
+    return fts5_match(conn, search)
 
 
-def _best_by_index(conn: Connection, search: Search, limit: int, offset: int) -> list[_Match]:
-    expression = fts5_expression(search.node)
-    rows = conn.execute(
-        text(
-            f"SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
-            " WHERE article_fts MATCH :q ORDER BY rank, rowid DESC LIMIT :limit OFFSET :offset"
-        ),
-        {"q": expression, "limit": limit, "offset": offset},
-    ).all()
+def _best_by_index(conn: Connection, search: Search, expression: str, limit: int, offset: int) -> list[_Match]:
+    one_word = isinstance(search.node, Term) and expression == fts5_expression(search.node)
+    from_heads = heads.best(conn, search.node.term, limit, offset) if one_word else None  # type: ignore[union-attr]
+    if from_heads is not None:
+        best, matches = from_heads
+    else:
+        best = conn.execute(
+            text(
+                f"SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
+                " WHERE article_fts MATCH :q ORDER BY rank, rowid DESC LIMIT :limit OFFSET :offset"
+            ),
+            {"q": expression, "limit": limit, "offset": offset},
+        ).all()
+        matches = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": expression}).scalar_one()
     stories = dict(conn.execute(
         text("SELECT id, story_id FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-        {"ids": [r.id for r in rows] or [0]},
+        {"ids": [pk for pk, _ in best] or [0]},
     ).all())
-    matches = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": expression}).scalar_one()
     total = matches - _repeated_stories(conn, expression) if search.collapse else matches
-    return [_Match(r.id, stories[r.id], float(r.rank), total) for r in rows]
+    return [_Match(pk, stories[pk], float(rank), total) for pk, rank in best]
 
 
 def _repeated_stories(conn: Connection, expression: str) -> int:
@@ -423,7 +466,7 @@ def _matching_copies(conn: Connection, search: Search, stories: list[int]) -> di
         text("SELECT id FROM articles WHERE story_id IN :stories").bindparams(bindparam("stories", expanding=True)),
         {"stories": stories},
     )]
-    matches, sql = _matches(conn, search, _RANKED, among=ids)
+    matches, sql = _matches(conn, search, _RANKED, among=ids, scored=False)
     out: dict[int, list] = {}
     for row in conn.execute(sql.statement(matches), sql.params):
         out.setdefault(row.story_id, []).append(row)
@@ -434,7 +477,7 @@ def copy_queued_matches(conn: Connection, search: Search, low: int, high: int, t
     """Copy the queued articles with ids from `low` to `high` that match into `table`
     (rule_id, article_pk, story_id, garbled, published_at), in the database: alert
     matching (db.alerts) then works on them as a set."""
-    matches, sql = _matches(conn, search, "a.id, a.story_id, a.garbled, a.published_at", queued=(low, high))
+    matches, sql = _matches(conn, search, "a.id, a.story_id, a.garbled, a.published_at", queued=(low, high), scored=False)
     rule = sql.param(rule_id)
     conn.execute(sql.statement(
         f"INSERT INTO {table} (rule_id, article_pk, story_id, garbled, published_at)"
@@ -449,7 +492,7 @@ def face(copies: list):
 
 
 def count(conn: Connection, search: Search) -> int:
-    matches, sql = _matches(conn, search, "a.id, a.story_id")
+    matches, sql = _matches(conn, search, "a.id, a.story_id", scored=False)
     counted = "COUNT(DISTINCT m.story_id)" if search.collapse else "COUNT(*)"
     return conn.execute(sql.statement(f"SELECT {counted} FROM ({matches}) AS m"), sql.params).scalar_one()
 
@@ -457,7 +500,7 @@ def count(conn: Connection, search: Search) -> int:
 def facets(conn: Connection, search: Search, top_tags: int = 30) -> dict[str, list[tuple[str, int]]]:
     """Counts of the matches (stories when collapsed) by site host, language, month
     (China time) and tag: the biggest first, months in order."""
-    matches, sql = _matches(conn, search, "a.id, a.story_id, a.host, a.lang, a.published_at")
+    matches, sql = _matches(conn, search, "a.id, a.story_id, a.host, a.lang, a.published_at", scored=False)
     counted = "COUNT(DISTINCT m.story_id)" if search.collapse else "COUNT(*)"
     if conn.dialect.name == "sqlite":
         month = "strftime('%Y-%m', m.published_at, '+8 hours')"

@@ -7,10 +7,12 @@ import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic
 from urllib.parse import urlsplit
 
 from db import Archive, ArchiveError, printable_url
 from db.fulltext import Filters
+from db.heads import MIN_DOCUMENTS
 from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, current, upgrade
 from monitor.settings import db_url, demo_db_url
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
@@ -46,6 +48,12 @@ def _limit(value: str) -> int:
 def _offset(value: str) -> int:
     if not value.isdigit() or int(value) > 10_000_000:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 0 to 10000000")
+    return int(value)
+
+
+def _documents(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 10**9:
+        raise argparse.ArgumentTypeError(f"a whole number of articles from 1 to 1000000000, not {value!r}")
     return int(value)
 
 
@@ -115,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_upgrade.set_defaults(run=cmd_db_upgrade)
     db_current = actions.add_parser("current", help="print the archive's schema revision")
     db_current.set_defaults(run=cmd_db_current)
+    db_optimize = actions.add_parser(
+        "optimize", help="merge the full-text index and make the frequent words' heads anew (fast one-word searches; "
+        "run it after a large import, or daily)",
+    )
+    db_optimize.add_argument("--min-documents", type=_documents, default=None, metavar="N",
+                             help=f"heads for the words in at least N articles (default: as the last time, else {MIN_DOCUMENTS:,})")
+    db_optimize.set_defaults(run=cmd_db_optimize)
 
     extract = commands.add_parser("extract", help="run one saved page through extraction and the text pipeline")
     extract.add_argument("file", type=Path)
@@ -462,6 +477,18 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_current(args: argparse.Namespace) -> int:
     revision = current(db_url(args.db))
     print({None: "none (no archive yet)", HEAD_REVISION: f"{HEAD_REVISION} (head)"}.get(revision, revision))
+    return 0
+
+
+def cmd_db_optimize(args: argparse.Namespace) -> int:
+    archive = _archive(args)
+    began = monotonic()
+    words, minimum = archive.optimize(args.min_documents)
+    where = f"optimized the archive at {printable_url(archive.url)} in {monotonic() - began:.1f} s"
+    if archive.engine.dialect.name == "sqlite":
+        print(f"{where}: {words:,} words in at least {minimum:,} articles have heads")
+    else:
+        print(f"{where}: the planner's statistics of the index are new (PostgreSQL keeps no heads)")
     return 0
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, MetaData, Table, insert, select, text
 
 from db import Archive, printable_url
 from db.engine import make_engine
+from db.fulltext import Filters, Search, Term, ranked
 from db.migrate import (
     HEAD_REVISION,
     REVISIONS,
@@ -26,12 +27,13 @@ from db.migrate import (
     stored_revision,
 )
 from db.models import Base
+from pipelines.article import CHINA_TZ
 from tests.conftest import run_monitor
 
 RELEASED_FTS5 = "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 # The full-text index as db.fulltext makes it, read back from each engine's catalog.
 HEAD_FTS = {
-    "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, tokenize = 'unicode61 remove_diacritics 0')",
+    "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, filters, tokenize = 'unicode61 remove_diacritics 0')",
     "postgresql": (
         [("article_pk", "integer", "NO"), ("document", "tsvector", "NO")],
         [
@@ -98,7 +100,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0003"
+    assert scripts.get_current_head() == HEAD_REVISION == "0004"
 
 
 def test_migrations_from_nothing_make_what_a_new_archive_has(url):
@@ -176,6 +178,13 @@ EXPECTED_TAGS = [
 # A word of each body, and the articles whose index holds it (Traditional text is indexed
 # by its Simplified shadow, so 責令 itself finds nothing).
 EXPECTED_MATCHES = {"稀土": [1, 2], "责令": [2], "責令": [], "earth": [3], "copper": [4]}
+# 稀土's matches within filters (on SQLite, the index's filter terms of each article).
+EXPECTED_FILTERED = {
+    Filters(sites=("www.cnmn-mirror.com",)): [2], Filters(relevance=("rectification",)): [1],
+    Filters(tags=(("guangxi-rare-earth",),)): [1], Filters(not_tags=("guangxi",)): [1],
+    Filters(since=datetime(2020, 10, 15, tzinfo=CHINA_TZ), until=datetime(2020, 10, 16, tzinfo=CHINA_TZ)): [1, 2],
+    Filters(since=datetime(2020, 10, 16, tzinfo=CHINA_TZ)): [],
+}
 
 
 def _row(n: int, article: dict) -> dict:
@@ -219,6 +228,11 @@ def stored_rows(conn: Connection) -> dict[str, list[dict]]:
     }
 
 
+def filtered(conn: Connection, word: str, filters: Filters) -> list[int]:
+    found, _ = ranked(conn, Search(Term(word), filters, collapse=False), limit=10)
+    return sorted(r.id for r in found)
+
+
 def tags(conn: Connection) -> list[tuple[int, str]]:
     return [tuple(r) for r in conn.execute(text("SELECT article_pk, tag FROM article_tags ORDER BY article_pk, tag"))]
 
@@ -236,6 +250,7 @@ def assert_upgraded(url: str, before: dict[str, list]) -> None:
         assert stored_rows(conn) == before
         assert tags(conn) == EXPECTED_TAGS
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
+        assert {f: filtered(conn, "稀土", f) for f in EXPECTED_FILTERED} == EXPECTED_FILTERED
         assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == len(ARTICLES)
         assert stored_revision(conn) == HEAD_REVISION
 
@@ -246,10 +261,10 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
         before = stored_rows(conn)
     assert [len(rows) for rows in before.values()] == [4, 4, 1]
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0003\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0004\n"
     assert_upgraded(url, before)
-    assert run_monitor("db", "current", db_url=url).stdout == "0003 (head)\n"
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0003\n"
+    assert run_monitor("db", "current", db_url=url).stdout == "0004 (head)\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0004\n"
     archive = Archive(url)
     assert archive.count() == 4
     archive.engine.dispose()
@@ -299,8 +314,28 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
             kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
         assert stored_rows(conn) == kept
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0003\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0004\n"
     assert_upgraded(url, kept)
+
+
+def test_0004_goes_down_to_0003_and_up_again(url):
+    make_released_archive(url)
+    run_monitor("db", "upgrade", db_url=url)
+    with connected(url) as conn:
+        before = stored_rows(conn)
+    command.downgrade(alembic_config(url), "0003")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0003"
+        assert schema_differences(conn) == []
+        if conn.dialect.name == "sqlite":
+            assert fts_definition(conn) == HEAD_FTS["sqlite"].replace("parts, filters,", "parts,")
+        else:
+            assert fts_definition(conn) == HEAD_FTS["postgresql"]
+        assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0003 to 0004\n"
+    with connected(url) as conn:
+        assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
+    assert_upgraded(url, before)
 
 
 def test_0003_goes_down_to_0002_and_up_again(url):
@@ -312,7 +347,7 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
         assert sorted(schema_differences(conn)) == ADDED_BY_0003
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0003\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0004\n"
     with connected(url) as conn:
         assert schema_differences(conn) == []
         assert stored_rows(conn) == before

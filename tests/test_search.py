@@ -8,12 +8,13 @@ import json
 import random
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
 from db import Archive
-from db.fulltext import ranked
+from db.fulltext import Filters, ranked
 from monitor.query import QueryError, concept_names, narrower
 from monitor.search import MARK_OPEN, SearchOptions, iterate, plan, search, snippet
 from pipelines.article import CHINA_TZ, china_time
@@ -225,14 +226,20 @@ def test_sorting_and_paging(any_archive):
 @pytest.mark.parametrize("collapse", [True, False])
 @pytest.mark.parametrize("query", ["稀土", "(rare earth OR 整改)", '"inspection team"'])
 def test_ranking_from_the_index_alone_equals_ranking_through_the_rows(any_archive, query, collapse):
-    """Without filters SQLite ranks from the full-text index alone; a filter that keeps
-    everything takes the other road: the same page, total and copies either way."""
+    """SQLite ranks from the full-text index alone, its filter terms included; a filter
+    the index cannot hold (a moment that is not a China midnight) takes the road through
+    each match's row: the same page, total and copies either way."""
     for offset in (0, 5):
         options = SearchOptions(collapse=collapse, limit=12, offset=offset)
         alone = search(any_archive, query, options)
-        through_rows = search(any_archive, query + " -site:nowhere.example", options)
-        assert alone.total == through_rows.total and alone.results
-        assert [r.as_dict() for r in alone.results] == [r.as_dict() for r in through_rows.results]
+        kept_by_terms = search(any_archive, query + " -site:nowhere.example", options)
+        assert alone.total == kept_by_terms.total and alone.results
+        assert [r.as_dict() for r in alone.results] == [r.as_dict() for r in kept_by_terms.results]
+        dated_by_terms = search(any_archive, query + " since:1900", options)
+        odd_moment = Filters(since=datetime(1900, 1, 1, 0, 0, 1, tzinfo=CHINA_TZ))
+        through_rows = search(any_archive, query, replace(options, filters=odd_moment))
+        assert dated_by_terms.total == through_rows.total and dated_by_terms.results
+        assert [r.as_dict() for r in dated_by_terms.results] == [r.as_dict() for r in through_rows.results]
 
 
 @pytest.mark.parametrize("collapse", [True, False])

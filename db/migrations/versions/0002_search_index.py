@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Connection
 
-from db.fulltext import write_index
+from db.fulltext import tsvector_literal
 
 revision = "0002"
 down_revision = "0001"
@@ -113,7 +113,21 @@ def _fill(conn: Connection, rows: list[sa.Row]) -> None:
     for row in rows:
         title_terms, title_parts = index_terms(cut(row.title))
         body_terms, body_parts = index_terms(cut(row.body))
-        write_index(conn, row.id, " ".join(title_terms), " ".join(body_terms), " ".join(title_parts + body_parts))
+        _write_index(conn, row.id, " ".join(title_terms), " ".join(body_terms), " ".join(title_parts + body_parts))
+
+
+def _write_index(conn: Connection, pk: int, title: str, body: str, parts: str) -> None:
+    """One article into the index as this revision makes it."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            sa.text("INSERT INTO article_fts (rowid, title, body, parts) VALUES (:pk, :title, :body, :parts)"),
+            {"pk": pk, "title": title, "body": body, "parts": parts},
+        )
+    else:
+        conn.execute(
+            sa.text("INSERT INTO article_fts (article_pk, document) VALUES (:pk, CAST(:document AS tsvector))"),
+            {"pk": pk, "document": tsvector_literal(title, body, parts)},
+        )
 
 
 def downgrade() -> None:

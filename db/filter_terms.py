@@ -1,0 +1,123 @@
+"""Filter terms: an article's language, site, host, relevance, tags and day of publication
+as reserved terms in a column of the SQLite full-text index of their own ("filters"), so
+that a filtered search is answered and ranked by the index alone, never reading the row
+of each match.
+
+Every term starts with a private-use character: search terms are runs of letters and
+digits (pipelines.segment.terms), so no query finds a filter term by its words, and FTS5's
+unicode61 tokenizer counts private-use characters as part of a token, so each stays whole.
+Values are written in hex (a host's dots would split a term). Each term also comes joined
+with the article's year (China time): a filter on one language within one year then reads
+the articles of that language and year, not half the archive. The column weighs 0 in BM25,
+so filters never change a score."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from pipelines.article import CHINA_TZ
+
+if TYPE_CHECKING:
+    from db.fulltext import Filters
+
+MARK = "\ue000"
+NOTHING = f'"{MARK}"'  # a term no article holds: the filters keep nothing
+
+
+def _term(kind: str, value: str, year: int | None = None) -> str:
+    return f"{MARK}{kind}{value.encode().hex()}" + ("" if year is None else f"{MARK}{year}")
+
+
+def china_day(moment: datetime) -> date:
+    if moment.tzinfo is None:  # as the archive stores it: UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA_TZ).date()
+
+
+def filter_terms(
+    lang: str, site: str, host: str, relevance_label: str, relevant: bool,
+    published_at: datetime | None, tags: Iterable[str],
+) -> str:
+    """The filter terms of one article, space-separated, for the index's filters column."""
+    day = china_day(published_at) if published_at is not None else None
+    pairs = [("l", lang), ("s", site), ("h", host), ("r", relevance_label)]
+    pairs += [("t", tag) for tag in sorted(set(tags))] + ([("v", "")] if relevant else [])
+    terms = [_term(kind, value) for kind, value in pairs]
+    if day is not None:
+        terms += [_term(kind, value, day.year) for kind, value in pairs]
+        terms += [f"{MARK}y{day:%Y}", f"{MARK}m{day:%Y%m}", f"{MARK}d{day:%Y%m%d}"]
+    return " ".join(terms)
+
+
+# --- filters as an FTS5 expression -----------------------------------------------------------
+
+
+def _quoted(terms: Iterable[str]) -> str:
+    return "(" + " OR ".join(f'"{t}"' for t in terms) + ")"
+
+
+def _midnight(moment: datetime) -> bool:
+    local = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return local.astimezone(CHINA_TZ).time() == time()
+
+
+def _date_terms(first: date, end: date) -> tuple[list[str], bool]:
+    """Terms for the days first..end (exclusive): whole years as years, whole months as
+    months, the rest as days; and whether they are whole years only."""
+    terms, whole_years = [], True
+    day = first
+    while day < end:
+        next_year, next_month = date(day.year + 1, 1, 1), date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        if day.month == 1 and day.day == 1 and next_year <= end:
+            terms.append(f"{MARK}y{day:%Y}")
+            day = next_year
+            continue
+        whole_years = False
+        if day.day == 1 and next_month <= end:
+            terms.append(f"{MARK}m{day:%Y%m}")
+            day = next_month
+        else:
+            terms.append(f"{MARK}d{day:%Y%m%d}")
+            day += timedelta(days=1)
+    return terms, whole_years
+
+
+def restrict(expression: str, filters: Filters, dated: tuple[date, date] | None) -> str | None:
+    """`expression` (what to find) restricted to what `filters` keep, for FTS5 MATCH; None
+    when the filters cannot be said in filter terms (a since/until not at a China midnight).
+    `dated`: the first and last day of publication in the archive (None: no article has
+    one), which bound a period open at one end."""
+    groups: list[list[tuple[str, str]]] = []
+    if filters.sites:
+        groups.append([(kind, v) for v in filters.sites for kind in ("s", "h")])
+    if filters.langs:
+        groups.append([("l", v) for v in filters.langs])
+    if filters.relevance:
+        groups.append([("v", "") if v == "relevant" else ("r", v) for v in filters.relevance])
+    groups += [[("t", tag) for tag in group] for group in filters.tags]
+    parts = []
+    if filters.since is None and filters.until is None:
+        parts = [_quoted(_term(kind, value) for kind, value in group) for group in groups]
+    else:
+        if any(m is not None and not _midnight(m) for m in (filters.since, filters.until)):
+            return None
+        if dated is None:
+            return NOTHING
+        first = max(china_day(filters.since), dated[0]) if filters.since else dated[0]
+        end = min(china_day(filters.until), dated[1] + timedelta(days=1)) if filters.until else dated[1] + timedelta(days=1)
+        if first >= end:
+            return NOTHING
+        days, whole_years = _date_terms(first, end)
+        years = range(first.year, (end - timedelta(days=1)).year + 1)
+        parts = [_quoted(_term(kind, value, year) for kind, value in group for year in years) for group in groups]
+        if not (whole_years and parts):  # else the years of the joined terms are the period
+            parts.append(_quoted(days))
+    found = "(" + " AND ".join([f"({expression})"] + parts) + ")" if parts else expression
+    excluded = [(kind, v) for v in filters.not_sites for kind in ("s", "h")]
+    excluded += [("l", v) for v in filters.not_langs] + [("t", tag) for tag in filters.not_tags]
+    excluded += [("v", "") if v == "relevant" else ("r", v) for v in filters.not_relevance]
+    if excluded:
+        return f"({found} NOT {_quoted(_term(kind, value) for kind, value in excluded)})"
+    return found

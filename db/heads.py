@@ -1,0 +1,211 @@
+"""Heads (SQLite): for each frequent word, every article that can be among the word's best
+DEPTH matches by BM25, with the two numbers BM25 needs of it: the word's count in the
+article weighted by field (title 5, body 1, parts 0.5: db.fulltext.BM25_WEIGHTS) and the
+article's length in terms. A one-word search then scores these few thousand rows of a
+plain table instead of FTS5 scoring every match of a frequent word (about 1 us each:
+100 ms for a word in 100,000 articles).
+
+Why this is exact: the BM25 of one word rises with its weighted count and falls with the
+article's length, whatever the archive's size, average length and the word's document
+frequency. So an article that DEPTH others beat on both (count at least, length at most;
+equal ones broken by id, as searches break ties) is never among the DEPTH best, and the
+heads keep each article that fewer than DEPTH + SLACK others beat so. Articles indexed
+later are added as they come (they can only beat others). An article indexed again with
+other terms may beat fewer than before: the slack allows SLACK of those, then the heads
+are set aside (searches use the whole index) until `monitor db optimize` makes them anew.
+The scores are FTS5's own formula (fts5_aux.c, fts5Bm25Function) over FTS5's counts,
+computed in the same order; a test holds them equal to FTS5's bm25()."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import Connection, bindparam, text
+
+from db.filter_terms import MARK
+
+DEPTH = 400  # the deepest page a search can serve from the heads (offset + limit)
+SLACK = 200  # re-indexed articles allowed before the heads are set aside
+MIN_DOCUMENTS = 20_000  # words in fewer articles are fast enough without heads
+FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "parts": 0.5, "filters": 0.0}  # as BM25_WEIGHTS
+K1, B = 1.2, 0.75  # FTS5's bm25 constants
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
+    " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+    # One row once heads are made: for which words, how many articles were indexed again since.
+    "CREATE TABLE IF NOT EXISTS article_fts_heads_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " min_documents INTEGER NOT NULL, changes INTEGER NOT NULL)",
+)
+_TOKENIZE = "tokenize = 'unicode61 remove_diacritics 0'"
+
+
+def create(conn: Connection) -> None:
+    for statement in DDL:
+        conn.execute(text(statement))
+
+
+# --- FTS5's numbers ----------------------------------------------------------------------------
+
+
+def _varints(blob: bytes) -> Iterator[int]:
+    """SQLite's variable-length integers, as FTS5 writes its sizes."""
+    i = 0
+    while i < len(blob):
+        value = 0
+        for k in range(9):
+            byte = blob[i]
+            i += 1
+            if k == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        yield value
+
+
+def _length(size_record: bytes) -> int:
+    """An article's length in terms, all fields (FTS5's xColumnSize(-1))."""
+    return sum(_varints(size_record))
+
+
+def _averages(conn: Connection) -> tuple[int, int]:
+    """(articles indexed, terms in all of them), from FTS5's averages record."""
+    block = conn.execute(text("SELECT block FROM article_fts_data WHERE id = 1")).scalar_one()
+    rows, *sizes = _varints(block)
+    return rows, sum(sizes)
+
+
+def _weights(conn: Connection, title: str, body: str, parts: str, filters: str) -> dict[str, float]:
+    """Each term's field-weighted count in one article, tokenized by FTS5 itself (a
+    one-row table in the connection's temporary schema)."""
+    conn.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_article USING fts5(title, body, parts, filters, {_TOKENIZE})"))
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_article_terms USING fts5vocab(temp, heads_article, 'instance')"))
+    conn.execute(text("DELETE FROM temp.heads_article"))
+    conn.execute(
+        text("INSERT INTO temp.heads_article (title, body, parts, filters) VALUES (:title, :body, :parts, :filters)"),
+        {"title": title, "body": body, "parts": parts, "filters": filters},
+    )
+    weights: dict[str, float] = {}
+    for term, field in conn.execute(text("SELECT term, col FROM temp.heads_article_terms")):
+        weights[term] = weights.get(term, 0.0) + FIELD_WEIGHTS[field]
+    return weights
+
+
+# FTS5's bm25() of one phrase (fts5_aux.c, fts5Bm25Function), operation for operation, so
+# that every double comes out the same; the constants are bound, not SQL literals.
+SCORE_SQL = "-1.0 * (0.0 + :idf * ((weight * (:k1 + 1.0)) / (weight + :k1 * (1 - :b + :b * length / :average))))"
+
+
+def idf(rows: int, hits: int) -> float:
+    value = math.log((rows - hits + 0.5) / (hits + 0.5))
+    return value if value > 0.0 else 1e-6
+
+
+# --- keeping the heads -------------------------------------------------------------------------
+
+
+def _kept(conn: Connection) -> bool:
+    return conn.execute(text("SELECT 1 FROM article_fts_heads_state")).first() is not None
+
+
+def on_index(conn: Connection, pk: int, title: str, body: str, parts: str, filters: str, again: bool) -> None:
+    """Keep the heads right for an article just written to the index (`again`: it was
+    indexed before, with other terms)."""
+    if not _kept(conn):
+        return
+    if again:
+        conn.execute(text("DELETE FROM article_fts_heads WHERE article_pk = :pk"), {"pk": pk})
+        conn.execute(text("UPDATE article_fts_heads_state SET changes = changes + 1"))
+    weights = _weights(conn, title, body, parts, filters)
+    heads = conn.execute(
+        text("SELECT term FROM article_fts_head_terms WHERE term IN :terms").bindparams(bindparam("terms", expanding=True)),
+        {"terms": list(weights) or [""]},
+    ).scalars().all()
+    if heads:
+        length = _length(conn.execute(text("SELECT sz FROM article_fts_docsize WHERE id = :pk"), {"pk": pk}).scalar_one())
+        conn.execute(
+            text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
+            [{"term": term, "pk": pk, "weight": weights[term], "length": length} for term in heads],
+        )
+
+
+def skyband(matches: Iterable[tuple[int, float, int]], depth: int) -> list[tuple[int, float, int]]:
+    """Of (article, weight, length), those fewer than `depth` others beat on both counts:
+    in order of weight (desc), length, id (desc), the ones seen before that are no longer
+    are exactly those that beat it, so it is kept while `depth` shorter ones are not seen."""
+    kept, shortest = [], []  # the `depth` shortest lengths seen, as a max-heap
+    for pk, weight, length in sorted(matches, key=lambda m: (-m[1], m[2], -m[0])):
+        if len(shortest) < depth:
+            kept.append((pk, weight, length))
+            heapq.heappush(shortest, -length)
+        elif length < -shortest[0]:
+            kept.append((pk, weight, length))
+            heapq.heapreplace(shortest, -length)
+    return kept
+
+
+def set_aside(conn: Connection) -> bool:
+    """Whether heads were made and too many articles were indexed again since."""
+    return bool(conn.execute(text("SELECT changes > :slack FROM article_fts_heads_state"), {"slack": SLACK}).scalar())
+
+
+def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
+    """Make the heads anew for every word in at least `min_documents` articles (by
+    default as many as the last time, or MIN_DOCUMENTS); returns (how many words have
+    heads, min_documents)."""
+    create(conn)
+    if min_documents is None:
+        stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
+        min_documents = MIN_DOCUMENTS if stored is None else stored
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_rows USING fts5vocab(main, article_fts, 'row')"))
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_instances USING fts5vocab(main, article_fts, 'instance')"))
+    for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state"):
+        conn.execute(text(f"DELETE FROM {table}"))
+    frequent = [
+        term for term in conn.execute(text("SELECT term FROM temp.heads_rows WHERE doc >= :n"), {"n": min_documents}).scalars()
+        if not term.startswith(MARK)
+    ]
+    lengths = dict(conn.execute(text("SELECT id, sz FROM article_fts_docsize")).all())
+    weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
+    for term in frequent:
+        matches = conn.execute(
+            text(f"SELECT doc, SUM(CASE col {weighted} END) FROM temp.heads_instances WHERE term = :t GROUP BY doc"),
+            {"t": term},
+        )
+        rows = skyband(((pk, weight, _length(lengths[pk])) for pk, weight in matches), DEPTH + SLACK)
+        conn.execute(
+            text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
+            [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
+        )
+        conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES (:t)"), {"t": term})
+    conn.execute(text("INSERT INTO article_fts_heads_state (id, min_documents, changes) VALUES (1, :n, 0)"), {"n": min_documents})
+    return len(frequent), min_documents
+
+
+# --- searching ---------------------------------------------------------------------------------
+
+
+def best(conn: Connection, term: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int] | None:
+    """(the best matches of one word as (article, rank), best first; how many articles
+    match), or None when the heads cannot tell: no heads for the word, too deep a page, or
+    the heads set aside."""
+    if offset + limit > DEPTH:
+        return None
+    state = conn.execute(text(
+        "SELECT s.changes FROM article_fts_heads_state AS s JOIN article_fts_head_terms AS t ON t.term = :t"
+    ), {"t": term}).first()
+    if state is None or state.changes > SLACK:
+        return None
+    hits = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": f'"{term}"'}).scalar_one()
+    rows, terms = _averages(conn)
+    best = conn.execute(
+        text(f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
+             " ORDER BY rank, article_pk DESC LIMIT :limit OFFSET :offset"),
+        {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B, "limit": limit, "offset": offset},
+    ).all()
+    return [(pk, rank) for pk, rank in best], hits
