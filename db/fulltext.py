@@ -426,36 +426,37 @@ def _best_by_index(conn: Connection, search: Search, expression: str, limit: int
     from_heads = heads.best(conn, search.node.term, limit, offset) if one_word else None  # type: ignore[union-attr]
     if from_heads is not None:
         best, matches = from_heads
-    else:
-        best = conn.execute(
+        repeated = conn.execute(
+            text(f"WITH {_COPIES} {_REPEATED.format(matches='SELECT rowid FROM article_fts WHERE article_fts MATCH :q')}"),
+            {"q": expression},
+        ).scalar_one() if search.collapse else 0
+    else:  # one pass over the matches: kept (materialised), counted, only the best sorted
+        rows = conn.execute(
             text(
-                f"SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
-                " WHERE article_fts MATCH :q ORDER BY rank, rowid DESC LIMIT :limit OFFSET :offset"
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
+                f" WHERE article_fts MATCH :q), {_COPIES} SELECT m.id, m.rank, (SELECT COUNT(*) FROM m) AS matches, "
+                + (f"({_REPEATED.format(matches='SELECT id FROM m')})" if search.collapse else "0")
+                + " AS repeated FROM m ORDER BY m.rank, m.id DESC LIMIT :limit OFFSET :offset"
             ),
             {"q": expression, "limit": limit, "offset": offset},
         ).all()
-        matches = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": expression}).scalar_one()
+        best = [(row.id, row.rank) for row in rows]
+        matches, repeated = (rows[0].matches, rows[0].repeated) if rows else (0, 0)
     stories = dict(conn.execute(
         text("SELECT id, story_id FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
         {"ids": [pk for pk, _ in best] or [0]},
     ).all())
-    total = matches - _repeated_stories(conn, expression) if search.collapse else matches
-    return [_Match(pk, stories[pk], float(rank), total) for pk, rank in best]
+    return [_Match(pk, stories[pk], float(rank), matches - repeated) for pk, rank in best]
 
 
-def _repeated_stories(conn: Connection, expression: str) -> int:
-    """Matches beyond the first of their story: only articles of stories with several
-    copies can be one (the partial index ix_articles_copies lists those, a few)."""
-    return conn.execute(
-        text(
-            "WITH c(id, story_id) AS MATERIALIZED ("
-            " SELECT id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id"
-            " UNION SELECT story_id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id)"
-            " SELECT COUNT(*) - COUNT(DISTINCT c.story_id) FROM c"
-            " WHERE c.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :q)"
-        ),
-        {"q": expression},
-    ).scalar_one()
+# Matches beyond the first of their story: only articles of stories with several copies can
+# be one (the partial index ix_articles_copies lists those, a few).
+_COPIES = (
+    "c(id, story_id) AS MATERIALIZED ("
+    " SELECT id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id"
+    " UNION SELECT story_id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id)"
+)
+_REPEATED = "SELECT COUNT(*) - COUNT(DISTINCT c.story_id) FROM c WHERE c.id IN ({matches})"
 
 
 def _matching_copies(conn: Connection, search: Search, stories: list[int]) -> dict[int, list]:

@@ -46,4 +46,4 @@ def test_filters_become_an_expression_or_none_when_the_index_cannot_hold_them():
     assert restrict('"x"', Filters(until=datetime(2021, 1, 1, tzinfo=CHINA_TZ)), None) == NOTHING
     # Days begin at midnight in China; any other moment is left to the rows.
     assert restrict('"x"', Filters(since=datetime(2021, 1, 1, tzinfo=timezone.utc)), span) is None
-    assert restrict('"x"', Filters(since=datetime(2020, 12, 31, 16, 0)), span) is not None  # naive: UTC
+    assert restrict('"x"', Filters(since=datetime(2020, 12, 31, 16, 0, tzinfo=timezone.utc)), span) is not None
