@@ -8,7 +8,7 @@ import random
 import pytest
 from sqlalchemy import text
 
-from db import Archive, heads
+from db import Archive, heads, printable_url
 from db.fulltext import BM25_WEIGHTS, write_index
 from monitor.search import SearchOptions, search
 from tests.conftest import run_monitor
@@ -90,3 +90,9 @@ def test_the_skyband_holds_the_best_whatever_the_averages():
             best = sorted(matches, key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))[:depth]
             assert {pk for pk, _, _ in best} <= kept
         assert len(kept) < len(matches) or len(matches) <= depth * 7
+
+
+def test_optimize_on_postgresql_refreshes_the_statistics(postgres_archive):
+    optimized = run_monitor("db", "optimize", db_url=postgres_archive.url).stdout
+    assert optimized.startswith(f"optimized the archive at {printable_url(postgres_archive.url)} in ")
+    assert optimized.endswith(" s: the planner's statistics of the index are new (PostgreSQL keeps no heads)\n")
