@@ -111,7 +111,7 @@ class Archive:
 
     def optimize(self, min_documents: int | None = None) -> tuple[int, int]:
         """Merge the full-text index and make its heads anew (db.fulltext.optimize)."""
-        with self.transaction() as conn:
+        with self.engine.connect() as conn:
             return optimize(conn, min_documents)
 
     def heads_set_aside(self) -> bool:

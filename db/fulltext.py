@@ -99,11 +99,13 @@ def optimize(conn: Connection, min_documents: int | None = None) -> tuple[int, i
     """SQLite: merge the index into one b-tree, make the heads of the words in at least
     `min_documents` articles anew and return (words with heads, min_documents) as
     db.heads.refresh does. PostgreSQL: refresh the planner's statistics of the index (it
-    keeps no heads: (0, 0))."""
+    keeps no heads: (0, 0)). `conn` is outside a transaction: each step takes its own."""
     if conn.dialect.name != "sqlite":
-        conn.execute(text("ANALYZE article_fts"))
+        with conn.begin():
+            conn.execute(text("ANALYZE article_fts"))
         return 0, 0
-    conn.execute(text("INSERT INTO article_fts (article_fts) VALUES ('optimize')"))
+    with conn.execution_options(sqlite_immediate=True).begin():
+        conn.execute(text("INSERT INTO article_fts (article_fts) VALUES ('optimize')"))
     return heads.refresh(conn, min_documents)
 
 

@@ -28,7 +28,7 @@ from db.filter_terms import MARK
 
 DEPTH = 400  # the deepest page a search can serve from the heads (offset + limit)
 SLACK = 200  # re-indexed articles allowed before the heads are set aside
-MIN_DOCUMENTS = 20_000  # words in fewer articles are fast enough without heads
+MIN_DOCUMENTS = 50_000  # words in fewer articles are fast enough without heads (~35 ms at most)
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "parts": 0.5, "filters": 0.0}  # as BM25_WEIGHTS
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 
@@ -36,9 +36,11 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
     " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
-    # One row once heads are made: for which words, how many articles were indexed again since.
+    # One row while heads are kept: for which words, whether they are all made.
     "CREATE TABLE IF NOT EXISTS article_fts_heads_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " min_documents INTEGER NOT NULL, changes INTEGER NOT NULL)",
+    " min_documents INTEGER NOT NULL, ready BOOLEAN NOT NULL)",
+    # The articles indexed again (with other terms) since the heads were begun.
+    "CREATE TABLE IF NOT EXISTS article_fts_heads_changed (article_pk INTEGER PRIMARY KEY)",
 )
 _TOKENIZE = "tokenize = 'unicode61 remove_diacritics 0'"
 
@@ -120,7 +122,7 @@ def on_index(conn: Connection, pk: int, title: str, body: str, parts: str, filte
         return
     if again:
         conn.execute(text("DELETE FROM article_fts_heads WHERE article_pk = :pk"), {"pk": pk})
-        conn.execute(text("UPDATE article_fts_heads_state SET changes = changes + 1"))
+        conn.execute(text("INSERT OR IGNORE INTO article_fts_heads_changed (article_pk) VALUES (:pk)"), {"pk": pk})
     weights = _weights(conn, title, body, parts, filters)
     heads = conn.execute(
         text("SELECT term FROM article_fts_head_terms WHERE term IN :terms").bindparams(bindparam("terms", expanding=True)),
@@ -150,41 +152,84 @@ def skyband(matches: Iterable[tuple[int, float, int]], depth: int) -> list[tuple
 
 
 def set_aside(conn: Connection) -> bool:
-    """Whether heads were made and too many articles were indexed again since."""
-    return bool(conn.execute(text("SELECT changes > :slack FROM article_fts_heads_state"), {"slack": SLACK}).scalar())
+    """Whether too many articles were indexed again since the heads were made."""
+    return _changes(conn) > SLACK
+
+
+def _changes(conn: Connection) -> int:
+    return conn.execute(text("SELECT COUNT(*) FROM article_fts_heads_changed")).scalar_one()
 
 
 def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
     """Make the heads anew for every word in at least `min_documents` articles (by
     default as many as the last time, or MIN_DOCUMENTS); returns (how many words have
-    heads, min_documents)."""
-    create(conn)
-    if min_documents is None:
-        stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
-        min_documents = MIN_DOCUMENTS if stored is None else stored
-    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_rows USING fts5vocab(main, article_fts, 'row')"))
-    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_instances USING fts5vocab(main, article_fts, 'instance')"))
-    for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state"):
-        conn.execute(text(f"DELETE FROM {table}"))
-    frequent = [
-        term for term in conn.execute(text("SELECT term FROM temp.heads_rows WHERE doc >= :n"), {"n": min_documents}).scalars()
-        if not term.startswith(MARK)
-    ]
-    lengths = dict(conn.execute(text("SELECT id, sz FROM article_fts_docsize")).all())
-    weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
+    heads, min_documents). `conn` is outside a transaction: each word's heads are made in
+    a write transaction of their own (a second or less), so crawls go on meanwhile."""
+    with _writing(conn):
+        create(conn)
+        if min_documents is None:
+            stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
+            min_documents = MIN_DOCUMENTS if stored is None else stored
+        for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state", "article_fts_heads_changed"):
+            conn.execute(text(f"DELETE FROM {table}"))
+        # Kept from now on (articles indexed meanwhile join the words done), used when ready.
+        conn.execute(text("INSERT INTO article_fts_heads_state (id, min_documents, ready) VALUES (1, :n, 0)"),
+                     {"n": min_documents})
+    with _reading(conn):  # the connection's own temporary tables: no lock on the archive
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_rows USING fts5vocab(main, article_fts, 'row')"))
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_instances USING fts5vocab(main, article_fts, 'instance')"))
+        frequent = [
+            term for term in conn.execute(text("SELECT term FROM temp.heads_rows WHERE doc >= :n"), {"n": min_documents}).scalars()
+            if not term.startswith(MARK)
+        ]
     for term in frequent:
-        matches = conn.execute(
-            text(f"SELECT doc, SUM(CASE col {weighted} END) FROM temp.heads_instances WHERE term = :t GROUP BY doc"),
-            {"t": term},
-        )
-        rows = skyband(((pk, weight, _length(lengths[pk])) for pk, weight in matches), DEPTH + SLACK)
-        conn.execute(
-            text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
-            [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
-        )
-        conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES (:t)"), {"t": term})
-    conn.execute(text("INSERT INTO article_fts_heads_state (id, min_documents, changes) VALUES (1, :n, 0)"), {"n": min_documents})
+        with _writing(conn):
+            _copy_lengths(conn)
+            _make_heads(conn, term)
+    with _writing(conn):
+        conn.execute(text("UPDATE article_fts_heads_state SET ready = 1"))
     return len(frequent), min_documents
+
+
+def _writing(conn: Connection):
+    return conn.execution_options(sqlite_immediate=True).begin()
+
+
+def _reading(conn: Connection):
+    return conn.execution_options(sqlite_immediate=False).begin()
+
+
+def _copy_lengths(conn: Connection) -> None:
+    """Every article's length into the connection's temporary table heads_lengths: at the
+    first call all, then those indexed since (new, or again: the heads were begun first)."""
+    conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS heads_lengths (id INTEGER PRIMARY KEY, sz INTEGER NOT NULL)"))
+    last = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM temp.heads_lengths")).scalar_one()
+    sizes = conn.execute(text(
+        "SELECT id, sz FROM article_fts_docsize WHERE id > :last"
+        " UNION ALL SELECT d.id, d.sz FROM article_fts_docsize AS d JOIN article_fts_heads_changed AS c ON c.article_pk = d.id"
+        " WHERE d.id <= :last"
+    ), {"last": last})
+    while batch := sizes.fetchmany(10_000):
+        conn.execute(text("INSERT OR REPLACE INTO temp.heads_lengths (id, sz) VALUES (:id, :sz)"),
+                     [{"id": pk, "sz": _length(size)} for pk, size in batch])
+
+
+def _make_heads(conn: Connection, term: str) -> None:
+    """One word's heads: per weight the DEPTH + SLACK shortest articles (in SQL, a superset
+    of the skyband: those beyond are beaten by as many at their own weight), then the skyband."""
+    weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
+    shortest = conn.execute(text(
+        "SELECT pk, weight, length FROM (SELECT m.pk, m.weight, s.sz AS length,"
+        "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
+        f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight FROM temp.heads_instances"
+        "  WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk) WHERE n <= :depth"
+    ), {"t": term, "depth": DEPTH + SLACK}).all()
+    rows = skyband(shortest, DEPTH + SLACK)
+    conn.execute(
+        text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
+        [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
+    )
+    conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES (:t)"), {"t": term})
 
 
 # --- searching ---------------------------------------------------------------------------------
@@ -197,9 +242,9 @@ def best(conn: Connection, term: str, limit: int, offset: int) -> tuple[list[tup
     if offset + limit > DEPTH:
         return None
     state = conn.execute(text(
-        "SELECT s.changes FROM article_fts_heads_state AS s JOIN article_fts_head_terms AS t ON t.term = :t"
+        "SELECT s.ready FROM article_fts_heads_state AS s JOIN article_fts_head_terms AS t ON t.term = :t"
     ), {"t": term}).first()
-    if state is None or state.changes > SLACK:
+    if state is None or not state.ready or _changes(conn) > SLACK:
         return None
     hits = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": f'"{term}"'}).scalar_one()
     rows, terms = _averages(conn)

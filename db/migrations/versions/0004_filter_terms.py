@@ -82,7 +82,7 @@ def _make_index(revision: str) -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state"):
+    for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state", "article_fts_heads_changed"):
         op.execute(f"DROP TABLE {table}")
     _make_index("0003")
     op.execute("INSERT INTO article_fts (rowid, title, body, parts) SELECT rowid, title, body, parts FROM article_fts_prev")
