@@ -342,7 +342,11 @@ def fts5_match(conn: Connection, search: Search) -> str | None:
     found, _ = split_top(search.node)
     dated = None
     if search.filters.since is not None or search.filters.until is not None:
-        first, last = conn.execute(select(func.min(Article.published_at), func.max(Article.published_at))).one()
+        # Two scalar subqueries: SQLite reads one end of the date index for each (for
+        # MIN and MAX in one SELECT it would read every row).
+        first, last = conn.execute(select(
+            select(func.min(Article.published_at)).scalar_subquery(), select(func.max(Article.published_at)).scalar_subquery()
+        )).one()
         dated = (china_day(first), china_day(last)) if first is not None else None
     return restrict(fts5_expression(found), search.filters, dated)
 

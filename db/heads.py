@@ -28,7 +28,7 @@ from db.filter_terms import MARK
 
 DEPTH = 400  # the deepest page a search can serve from the heads (offset + limit)
 SLACK = 200  # re-indexed articles allowed before the heads are set aside
-MIN_DOCUMENTS = 50_000  # words in fewer articles are fast enough without heads (~35 ms at most)
+MIN_DOCUMENTS = 15_000  # words in fewer articles are fast enough without heads (~30 ms at 1M)
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "parts": 0.5, "filters": 0.0}  # as BM25_WEIGHTS
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 
@@ -36,9 +36,9 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
     " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
-    # One row while heads are kept: for which words, whether they are all made.
+    # One row while heads are kept: for the words in how many articles.
     "CREATE TABLE IF NOT EXISTS article_fts_heads_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " min_documents INTEGER NOT NULL, ready BOOLEAN NOT NULL)",
+    " min_documents INTEGER NOT NULL)",
     # The articles indexed again (with other terms) since the heads were begun.
     "CREATE TABLE IF NOT EXISTS article_fts_heads_changed (article_pk INTEGER PRIMARY KEY)",
 )
@@ -161,34 +161,35 @@ def _changes(conn: Connection) -> int:
 
 
 def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
-    """Make the heads anew for every word in at least `min_documents` articles (by
-    default as many as the last time, or MIN_DOCUMENTS); returns (how many words have
-    heads, min_documents). `conn` is outside a transaction: each word's heads are made in
-    a write transaction of their own (a second or less), so crawls go on meanwhile."""
+    """Heads for every word in at least `min_documents` articles (by default as many as
+    the last time, or MIN_DOCUMENTS): all made anew if an article was indexed again since
+    they were begun, else only those of the words that have none yet. Returns (how many
+    words have heads, min_documents). `conn` is outside a transaction: each word's heads
+    are made in a write transaction of their own (a second or less) and serve searches
+    from then on, so crawls and searches go on meanwhile."""
     with _writing(conn):
         create(conn)
-        if min_documents is None:
-            stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
-            min_documents = MIN_DOCUMENTS if stored is None else stored
-        for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state", "article_fts_heads_changed"):
-            conn.execute(text(f"DELETE FROM {table}"))
-        # Kept from now on (articles indexed meanwhile join the words done), used when ready.
-        conn.execute(text("INSERT INTO article_fts_heads_state (id, min_documents, ready) VALUES (1, :n, 0)"),
+        stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
+        min_documents = min_documents or stored or MIN_DOCUMENTS
+        if stored is None or _changes(conn):
+            for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_changed"):
+                conn.execute(text(f"DELETE FROM {table}"))
+        # Kept from now on: articles indexed meanwhile join the words done.
+        conn.execute(text("INSERT OR REPLACE INTO article_fts_heads_state (id, min_documents) VALUES (1, :n)"),
                      {"n": min_documents})
     with _reading(conn):  # the connection's own temporary tables: no lock on the archive
         conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_rows USING fts5vocab(main, article_fts, 'row')"))
         conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_instances USING fts5vocab(main, article_fts, 'instance')"))
-        frequent = [
+        done = set(conn.execute(text("SELECT term FROM article_fts_head_terms")).scalars())
+        missing = [
             term for term in conn.execute(text("SELECT term FROM temp.heads_rows WHERE doc >= :n"), {"n": min_documents}).scalars()
-            if not term.startswith(MARK)
+            if not term.startswith(MARK) and term not in done
         ]
-    for term in frequent:
+    for term in missing:
         with _writing(conn):
             _copy_lengths(conn)
             _make_heads(conn, term)
-    with _writing(conn):
-        conn.execute(text("UPDATE article_fts_heads_state SET ready = 1"))
-    return len(frequent), min_documents
+    return len(done) + len(missing), min_documents
 
 
 def _writing(conn: Connection):
@@ -241,10 +242,8 @@ def best(conn: Connection, term: str, limit: int, offset: int) -> tuple[list[tup
     the heads set aside."""
     if offset + limit > DEPTH:
         return None
-    state = conn.execute(text(
-        "SELECT s.ready FROM article_fts_heads_state AS s JOIN article_fts_head_terms AS t ON t.term = :t"
-    ), {"t": term}).first()
-    if state is None or not state.ready or _changes(conn) > SLACK:
+    has_heads = conn.execute(text("SELECT 1 FROM article_fts_head_terms WHERE term = :t"), {"t": term}).first()
+    if has_heads is None or _changes(conn) > SLACK:
         return None
     hits = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": f'"{term}"'}).scalar_one()
     rows, terms = _averages(conn)

@@ -100,3 +100,16 @@ def test_optimize_on_postgresql_refreshes_the_statistics(postgres_archive):
     optimized = run_monitor("db", "optimize", db_url=postgres_archive.url).stdout
     assert optimized.startswith(f"optimized the archive at {printable_url(postgres_archive.url)} in ")
     assert optimized.endswith(" s: the planner's statistics of the index are new (PostgreSQL keeps no heads)\n")
+
+
+def test_a_later_optimize_only_adds_the_words_without_heads(copied):
+    words, _ = copied.optimize(min_documents=40)
+    with copied.engine.connect() as conn:
+        kept = conn.execute(text("SELECT term, article_pk FROM article_fts_heads ORDER BY 1, 2")).all()
+    more, minimum = copied.optimize(min_documents=10)
+    assert minimum == 10 and more > words
+    with copied.engine.connect() as conn:
+        assert set(kept) <= set(conn.execute(text("SELECT term, article_pk FROM article_fts_heads")).all())
+        for word in WORDS:
+            expected = fts5_ranking(conn, word)
+            assert heads.best(conn, word, limit=len(expected), offset=0) == (expected, len(expected))
