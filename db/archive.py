@@ -33,10 +33,6 @@ ARTICLE_FIELDS = (
     "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash", "figures",
     "segmenter", "fetched_at",
 )
-# The columns an article's filter terms are made of, in filter_terms' order.
-FILTERED_COLUMNS = (
-    Article.lang, Article.site, Article.host, Article.relevance_label, Article.relevant, Article.published_at,
-)
 
 
 @dataclass(frozen=True)
@@ -322,8 +318,10 @@ class Archive:
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
         tags = sorted({tag["id"] for tag in record.get("tags") or []})
-        row = conn.execute(select(*FILTERED_COLUMNS).where(Article.id == pk)).one()  # as stored
-        filters = filter_terms(*row, tags=tags)
+        filters = filter_terms(
+            record["lang"], record["site"], record["host"], record["relevance_label"], record["relevant"],
+            record.get("published_at"), tags,
+        )
         write_index(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
         conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))
         if tags:

@@ -318,12 +318,18 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
     assert_upgraded(url, kept)
 
 
-def test_0004_goes_down_to_0003_and_up_again(url):
+def downgraded_from_head(url: str, revision: str) -> dict[str, list]:
+    """A released archive upgraded, then taken down to `revision`; its rows at the head."""
     make_released_archive(url)
     run_monitor("db", "upgrade", db_url=url)
     with connected(url) as conn:
         before = stored_rows(conn)
-    command.downgrade(alembic_config(url), "0003")
+    command.downgrade(alembic_config(url), revision)
+    return before
+
+
+def test_0004_goes_down_to_0003_and_up_again(url):
+    before = downgraded_from_head(url, "0003")
     with connected(url) as conn:
         assert stored_revision(conn) == "0003"
         assert schema_differences(conn) == []
@@ -339,11 +345,7 @@ def test_0004_goes_down_to_0003_and_up_again(url):
 
 
 def test_0003_goes_down_to_0002_and_up_again(url):
-    make_released_archive(url)
-    run_monitor("db", "upgrade", db_url=url)
-    with connected(url) as conn:
-        before = stored_rows(conn)
-    command.downgrade(alembic_config(url), "0002")
+    before = downgraded_from_head(url, "0002")
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
         assert sorted(schema_differences(conn)) == ADDED_BY_0003
