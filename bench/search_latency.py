@@ -194,9 +194,10 @@ class Build:
 class SqliteLoader:
     name = "sqlite"
 
-    def __init__(self, path: Path, bulk_fts: bool = True) -> None:
+    def __init__(self, path: Path, bulk_fts: bool = True, heads: bool = True) -> None:
         self.path = path
         self.bulk_fts = bulk_fts
+        self.heads = heads
         self.url = f"sqlite:///{path}"
 
     def existing(self) -> int:
@@ -255,11 +256,12 @@ class SqliteLoader:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.close()
         build.finish["analyze"] = time.perf_counter() - began
-        began = time.perf_counter()
-        archive = Archive(self.url)  # `monitor db optimize`: the frequent words' heads
-        build.heads, _ = archive.optimize()
-        archive.engine.dispose()
-        build.finish["heads"] = time.perf_counter() - began
+        if self.heads:
+            began = time.perf_counter()
+            archive = Archive(self.url)  # `monitor db optimize`: the frequent words' heads
+            build.heads, _ = archive.optimize()
+            archive.engine.dispose()
+            build.finish["heads"] = time.perf_counter() - began
         build.size_bytes = self.path.stat().st_size
 
     def size(self) -> int:
@@ -750,6 +752,7 @@ def main() -> None:
     parser.add_argument("--pg-schema", default=PG_SCHEMA, help="the PostgreSQL schema to build in (dropped at the end unless --keep)")
     parser.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="generator processes")
     parser.add_argument("--no-optimize", action="store_true", help="load with FTS5's own merging and leave the index as loaded (no 'optimize')")
+    parser.add_argument("--no-heads", action="store_true", help="SQLite: make no heads (`monitor db optimize` makes them later)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file and the PostgreSQL schema")
     parser.add_argument("--reuse", action="store_true", help="use a kept archive of the same size instead of building")
     parser.add_argument("--explain", action="append", default=[], metavar="QUERY", help="print the SQL, plan and costs of QUERY")
@@ -766,7 +769,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     loaders = []
     if "sqlite" in engines:
-        loaders.append(SqliteLoader(args.dir / f"search-{args.articles}-{args.seed}.sqlite3", bulk_fts=not args.no_optimize))
+        loaders.append(SqliteLoader(args.dir / f"search-{args.articles}-{args.seed}.sqlite3", bulk_fts=not args.no_optimize, heads=not args.no_heads))
     if "postgres" in engines:
         loaders.append(PostgresLoader(args.pg_schema))
     settings = pg_settings() if "postgres" in engines else {}

@@ -110,10 +110,11 @@ class Archive:
         with self.engine.connect() as conn:
             return optimize(conn, min_documents)
 
-    def heads_set_aside(self) -> bool:
-        """Whether so many articles were indexed again that the heads wait for optimize."""
+    def heads_stale(self) -> bool:
+        """Whether so many articles were indexed again that the heads serve fewer searches
+        (db.heads: optimize makes them anew)."""
         with self.engine.connect() as conn:
-            return conn.dialect.name == "sqlite" and heads.set_aside(conn)
+            return conn.dialect.name == "sqlite" and heads.stale(conn)
 
     def count(self) -> int:
         with self.engine.connect() as conn:

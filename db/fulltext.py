@@ -373,7 +373,7 @@ def ranked(conn: Connection, search: Search, limit: int, offset: int = 0) -> tup
         return [Ranked(r.id, r.story_id) for r in rows], total
     wanted, fetch = offset + limit, (offset + limit) * 2 + 20
     while True:
-        rows = _best(conn, search, fetch)
+        rows = _best(conn, search, fetch, stories=wanted)
         stories = list(dict.fromkeys(r.story_id for r in rows))
         if len(stories) >= wanted or len(rows) < fetch:
             break
@@ -404,11 +404,13 @@ class _Match:
     total: int
 
 
-def _best(conn: Connection, search: Search, limit: int, offset: int = 0) -> list:
-    """The best matches, each with `total`: how many stories (collapsed) or articles match."""
+def _best(conn: Connection, search: Search, limit: int, offset: int = 0, stories: int | None = None) -> list:
+    """The best matches, each with `total`: how many stories (collapsed) or articles match;
+    fewer than `limit` when they are all, or when they hold `stories` stories."""
     match = _index_alone(conn, search)
     if match is not None:
-        return _best_by_index(conn, search, match, limit, offset)
+        led = _best_by_heads(conn, search, match, limit, offset, stories)
+        return led if led is not None else _best_by_index(conn, search, match, limit, offset)
     matches, sql = _matches(conn, search, _RANKED)
     counted = "(SELECT COUNT(DISTINCT story_id) FROM m)" if search.collapse else "COUNT(*) OVER ()"
     statement = (
@@ -427,32 +429,50 @@ def _index_alone(conn: Connection, search: Search) -> str | None:
     return fts5_match(conn, search)
 
 
+def _best_by_heads(
+    conn: Connection, search: Search, expression: str, limit: int, offset: int, stories: int | None,
+) -> list[_Match] | None:
+    """The best matches of a one-word search from the word's heads (db.heads), or None
+    when the word has none or they lead too few of its matches for the page."""
+    if not isinstance(search.node, Term):
+        return None
+    word = fts5_expression(search.node)
+    led = heads.best(conn, search.node.term, offset + limit, None if expression == word else expression)
+    if led is None:
+        return None
+    best, matches = led
+    story_of = _stories(conn, [pk for pk, _ in best])
+    if not (len(best) == min(offset + limit, matches) or (stories is not None and len(set(story_of.values())) >= stories)):
+        return None
+    repeated = conn.execute(
+        text(f"WITH {_COPIES} {_REPEATED.format(matches='SELECT rowid FROM article_fts WHERE article_fts MATCH :q')}"),
+        {"q": expression},
+    ).scalar_one() if search.collapse else 0
+    return [_Match(pk, story_of[pk], float(rank), matches - repeated) for pk, rank in best[offset:]]
+
+
 def _best_by_index(conn: Connection, search: Search, expression: str, limit: int, offset: int) -> list[_Match]:
-    one_word = isinstance(search.node, Term) and expression == fts5_expression(search.node)
-    from_heads = heads.best(conn, search.node.term, limit, offset) if one_word else None  # type: ignore[union-attr]
-    if from_heads is not None:
-        best, matches = from_heads
-        repeated = conn.execute(
-            text(f"WITH {_COPIES} {_REPEATED.format(matches='SELECT rowid FROM article_fts WHERE article_fts MATCH :q')}"),
-            {"q": expression},
-        ).scalar_one() if search.collapse else 0
-    else:  # one pass over the matches: kept (materialised), counted, only the best sorted
-        rows = conn.execute(
-            text(
-                f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
-                f" WHERE article_fts MATCH :q), {_COPIES} SELECT m.id, m.rank, (SELECT COUNT(*) FROM m) AS matches, "
-                + (f"({_REPEATED.format(matches='SELECT id FROM m')})" if search.collapse else "0")
-                + " AS repeated FROM m ORDER BY m.rank, m.id DESC LIMIT :limit OFFSET :offset"
-            ),
-            {"q": expression, "limit": limit, "offset": offset},
-        ).all()
-        best = [(row.id, row.rank) for row in rows]
-        matches, repeated = (rows[0].matches, rows[0].repeated) if rows else (0, 0)
-    stories = dict(conn.execute(
+    """The best matches, ranked by FTS5 (one pass over the matches: kept (materialised),
+    counted, only the best sorted)."""
+    rows = conn.execute(
+        text(
+            f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts"
+            f" WHERE article_fts MATCH :q), {_COPIES} SELECT m.id, m.rank, (SELECT COUNT(*) FROM m) AS matches, "
+            + (f"({_REPEATED.format(matches='SELECT id FROM m')})" if search.collapse else "0")
+            + " AS repeated FROM m ORDER BY m.rank, m.id DESC LIMIT :limit OFFSET :offset"
+        ),
+        {"q": expression, "limit": limit, "offset": offset},
+    ).all()
+    matches, repeated = (rows[0].matches, rows[0].repeated) if rows else (0, 0)
+    story_of = _stories(conn, [row.id for row in rows])
+    return [_Match(row.id, story_of[row.id], float(row.rank), matches - repeated) for row in rows]
+
+
+def _stories(conn: Connection, ids: list[int]) -> dict[int, int]:
+    return dict(conn.execute(
         text("SELECT id, story_id FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-        {"ids": [pk for pk, _ in best] or [0]},
+        {"ids": ids or [0]},
     ).all())
-    return [_Match(pk, stories[pk], float(rank), matches - repeated) for pk, rank in best]
 
 
 # Matches beyond the first of their story: only articles of stories with several copies can

@@ -1,20 +1,28 @@
-"""Heads (SQLite): for each frequent word, every article that can be among the word's best
-DEPTH matches by BM25, with the two numbers BM25 needs of it: the word's count in the
-article weighted by field (title 5, body 1, parts 0.5: db.fulltext.BM25_WEIGHTS) and the
-article's length in terms. A one-word search then scores these few thousand rows of a
-plain table instead of FTS5 scoring every match of a frequent word (2 to 5 us each at
-1M articles: 100 ms for a word in 40,000 of them).
+"""Heads (SQLite): for each frequent word, the articles that can lead its matches by BM25,
+with the two numbers BM25 needs of each: the word's count in the article weighted by field
+(title 5, body 1, parts 0.5: db.fulltext.BM25_WEIGHTS) and the article's length in terms;
+and the word's bound: the best (count, length) pairs among the articles left out. A
+one-word search, filtered or not, scores the heads in SQL and takes those that score
+better than the bound does: no article left out can come before them, so they lead the
+matches exactly, in FTS5's order. Only when they are too few for the page asked does the
+search score every match in FTS5 (2 to 5 us each at 1M articles: 100 ms for a word in
+40,000 of them).
 
-Why this is exact: the BM25 of one word rises with its weighted count and falls with the
-article's length, whatever the archive's size, average length and the word's document
-frequency. So an article that DEPTH others beat on both (count at least, length at most;
-equal ones broken by id, as searches break ties) is never among the DEPTH best, and the
-heads keep each article that fewer than DEPTH + SLACK others beat so. Articles indexed
-later are added as they come (they can only beat others). An article indexed again with
-other terms may beat fewer than before: the slack allows SLACK of those, then the heads
-are set aside (searches use the whole index) until `monitor db optimize` makes them anew.
-The scores are FTS5's own formula (fts5_aux.c, fts5Bm25Function) over FTS5's counts,
-computed in the same order; a test holds them equal to FTS5's bm25()."""
+Why a few articles suffice: the BM25 of one word rises with its weighted count and falls
+with the article's length, whatever the archive's size, average length and the word's
+document frequency. The heads keep every article that fewer than KEEP others beat on both
+(count at least, length at most; equal ones broken by id, as searches break ties), so the
+best article left out lies below KEEP of them: a search without filters finds its first
+KEEP or so matches in the heads, a filter that keeps a twentieth of a word's matches some
+thirty.
+
+Articles indexed later join the heads as they come. An article indexed again leaves them
+and joins them again with its new counts: the articles left out only become fewer, so the
+bound stays a bound and searches stay exact, but fewer heads may lie above it, and
+`monitor db optimize` makes them anew. The scores are FTS5's own formula (fts5_aux.c,
+fts5Bm25Function) over FTS5's counts, computed in the same order; a test holds them equal
+to FTS5's bm25(). A filter's terms weigh nothing in BM25 (db.filter_terms), so a word's
+score within a filter is its score."""
 
 from __future__ import annotations
 
@@ -26,8 +34,8 @@ from sqlalchemy import Connection, bindparam, text
 
 from db.filter_terms import MARK
 
-DEPTH = 400  # the deepest page a search can serve from the heads (offset + limit)
-SLACK = 200  # re-indexed articles allowed before the heads are set aside
+KEEP = 600  # the heads: every article that fewer than KEEP others beat
+STALE = 200  # articles indexed again after which `reprocess` makes the heads anew
 MIN_DOCUMENTS = 5_000  # words in fewer are fast enough without heads (FTS5 scores 2-5 us a match)
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "parts": 0.5, "filters": 0.0}  # as BM25_WEIGHTS
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
@@ -38,6 +46,9 @@ DDL = (
     # An article indexed again leaves the heads of every word (not read by word alone).
     "CREATE INDEX IF NOT EXISTS ix_article_fts_heads_article ON article_fts_heads (article_pk)",
     "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+    # Of the articles left out of a word's heads, those no other one beats (few).
+    "CREATE TABLE IF NOT EXISTS article_fts_head_bounds (term TEXT NOT NULL, weight REAL NOT NULL,"
+    " length INTEGER NOT NULL, PRIMARY KEY (term, weight, length)) WITHOUT ROWID",
     # One row while heads are kept: for the words in how many articles.
     "CREATE TABLE IF NOT EXISTS article_fts_heads_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
     " min_documents INTEGER NOT NULL)",
@@ -138,11 +149,17 @@ def on_index(conn: Connection, pk: int, title: str, body: str, parts: str, filte
         )
 
 
-def skyband(matches: Iterable[tuple[int, float, int]], depth: int) -> list[tuple[int, float, int]]:
-    """Of (article, weight, length), those fewer than `depth` others beat on both counts:
-    in order of weight (desc), length, id (desc), the ones seen before that are no longer
-    are exactly those that beat it, so it is kept while `depth` shorter ones are not seen."""
+Match = tuple[int, float, int]  # (article, weight, length)
+
+
+def skyband(matches: Iterable[Match], depth: int) -> tuple[list[Match], list[tuple[float, int]]]:
+    """Of (article, weight, length): those fewer than `depth` others beat on both counts;
+    and of the rest, the (weight, length) pairs no other beats. In order of weight (desc),
+    length, id (desc), the ones seen before that are no longer are exactly those that beat
+    it, so it is kept while `depth` shorter ones are not seen; the rest's best are those
+    shorter than any of the rest seen before."""
     kept, shortest = [], []  # the `depth` shortest lengths seen, as a max-heap
+    bound: list[tuple[float, int]] = []
     for pk, weight, length in sorted(matches, key=lambda m: (-m[1], m[2], -m[0])):
         if len(shortest) < depth:
             kept.append((pk, weight, length))
@@ -150,12 +167,15 @@ def skyband(matches: Iterable[tuple[int, float, int]], depth: int) -> list[tuple
         elif length < -shortest[0]:
             kept.append((pk, weight, length))
             heapq.heapreplace(shortest, -length)
-    return kept
+        elif not bound or length < bound[-1][1]:
+            bound.append((weight, length))
+    return kept, bound
 
 
-def set_aside(conn: Connection) -> bool:
-    """Whether too many articles were indexed again since the heads were made."""
-    return _changes(conn) > SLACK
+def stale(conn: Connection) -> bool:
+    """Whether so many articles were indexed again since the heads were made that they
+    serve fewer searches (`reprocess` then makes them anew)."""
+    return _changes(conn) > STALE
 
 
 def _changes(conn: Connection) -> int:
@@ -174,7 +194,7 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
         stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
         min_documents = min_documents or stored or MIN_DOCUMENTS
         if stored is None or _changes(conn):
-            for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_changed"):
+            for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms", "article_fts_heads_changed"):
                 conn.execute(text(f"DELETE FROM {table}"))
         # Kept from now on: articles indexed meanwhile join the words done.
         conn.execute(text("INSERT OR REPLACE INTO article_fts_heads_state (id, min_documents) VALUES (1, :n)"),
@@ -218,40 +238,52 @@ def _copy_lengths(conn: Connection) -> None:
 
 
 def _make_heads(conn: Connection, term: str) -> None:
-    """One word's heads: per weight the DEPTH + SLACK shortest articles (in SQL, a superset
-    of the skyband: those beyond are beaten by as many at their own weight), then the skyband."""
+    """One word's heads and bound: per weight the KEEP + 1 shortest articles (in SQL; the
+    others are beaten by KEEP at their own weight and by the one left out there, so neither
+    the heads nor the bound need them), then the skyband."""
     weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
     shortest = conn.execute(text(
         "SELECT pk, weight, length FROM (SELECT m.pk, m.weight, s.sz AS length,"
         "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
         f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight FROM temp.heads_instances"
         "  WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk) WHERE n <= :depth"
-    ), {"t": term, "depth": DEPTH + SLACK}).all()
-    rows = skyband(shortest, DEPTH + SLACK)
+    ), {"t": term, "depth": KEEP + 1}).all()
+    rows, bound = skyband(shortest, KEEP)
     conn.execute(
         text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
         [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
     )
+    if bound:
+        conn.execute(
+            text("INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (:term, :weight, :length)"),
+            [{"term": term, "weight": weight, "length": length} for weight, length in bound],
+        )
     conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES (:t)"), {"t": term})
 
 
 # --- searching ---------------------------------------------------------------------------------
 
 
-def best(conn: Connection, term: str, limit: int, offset: int) -> tuple[list[tuple[int, float]], int] | None:
-    """(the best matches of one word as (article, rank), best first; how many articles
-    match), or None when the heads cannot tell: no heads for the word, too deep a page, or
-    the heads set aside."""
-    if offset + limit > DEPTH:
+def best(conn: Connection, term: str, count: int, within: str | None = None) -> tuple[list[tuple[int, float]], int] | None:
+    """The best matches of the word `term`, or of those matching the FTS5 expression
+    `within` (the word and filter terms), as (article, rank), best first: of the first
+    `count`, those the heads can tell (all, unless a filter leaves few of the heads); and
+    how many articles match. None when the word has no heads."""
+    if conn.execute(text("SELECT 1 FROM article_fts_head_terms WHERE term = :t"), {"t": term}).first() is None:
         return None
-    has_heads = conn.execute(text("SELECT 1 FROM article_fts_head_terms WHERE term = :t"), {"t": term}).first()
-    if has_heads is None or _changes(conn) > SLACK:
-        return None
-    hits = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": f'"{term}"'}).scalar_one()
+    word = f'"{term}"'
+    hits = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": word}).scalar_one()
     rows, terms = _averages(conn)
-    best = conn.execute(
-        text(f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
-             " ORDER BY rank, article_pk DESC LIMIT :limit OFFSET :offset"),
-        {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B, "limit": limit, "offset": offset},
+    scoring = {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B}
+    bound = conn.execute(text(f"SELECT MIN({SCORE_SQL}) FROM article_fts_head_bounds WHERE term = :t"), scoring).scalar()
+    found = "" if within is None else " AND article_pk IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :within)"
+    ranked = conn.execute(
+        text(f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t{found}"
+             " ORDER BY rank, article_pk DESC LIMIT :count"),
+        {**scoring, "count": count} | ({} if within is None else {"within": within}),
     ).all()
-    return [(pk, rank) for pk, rank in best], hits
+    matches = hits if within is None else conn.execute(
+        text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": within}
+    ).scalar_one()
+    # Strictly better than the best left out: one as good might come first by its id.
+    return [(pk, rank) for pk, rank in ranked if bound is None or rank < bound], matches

@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_current = actions.add_parser("current", help="print the archive's schema revision")
     db_current.set_defaults(run=cmd_db_current)
     db_optimize = actions.add_parser(
-        "optimize", help="merge the full-text index and make the frequent words' heads anew (fast one-word searches; "
+        "optimize", help="merge the full-text index and make the frequent words' heads anew (fast one-word searches, filtered or not; "
         "run it after a large import, or daily)",
     )
     db_optimize.add_argument("--min-documents", type=_documents, default=None, metavar="N",

@@ -61,7 +61,7 @@ def reprocess(
         result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]  # 0: not stored, no id
         done += len(pages)
         progress(done, total)
-    if (into or archive).heads_set_aside():  # most articles were indexed anew
+    if (into or archive).heads_stale():  # many articles were indexed anew
         (into or archive).optimize()
     return result
 

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from db import Archive, heads, printable_url
-from db.fulltext import BM25_WEIGHTS, write_index
-from monitor.search import SearchOptions, search
+from db.fulltext import BM25_WEIGHTS, fts5_match, write_index
+from monitor.search import SearchOptions, plan, search
 from tests.conftest import run_monitor
 from tests.schedule_helpers import copy_of_archive
 
 WORDS = ["稀土", "整改", "督察", "rectif", "inspect", "environment"]
+FILTERS = ["", "lang:zh", "lang:en", "-lang:zh", "relevance:relevant", "-relevance:relevant", "site:smm"]
 
 
 @pytest.fixture
@@ -24,17 +25,28 @@ def copied(archive, db_url, tmp_path) -> Archive:
     copy.engine.dispose()
 
 
-def fts5_ranking(conn, word: str) -> list[tuple[int, float]]:
+def fts5_ranking(conn, expression: str) -> list[tuple[int, float]]:
     return conn.execute(text(
         f"SELECT rowid, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts WHERE article_fts MATCH :q ORDER BY rank, rowid DESC"
-    ), {"q": f'"{word}"'}).all()
+    ), {"q": expression}).all()
+
+
+def led(conn, word: str, filters: str) -> tuple[list, list]:
+    """(what the heads lead, FTS5's whole ranking) for the word within the filters."""
+    _, spec = plan(f"{word} {filters}", SearchOptions(expand=False))
+    term = spec.node.term  # as the index holds it: English stemmed
+    expression = fts5_match(conn, spec) if filters else None
+    expected = fts5_ranking(conn, expression or f'"{term}"')
+    found, matches = heads.best(conn, term, len(expected) + 1, expression)
+    assert matches == len(expected)
+    return found, expected
 
 
 def pages(archive: Archive) -> dict:
     return {
-        (word, collapse, offset): (found.total, [r.as_dict() for r in found.results])
-        for word in WORDS for collapse in (True, False) for offset in (0, 7)
-        for found in [search(archive, word, SearchOptions(expand=False, collapse=collapse, limit=7, offset=offset))]
+        (word, filters, collapse, offset): (found.total, [r.as_dict() for r in found.results])
+        for word in WORDS for filters in FILTERS for collapse in (True, False) for offset in (0, 7)
+        for found in [search(archive, f"{word} {filters}", SearchOptions(expand=False, collapse=collapse, limit=7, offset=offset))]
     }
 
 
@@ -45,55 +57,87 @@ def test_heads_give_fts5s_scores_and_the_same_pages(copied):
     assert optimized.stdout.endswith(" words in at least 10 articles have heads\n")
     with copied.engine.connect() as conn:
         for word in WORDS:
-            expected = fts5_ranking(conn, word)
-            assert len(expected) >= 10
-            # Every score is bit for bit FTS5's, the order and the number of matches too.
-            assert heads.best(conn, word, limit=len(expected), offset=0) == (expected, len(expected))
-            assert heads.best(conn, word, limit=5, offset=3) == (expected[3:8], len(expected))
-        assert heads.best(conn, "no-such-word", 10, 0) is None
-        assert heads.best(conn, WORDS[0], heads.DEPTH, 1) is None  # deeper than the heads go
+            for filters in FILTERS:
+                # Fewer matches than the heads keep: all lead; every score bit for bit FTS5's.
+                found, expected = led(conn, word, filters)
+                assert found == expected
+                assert len(expected) >= 10 or filters
+            term = plan(word, SearchOptions(expand=False))[1].node.term
+            assert heads.best(conn, term, 5) == (fts5_ranking(conn, f'"{term}"')[:5], len(fts5_ranking(conn, f'"{term}"')))
+        assert heads.best(conn, "no-such-word", 10) is None
     assert pages(copied) == before
 
 
-def test_articles_indexed_later_join_the_heads_and_changes_set_them_aside(copied, monkeypatch):
+def test_heads_lead_exactly_what_lies_above_the_bound(copied, monkeypatch):
+    before = pages(copied)
+    monkeypatch.setattr(heads, "KEEP", 8)  # heads of a few of each word's matches, and bounds
+    copied.optimize(min_documents=10)
+    served = set()
+    with copied.engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(DISTINCT term) FROM article_fts_head_bounds")).scalar_one() > 0
+        for word in WORDS:
+            for filters in FILTERS:
+                found, expected = led(conn, word, filters)
+                assert found == expected[:len(found)]
+                served.add(len(found) >= 7)
+    assert served == {True, False}  # some pages from the heads, some from the whole index
+    assert pages(copied) == before
+
+
+def test_articles_indexed_later_join_the_heads_and_the_heads_stay_exact(copied, monkeypatch):
+    monkeypatch.setattr(heads, "KEEP", 8)
+    monkeypatch.setattr(heads, "STALE", 1)
     copied.optimize(min_documents=10)
     with copied.transaction() as conn:  # new articles, the word three times in a title
         write_index(conn, 10**6, "稀土 稀土 稀土", "稀土 出口", "", "")
         write_index(conn, 10**6 + 1, "稀土", "出口", "", "")
-        ranking = fts5_ranking(conn, "稀土")
-        assert ranking[0][0] == 10**6
-        assert heads.best(conn, "稀土", limit=len(ranking), offset=0) == (ranking, len(ranking))
-    monkeypatch.setattr(heads, "SLACK", 1)
+        found, expected = led(conn, "稀土", "")
+        assert found[0][0] == 10**6 and found == expected[:len(found)] and len(found) >= 8
+    assert not copied.heads_stale()
     with copied.transaction() as conn:
         write_index(conn, 10**6, "稀土", "出口", "", "")  # indexed again with other terms
-        ranking = fts5_ranking(conn, "稀土")
-        assert heads.best(conn, "稀土", limit=len(ranking), offset=0) == (ranking, len(ranking))
+        found, expected = led(conn, "稀土", "")
+        assert found == expected[:len(found)]
         write_index(conn, 10**6, "稀土", "出口", "", "")  # the same terms: not a change
         write_index(conn, 10**6, "出口", "稀土", "", "")  # the same article: one change still
-        ranking = fts5_ranking(conn, "稀土")
-        assert heads.best(conn, "稀土", limit=len(ranking), offset=0) == (ranking, len(ranking))
+    assert not copied.heads_stale()
+    with copied.transaction() as conn:
         write_index(conn, 10**6 + 1, "出口", "稀土 稀土", "", "")
-        assert heads.best(conn, "稀土", limit=5, offset=0) is None  # two articles > SLACK: set aside
+        found, expected = led(conn, "稀土", "")
+        assert found == expected[:len(found)]
+    assert copied.heads_stale()  # two articles > STALE: reprocess makes them anew
     copied.optimize(min_documents=10)
+    assert not copied.heads_stale()
     with copied.engine.connect() as conn:
-        assert heads.best(conn, "稀土", limit=5, offset=0) == (fts5_ranking(conn, "稀土")[:5], len(fts5_ranking(conn, "稀土")))
+        found, expected = led(conn, "稀土", "")
+        assert found == expected[:len(found)] and len(found) >= 7
 
 
 def bm25(weight: float, length: int, idf: float, average: float) -> float:
     return -(idf * (weight * 2.2) / (weight + 1.2 * (0.25 + 0.75 * length / average)))
 
 
-def test_the_skyband_holds_the_best_whatever_the_averages():
+def test_what_lies_above_the_bound_leads_whatever_the_averages_and_the_filter():
     rng = random.Random(7)
     for _ in range(200):
-        matches = [(pk, rng.choice([0.5, 1.0, 1.5, 2.0, 5.0, 6.0, 11.0]), rng.randint(20, 400)) for pk in range(1, rng.randint(2, 300))]
+        count = rng.randint(2, 300)  # distinct (weight, length) pairs: no ties
+        pairs = rng.sample([(w, n) for w in (0.5, 1.0, 1.5, 2.0, 5.0, 6.0, 11.0) for n in range(20, 400)], count)
+        matches = [(pk, w, n) for pk, (w, n) in enumerate(pairs, 1)]
         depth = rng.randint(1, 40)
-        kept = {pk for pk, _, _ in heads.skyband(matches, depth)}
+        kept, bound = heads.skyband(matches, depth)
+        assert len(kept) < len(matches) or len(matches) <= depth * 7
+        assert bool(bound) == (len(kept) < len(matches))
         for _ in range(5):
             idf, average = rng.uniform(1e-6, 8.0), rng.uniform(10.0, 500.0)
-            best = sorted(matches, key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))[:depth]
-            assert {pk for pk, _, _ in best} <= kept
-        assert len(kept) < len(matches) or len(matches) <= depth * 7
+            share = rng.choice([1.0, 0.5, 0.1])
+            chosen = {pk for pk, _, _ in matches if rng.random() < share}
+            ranking = sorted((m for m in matches if m[0] in chosen), key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))
+            worst = min((bm25(w, n, idf, average) for w, n in bound), default=None)
+            above = [m for m in sorted(kept, key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))
+                     if m[0] in chosen and (worst is None or bm25(m[1], m[2], idf, average) < worst)]
+            assert above == ranking[:len(above)]
+            if share == 1.0:
+                assert len(above) >= min(depth, len(matches))
 
 
 def test_optimize_on_postgresql_refreshes_the_statistics(postgres_archive):
@@ -111,5 +155,5 @@ def test_a_later_optimize_only_adds_the_words_without_heads(copied):
     with copied.engine.connect() as conn:
         assert set(kept) <= set(conn.execute(text("SELECT term, article_pk FROM article_fts_heads")).all())
         for word in WORDS:
-            expected = fts5_ranking(conn, word)
-            assert heads.best(conn, word, limit=len(expected), offset=0) == (expected, len(expected))
+            found, expected = led(conn, word, "")
+            assert found == expected

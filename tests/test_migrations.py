@@ -100,7 +100,14 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0004"
+    assert scripts.get_current_head() == HEAD_REVISION == "0005"
+
+
+def heads_schema(conn: Connection) -> list[tuple[str, str]]:
+    """The heads' tables and index (db.heads) as SQLite's catalog holds them."""
+    return [tuple(row) for row in conn.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE name LIKE 'article_fts_head%' OR name LIKE 'ix_article_fts_head%' ORDER BY name"
+    ))]
 
 
 def test_migrations_from_nothing_make_what_a_new_archive_has(url):
@@ -109,6 +116,7 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
         assert schema_differences(conn) == []
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
         assert stored_revision(conn) == HEAD_REVISION
+        migrated_heads = heads_schema(conn) if conn.dialect.name == "sqlite" else []
     # A new archive is made from the models at once and stamped: the same schema.
     command.downgrade(alembic_config(url), "base")
     Archive(url).engine.dispose()
@@ -116,6 +124,12 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
         assert schema_differences(conn) == []
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
         assert stored_revision(conn) == HEAD_REVISION
+        if conn.dialect.name == "sqlite":
+            assert [name for name, _ in migrated_heads] == [
+                "article_fts_head_bounds", "article_fts_head_terms", "article_fts_heads", "article_fts_heads_changed",
+                "article_fts_heads_state", "ix_article_fts_heads_article",
+            ]
+            assert heads_schema(conn) == migrated_heads
 
 
 def test_baseline_is_the_released_schema(url):
@@ -261,10 +275,10 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
         before = stored_rows(conn)
     assert [len(rows) for rows in before.values()] == [4, 4, 1]
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0004\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0005\n"
     assert_upgraded(url, before)
-    assert run_monitor("db", "current", db_url=url).stdout == "0004 (head)\n"
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0004\n"
+    assert run_monitor("db", "current", db_url=url).stdout == "0005 (head)\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0005\n"
     archive = Archive(url)
     assert archive.count() == 4
     archive.engine.dispose()
@@ -314,7 +328,7 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
             kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
         assert stored_rows(conn) == kept
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0004\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0005\n"
     assert_upgraded(url, kept)
 
 
@@ -328,6 +342,40 @@ def downgraded_from_head(url: str, revision: str) -> dict[str, list]:
     return before
 
 
+def heads_made(conn: Connection) -> tuple[int, int, int]:
+    """(words with heads, heads, whether the heads are kept) on SQLite."""
+    return tuple(conn.execute(text(
+        "SELECT (SELECT COUNT(*) FROM article_fts_head_terms), (SELECT COUNT(*) FROM article_fts_heads),"
+        " (SELECT COUNT(*) FROM article_fts_heads_state)"
+    )).one())
+
+
+def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_bounds(url):
+    before = downgraded_from_head(url, "0004")
+    with connected(url) as conn, conn.begin():
+        assert stored_revision(conn) == "0004"
+        if conn.dialect.name == "sqlite":
+            assert "article_fts_head_bounds" not in [name for name, _ in heads_schema(conn)]
+            # Heads as 0004 made them, of two words of both Chinese articles.
+            conn.execute(text("INSERT INTO article_fts_heads_state (id, min_documents) VALUES (1, 2)"))
+            conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES ('稀土'), ('整改')"))
+            conn.execute(text(
+                "INSERT INTO article_fts_heads (term, article_pk, weight, length)"
+                " VALUES ('稀土', 1, 6.0, 40), ('稀土', 2, 6.0, 30), ('整改', 1, 2.0, 40), ('整改', 2, 1.0, 30)"
+            ))
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0004 to 0005\n"
+    assert_upgraded(url, before)
+    if url.startswith("sqlite"):
+        with connected(url) as conn:
+            assert heads_made(conn) == (0, 0, 0)  # until `monitor db optimize`
+        archive = Archive(url)
+        assert archive.optimize(min_documents=2) == (9, 2)  # the nine words of both Chinese articles  # 稀土, 整改 and 广西: in both Chinese articles
+        archive.engine.dispose()
+        with connected(url) as conn:
+            assert heads_made(conn) == (9, 18, 1)
+            assert {f: filtered(conn, "稀土", f) for f in EXPECTED_FILTERED} == EXPECTED_FILTERED
+
+
 def test_0004_goes_down_to_0003_and_up_again(url):
     before = downgraded_from_head(url, "0003")
     with connected(url) as conn:
@@ -338,7 +386,7 @@ def test_0004_goes_down_to_0003_and_up_again(url):
         else:
             assert fts_definition(conn) == HEAD_FTS["postgresql"]
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0003 to 0004\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0003 to 0005\n"
     with connected(url) as conn:
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
     assert_upgraded(url, before)
@@ -349,7 +397,7 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
         assert sorted(schema_differences(conn)) == ADDED_BY_0003
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0004\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0005\n"
     with connected(url) as conn:
         assert schema_differences(conn) == []
         assert stored_rows(conn) == before

@@ -18,7 +18,6 @@ from alembic import op
 from sqlalchemy import Connection
 
 from db.filter_terms import filter_terms
-from db.heads import create as create_heads
 
 revision = "0004"
 down_revision = "0003"
@@ -28,6 +27,14 @@ depends_on = None
 BATCH = 500  # articles at a time, so a large archive is never held in memory
 TOKENIZE = "tokenize = 'unicode61 remove_diacritics 0'"
 FIELDS = {"0003": "title, body, parts", "0004": "title, body, parts, filters"}
+HEADS = (  # db.heads as of this revision
+    "CREATE TABLE article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
+    " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
+    "CREATE INDEX ix_article_fts_heads_article ON article_fts_heads (article_pk)",
+    "CREATE TABLE article_fts_head_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TABLE article_fts_heads_state (id INTEGER PRIMARY KEY CHECK (id = 1), min_documents INTEGER NOT NULL)",
+    "CREATE TABLE article_fts_heads_changed (article_pk INTEGER PRIMARY KEY)",
+)
 
 articles = sa.table(
     "articles",
@@ -59,7 +66,8 @@ def upgrade() -> None:
             [{"pk": r.rowid, "title": r.title, "body": r.body, "parts": r.parts, "filters": filters.get(r.rowid, "")} for r in rows],
         )
     op.execute("DROP TABLE article_fts_prev")
-    create_heads(conn)
+    for statement in HEADS:
+        op.execute(statement)
 
 
 def _filter_terms(conn: Connection, ids: list[int]) -> dict[int, str]:
