@@ -84,7 +84,7 @@ def write_index(conn: Connection, pk: int, title: str, body: str, parts: str, fi
             text("INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"),
             {"pk": pk, "title": title, "body": body, "parts": parts, "filters": filters},
         )
-        heads.on_index(conn, pk, title, body, parts, filters, again=old is not None)
+        heads.on_index(conn, pk, (title, body, parts, filters), None if old is None else tuple(old))
     else:
         conn.execute(
             text(

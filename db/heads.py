@@ -45,7 +45,8 @@ DDL = (
     " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
     # An article indexed again leaves the heads of every word (not read by word alone).
     "CREATE INDEX IF NOT EXISTS ix_article_fts_heads_article ON article_fts_heads (article_pk)",
-    "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+    # The words with heads, and in how many articles each is (BM25's idf needs it).
+    "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID",
     # Of the articles left out of a word's heads, those no other one beats (few).
     "CREATE TABLE IF NOT EXISTS article_fts_head_bounds (term TEXT NOT NULL, weight REAL NOT NULL,"
     " length INTEGER NOT NULL, PRIMARY KEY (term, weight, length)) WITHOUT ROWID",
@@ -128,24 +129,28 @@ def _kept(conn: Connection) -> bool:
     return conn.execute(text("SELECT 1 FROM article_fts_heads_state")).first() is not None
 
 
-def on_index(conn: Connection, pk: int, title: str, body: str, parts: str, filters: str, again: bool) -> None:
-    """Keep the heads right for an article just written to the index (`again`: it was
-    indexed before, with other terms)."""
+def on_index(conn: Connection, pk: int, fields: tuple[str, str, str, str], old: tuple[str, str, str, str] | None) -> None:
+    """Keep the heads right for an article just written to the index: its fields (title,
+    body, parts, filters), and `old`, those it was indexed with before, if it was."""
     if not _kept(conn):
         return
-    if again:
+    weights = _weights(conn, *fields)
+    before = set(_weights(conn, *old)) if old is not None else set()
+    if old is not None:
         conn.execute(text("DELETE FROM article_fts_heads WHERE article_pk = :pk"), {"pk": pk})
         conn.execute(text("INSERT OR IGNORE INTO article_fts_heads_changed (article_pk) VALUES (:pk)"), {"pk": pk})
-    weights = _weights(conn, title, body, parts, filters)
-    heads = conn.execute(
+    heads = set(conn.execute(
         text("SELECT term FROM article_fts_head_terms WHERE term IN :terms").bindparams(bindparam("terms", expanding=True)),
-        {"terms": list(weights) or [""]},
-    ).scalars().all()
-    if heads:
+        {"terms": list(weights.keys() | before) or [""]},
+    ).scalars())
+    changes = [{"term": term, "change": (term in weights) - (term in before)} for term in heads if (term in weights) != (term in before)]
+    if changes:
+        conn.execute(text("UPDATE article_fts_head_terms SET documents = documents + :change WHERE term = :term"), changes)
+    if heads & weights.keys():
         length = _length(conn.execute(text("SELECT sz FROM article_fts_docsize WHERE id = :pk"), {"pk": pk}).scalar_one())
         conn.execute(
             text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
-            [{"term": term, "pk": pk, "weight": weights[term], "length": length} for term in heads],
+            [{"term": term, "pk": pk, "weight": weights[term], "length": length} for term in heads & weights.keys()],
         )
 
 
@@ -243,12 +248,12 @@ def _make_heads(conn: Connection, term: str) -> None:
     the heads nor the bound need them), then the skyband."""
     weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
     shortest = conn.execute(text(
-        "SELECT pk, weight, length FROM (SELECT m.pk, m.weight, s.sz AS length,"
-        "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
+        "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length,"
+        "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n, COUNT(*) OVER () AS documents"
         f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight FROM temp.heads_instances"
         "  WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk) WHERE n <= :depth"
     ), {"t": term, "depth": KEEP + 1}).all()
-    rows, bound = skyband(shortest, KEEP)
+    rows, bound = skyband([(pk, weight, length) for pk, weight, length, _ in shortest], KEEP)
     conn.execute(
         text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
         [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
@@ -258,7 +263,8 @@ def _make_heads(conn: Connection, term: str) -> None:
             text("INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (:term, :weight, :length)"),
             [{"term": term, "weight": weight, "length": length} for weight, length in bound],
         )
-    conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES (:t)"), {"t": term})
+    conn.execute(text("INSERT INTO article_fts_head_terms (term, documents) VALUES (:t, :n)"),
+                 {"t": term, "n": shortest[0].documents if shortest else 0})
 
 
 # --- searching ---------------------------------------------------------------------------------
@@ -269,21 +275,24 @@ def best(conn: Connection, term: str, count: int, within: str | None = None) -> 
     `within` (the word and filter terms), as (article, rank), best first: of the first
     `count`, those the heads can tell (all, unless a filter leaves few of the heads); and
     how many articles match. None when the word has no heads."""
-    if conn.execute(text("SELECT 1 FROM article_fts_head_terms WHERE term = :t"), {"t": term}).first() is None:
+    hits = conn.execute(text("SELECT documents FROM article_fts_head_terms WHERE term = :t"), {"t": term}).scalar()
+    if hits is None:
         return None
-    word = f'"{term}"'
-    hits = conn.execute(text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": word}).scalar_one()
     rows, terms = _averages(conn)
-    scoring = {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B}
+    scoring = {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B, "count": count}
     bound = conn.execute(text(f"SELECT MIN({SCORE_SQL}) FROM article_fts_head_bounds WHERE term = :t"), scoring).scalar()
-    found = "" if within is None else " AND article_pk IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :within)"
-    ranked = conn.execute(
-        text(f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t{found}"
-             " ORDER BY rank, article_pk DESC LIMIT :count"),
-        {**scoring, "count": count} | ({} if within is None else {"within": within}),
-    ).all()
-    matches = hits if within is None else conn.execute(
-        text("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH :q"), {"q": within}
-    ).scalar_one()
+    heads = f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
+    if within is None:
+        ranked = conn.execute(text(f"{heads} ORDER BY rank, article_pk DESC LIMIT :count"), scoring).all()
+        matches = hits
+    else:  # the matches within the filters found once: counted, and the heads among them
+        found = conn.execute(text(
+            "WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_fts WHERE article_fts MATCH :within),"
+            f" h AS ({heads} AND article_pk IN (SELECT id FROM m) ORDER BY rank, article_pk DESC LIMIT :count)"
+            " SELECT (SELECT COUNT(*) FROM m) AS matches, h.article_pk, h.rank FROM (SELECT 1) LEFT JOIN h ON 1"
+            " ORDER BY h.rank, h.article_pk DESC"
+        ), {**scoring, "within": within}).all()
+        matches = found[0].matches
+        ranked = [(pk, rank) for _, pk, rank in found if pk is not None]
     # Strictly better than the best left out: one as good might come first by its id.
     return [(pk, rank) for pk, rank in ranked if bound is None or rank < bound], matches

@@ -105,6 +105,9 @@ def test_articles_indexed_later_join_the_heads_and_the_heads_stay_exact(copied, 
         write_index(conn, 10**6 + 1, "出口", "稀土 稀土", "", "")
         found, expected = led(conn, "稀土", "")
         assert found == expected[:len(found)]
+        write_index(conn, 10**6 + 1, "出口", "铜", "", "")  # the word left: one article fewer has it
+        found, fewer = led(conn, "稀土", "")
+        assert found == fewer[:len(found)] and len(fewer) == len(expected) - 1
     assert copied.heads_stale()  # two articles > STALE: reprocess makes them anew
     copied.optimize(min_documents=10)
     assert not copied.heads_stale()
