@@ -4,7 +4,7 @@ shared and noisy: the ratio is what counts).
 
     .venv/bin/python bench/search_latency.py --articles 100000 [--engines sqlite,postgres]
         [--queries 200] [--scan-queries 20] [--dir /tmp/bench-search] [--seed 1] [--json]
-        [--keep] [--reuse] [--explain]
+        [--keep] [--reuse] [--no-heads] [--explain]
 
 The corpus (bench/corpus.py) is generated once, deterministically, by worker processes and
 fed to each engine in chunks (never all in memory): about half Chinese, half English,

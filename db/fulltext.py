@@ -406,7 +406,7 @@ class _Match:
 
 def _best(conn: Connection, search: Search, limit: int, offset: int = 0, stories: int | None = None) -> list:
     """The best matches, each with `total`: how many stories (collapsed) or articles match;
-    fewer than `limit` when they are all, or when they hold `stories` stories."""
+    fewer than `limit` when they are all, or (offset 0) when they hold `stories` stories."""
     match = _index_alone(conn, search)
     if match is not None:
         led = _best_by_heads(conn, search, match, limit, offset, stories)
@@ -444,6 +444,7 @@ def _best_by_heads(
     story_of = _stories(conn, [pk for pk, _ in best])
     if not (len(best) == min(offset + limit, matches) or (stories is not None and len(set(story_of.values())) >= stories)):
         return None
+    # Read for the archive's copies of stories only: without any, no match is read here.
     repeated = conn.execute(
         text(f"WITH {_COPIES} {_REPEATED.format(matches='SELECT rowid FROM article_fts WHERE article_fts MATCH :q')}"),
         {"q": expression},

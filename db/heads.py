@@ -159,10 +159,10 @@ Match = tuple[int, float, int]  # (article, weight, length)
 
 def skyband(matches: Iterable[Match], depth: int) -> tuple[list[Match], list[tuple[float, int]]]:
     """Of (article, weight, length): those fewer than `depth` others beat on both counts;
-    and of the rest, the (weight, length) pairs no other beats. In order of weight (desc),
-    length, id (desc), the ones seen before that are no longer are exactly those that beat
-    it, so it is kept while `depth` shorter ones are not seen; the rest's best are those
-    shorter than any of the rest seen before."""
+    and of the rest, the (weight, length) pairs no other beats. Taken in order of weight
+    (desc), length, id (desc), an article is beaten exactly by those before it that are not
+    longer, so it is kept while fewer than `depth` of those are; one of the rest is among
+    their best when it is shorter than every one of the rest before it."""
     kept, shortest = [], []  # the `depth` shortest lengths seen, as a max-heap
     bound: list[tuple[float, int]] = []
     for pk, weight, length in sorted(matches, key=lambda m: (-m[1], m[2], -m[0])):
@@ -202,6 +202,7 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
             for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms", "article_fts_heads_changed"):
                 conn.execute(text(f"DELETE FROM {table}"))
         # Kept from now on: articles indexed meanwhile join the words done.
+        conn.execute(text("DROP TABLE IF EXISTS temp.heads_lengths"))  # a pooled connection's, of a refresh before
         conn.execute(text("INSERT OR REPLACE INTO article_fts_heads_state (id, min_documents) VALUES (1, :n)"),
                      {"n": min_documents})
     with _reading(conn):  # the connection's own temporary tables: no lock on the archive
@@ -229,7 +230,8 @@ def _reading(conn: Connection):
 
 def _copy_lengths(conn: Connection) -> None:
     """Every article's length into the connection's temporary table heads_lengths: at the
-    first call all, then those indexed since (new, or again: the heads were begun first)."""
+    first call of a refresh all, then those indexed since (new, or again: the heads were
+    begun first)."""
     conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS heads_lengths (id INTEGER PRIMARY KEY, sz INTEGER NOT NULL)"))
     last = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM temp.heads_lengths")).scalar_one()
     sizes = conn.execute(text(
@@ -248,16 +250,18 @@ def _make_heads(conn: Connection, term: str) -> None:
     the heads nor the bound need them), then the skyband."""
     weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
     shortest = conn.execute(text(
-        "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length,"
-        "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n, COUNT(*) OVER () AS documents"
-        f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight FROM temp.heads_instances"
-        "  WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk) WHERE n <= :depth"
+        "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length, m.documents,"
+        "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
+        f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight, COUNT(*) OVER () AS documents"
+        "  FROM temp.heads_instances WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk)"
+        " WHERE n <= :depth"
     ), {"t": term, "depth": KEEP + 1}).all()
     rows, bound = skyband([(pk, weight, length) for pk, weight, length, _ in shortest], KEEP)
-    conn.execute(
-        text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
-        [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
-    )
+    if rows:  # none when the word's articles went meanwhile
+        conn.execute(
+            text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
+            [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
+        )
     if bound:
         conn.execute(
             text("INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (:term, :weight, :length)"),
@@ -273,26 +277,27 @@ def _make_heads(conn: Connection, term: str) -> None:
 def best(conn: Connection, term: str, count: int, within: str | None = None) -> tuple[list[tuple[int, float]], int] | None:
     """The best matches of the word `term`, or of those matching the FTS5 expression
     `within` (the word and filter terms), as (article, rank), best first: of the first
-    `count`, those the heads can tell (all, unless a filter leaves few of the heads); and
-    how many articles match. None when the word has no heads."""
+    `count`, those that lie above the bound (fewer when the filter keeps few of the heads,
+    `count` goes deeper than the heads, or many articles were indexed again); and how many
+    articles match. None when the word has no heads."""
     hits = conn.execute(text("SELECT documents FROM article_fts_head_terms WHERE term = :t"), {"t": term}).scalar()
     if hits is None:
         return None
     rows, terms = _averages(conn)
     scoring = {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B, "count": count}
     bound = conn.execute(text(f"SELECT MIN({SCORE_SQL}) FROM article_fts_head_bounds WHERE term = :t"), scoring).scalar()
-    heads = f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
+    scored = f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
     if within is None:
-        ranked = conn.execute(text(f"{heads} ORDER BY rank, article_pk DESC LIMIT :count"), scoring).all()
+        best = conn.execute(text(f"{scored} ORDER BY rank, article_pk DESC LIMIT :count"), scoring).all()
         matches = hits
     else:  # the matches within the filters found once: counted, and the heads among them
         found = conn.execute(text(
             "WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_fts WHERE article_fts MATCH :within),"
-            f" h AS ({heads} AND article_pk IN (SELECT id FROM m) ORDER BY rank, article_pk DESC LIMIT :count)"
+            f" h AS ({scored} AND article_pk IN (SELECT id FROM m) ORDER BY rank, article_pk DESC LIMIT :count)"
             " SELECT (SELECT COUNT(*) FROM m) AS matches, h.article_pk, h.rank FROM (SELECT 1) LEFT JOIN h ON 1"
             " ORDER BY h.rank, h.article_pk DESC"
         ), {**scoring, "within": within}).all()
         matches = found[0].matches
-        ranked = [(pk, rank) for _, pk, rank in found if pk is not None]
+        best = [(pk, rank) for _, pk, rank in found if pk is not None]
     # Strictly better than the best left out: one as good might come first by its id.
-    return [(pk, rank) for pk, rank in ranked if bound is None or rank < bound], matches
+    return [(pk, rank) for pk, rank in best if bound is None or rank < bound], matches

@@ -369,7 +369,7 @@ def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_
         with connected(url) as conn:
             assert heads_made(conn) == (0, 0, 0)  # until `monitor db optimize`
         archive = Archive(url)
-        assert archive.optimize(min_documents=2) == (9, 2)  # the nine words of both Chinese articles  # 稀土, 整改 and 广西: in both Chinese articles
+        assert archive.optimize(min_documents=2) == (9, 2)  # the nine words of both Chinese articles
         archive.engine.dispose()
         with connected(url) as conn:
             assert heads_made(conn) == (9, 18, 1)
