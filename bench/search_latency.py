@@ -25,6 +25,9 @@ secondary indexes and the GIN index dropped and made again after, then ANALYZE.
 Queries go through the real code path: monitor.search.plan(query, SearchOptions(...)),
 then db.fulltext.ranked(conn, search, limit=20) or db.fulltext.facets(conn, search), on a
 connection from the archive's engine (its pragmas and pool); the time includes plan().
+Before each kind, ten other queries of that kind run untimed (a warm-up: what every query
+of the kind reads, the index's upper pages, filter terms' lists, heads, is then read once),
+and the scan reads the table once before it is timed.
 Kinds: word (one word, log-uniform over the frequency ranks, so frequent and rare alike),
 and (two words), phrase ("rare earth", two Chinese words the generator writes together),
 filtered (word + lang: + a one-year since:/until: + site: in half), facet (a word's facets)
@@ -503,10 +506,12 @@ def measure(engine_name: str, archive: Archive, args) -> list[Timing]:
     kinds = [k for k in corpus.KINDS if k in args.kinds] if args.queries else []
     if not kinds:
         return []
-    for query in corpus.queries(args.seed + 1000, "word", 20):  # warm-up, not timed
-        run_index(archive, query)
     timings = []
     for kind in kinds:
+        # Warm-up, not timed: other queries of the kind, so that what every such query
+        # reads (the index's upper pages, filter terms, heads) is read once before.
+        for query in corpus.queries(args.seed + 1000, kind, 10):
+            run_index(archive, query)
         timing = Timing(engine_name, kind)
         for query in corpus.queries(args.seed, kind, args.queries):
             ms, total = run_index(archive, query)
