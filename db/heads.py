@@ -89,9 +89,8 @@ def _length(size_record: bytes) -> int:
     return sum(_varints(size_record))
 
 
-def _averages(conn: Connection) -> tuple[int, int]:
-    """(articles indexed, terms in all of them), from FTS5's averages record."""
-    block = conn.execute(text("SELECT block FROM article_fts_data WHERE id = 1")).scalar_one()
+def _averages(block: bytes) -> tuple[int, int]:
+    """(articles indexed, terms in all of them), from FTS5's averages record (its block 1)."""
     rows, *sizes = _varints(block)
     return rows, sum(sizes)
 
@@ -280,24 +279,28 @@ def best(conn: Connection, term: str, count: int, within: str | None = None) -> 
     `count`, those that lie above the bound (fewer when the filter keeps few of the heads,
     `count` goes deeper than the heads, or many articles were indexed again); and how many
     articles match. None when the word has no heads."""
-    hits = conn.execute(text("SELECT documents FROM article_fts_head_terms WHERE term = :t"), {"t": term}).scalar()
-    if hits is None:
+    word = conn.execute(text(
+        "SELECT t.documents, d.block FROM article_fts_head_terms AS t JOIN article_fts_data AS d ON d.id = 1 WHERE t.term = :t"
+    ), {"t": term}).first()
+    if word is None:
         return None
-    rows, terms = _averages(conn)
-    scoring = {"t": term, "idf": idf(rows, hits), "average": terms / rows, "k1": K1, "b": B, "count": count}
-    bound = conn.execute(text(f"SELECT MIN({SCORE_SQL}) FROM article_fts_head_bounds WHERE term = :t"), scoring).scalar()
+    rows, terms = _averages(word.block)
+    scoring = {"t": term, "idf": idf(rows, word.documents), "average": terms / rows, "k1": K1, "b": B, "count": count}
+    bound = f"(SELECT MIN({SCORE_SQL}) FROM article_fts_head_bounds WHERE term = :t)"  # None: none left out
     scored = f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
     if within is None:
-        best = conn.execute(text(f"{scored} ORDER BY rank, article_pk DESC LIMIT :count"), scoring).all()
-        matches = hits
+        found = conn.execute(text(
+            f"SELECT :documents AS matches, {bound} AS bound, h.* FROM ({scored}) AS h ORDER BY rank, article_pk DESC LIMIT :count"
+        ), {**scoring, "documents": word.documents}).all()
     else:  # the matches within the filters found once: counted, and the heads among them
         found = conn.execute(text(
             "WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_fts WHERE article_fts MATCH :within),"
             f" h AS ({scored} AND article_pk IN (SELECT id FROM m) ORDER BY rank, article_pk DESC LIMIT :count)"
-            " SELECT (SELECT COUNT(*) FROM m) AS matches, h.article_pk, h.rank FROM (SELECT 1) LEFT JOIN h ON 1"
-            " ORDER BY h.rank, h.article_pk DESC"
+            f" SELECT (SELECT COUNT(*) FROM m) AS matches, {bound} AS bound, h.article_pk, h.rank"
+            " FROM (SELECT 1) LEFT JOIN h ON 1 ORDER BY h.rank, h.article_pk DESC"
         ), {**scoring, "within": within}).all()
-        matches = found[0].matches
-        best = [(pk, rank) for _, pk, rank in found if pk is not None]
+    if not found:  # no heads rows: the word's articles went
+        return [], word.documents
     # Strictly better than the best left out: one as good might come first by its id.
-    return [(pk, rank) for pk, rank in best if bound is None or rank < bound], matches
+    led = [(pk, rank) for _, bound_rank, pk, rank in found if pk is not None and (bound_rank is None or rank < bound_rank)]
+    return led, found[0].matches
