@@ -142,7 +142,10 @@ def on_index(conn: Connection, pk: int, fields: tuple[str, str, str, str], old: 
         text("SELECT term FROM article_fts_head_terms WHERE term IN :terms").bindparams(bindparam("terms", expanding=True)),
         {"terms": list(weights.keys() | before) or [""]},
     ).scalars())
-    changes = [{"term": term, "change": (term in weights) - (term in before)} for term in heads if (term in weights) != (term in before)]
+    changes = [
+        {"term": term, "change": (term in weights) - (term in before)}
+        for term in heads if (term in weights) != (term in before)
+    ]
     if changes:
         conn.execute(text("UPDATE article_fts_head_terms SET documents = documents + :change WHERE term = :term"), changes)
     if heads & weights.keys():
