@@ -203,8 +203,8 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
         if stored is None or _changes(conn):
             for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms", "article_fts_heads_changed"):
                 conn.execute(text(f"DELETE FROM {table}"))
-        # Kept from now on: articles indexed meanwhile join the words done.
         conn.execute(text("DROP TABLE IF EXISTS temp.heads_lengths"))  # a pooled connection's, of a refresh before
+        # Kept from now on: articles indexed meanwhile join the words done.
         conn.execute(text("INSERT OR REPLACE INTO article_fts_heads_state (id, min_documents) VALUES (1, :n)"),
                      {"n": min_documents})
     with _reading(conn):  # the connection's own temporary tables: no lock on the archive
