@@ -28,7 +28,7 @@ from db.stories import find_story, index_bands, link_languages
 # Columns copied from a pipeline record into `articles`.
 ARTICLE_FIELDS = (
     "identity", "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
-    "author", "source", "category", "editor", "views", "page_tags", "body",
+    "author", "source", "category", "editor", "views", "page_tags", "field_sources", "body",
     "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant", "relevance_label",
     "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash", "figures",
     "segmenter", "fetched_at",

@@ -64,6 +64,8 @@ class Article(Base):
     editor: Mapped[str] = mapped_column(String(200), default="")
     views: Mapped[int | None] = mapped_column(Integer)
     page_tags: Mapped[list] = mapped_column(JSON, default=list)
+    # Where each field came from: structured, selectors or generic (spiders.fields).
+    field_sources: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     body: Mapped[str] = mapped_column(Text)
     # Simplified shadow of Traditional text; NULL when the original is already Simplified.
     title_simplified: Mapped[str | None] = mapped_column(Text)
@@ -272,6 +274,6 @@ class HealthEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site: Mapped[str] = mapped_column(String(80), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(24))  # blocked, extracts_nothing, quiet
+    kind: Mapped[str] = mapped_column(String(24))  # blocked, extracts_nothing, selectors_drift, quiet
     detail: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)

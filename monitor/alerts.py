@@ -343,6 +343,7 @@ def rule_feed(archive: Archive, name: str, public_url: str, limit: int = FEED_EN
 HEALTH_TITLES = {
     "blocked": "blocked: the site answered with a block page",
     "extracts_nothing": "extracts nothing: article pages found, no article read from them",
+    "selectors_drift": "selectors drift: the site's markup changed, its articles read another way",
     "quiet": "quiet: no new articles for longer than the site's rhythm",
 }
 

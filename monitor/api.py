@@ -183,6 +183,9 @@ class ArticleView(BaseModel):
     published_at: str | None
     author: str
     source: str
+    # Where each field came from: structured (data the page states for machines), selectors
+    # (the site's markup) or generic (the generic extractor); {} for articles stored before.
+    field_sources: dict[str, str]
     relevance: Relevance
     tags: list[Tag]
     keywords: list[tuple[str, float]]
@@ -364,7 +367,7 @@ def article_view(archive: Archive, pk: int) -> dict[str, Any] | None:
     return {
         "id": article.id, "title": article.title, "url": article.url, "host": article.host, "site": article.site,
         "lang": article.lang, "script": article.script, "published_at": china_time(article.published_at),
-        "author": article.author, "source": article.source,
+        "author": article.author, "source": article.source, "field_sources": article.field_sources or {},
         "relevance": {"label": article.relevance_label, "score": article.relevance_score, "terms": article.relevance_terms},
         "tags": article.tags or [], "keywords": article.keywords or [],
         "facts": [row._asdict() for row in facts],

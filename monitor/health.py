@@ -19,11 +19,13 @@ from db.models import Article, CrawlRun, HealthEvent
 from monitor.durations import format_duration
 from pipelines.article import china_time
 
-KINDS = ("blocked", "extracts_nothing", "quiet")
+KINDS = ("blocked", "extracts_nothing", "selectors_drift", "quiet")
 # Broken pages that say nothing about the site's markup: transport, firewall, damaged pages.
 PAGE_FAULTS = ("captcha", "truncated", "wrong_charset", "not_html", "download_error")
 # Fewer failed article pages than this, with none extracted, can be a page or two gone bad.
 MIN_FAILED_EXTRACTIONS = 2
+# More of a run's article pages than this share whose site selectors missed a field: drift.
+DRIFT_SHARE = 0.2
 # A derived rhythm: this many times the median gap between the site's newest articles...
 RHYTHM_FACTOR = 4
 RHYTHM_SAMPLE = 20
@@ -63,6 +65,24 @@ def extracts_nothing(stats: dict) -> str | None:
     if read and unlinked == read:
         return f"none of the {read} list pages read linked an article: has the list markup changed?"
     return None
+
+
+def selectors_drift(stats: dict) -> str | None:
+    """The site's selectors found no element for some field on more than a fifth of the
+    run's articles: its markup drifted, though the articles were still read (from structured
+    data or the generic extractor: spiders.fields)."""
+    parsed = stats.get("monitor/articles/parsed", 0)
+    missed = {key.rsplit("/", 1)[1]: n for key, n in stats.items() if key.startswith("monitor/selectors/missed/")}
+    drifted = {name: n for name, n in missed.items() if parsed and n > DRIFT_SHARE * parsed}
+    if not drifted:
+        return None
+    fields = ", ".join(f"{name} ({n} of {parsed})" for name, n in sorted(drifted.items(), key=lambda item: -item[1]))
+    ways = ", ".join(
+        f"{way} {n}" for way in ("structured", "generic")
+        if (n := sum(stats.get(f"monitor/fields/{name}/{way}", 0) for name in drifted))
+    )
+    return (f"the site's selectors found nothing for {fields} article pages; the fields were read "
+            f"from {ways or 'nowhere'} instead and the articles stored: has the page markup changed?")
 
 
 def usual_rhythm(archive: Archive, spider: str, base_url: str) -> timedelta | None:
@@ -105,6 +125,7 @@ def conditions(archive: Archive, spider: str, base_url: str, stats: dict, rhythm
     found = {
         "blocked": blocked(stats),
         "extracts_nothing": None if blocked(stats) else extracts_nothing(stats),
+        "selectors_drift": selectors_drift(stats),
         "quiet": quiet(archive, spider, base_url, rhythm, datetime.now(UTC)),
     }
     return {kind: detail for kind, detail in found.items() if detail}

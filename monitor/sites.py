@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 import cssselect
 from parsel.csstranslator import css2xpath
 
-SITE_KEYS = ("name", "base_url", "lists", "next_page", "feeds", "sitemaps", "discover", "article_pattern", "selectors")
+SITE_KEYS = (
+    "name", "base_url", "lists", "next_page", "page_count", "page_url", "page_first", "feeds", "sitemaps",
+    "discover", "article_pattern", "selectors",
+)
 FIELDS = ("title", "published_at", "author", "source", "body")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -32,6 +35,11 @@ class SiteConfig:
     article_pattern: re.Pattern[str]
     lists: tuple[str, ...] = ()
     next_page: str | None = None  # a CSS selector of the list pages' pagination links
+    # A pager written by script: the page count read from the list page by a pattern (its
+    # first group), the further pages' addresses from a template, numbered from page_first.
+    page_count: re.Pattern[str] | None = None
+    page_url: str = ""
+    page_first: int = 1
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     discover: bool = True  # robots.txt Sitemap: lines, the home page's <link rel="alternate"> feeds
@@ -85,12 +93,16 @@ def _site(table: dict[str, Any], reserved: frozenset[str]) -> SiteConfig:
     if not (lists or feeds or sitemaps or discover):
         raise ValueError("lists, feeds, sitemaps: none given and discover is false: nothing to crawl")
     next_page = _text(table, "next_page")
+    page_count, page_url, page_first = _scripted_pager(table)
     return SiteConfig(
         name=name,
         base_url=_base_url(table),
         article_pattern=_pattern(table),
         lists=lists,
         next_page=_selector("next_page", next_page) if next_page is not None else None,
+        page_count=page_count,
+        page_url=page_url,
+        page_first=page_first,
         feeds=feeds,
         sitemaps=sitemaps,
         discover=discover,
@@ -134,12 +146,29 @@ def _paths(table: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _pattern(table: dict[str, Any]) -> re.Pattern[str]:
-    pattern = _text(table, "article_pattern", required=True)
+def _pattern(table: dict[str, Any], key: str = "article_pattern", required: bool = True) -> re.Pattern[str] | None:
+    pattern = _text(table, key, required=required)
+    if pattern is None:
+        return None
     try:
         return re.compile(pattern)
     except re.error as error:
-        raise ValueError(f"article_pattern: not a regular expression: {error} in {pattern!r}") from None
+        raise ValueError(f"{key}: not a regular expression: {error} in {pattern!r}") from None
+
+
+def _scripted_pager(table: dict[str, Any]) -> tuple[re.Pattern[str] | None, str, int]:
+    count = _pattern(table, "page_count", required=False)
+    url = _text(table, "page_url")
+    first = table.get("page_first", 1)
+    if (count is None) != (url is None):
+        raise ValueError("page_count and page_url: give both (the pattern of the page count, the pages' template) or neither")
+    if count is not None and count.groups < 1:
+        raise ValueError(f"page_count: the pattern needs a group around the number: {count.pattern!r}")
+    if url is not None and "{n}" not in url:
+        raise ValueError(f"page_url: a template with {{n}} for the page's number, not {url!r}")
+    if isinstance(first, bool) or not isinstance(first, int) or first < 0:
+        raise TypeError(f"page_first: a whole number from 0, not {first!r}")
+    return count, url or "", first
 
 
 def _selector(key: str, selector: str) -> str:

@@ -37,6 +37,10 @@ class Article:
     views: int | None = None
     page_tags: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    # Where each field came from: structured (data the page states for machines), selectors
+    # (the site's markup) or generic (the generic extractor); spiders.fields.
+    field_sources: dict[str, str] = field(default_factory=dict)
+    selectors_missed: list[str] = field(default_factory=list)  # the site's selectors that found nothing, not stored
     # normalise
     body: str = ""
     title_simplified: str | None = None
@@ -98,7 +102,7 @@ class Article:
     def record(self) -> dict[str, Any]:
         """The mapping the archive stores."""
         values = asdict(self)
-        del values["words"]
+        del values["words"], values["selectors_missed"]
         values["host"] = self.host
         values["identity"] = self.identity
         return values
@@ -128,6 +132,7 @@ class Article:
             "editor": self.editor,
             "views": self.views,
             "page_tags": self.page_tags,
+            "field_sources": self.field_sources,
             "body": self.body,
             "title_simplified": self.title_simplified,
             "body_simplified": self.body_simplified,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipelines.article import Article, BrokenPage
+from pipelines.charset import xml_compatible
 from pipelines.chinese import HAN_RANGES, to_simplified
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -29,6 +30,8 @@ BOILERPLATE = re.compile(
     r"|For queries, please contact"
     r"|For more information on how to access our research reports"
     r"|SMM Events & Webinars"
+    r"|For news cooperation, please contact us"
+    r"|暂无简介|微信二维码|微信扫一扫|下载app|掌上有色|返回顶部"
     r"|The content below was translated by Tencent automatically"
     r")"
 )
@@ -45,8 +48,10 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 def fold_width(text: str) -> str:
     """Full-width letters, digits and spaces to half-width. Chinese punctuation (，：) stays:
-    it is the text's own, and folding it would change what the original says."""
-    return _SPACES.sub(" ", text.translate(_FULLWIDTH_ALNUM)).strip()
+    it is the text's own, and folding it would change what the original says. Control
+    characters and lone surrogates (from a page's JSON, a spider's selectors) go: no text
+    field, index or encoder takes them."""
+    return _SPACES.sub(" ", xml_compatible(text).translate(_FULLWIDTH_ALNUM)).strip()
 
 
 def remove_pinyin(text: str) -> str:

@@ -4,6 +4,7 @@ broken-page accounting. A site spider supplies its list paths and its page parse
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from pipelines.article import Article, BrokenPage, count_broken
-from spiders.parsing import check_page, is_captcha
+from pipelines.generic import extract_generic
+from spiders.fields import FIELDS, Fields, Markup, layer
+from spiders.parsing import canonical_url, check_page, is_captcha
+from spiders.structured import structured_fields
 
 DEFAULT_MAX_LIST_PAGES = 50
 
@@ -87,11 +91,70 @@ class SiteSpider(scrapy.Spider):
         except BrokenPage as broken:
             self.count_broken(broken.reason, response.url, str(broken))
             return
-        self.crawler.stats.inc_value("monitor/articles/parsed")
+        self.count_fields(article)
         yield article
 
+    def count_fields(self, article: Article) -> None:
+        """Where the article's fields came from, and which selectors found nothing: crawl
+        health tells from these whether the site's markup drifted."""
+        stats = self.crawler.stats
+        stats.inc_value("monitor/articles/parsed")
+        for name, way in article.field_sources.items():
+            stats.inc_value(f"monitor/fields/{name}/{way}")
+        for name in article.selectors_missed:
+            stats.inc_value(f"monitor/selectors/missed/{name}")
+        if article.selectors_missed:
+            stats.inc_value("monitor/selectors/missed")
+
+    # --- reading an article page ---
+
+    selected_fields: tuple[str, ...] = FIELDS  # the fields the site's selectors are for
+
     def extract(self, response: TextResponse) -> Article:
+        """The article, each field from the most stable place the page has it (spiders.fields)."""
+        markup = self.read_markup(response)
+        structured = structured_fields(response)
+        fields = layer(structured, markup, self.selected_fields, partial(self.generic, response))
+        self.finish(fields)
+        values = fields.values
+        extras = {"page_tags": structured.get("tags", []), **markup.extras, **fields.extras}
+        return self.new_article(
+            response,
+            canonical_url=canonical_url(response),
+            site_article_id=self.article_id(response),
+            title=values["title"],
+            published_at=values["published_at"],
+            author=values["author"],
+            source=values["source"],
+            paragraphs=values["body"],
+            field_sources=fields.sources,
+            selectors_missed=fields.missed,
+            **extras,
+        )
+
+    def read_markup(self, response: TextResponse) -> Markup:
+        """What the site's own selectors find on an article page."""
         raise NotImplementedError
+
+    def finish(self, fields: Fields) -> None:
+        """Fields the site derives from others (an author named in the body's last lines)."""
+
+    def generic(self, response: TextResponse) -> Article | None:
+        """The generic extractor's reading of the page; None where it finds no article."""
+        try:
+            return extract_generic(response, self.name, datetime.now(timezone.utc))
+        except BrokenPage:
+            return None
+
+    def article_id_of(self, url: str) -> str | None:
+        """The site's article id in an article's URL; None for any other URL."""
+        raise NotImplementedError
+
+    def article_id(self, response: TextResponse) -> str:
+        """The id the article was requested by, which the seen filter knows it by (a redirect
+        may end on another URL); a page read outside a crawl: its URL's."""
+        requested = response.request.meta.get("site_article_id") if response.request else None
+        return requested or self.article_id_of(response.url) or ""
 
     def new_article(self, response: TextResponse, **fields: Any) -> Article:
         return Article(

@@ -15,25 +15,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Response, TextResponse
 from scrapy.spiderloader import SpiderLoader
 
 from monitor.settings import SHIPPED_SITES, sites_paths
-from monitor.sites import FIELDS, SiteConfig, SitesError, load_sites
-from pipelines.article import Article, BrokenPage
+from monitor.sites import SiteConfig, SitesError, load_sites
 from pipelines.byline import chinese_byline
 from pipelines.dates import parse_human_datetime
-from pipelines.generic import extract_generic
 from spiders.cnmn import CnmnSpider
 from spiders.feeds import Entry
-from spiders.parsing import canonical_url, paragraphs_of, text_of
+from spiders.fields import GENERIC, SELECTORS, Fields, Markup
+from spiders.parsing import paragraphs_of, text_of
 from spiders.smm import SmmSpider
 from spiders.smm_cn import SmmCnSpider
 from spiders.sources import FeedSiteSpider
 
 BUILT_IN = frozenset(spider.name for spider in (SmmSpider, CnmnSpider, SmmCnSpider))
-REQUIRED = ("title", "body")  # without them a page is not the article the site was configured for
-NO_VALUES = {"published_at": None, "author": "", "source": ""}
+REQUIRED = ("title", "body")  # a site recognised by its markup has selectors for both
 
 
 class ConfiguredSpider(FeedSiteSpider):
@@ -66,10 +65,11 @@ class ConfiguredSpider(FeedSiteSpider):
         yield from self.next_pages(response, root or response.url)
 
     def next_pages(self, response: Response, root: str) -> Iterator[scrapy.Request]:
-        """The pagination links, each list page once, up to max_pages pages per list."""
-        if self.site.next_page is None:
-            return
-        hrefs = response.css(self.site.next_page).xpath("descendant-or-self::a/@href").getall()
+        """The pagination links, or the pages a script would write, each list page once, up
+        to max_pages pages per list."""
+        hrefs = response.css(self.site.next_page).xpath("descendant-or-self::a/@href").getall() if self.site.next_page else []
+        if self.site.page_count is not None and root == response.url:
+            hrefs += self.scripted_pages(response)
         for url in dict.fromkeys(response.urljoin(href.strip()) for href in hrefs):
             if url in self._listed:
                 continue
@@ -79,61 +79,33 @@ class ConfiguredSpider(FeedSiteSpider):
             self._more_pages[root] += 1
             yield self.list_request(url, root=root)
 
+    def scripted_pages(self, response: Response) -> list[str]:
+        """The further pages of a list whose pager a script writes from a page count
+        (`var countPage = 31`: index_1.shtml ... index_30.shtml)."""
+        found = self.site.page_count.search(response.text)
+        if found is None:
+            self.logger.warning("list page without its page count (%s): %s", self.site.page_count.pattern, response.url)
+            return []
+        first = self.site.page_first
+        return [self.site.page_url.replace("{n}", str(n)) for n in range(first, first + int(found.group(1)) - 1)]
+
     # --- articles ---
 
-    def extract(self, response: TextResponse) -> Article:
-        css = self.site.selectors
-        generic = self._generic(response) if set(FIELDS) - set(css) else None
-        values = {
-            **NO_VALUES,
-            **({name: _generic_field(generic, name) for name in FIELDS} if generic else {}),
-            **{name: self._selected(response, name, selector) for name, selector in css.items()},
-        }
-        if "source" in css and "author" not in css and values["author"] == values["source"]:
+    def read_markup(self, response: TextResponse) -> Markup:
+        found: dict[str, Any] = {}
+        for name, selector in self.site.selectors.items():
+            elements = response.css(selector)
+            if elements:
+                found[name] = _value(elements[0], name)
+        return Markup(found)
+
+    def finish(self, fields: Fields) -> None:
+        values, sources = fields.values, fields.sources
+        if sources.get("author") == GENERIC and sources.get("source") == SELECTORS and values["author"] == values["source"]:
             values["author"] = ""  # the generic extractor's last-resort author is the source, given apart here
-        return self.new_article(
-            response,
-            canonical_url=generic.canonical_url if generic else canonical_url(response),
-            site_article_id=self._article_id(response),
-            title=values["title"],
-            published_at=values["published_at"],
-            author=values["author"],
-            source=values["source"],
-            editor=generic.editor if generic else "",
-            paragraphs=values["body"],
-        )
-
-    def _generic(self, response: TextResponse) -> Article | None:
-        """The generic extractor's reading; a page it cannot read still has the fields the
-        required selectors give, without the others."""
-        try:
-            return extract_generic(response, self.name, datetime.now(UTC))
-        except BrokenPage:
-            if all(name in self.site.selectors for name in REQUIRED):
-                return None
-            raise
-
-    def _selected(self, response: TextResponse, name: str, selector: str) -> Any:
-        found = response.css(selector)
-        if name == "body":
-            paragraphs = paragraphs_of(found[0]) if found else []
-            if not paragraphs:
-                raise BrokenPage("empty_body", f"no text in {selector}")
-            return paragraphs
-        text = text_of(found[0]) if found else ""
-        if name == "title" and not text:
-            raise BrokenPage("no_title", f"no {selector}")
-        if name == "published_at":
-            return parse_human_datetime(text, datetime.now(UTC)) if text else None
-        if name in ("author", "source"):  # "来源：生态环境部": the labelled value, else the text
-            return chinese_byline(text).get(name) or text
-        return text
-
-    def _article_id(self, response: TextResponse) -> str:
-        """The id the article was requested by, which the seen filter knows it by (a redirect
-        may end on another URL); a page read outside a crawl: its URL's."""
-        requested = response.request.meta.get("site_article_id") if response.request else None
-        return requested or self.article_id_of(response.url) or ""
+            del sources["author"]
+        if fields.generic is not None:  # its closing editor line, when it read the page anyway
+            fields.extras["editor"] = fields.generic.editor
 
     @classmethod
     def recognises(cls, url: str, response: TextResponse) -> bool:
@@ -145,8 +117,22 @@ class ConfiguredSpider(FeedSiteSpider):
         return all(name in css for name in REQUIRED) and all(response.css(selector) for selector in css.values())
 
 
-def _generic_field(article: Article, name: str) -> Any:
-    return article.paragraphs if name == "body" else getattr(article, name)
+def _value(element: Selector, name: str) -> Any:
+    """A field's value in its element: a meta tag's content (meta[name=PubDate]), else the
+    element's text."""
+    if element.root.tag == "meta":
+        text = " ".join(element.attrib.get("content", "").split())
+        paragraphs = [text] if text else []
+    else:
+        text = text_of(element)
+        paragraphs = paragraphs_of(element) if name == "body" else []
+    if name == "body":
+        return paragraphs
+    if name == "published_at":
+        return parse_human_datetime(text, datetime.now(UTC)) if text else None
+    if name in ("author", "source"):  # "来源：生态环境部": the labelled value, else the text
+        return chinese_byline(text).get(name) or text
+    return text
 
 
 def _spider_class(site: SiteConfig) -> type[ConfiguredSpider]:
@@ -157,6 +143,7 @@ def _spider_class(site: SiteConfig) -> type[ConfiguredSpider]:
         "site": site,
         "live_base_url": site.base_url,
         "list_paths": site.lists,
+        "selected_fields": tuple(site.selectors),
         "feed_paths": site.feeds,
         "sitemap_paths": site.sitemaps,
         "discovery_paths": ("/",) if site.discover else (),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+import re
+
+from bs4 import BeautifulSoup, NavigableString
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
@@ -14,6 +16,9 @@ CAPTCHA_MARKERS = (b"TCaptcha.js", b"/WafCaptcha", b"captcha.qq.com")
 
 # Elements whose content is never article text: scripts, and the junk tags mirrors inject.
 _NOT_TEXT = ("script", "style", "noscript", "noframes", "iframe", "template", "sub", "button", "form")
+# A link that only invites to read on (">>>更多内容，点击阅读", "Read more »"): not article text.
+_READ_ON = re.compile(r"(?:更多内容|更多|点击阅读|点击查看|阅读全文|查看全文|阅读原文|查看详情|详细内容|readmore|more)+")
+_ARROWS = re.compile(r"[\s>»›→]+$")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "table", "tr", "section", "article")
 
 
@@ -25,6 +30,16 @@ def paragraphs_of(container: Selector | None) -> list[str]:
     soup = BeautifulSoup(container.get(), "lxml")
     for junk in soup.find_all(_NOT_TEXT):
         junk.decompose()
+    for paragraph in soup.find_all("p"):  # a paragraph that is one link: a related headline
+        links = paragraph.find_all("a")
+        if len(links) == 1 and paragraph.get_text().strip() and paragraph.get_text().strip() == links[0].get_text().strip():
+            paragraph.decompose()
+    for link in soup.find_all("a"):
+        if _READ_ON.fullmatch(re.sub(r"[\W_]+", "", link.get_text()).lower()):
+            arrows = link.previous_sibling  # the ">>>" printed before such a link
+            if isinstance(arrows, NavigableString):
+                arrows.replace_with(_ARROWS.sub("", str(arrows)))
+            link.decompose()
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for block in soup.find_all(_BLOCKS):

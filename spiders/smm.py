@@ -6,24 +6,47 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from pipelines.article import Article, BrokenPage
 from pipelines.dates import parse_english_datetime
 from spiders.base import SiteSpider
-from spiders.parsing import (
-    canonical_url,
-    paragraphs_of,
-    text_of,
-)
+from spiders.fields import Fields, Markup
+from spiders.parsing import paragraphs_of, text_of
 
 METALS = ("copper", "aluminum", "zinc", "nickel", "tin", "precious-metals", "rare-earth", "lithium")
 _ARTICLE_ID = re.compile(r"/newscontent/(\d{6,})")
 _CONTACT = re.compile(r"For queries, please contact (.+?) at \S+@\S+")
-_OG_SUFFIX = " - Shanghai Metals Market"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where one of the site's article layouts puts each part (CSS selectors)."""
+
+    marker: str  # an element only this layout has
+    title: str
+    time: str
+    source: str
+    body: str
+    tags: str
+    contact: str = ""  # the "For queries, please contact ..." lines, when outside the body
+
+
+# Newest first: today's Next.js pages by the stable prefixes of their CSS-module classes (the
+# hash suffixes change with every build), then the 2013-2017 server-rendered layouts.
+_DETAIL = '[class*="newsDetail___"]'
+LAYOUTS = (
+    Layout(_DETAIL, f"{_DETAIL} h1", f'{_DETAIL} [class*="info___"]', f'{_DETAIL} [class*="source___"]',
+           f'{_DETAIL} [class*="content___"]', f'{_DETAIL} [class*="tags___"] a'),
+    Layout("div.news_detail", "h1.news_detail_title", "span.news_detail_time", "span.news_detail_source",
+           "div.news_detail_content", "div.news_detail_tags a", "div.news_detail_contact"),
+    Layout("#newsContent", "div.news_title > h1", "span.news_date", "span.news_source", "#newsContent",
+           "div.news_tags a", "div.news_contact"),
+)
 
 
 class SmmSpider(SiteSpider):
@@ -56,40 +79,54 @@ class SmmSpider(SiteSpider):
 
     def _article_requests(self, response: Response, hrefs: list[str]) -> Iterator[scrapy.Request]:
         for href in hrefs:
-            found = _ARTICLE_ID.search(href)
-            if found:
-                request = self.article_request(response.urljoin(href), found.group(1))
+            article_id = self.article_id_of(href)
+            if article_id:
+                request = self.article_request(response.urljoin(href), article_id)
                 if request is not None:
                     yield request
 
-    def extract(self, response: TextResponse) -> Article:
-        detail = response.css('[class*="newsDetail___"]')
-        title = text_of(detail.css("h1")[0]) if detail.css("h1") else ""
-        if not title:
-            og_title = response.css('meta[property="og:title"]::attr(content)').get("")
-            title = og_title.removesuffix(_OG_SUFFIX).strip()
-        if not title:
-            raise BrokenPage("no_title", "no title in the page")
-        paragraphs = paragraphs_of(next(iter(detail.css('[class*="content___"]')), None))
-        contact = next((m for m in map(_CONTACT.match, paragraphs) if m), None)
-        source_line = text_of(detail.css('[class*="source___"]')[0]) if detail.css('[class*="source___"]') else ""
-        found_id = _ARTICLE_ID.search(response.url)
-        return self.new_article(
-            response,
-            canonical_url=canonical_url(response),
-            site_article_id=found_id.group(1) if found_id else "",
-            title=title,
-            published_at=parse_english_datetime(text_of(detail.css('[class*="info___"]')[0]) if detail.css('[class*="info___"]') else ""),
-            author=contact.group(1) if contact else "",
+    def article_id_of(self, url: str) -> str | None:
+        found = _ARTICLE_ID.search(url)
+        return found.group(1) if found else None
+
+    def read_markup(self, response: TextResponse) -> Markup:
+        """The article's elements in the layout the page has (LAYOUTS): all missing when it
+        has none of them."""
+        layout = next((layout for layout in LAYOUTS if response.css(layout.marker)), None)
+        if layout is None:
+            return Markup()
+        found: dict[str, Any] = {}
+        title = response.css(layout.title)
+        if title:
+            found["title"] = text_of(title[0])
+        stamp = response.css(layout.time)
+        if stamp:
+            found["published_at"] = parse_english_datetime(text_of(stamp[0]))
+            source_line = text_of(response.css(layout.source)[0]) if response.css(layout.source) else ""
             # No Source line: SMM's own reporting.
-            source=source_line.split(":", 1)[1].strip() if ":" in source_line else "SMM",
-            page_tags=[text_of(a) for a in detail.css('[class*="tags___"] a')],
-            paragraphs=paragraphs,
-        )
+            found["source"] = source_line.split(":", 1)[1].strip() if ":" in source_line else "SMM"
+        body = response.css(layout.body)
+        if body:
+            found["body"] = paragraphs_of(body[0])
+            contact = response.css(layout.contact) if layout.contact else []
+            found["author"] = _contact(found["body"] + (paragraphs_of(contact[0]) if contact else []))
+        tags = [text_of(a) for a in response.css(layout.tags)]
+        return Markup(found, {"page_tags": tags} if tags else {})
+
+    def finish(self, fields: Fields) -> None:
+        """SMM names its reporter in the body's closing contact line, whichever way the body came."""
+        contact = _contact(fields.values["body"])
+        if contact and fields.values["author"] != contact:
+            fields.values["author"], fields.sources["author"] = contact, fields.sources["body"]
 
     @classmethod
     def recognises(cls, url: str, response: TextResponse) -> bool:
-        return super().recognises(url, response) or bool(response.css('[class*="newsDetail___"]'))
+        return super().recognises(url, response) or bool(response.css(_DETAIL))
+
+
+def _contact(paragraphs: list[str]) -> str:
+    found = next((m for m in map(_CONTACT.match, paragraphs) if m), None)
+    return found.group(1) if found else ""
 
 
 def _with_page(url: str, page: int) -> str:

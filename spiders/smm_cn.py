@@ -13,9 +13,9 @@ from urllib.parse import quote, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from pipelines.article import Article, BrokenPage
 from pipelines.dates import parse_chinese_datetime
-from spiders.parsing import canonical_url, paragraphs_of, text_of
+from spiders.fields import Markup
+from spiders.parsing import paragraphs_of, text_of
 from spiders.sources import FeedSiteSpider
 
 FEEDS = ("original", "industry", "copper", "aluminum", "mining")
@@ -79,20 +79,22 @@ class SmmCnSpider(FeedSiteSpider):
 
     # --- articles ---
 
-    def extract(self, response: TextResponse) -> Article:
+    def read_markup(self, response: TextResponse) -> Markup:
+        found: dict[str, Any] = {}
         heading = response.css(".news-title > h1")
-        title = text_of(heading[0]) if heading else ""
-        if not title:
-            raise BrokenPage("no_title", "no .news-title > h1")
+        if heading:
+            found["title"] = text_of(heading[0])
         notes = response.css(".news-title > div.note")
-        note = text_of(notes[0]) if notes else ""
-        source = _SOURCE.search(note)
-        return self.new_article(
-            response,
-            canonical_url=canonical_url(response),
-            site_article_id=self.article_id_of(response.url) or "",
-            title=title,
-            published_at=parse_chinese_datetime(note),
-            source=source.group(1).strip() if source else "",
-            paragraphs=paragraphs_of(next(iter(response.css(".news-detail")), None)),
-        )
+        if notes:
+            note = text_of(notes[0])
+            stamp = notes.css("time::attr(datetime)").get() or notes.css("time::text").get() or note
+            found["published_at"] = parse_chinese_datetime(stamp)
+            source = _SOURCE.search(note)
+            found["source"] = source.group(1).strip() if source else ""
+        body = response.css(".news-detail")
+        if body:
+            found["body"] = paragraphs_of(body[0])
+        author = response.css(".author-card .author-name")  # the card after the body
+        if author:
+            found["author"] = text_of(author[0])
+        return Markup(found)

@@ -14,14 +14,14 @@ def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
         "66 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "66 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages",
-        "66 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
+        "71 pages parsed, 70 new, 0 updated, 0 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
         "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages",
     ]
     assert [line.split(": ", 1)[1] for line in second[1:]] == [
         "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages",
-        "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
+        "1 pages parsed, 0 new, 0 updated, 70 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
         "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages",
     ]
 
@@ -40,8 +40,8 @@ def test_reprocess_brings_old_articles_up_to_date(tmp_path):
         conn.execute("DELETE FROM facts")
     first = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
     second = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
-    assert first.strip() == "reprocessed: 323 updated, 0 unchanged, 0 failed"
-    assert second.strip() == "reprocessed: 0 updated, 323 unchanged, 0 failed"
+    assert first.strip() == "reprocessed: 328 updated, 0 unchanged, 0 failed"
+    assert second.strip() == "reprocessed: 0 updated, 328 unchanged, 0 failed"
     with sqlite3.connect(path) as conn:
         after = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
         facts = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]

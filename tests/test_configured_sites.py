@@ -127,7 +127,7 @@ def test_a_site_from_a_user_sites_file_is_crawled_by_monitor_crawl(replicas, tmp
 # --- the sites files' errors ---
 
 SITE = '[[site]]\nname = "x"\nbase_url = "https://a.example"\nlists = ["/news/"]\narticle_pattern = "/a/"\n'
-KNOWN = "name, base_url, lists, next_page, feeds, sitemaps, discover, article_pattern, selectors"
+KNOWN = "name, base_url, lists, next_page, page_count, page_url, page_first, feeds, sitemaps, discover, article_pattern, selectors"
 
 
 @pytest.mark.parametrize(("text", "error"), [
@@ -150,6 +150,10 @@ KNOWN = "name, base_url, lists, next_page, feeds, sitemaps, discover, article_pa
     ("[site]\nname = 'x'\n", "site: write each site as a [[site]] table"),
     ("sites = []\n", "unknown key 'sites' (a site is a [[site]] table)"),
     ("[[site]\n", "not TOML: Expected ']]' at the end of an array declaration (at line 1, column 7)"),
+    (SITE + "page_count = 'countPage = (\\d+)'\n", "site 'x': page_count and page_url: give both (the pattern of the page count, the pages' template) or neither"),
+    (SITE + "page_count = 'countPage'\npage_url = 'index_{n}.shtml'\n", "site 'x': page_count: the pattern needs a group around the number: 'countPage'"),
+    (SITE + "page_count = '(\\d+)'\npage_url = 'index.shtml'\n", "site 'x': page_url: a template with {n} for the page's number, not 'index.shtml'"),
+    (SITE + "page_count = '(\\d+)'\npage_url = 'index_{n}.shtml'\npage_first = -1\n", "site 'x': page_first: a whole number from 0, not -1"),
 ])
 def test_a_bad_sites_file_gets_one_line_naming_the_file_the_site_and_the_key(tmp_path, text, error):
     path = tmp_path / "sites.toml"

@@ -5,11 +5,12 @@ answering a self-declared bot with its captcha."""
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 import urllib.request
+from collections import Counter
 from datetime import datetime, timedelta
 from statistics import median
-from urllib.parse import urlsplit
 
 import feedparser
 import pytest
@@ -20,10 +21,11 @@ from db.models import Article, HealthEvent, RawPage
 from monitor import health
 from monitor.alerts import HEALTH_TITLES
 from monitor.durations import format_duration
+from monitor.replica.catalog import manifest as build_manifest
 from monitor.runs import RunResult, finish_run, list_runs, start_run
-from pipelines.article import china_time
+from pipelines.article import CHINA_TZ, china_time
 from tests.conftest import run_monitor
-from tests.schedule_helpers import copy_of_archive, runs_of, write_schedule
+from tests.schedule_helpers import runs_of, write_schedule
 
 SITE = ("smm", "http://127.0.0.1:9")
 # A healthy crawl of the SMM replica (its broken pages included), and ways to break it.
@@ -107,38 +109,66 @@ def test_the_usual_rhythm_is_read_from_the_archive(archive, replicas, manifest):
     )
 
 
-def _set_markup(address: str, version: int) -> None:
-    with urllib.request.urlopen(f"{address}/_replica/markup?version={version}") as reply:
+def _set_markup(address: str, version: int, after: int = 0) -> None:
+    with urllib.request.urlopen(f"{address}/_replica/markup?version={version}&after={after}") as reply:
         assert reply.status == 200
 
 
-def test_markup_changed_between_runs_raises_the_alert(archive, replicas, db_url, tmp_path, monkeypatch):
-    """The SMM replica redesigns its article pages between two runs. The five newest articles
-    are taken out of the archive copy first: to the second run they are new, as the articles
-    a site publishes after its redesign."""
+DRIFT = re.compile(
+    r"the site's selectors found nothing for (?P<fields>.+) article pages; the fields were read from "
+    r"(?P<ways>.+) instead and the articles stored: has the page markup changed\?"
+)
+
+
+@pytest.mark.parametrize(("site", "after"), [("smm", 30), ("mee", 12)])
+def test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once(site, after, replicas, tmp_path, monkeypatch):
+    """The site switches to another build of its markup in the middle of a crawl (after
+    `after` requests): every article is still stored with the manifest's fields, from
+    structured data or the generic extractor, and selectors_drift is raised; the next run,
+    on the old markup again, clears it."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    url = copy_of_archive(db_url, tmp_path)
-    address = replicas.addresses["smm"]
-    config = str(write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "base_url": address, "every": "1h"}))
-    before = run_monitor("run", "smm", "--config", config, db_url=url).stdout
-    assert "HEALTH" not in before
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM articles WHERE site = 'smm' AND host = ? "
-                     "ORDER BY site_article_id DESC LIMIT 5)", (urlsplit(address).netloc,))
-    _set_markup(address, 2)
+    url = f"sqlite:///{tmp_path / 'drift.sqlite3'}"
+    address = replicas.addresses[site]
+    config = str(write_schedule(tmp_path / "schedule.toml", {"spider": site, "base_url": address, "every": "1h"}))
+    _set_markup(address, 2, after=after)
     try:
-        after = run_monitor("run", "smm", "--config", config, db_url=url).stdout
+        output = run_monitor("run", site, "--config", config, db_url=url).stdout.splitlines()
     finally:
         _set_markup(address, 1)
-    detail = "6 article pages fetched, nothing extracted from them (empty_body 1, no_title 5): has the page markup changed?"
-    assert after.splitlines()[1] == f"  HEALTH extracts_nothing: {detail} (alert raised)"
+    truth = {a["article_id"]: a for a in build_manifest()["articles"] if a["site"] == site}
+    archive = Archive(url)
+    rows = {row.site_article_id: row for row in archive.articles()}
+    assert rows.keys() == truth.keys()
+    for article_id, row in rows.items():
+        for name in ("title", "author", "source", "body"):
+            assert getattr(row, name) == truth[article_id][name], (article_id, name)
+        assert row.published_at.astimezone(CHINA_TZ).isoformat() == truth[article_id]["published_at"]
+    ways = Counter(way for row in rows.values() for way in row.field_sources.values())
+    assert ways["selectors"] and ways["structured"]  # before and after the switch
+    archive.engine.dispose()
+
+    [run] = runs_of(url)
+    found = DRIFT.fullmatch(run.detail["health"]["selectors_drift"])
+    parsed = run.detail["monitor/articles/parsed"]
+    assert (run.status, run.new_articles) == ("finished", len(truth))
+    # SMM's broken page with only boilerplate in its body is read, then found empty, as before the switch.
+    assert parsed - run.detail.get("monitor/broken/empty_body", 0) == len(truth)
+    assert {field.split(" (")[0] for field in found["fields"].split(", ")} >= {"title", "published_at", "source"}
+    assert all(field.endswith(f" of {parsed})") for field in found["fields"].split(", "))
+    assert output[1] == f"  HEALTH selectors_drift: {run.detail['health']['selectors_drift']} (alert raised)"
+    assert health_feed(url) == [
+        (f"{site} {HEALTH_TITLES['selectors_drift']}", address, run.detail["health"]["selectors_drift"])
+    ]
+
+    # The old markup again, and the ten newest articles new to the archive: read by the selectors.
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM articles ORDER BY CAST(site_article_id AS INTEGER) DESC LIMIT 10)")
+    again = run_monitor("run", site, "--config", config, db_url=url).stdout
+    assert "HEALTH" not in again
     runs = runs_of(url)
-    assert [(r.status, r.new_articles, list(r.detail["health"])) for r in runs] == [
-        ("finished", 0, []), ("finished", 0, ["extracts_nothing"])]
-    listed = run_monitor("runs", "--site", "smm", db_url=url).stdout.splitlines()
-    assert listed[1] == f"    HEALTH extracts_nothing: {detail} (alert raised)"
-    assert health_feed(url) == [(f"smm {HEALTH_TITLES['extracts_nothing']}", address, detail)]
+    assert [(r.new_articles, list(r.detail["health"])) for r in runs] == [(len(truth), ["selectors_drift"]), (10, [])]
+    assert len(health_feed(url)) == 1
 
 
 def test_captcha_raises_the_alert_and_archives_nothing(replicas, tmp_path, monkeypatch):

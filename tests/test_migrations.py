@@ -68,13 +68,17 @@ ADDED_BY_0003 = sorted(
     [("add_table", t) for t in ("alert_rules", "alert_queue", "alerts", "deliveries", "delivery_attempts", "crawl_runs", "health_events")]
     + [("add_index", i) for i in ("ix_alerts_rule_story", "ix_alerts_rule_id", "ix_deliveries_alert_channel", "ix_deliveries_status", "ix_delivery_attempts_delivery_id", "ix_crawl_runs_site", "ix_health_events_site")]
 )
-ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003)
+ADDED_BY_0006 = [("add_column", "field_sources")]
+ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006)
 
 
 def schema_differences(conn: Connection) -> list[tuple[str, str]]:
     """What autogenerate would change to reach the models (`alembic check`), by name."""
     context = MigrationContext.configure(conn, opts={"include_name": include_name})
-    return [(diff[0], diff[1].name) for diff in compare_metadata(context, Base.metadata)]
+    return [
+        (diff[0], diff[3].name if diff[0] == "add_column" else diff[1].name)
+        for diff in compare_metadata(context, Base.metadata)
+    ]
 
 
 def fts_definition(conn: Connection):
@@ -100,7 +104,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0005"
+    assert scripts.get_current_head() == HEAD_REVISION == "0006"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
@@ -259,9 +263,19 @@ def matches(conn: Connection, word: str) -> list[int]:
     return list(conn.execute(text(query), {"q": f"'{word}'"}).scalars())
 
 
+def without_field_sources(rows: dict[str, list]) -> dict[str, list]:
+    """The rows as an archive before 0006 holds them: articles without field_sources."""
+    articles = [{name: value for name, value in row.items() if name != "field_sources"} for row in rows["articles"]]
+    return {**rows, "articles": articles}
+
+
 def assert_upgraded(url: str, before: dict[str, list]) -> None:
     with connected(url) as conn:
-        assert stored_rows(conn) == before
+        rows = stored_rows(conn)
+        if before["articles"] and "field_sources" not in before["articles"][0]:  # made before 0006
+            assert [row["field_sources"] for row in rows["articles"]] == [{}] * len(rows["articles"])
+            rows = without_field_sources(rows)
+        assert rows == before
         assert tags(conn) == EXPECTED_TAGS
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
         assert {f: filtered(conn, "稀土", f) for f in EXPECTED_FILTERED} == EXPECTED_FILTERED
@@ -275,10 +289,10 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
         before = stored_rows(conn)
     assert [len(rows) for rows in before.values()] == [4, 4, 1]
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0005\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0006\n"
     assert_upgraded(url, before)
-    assert run_monitor("db", "current", db_url=url).stdout == "0005 (head)\n"
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0005\n"
+    assert run_monitor("db", "current", db_url=url).stdout == "0006 (head)\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0006\n"
     archive = Archive(url)
     assert archive.count() == 4
     archive.engine.dispose()
@@ -328,7 +342,7 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
             kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
         assert stored_rows(conn) == kept
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0005\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0006\n"
     assert_upgraded(url, kept)
 
 
@@ -363,7 +377,7 @@ def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_
                 "INSERT INTO article_fts_heads (term, article_pk, weight, length)"
                 " VALUES ('稀土', 1, 6.0, 40), ('稀土', 2, 6.0, 30), ('整改', 1, 2.0, 40), ('整改', 2, 1.0, 30)"
             ))
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0004 to 0005\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0004 to 0006\n"
     assert_upgraded(url, before)
     if url.startswith("sqlite"):
         with connected(url) as conn:
@@ -380,13 +394,13 @@ def test_0004_goes_down_to_0003_and_up_again(url):
     before = downgraded_from_head(url, "0003")
     with connected(url) as conn:
         assert stored_revision(conn) == "0003"
-        assert schema_differences(conn) == []
+        assert schema_differences(conn) == ADDED_BY_0006
         if conn.dialect.name == "sqlite":
             assert fts_definition(conn) == HEAD_FTS["sqlite"].replace("parts, filters,", "parts,")
         else:
             assert fts_definition(conn) == HEAD_FTS["postgresql"]
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0003 to 0005\n"
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0003 to 0006\n"
     with connected(url) as conn:
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
     assert_upgraded(url, before)
@@ -396,8 +410,18 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     before = downgraded_from_head(url, "0002")
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
-        assert sorted(schema_differences(conn)) == ADDED_BY_0003
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0005\n"
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0003 + ADDED_BY_0006)
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0006\n"
     with connected(url) as conn:
         assert schema_differences(conn) == []
         assert stored_rows(conn) == before
+
+
+def test_0006_goes_down_to_0005_and_up_again(url):
+    before = downgraded_from_head(url, "0005")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0005"
+        assert schema_differences(conn) == ADDED_BY_0006
+        assert stored_rows(conn) == without_field_sources(before)
+    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0005 to 0006\n"
+    assert_upgraded(url, before)

@@ -10,7 +10,7 @@ from functools import cache
 
 import opencc
 
-from monitor.replica import corpus, seeds
+from monitor.replica import corpus, legacy, seeds
 
 ARTICLES_PER_SITE = 64
 CORPUS_SEED = {"en": 20201015, "zh": 20200927}
@@ -49,12 +49,25 @@ SMM_CN_API_PAGE_LIMIT = 30
 SMM_CN_OLD_LINKS_UNTIL = 2019  # the sitemap still links older articles as /r/YYYY-MM-DD/<id>.html
 # 生态环境部: the central inspection's columns under /ywgz/zysthjbhdc/, each holding the
 # generated reports of some topics (sites.md names dcjg without saying what it holds: here
-# the inspections' findings fed back), and the pages of their lists.
+# the inspections' findings fed back), and the pages of their lists. dcjl is 督察管理 on the
+# real site (its list page's breadcrumb and ColumnName); the other names are this replica's.
 MEE_SECTION = "/ywgz/zysthjbhdc"
-MEE_COLUMNS = {"dcjz": "督察进驻", "dczg": "督察整改", "dcjl": "典型案例", "dcjg": "督察反馈"}
+MEE_COLUMNS = {"dcjz": "督察进驻", "dczg": "督察整改", "dcjl": "督察管理", "dcjg": "督察反馈"}
+# The TRS CMS's channel ids (meta catalogs; the mobile "load more" pages index_<id>_<n>.shtml).
+MEE_CHANNELS = {"dcjz": 8595, "dczg": 8596, "dcjl": 8597, "dcjg": 8598}
 MEE_TOPIC_COLUMNS = {"边督边改": "dcjz", "整改": "dczg", "回头看": "dczg", "典型案例": "dcjl", "督察反馈": "dcjg"}
 MEE_SOURCES = ("生态环境部", "中央生态环境保护督察办公室")
-MEE_PAGE_SIZE = 6
+# The real lists show 15 a page; 64 reports in four columns would make at most two pages of
+# 15, so the replica's pages are shorter (every column spans pages, the largest three).
+MEE_PAGE_SIZE = 10
+# Links the pages carry beside the columns' articles: ministry news and notices, which are
+# not the central inspection's reports (a configured article_pattern leaves them out).
+MEE_OTHER_LINKS = (("/ywdt/hjywnews/202610/t20261030_1101234.shtml", "生态环境部召开10月例行新闻发布会"),
+                   ("/xxgk/xxgk15/202610/t20261028_1101198.html", "关于做好2026年冬季大气污染防治工作的通知"))
+# A body paragraph that ends in a link to more (`&gt;&gt;&gt;<a>更多内容，点击阅读</a>`, as the
+# ministry's weekly digests have them): on every MEE_MORE_EVERY-th article.
+MEE_MORE_EVERY = 8
+MEE_MORE_TEXT = "更多内容，点击阅读"
 
 # The mirror breaks as CNMN does; SMM Chinese fails only through its firewall (server.py).
 _CNMN_BROKEN = ("truncated", "wrong_charset", "empty_body", "http_500")
@@ -156,10 +169,39 @@ def _contact_email(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower()) + "@smm.cn"
 
 
+def _legacy_pages() -> list[Page]:
+    """The 2013-2017 articles in their server-rendered layouts (legacy.py). The truth leaves
+    out the related headlines in their bodies and the boilerplate; a day-only date is 00:00."""
+    pages = []
+    for article in legacy.LEGACY:
+        related = {i: legacy.LEGACY[p[1]] for i, p in enumerate(article.body) if not isinstance(p, str)}
+        pages.append(Page(
+            site="smm", article_id=str(article.article_id),
+            path=f"/newscontent/{article.article_id}/{article.slug}", title=article.title,
+            published_at=article.published_at, author=article.contact, source="SMM", category="",
+            editor="", views=None, tags=article.tags,
+            paragraphs=tuple(p for p in article.body if isinstance(p, str)),
+            relevant=article.relevant, metal=article.metal, story=f"smm-{article.article_id}",
+            served={
+                "layout": article.layout, "date_style": article.date_style, "summary": article.summary,
+                "cooperation": article.cooperation,
+                "contact_email": _contact_email(article.contact) if article.contact else "",
+                # the body as served: ("p", text) or ("related", path, title)
+                "body": [
+                    ("p", p) if isinstance(p, str)
+                    else ("related", f"/newscontent/{related[i].article_id}/{related[i].slug}", related[i].title)
+                    for i, p in enumerate(article.body)
+                ],
+            },
+        ))
+    return pages
+
+
 @cache
 def smm_pages() -> tuple[Page, ...]:
+    """The legacy articles first (the oldest), then the seed and the generated ones by time."""
     seed = seeds.smm_seed()
-    pages = []
+    pages = _legacy_pages()
     generated = corpus.generate("en", ARTICLES_PER_SITE, CORPUS_SEED["en"])
     entries = [(seed.published_at, None)] + [(a.published_at, a) for a in generated]
     for n, (published, article) in enumerate(sorted(entries, key=lambda e: e[0])):
@@ -220,15 +262,22 @@ def cnmn_pages() -> tuple[Page, ...]:
     return tuple(pages)
 
 
+def smm_cn_author(name: str, n: int) -> str:
+    """The name on the author card: the editors sign with a nickname (小吴) or their name."""
+    return f"小{name[0]}" if n % 3 == 0 else name
+
+
 @cache
 def smm_cn_pages() -> tuple[Page, ...]:
-    """SMM Chinese: ids in SMM's id range; its pages name the time and the source, no author."""
+    """SMM Chinese: ids in SMM's id range; its pages name the time and the source, and the
+    author on a card after the body."""
     pages = []
     for n, article in enumerate(corpus.generate("zh", ARTICLES_PER_SITE, SMM_CN_CORPUS_SEED)):
         article_id = _smm_id(article.published_at.date(), n) + 500  # beside SMM English's ids
         pages.append(Page(
             site="smm_cn", article_id=str(article_id), path=f"/news/{article_id}",
-            title=article.title, published_at=article.published_at, author="",
+            title=article.title, published_at=article.published_at,
+            author=smm_cn_author(article.author, n),
             source=article.source, category="", editor="", views=None, tags=(),
             paragraphs=article.paragraphs, relevant=article.relevant, metal=article.metal,
             story=f"smm_cn-{article_id}",
@@ -243,21 +292,28 @@ def _mee_id(day: date, n: int) -> int:
 @cache
 def mee_pages() -> tuple[Page, ...]:
     """生态环境部: every article a supervision or rectification report, in the column of its
-    topic. Its pages state the day only (no time), the ministry or the inspection office as
-    source, no author."""
+    topic. Its pages print the day only, but the TRS meta tags carry the time (PubDate, China
+    time) and the reporter (meta name=author, nowhere else); the source is the ministry or the
+    inspection office. Some paragraphs end with a "more" link (served["more"]: paragraph
+    index -> link), which is not part of the body."""
     pages = []
     generated = corpus.generate("zh", ARTICLES_PER_SITE, MEE_CORPUS_SEED, relevant=ARTICLES_PER_SITE)
     for n, article in enumerate(generated):
         day = article.published_at.date()
         article_id = str(_mee_id(day, n))
         column = MEE_TOPIC_COLUMNS[article.tags[0]]  # the first tag is the article's topic
+        more = {}
+        if n % MEE_MORE_EVERY == 3:
+            more[0] = MEE_OTHER_LINKS[n // MEE_MORE_EVERY % 2][0]
+            if pages and len(article.paragraphs) > 1:
+                more[len(article.paragraphs) - 1] = pages[-1].path  # the report before it
         pages.append(Page(
             site="mee", article_id=article_id,
             path=f"{MEE_SECTION}/{column}/{day:%Y%m}/t{day:%Y%m%d}_{article_id}.shtml",
-            title=article.title, published_at=article.published_at.replace(hour=0, minute=0),
-            author="", source=MEE_SOURCES[n % 3 == 2], category=MEE_COLUMNS[column], editor="",
+            title=article.title, published_at=article.published_at,
+            author=article.author, source=MEE_SOURCES[n % 3 == 2], category=MEE_COLUMNS[column], editor="",
             views=None, tags=(), paragraphs=article.paragraphs, relevant=True, metal=article.metal,
-            story=f"mee-{article_id}",
+            story=f"mee-{article_id}", served={"column": column, "more": more},
         ))
     return tuple(pages)
 

@@ -5,12 +5,20 @@ picks), so each keeps the live site's own paths. `python -m monitor.replica` pri
 Besides the site's own paths, each replica answers two control paths of its own:
 
 - `GET /_replica/requests`: every path asked for so far, as a JSON list (control paths left out).
-- `GET /_replica/markup?version=N`: from now on serve the article pages in markup version N,
-  as a site does after a redesign; answers `{"site": ..., "markup": N}` (without `version`:
-  the current one; 400 for a version the site does not have). Version 1 is the site as
-  sites.md describes it; `smm` and `smm_cn` also have version 2 (render.redesigned_article),
-  whose title and body match none of the spiders' selectors: pages are still found and
-  fetched, nothing is extracted. In-process, `ReplicaSite.markup` is the same switch.
+- `GET /_replica/markup?version=N`: from now on serve the pages in markup version N, as a
+  site does after a redesign; answers `{"site": ..., "markup": N}` (without `version`: the
+  current one; 400 for a version the site does not have). Version 1 is the site as the real
+  pages (shared/realpages) and sites.md show it. Version 2:
+  - `smm`: another Next.js build (render.SMM_BUILDS): every class's hash differs and the
+    article's container and body are renamed (articleDetail___, articleBody___); the
+    __NEXT_DATA__ data stays, with another buildId. The 2013-2017 articles keep their old
+    layout in either version.
+  - `mee`: the TRS template with the title, date, source and body containers renamed
+    (render.MEE_ARTICLE_CLASSES); the TRS meta tags stay.
+  - `smm_cn`: a redesign (render.redesigned_article) whose title and body match none of
+    the spiders' selectors: only the generic extractor reads its pages.
+  With `&after=K` the switch waits for K more requests of the site's own paths: a redesign
+  that lands in the middle of a crawl. In-process, `ReplicaSite.markup` is the same switch.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from monitor.replica import render
 from monitor.replica.catalog import (
     CNMN_CHANNELS,
     CNMN_METAL_PAGES,
+    MEE_CHANNELS,
     MEE_COLUMNS,
     MEE_PAGE_SIZE,
     MEE_SECTION,
@@ -49,14 +58,13 @@ from monitor.replica.catalog import (
 CONTROL_PREFIX = "/_replica/"
 REQUEST_LOG_PATH = "/_replica/requests"
 MARKUP_PATH = "/_replica/markup"
-MARKUP_VERSIONS = {"smm": (1, 2), "smm_cn": (1, 2), "cnmn": (1,), "mirror": (1,), "mee": (1,)}
+MARKUP_VERSIONS = {"smm": (1, 2), "smm_cn": (1, 2), "cnmn": (1,), "mirror": (1,), "mee": (1, 2)}
 # An SMM article for members only: robots.txt forbids it, so a polite crawler never asks.
 SMM_PRIVATE_PATH = "/en/newscontent/104000001-members-only-copper-outlook"
 SMM_ROBOTS = "User-agent: *\nDisallow: /api/member/\nDisallow: /en/newscontent/104000001\n"
 CNMN_ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /search.aspx\n"
 SMM_CN_ROBOTS = "User-agent: *\nDisallow: /member/\n\nSitemap: {origin}/sitemap.xml\n"
 MEE_ROBOTS = "User-agent: *\nDisallow: /cms/\nDisallow: /search/\n"
-MEE_NEWEST = 3  # the list pages' "最新发布" box
 
 
 @dataclass
@@ -83,6 +91,7 @@ class ReplicaSite:
         self.broken = {b.article_id: b for b in broken_pages(name)}
         self.requests: list[str] = []
         self.markup = 1  # the article template's version: see the module docstring
+        self.pending: tuple[int, int] | None = None  # (requests to go, version) of a switch under way
         self.lock = threading.Lock()
 
     def answer(self, target: str, user_agent: str, host: str) -> Reply:
@@ -92,6 +101,12 @@ class ReplicaSite:
             return self._control(parts.path, query)
         with self.lock:
             self.requests.append(target)
+            if self.pending is not None:  # a switch waiting for `remaining` more requests
+                remaining, version = self.pending
+                if remaining:
+                    self.pending = (remaining - 1, version)
+                else:
+                    self.markup, self.pending = version, None
         if self.name == "smm":
             return self._smm(parts.path, query, user_agent)
         if self.name == "smm_cn":
@@ -110,7 +125,11 @@ class ReplicaSite:
             version = int(query["version"]) if query["version"].isdigit() else None
             if version not in MARKUP_VERSIONS[self.name]:
                 return Reply(400, json.dumps({"error": f"no markup version {query['version']!r}"}).encode(), "application/json")
-            self.markup = version
+            after = query.get("after", "0")
+            if not after.isdigit():
+                return Reply(400, json.dumps({"error": f"after: a number of requests, not {after!r}"}).encode(), "application/json")
+            with self.lock:
+                self.markup, self.pending = (self.markup, (int(after), version)) if int(after) else (version, None)
         return Reply(200, json.dumps({"site": self.name, "markup": self.markup}).encode(), "application/json")
 
     def _related(self, page: Page) -> list[Page]:
@@ -160,7 +179,7 @@ class ReplicaSite:
             private = {"id": 104000001, "title": "Members only: copper outlook", "url": SMM_PRIVATE_PATH,
                        "time": "Oct 31, 2026 08:00"}
             items = [render.smm_item(p) for p in members] + [private]
-            return _html(render.smm_list(items, "Latest News", None, top=top))
+            return _html(render.smm_list(items, "Latest News", None, top=top, build=self.markup, route="/en"))
         listing = re.fullmatch(r"/list/(industry|latest)/([a-z-]+)", path)
         if listing:
             return self._smm_list_page(*listing.groups())
@@ -190,7 +209,10 @@ class ReplicaSite:
             else None
         )
         title = f"{metal.replace('-', ' ').title()} {'Industry' if kind == 'industry' else 'Latest'} News"
-        return _html(render.smm_list(items[:SMM_FIRST_BATCH], title, more))
+        return _html(render.smm_list(
+            items[:SMM_FIRST_BATCH], title, more, build=self.markup, route="/list/[type]/[metal]",
+            query={"type": kind, "metal": metal},
+        ))
 
     def _smm_more(self, query: dict[str, str]) -> Reply:
         try:
@@ -204,16 +226,16 @@ class ReplicaSite:
 
     def _smm_article(self, article_id: str, path: str) -> Reply:
         if article_id in self.broken:
-            status, body, charset = render.smm_broken(self.broken[article_id])
+            status, body, charset = render.smm_broken(self.broken[article_id], build=self.markup)
             return Reply(status, body, f"text/html; charset={charset}")
         page = self.pages.get(article_id)
         if page is None:
             return NOT_FOUND
         if path != page.path:  # the bare /newscontent/<id> and old forms redirect
             return Reply(301, b"", location=page.path)
-        if self.markup == 2:
-            return _html(render.redesigned_article(page, "en"))
-        return _html(render.smm_article(page, self._related(page)))
+        if "layout" in page.served:  # a 2013-2017 article: its old layout in either version
+            return _html(render.smm_legacy_article(page, self._related(page)))
+        return _html(render.smm_article(page, self._related(page), build=self.markup))
 
     # --- SMM Chinese ---
 
@@ -270,21 +292,27 @@ class ReplicaSite:
             return Reply(200, MEE_ROBOTS.encode(), "text/plain")
         if path in ("/", "/index.shtml"):
             return _html(render.mee_home())
-        listing = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/index(?:_([1-9]\d*))?\.shtml", path)
+        # A column's list: its address, index.shtml, index_1.shtml ...; and the mobile
+        # button's index_<channel>_<n>.shtml (the items of page n alone).
+        listing = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/(?:index(?:_([1-9]\d*))?\.shtml)?", path)
         if listing and listing.group(1) in MEE_COLUMNS:
             return self._mee_list(listing.group(1), int(listing.group(2) or 0))
+        fragment = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/index_(\d+)_([1-9]\d*)\.shtml", path)
+        if fragment and MEE_CHANNELS.get(fragment.group(1)) == int(fragment.group(2)):
+            return self._mee_list(fragment.group(1), int(fragment.group(3)), fragment=True)
         article = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/\d{{6}}/t\d{{8}}_(\d+)\.shtml", path)
         page = self.pages.get(article.group(2)) if article else None
         if page is None or page.path != path:
             return NOT_FOUND
-        return _html(render.mee_article(page, article.group(1), self._related(page)))
+        return _html(render.mee_article(page, version=self.markup))
 
-    def _mee_list(self, column: str, index: int) -> Reply:
+    def _mee_list(self, column: str, index: int, fragment: bool = False) -> Reply:
         members = mee_column_members(column)
         if index and index * MEE_PAGE_SIZE >= len(members):  # past the last page
             return NOT_FOUND
-        newest = sorted(self.pages.values(), key=lambda p: int(p.article_id), reverse=True)[:MEE_NEWEST]
-        return _html(render.mee_list(column, members, index, newest))
+        if fragment:
+            return _html(render.mee_list_fragment(column, members, index))
+        return _html(render.mee_list(column, members, index))
 
 
 def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
