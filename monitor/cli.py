@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -131,10 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
                              help=f"heads for the words in at least N articles (default: as the last time, else {MIN_DOCUMENTS:,})")
     db_optimize.set_defaults(run=cmd_db_optimize)
 
-    extract = commands.add_parser("extract", help="run one saved page through extraction and the text pipeline")
-    extract.add_argument("file", type=Path)
-    extract.add_argument("--url", required=True, help="the address the page was fetched from ('' when unknown)")
+    extract = commands.add_parser("extract", help="run saved pages through extraction and the text pipeline")
+    extract.add_argument("file", type=Path, nargs="?", help="the saved page")
+    extract.add_argument("--url", help="the address the page was fetched from ('' when unknown); required with FILE")
     extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.add_argument("--batch", metavar="LIST",
+                         help="extract every page LIST names, one PATH<TAB>URL line each ('-': standard input); "
+                              "prints one JSON object a line")
     extract.set_defaults(run=cmd_extract)
 
     _alert_commands(commands)
@@ -498,6 +503,14 @@ def cmd_db_optimize(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from monitor.extract import extract_file
 
+    if args.batch is not None:
+        if args.file is not None or args.url is not None:
+            raise UsageError("--batch takes no FILE or --url: its list names the pages and their addresses")
+        return _extract_batch(args.batch)
+    if args.file is None:
+        raise UsageError("give a saved page (FILE --url URL) or a list of pages (--batch LIST)")
+    if args.url is None:
+        raise UsageError("--url is required with FILE (--url '' when the address is unknown)")
     article = extract_file(args.file, args.url)
     summary = article.summary()
     if args.json:
@@ -507,6 +520,38 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"{key}: {summary[key]}")
         print(f"tags: {', '.join(t['id'] for t in summary['tags'])}")
         print(f"\n{summary['body']}")
+    return 0
+
+
+def _extract_batch(listing: str) -> int:
+    """Every page of the list, one JSON line each as it is done; 0 once the list is read,
+    whatever became of its pages."""
+    from monitor.extract import extract_batch
+
+    try:
+        if listing == "-":
+            if isinstance(sys.stdin, io.TextIOWrapper):
+                sys.stdin.reconfigure(errors="surrogateescape")  # any bytes name a file
+            file, folder = sys.stdin, Path.cwd()
+        else:
+            file = open(listing, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115 (closed below)
+            folder = Path(listing).parent
+    except OSError as error:
+        raise UsageError(f"cannot read {listing}: {error.strerror or error}") from None
+
+    def lines():
+        try:
+            yield from file
+        except OSError as error:
+            raise UsageError(f"cannot read {listing}: {error.strerror or error}") from None
+
+    with file:
+        for result in extract_batch(lines(), folder):
+            try:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            except BrokenPipeError:  # the reader has gone (| head): stop quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return 1
     return 0
 
 

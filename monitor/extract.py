@@ -1,15 +1,18 @@
 """One saved page through the spiders' extraction (or the generic extractor, for pages no
-spider knows) and the text pipeline: `monitor extract` and re-runs over stored pages share
-this code with the crawl."""
+spider knows) and the text pipeline: `monitor extract` (one page, or a list of them with
+--batch) and re-runs over stored pages share this code with the crawl."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
 
+from monitor.settings import DOWNLOAD_MAXSIZE
 from pipelines.article import Article, BrokenPage
 from pipelines.charset import detect_encoding
 from pipelines.generic import extract_generic
@@ -18,12 +21,17 @@ from pipelines.stages import process
 from spiders.base import SiteSpider
 from spiders.cnmn import CnmnSpider
 from spiders.configured import SPIDERS as CONFIGURED_SPIDERS
+from spiders.fields import FIELDS, generic_value
 from spiders.parsing import check_page
 from spiders.smm import SmmSpider
 from spiders.smm_cn import SmmCnSpider
 
 # The built-in spiders first: a configured site's selectors may also fit their pages.
 SPIDERS: tuple[type[SiteSpider], ...] = (SmmSpider, SmmCnSpider, CnmnSpider, *CONFIGURED_SPIDERS)
+
+
+# A saved page larger than a crawl downloads (settings.DOWNLOAD_MAXSIZE) is refused unread.
+MAX_PAGE_BYTES = DOWNLOAD_MAXSIZE
 
 
 class ExtractError(BrokenPage):
@@ -45,6 +53,7 @@ def extract_page(
     else:
         site = site or urlsplit(url).hostname or "generic"
         article = extract_generic(response, site, fetched_at or datetime.now(UTC))
+        article.field_sources = {name: "generic" for name in FIELDS if generic_value(article, name)}
     return process(article, frequencies)
 
 
@@ -58,10 +67,43 @@ def extract_file(path: Path, url: str) -> Article:
     """A saved page; its file's modification time stands for the fetch time (relative dates
     such as 3小时前 count back from it)."""
     try:
-        body = path.read_bytes()
+        with path.open("rb") as file:  # read up to the limit: a device or pipe may not end
+            body = file.read(MAX_PAGE_BYTES + 1)
         fetched_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     except OSError as error:
-        raise ExtractError("unreadable", f"cannot read {path}: {error.strerror}") from None
+        raise ExtractError("unreadable", f"cannot read {path}: {error.strerror or error}") from None
+    if len(body) > MAX_PAGE_BYTES:
+        raise ExtractError("too_large", f"{path} holds more than {MAX_PAGE_BYTES:,} bytes (what a crawl downloads at most)")
     if not body.strip():
         raise ExtractError("empty_page", f"{path} is empty")
     return extract_page(body, url, fetched_at=fetched_at)
+
+
+def extract_batch(lines: Iterable[str], folder: Path) -> Iterator[dict[str, Any]]:
+    """`monitor extract --batch`: the pages a list names, one `PATH<TAB>URL` line each (URL
+    may be empty or left out with its tab; blank lines and lines starting with # are
+    skipped; a relative PATH is relative to `folder`, the list's own). Each page goes
+    through extract_file, in order, as it is read: its summary with `file` (the path as
+    written) first, or `{"file": ..., "error": "reason: detail"}` for a page that could not
+    be read or is not an article."""
+    for number, line in enumerate(lines, 1):
+        written, _, url = line.rstrip("\r\n").partition("\t")
+        written, url = written.strip(), url.strip()
+        if not written and not url or written.startswith("#"):
+            continue
+        shown = _printable(written)
+        if not written:
+            yield {"file": shown, "error": f"no_path: line {number} gives an address but no file"}
+            continue
+        try:
+            article = extract_file(folder / written, url)
+        except BrokenPage as broken:
+            yield {"file": shown, "error": str(broken)}
+        else:
+            yield {"file": shown, **article.summary()}
+
+
+def _printable(text: str) -> str:
+    """A file name as written, its undecodable bytes (read as surrogate escapes) shown as
+    U+FFFD: JSON on standard output must be valid UTF-8."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -2,7 +2,12 @@
 
 Declarations lie: pages say gb2312 and are UTF-8, say nothing and are Big5. So a byte-order
 mark decides outright; otherwise every plausible encoding (the declared one, UTF-8, the GB
-family, Big5) is tried strictly and the one whose Chinese reads as common characters wins."""
+family, Big5) is tried strictly and the one whose Chinese reads as common characters wins.
+UTF-8 with a few broken sequences (a multi-byte character cut short, a stray byte) is still
+UTF-8: those few bytes are read as U+FFFD, not the whole page as another codec.
+
+Decoded text may still hold characters no XML tree (and no lxml call) accepts: control
+characters, lone surrogates. `xml_compatible` takes them out."""
 
 from __future__ import annotations
 
@@ -23,6 +28,14 @@ _CHINESE = ("gb18030", "big5hkscs")
 _SAMPLE_BYTES = 16384  # enough Chinese to tell GB from Big5
 MIN_HAN = 20  # fewer Han characters than this: not a Chinese page, whatever its bytes
 MIN_CHINESE_FIT = 0.6
+# UTF-8 with broken sequences: at most this share of the characters (and at least four times
+# as many well-formed multi-byte characters: Latin-1 text has none, GB or Big5 text few).
+MAX_BROKEN_UTF8_SHARE = 0.002
+MIN_BROKEN_UTF8 = 3
+WELL_FORMED_PER_BROKEN = 4
+# Characters XML 1.0 forbids: C0 controls but tab, line feed and carriage return; lone
+# surrogates; U+FFFE and U+FFFF. Vertical tab and form feed are white space: a space.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def declared_encoding(body: bytes) -> str | None:
@@ -48,7 +61,7 @@ def detect_encoding(body: bytes) -> str:
     declared = declared_encoding(body)
     if body.isascii():
         return declared or "utf-8"
-    if _decodes(body, "utf-8"):
+    if _decodes(body, "utf-8") or _mostly_utf8(body):
         return "utf-8"
     fits = {codec: _chinese_fit(body, codec) for codec in _CHINESE}
     best = max(_CHINESE, key=lambda codec: (fits[codec], codec == declared))
@@ -57,6 +70,27 @@ def detect_encoding(body: bytes) -> str:
     if declared and _decodes(body, declared):
         return declared
     return "cp1252"
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """UTF-8 but for a few broken sequences: a handful of U+FFFD among many well-formed
+    multi-byte characters."""
+    text = body.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    well_formed = len(text) - len(text.encode("ascii", "ignore")) - broken
+    return broken <= max(MIN_BROKEN_UTF8, len(text) * MAX_BROKEN_UTF8_SHARE) and well_formed >= WELL_FORMED_PER_BROKEN * broken
+
+
+def xml_compatible(text: str) -> str:
+    """The text without the characters XML forbids (control characters, lone surrogates,
+    U+FFFE, U+FFFF): lxml refuses to set them, databases and encoders choke on some."""
+    if _XML_INCOMPATIBLE.search(text) is None:
+        return text
+    return _XML_INCOMPATIBLE.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return " " if match.group() in "\x0b\x0c" else ""
 
 
 def _decodes(body: bytes, encoding: str) -> bool:

@@ -15,7 +15,7 @@ from pipelines.article import CHINA_TZ
 
 EARLIEST_YEAR = 1990  # the web's news: anything earlier is a number that looks like a year
 
-_TIME = r"(?:\s*(?:T|at)?\s*(?P<ampm1>上午|下午|晚上|凌晨)?\s*(?P<hour>\d{1,2})\s*[:时點点]\s*(?P<minute>\d{2})(?:\s*[:分]\s*(?P<second>\d{2}))?\s*(?P<ampm2>[ap]\.?m\.?)?)?"
+_TIME = r"(?:\s*(?:T|at)?\s*(?P<ampm1>上午|下午|晚上|凌晨)?\s*(?P<hour>\d{1,2})\s*[:时點点]\s*(?P<minute>\d{1,2})(?:\s*[:分]\s*(?P<second>\d{2}))?\s*(?P<ampm2>[ap]\.?m\.?)?)?"
 _CN_FULL = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*[年/.-]\s*(?P<month>\d{1,2})\s*[月/.-]\s*(?P<day>\d{1,2})(?!\d)\s*日?" + _TIME,
     re.IGNORECASE,
@@ -41,6 +41,9 @@ _RELATIVE = re.compile(
 _DAY_WORDS = re.compile(r"(?P<word>刚刚|剛剛|今天|今日|昨天|昨日|前天|just now|today|yesterday)" + _TIME, re.IGNORECASE)
 _DAYS_BACK = {"今天": 0, "今日": 0, "today": 0, "昨天": 1, "昨日": 1, "yesterday": 1, "前天": 2}
 
+_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+_WEEKDAYS = {name: number for number, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+
 MONTHS = {  # English month names and abbreviations, lower case -> 1..12
     name: number
     for number, names in enumerate(
@@ -54,7 +57,7 @@ MONTHS = {  # English month names and abbreviations, lower case -> 1..12
 _MONTH = r"(?P<mname>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _EN_MONTH_FIRST = re.compile(
-    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>(?:19|20)\d{{2}})\b,?" + _TIME, re.IGNORECASE
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,\s*|\s+)(?P<year>(?:19|20)\d{{2}})\b,?" + _TIME, re.IGNORECASE
 )
 _EN_DAY_FIRST = re.compile(
     rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d{{2}})\b,?" + _TIME, re.IGNORECASE
@@ -76,13 +79,30 @@ def parse_chinese_datetime(text: str) -> datetime | None:
 
 
 def parse_slashed_datetime(text: str) -> datetime | None:
-    """9/17/2004 5:54:13 AM (month first), 17/9/2004 (day first, the only reading)."""
-    found = _NUMERIC_SLASHED.search(_fold(text))
+    """9/17/2004 5:54:13 AM (month first), 17/9/2004 (day first, the only reading); a weekday
+    named on the line settles the reading: "Thu 12/01/2012" is 12 January (a Thursday)."""
+    text = _fold(text)
+    found = _NUMERIC_SLASHED.search(text)
     if not found:
         return None
     first, other = int(found["first"]), int(found["other"])
     month, day = (first, other) if first <= 12 else (other, first)
+    weekday = _WEEKDAY.search(text)
+    if weekday and other <= 12:
+        named = _WEEKDAYS[weekday.group(1).lower()[:3]]
+        for m, d in ((first, other), (other, first)):
+            moment = _build(found, int(found["year"]), m, d)
+            if moment is not None and moment.weekday() == named:
+                return moment
     return _build(found, int(found["year"]), month, day)
+
+
+def parse_stamp(value: str) -> datetime | None:
+    """A machine time from markup: ISO 8601 or RFC 2822, or seconds (milliseconds) since 1970."""
+    value = value.strip()
+    if value.isdigit() and len(value) in (10, 13):
+        return datetime.fromtimestamp(int(value[:10]), tz=CHINA_TZ)
+    return parse_machine_datetime(value)
 
 
 def parse_english_datetime(text: str) -> datetime | None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
+from pipelines.charset import xml_compatible
+
 # Never text: scripts, forms' controls, the page furniture HTML5 names as such, and photo
 # captions (a picture's caption and credit tell the story's picture, not the story).
 _DROP_TAGS = (
@@ -32,18 +34,22 @@ _BLOCK_TAGS = frozenset((
 # they hold the headline: "modal-enabled" and "comments-open" mark article containers too).
 _NEVER_ARTICLE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:comments?|commentlist|cookies?|consent|gdpr|privacy|modal|popup|newsletter|subscribe|"
-    r"subscription|outbrain|taboola|disqus)(?=$|[\s_-])"
+    r"subscription|outbrain|taboola|disqus|adb|adblock|adblocker)(?=$|[\s_-])"
 )
 # These usually are boilerplate, but sites also wrap articles in a "widget" or "body-and-footer".
 _BOILERPLATE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|related|relate|recommend\w*|sidebar|side|breadcrumbs?|"
     r"crumbs?|footer|foot|copyright|advert\w*|ads?|adv|banner|promo\w*|sponsor\w*|widget|toolbar|"
     r"pagination|pager|nav|navbar|navigation|menu|hot|hotnews|rank\w*|tags?|keywords?|print|login|"
-    r"signup|recirc\w*|caption\w*|credits?|trending|popular|more-stories|read-more|gotop|backtop)(?=$|[\s_-])"
+    r"signup|recirc\w*|caption\w*|credits?|trending|popular|more-stories|read-more|gotop|backtop|"
+    r"bio|biography|about-the-author|about-author)(?=$|[\s_-])"
 )
 _MODIFIER_CLASS = re.compile(r"(?:^|(?<=\s))(?:has|with|without|no)-\S*")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+# Class names that hide an element by the conventions of CSS frameworks (not "hidden-xs",
+# which hides it on small screens only).
+_HIDDEN_CLASSES = frozenset(("hidden", "hide", "is-hidden", "d-none", "visually-hidden", "sr-only", "screen-reader-text"))
 # A container holding this share of the page's prose is the article, not a boilerplate box,
 # whatever its class says ("has-sidebar", "widget Blog", "body-and-footer").
 MAX_BOILERPLATE_SHARE = 0.5
@@ -63,15 +69,21 @@ _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；]|[,.!?;](?=\s|$)")
 _META_MARK = re.compile(
     r"\d{4}\s*[年/.-]\s*\d{1,2}|\d{1,2}:\d{2}|\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|来源|來源|作者|记者|記者|编辑|編輯|发布|發布|发表|發表|时间|時間|日期|阅读|閱讀|点击|點擊|浏览|瀏覽|字号|"
-    r"^\s*(?:by|published|updated|posted|last updated)\b",
+    r"^\s*(?:by|published|updated|posted|last updated|dated?|posted on|filed)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
 _PROSE_END = re.compile(r"[。！？!?]\s*$")
 # Headings of what follows an article: related stories, recommendations, feeds.
 _AFTER_ARTICLE = re.compile(
     r"相关|相關|推荐|推薦|猜你喜欢|猜你喜歡|还想看|還想看|延伸阅读|延伸閱讀|更多|热门|熱門|热点|熱點|精彩|排行|"
+    r"网友评论|網友評論|发表评论|發表評論|我要评论|我要評論|评论区|評論區|^\s*(?:评论|評論|留言)\s*(?:\(\d+\)|\d+)?\s*$|"
     r"^\s*(?:related|recommended|more (?!than\b|and\b|or\b|of\b)[a-z]+|you (?:may|might) (?:also )?like|read (?:more|next)|"
     r"most (?:popular|read|viewed)|trending|what to read next|further reading|popular|latest (?:news|stories)|"
+    r"(?:\d+\s+|reader\s+|user\s+)?comments?|leave a (?:reply|comment)|post a comment|add (?:a |your )?comment|"
+    r"join the (?:conversation|discussion)|discussion|responses?|"
+    r"(?:[\w ]+ )?headlines|stay connected|follow us|share this|"
     r"about the authors?|editors?['’]?s?\s+(?:picks|recommendations))\b",
     re.IGNORECASE,
 )
@@ -93,12 +105,72 @@ _SITE_NOTICE = re.compile(
 )
 
 
+# data-* attributes that hold an element's date: data-date, data-published, data-timestamp.
+_STAMP_NAME = re.compile(r"date|time|publish|posted|created")
+_NOT_FIRST = re.compile(r"updat|modif|expir|now|current")  # times that are not the first publication
+_STAMP_VALUE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}|1\d{9}(?:\d{3})?$")
+
+
+# libxml2 stops at its resource limits (elements nested 256 deep, a text node or attribute of
+# 10 MB) and drops the rest of the page. Such a page is parsed again with its markup flattened
+# below this depth (the text kept), by a parser without the size limits.
+FLATTEN_DEPTH = 200
+_PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_HUGE_PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+# Numeric character references to what XML forbids (&#x14;): libxml2 puts the character itself
+# in the tree, and lxml refuses it later. At most 8 digits: beyond, no such code point.
+_CHAR_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,8}));?")
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
+# Elements that never nest: empty ones, and those the parser closes at their next sibling.
+_NOT_NESTING = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option",
+))
+
+
+def parse_page(text: str) -> html.HtmlElement:
+    """A page's decoded text as a tree, whatever the page holds: characters XML forbids
+    (raw or as references) taken out; nesting deeper than the parser goes flattened. Raises
+    etree.ParserError for a text without any element."""
+    text = xml_compatible(_CHAR_REFERENCE.sub(_reference, text) if "&#" in text else text)
+    tree = html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _PARSER.error_log.filter_from_fatals()):
+        tree = html.document_fromstring(_flattened(text, FLATTEN_DEPTH).encode("utf-8"), parser=_HUGE_PARSER)
+    return tree
+
+
+def _reference(match: re.Match[str]) -> str:
+    code = int(match[1], 16) if match[1] else int(match[2])
+    return match[0] if code > 0xFFFF or xml_compatible(chr(code)) == chr(code) else " "
+
+
+def _flattened(text: str, depth: int) -> str:
+    """The text with the tags of elements nested deeper than `depth` taken out (what they
+    hold stays, one level up)."""
+    level = 0
+
+    def tag(match: re.Match[str]) -> str:
+        nonlocal level
+        if match[2].lower() in _NOT_NESTING:
+            return match[0]
+        if match[1]:  # an end tag
+            level = max(0, level - 1)
+            return match[0] if level < depth else ""
+        level += 1
+        return match[0] if level <= depth else ""
+
+    return _TAG.sub(tag, text)
+
+
 @dataclass
 class Block:
     text: str
     links: int  # characters of the text inside <a>
     owner: html.HtmlElement  # the innermost block element holding the text
     tag: str
+    # A machine-readable time standing on the line (or just before it, on an element without
+    # text): <time datetime>, or a data-* attribute named for a date ("" when none).
+    stamp: str = ""
 
     @property
     def size(self) -> int:
@@ -129,7 +201,10 @@ def clean(tree: html.HtmlElement) -> None:
     for element in list(tree.iter(*_DROP_TAGS, etree.Comment, etree.ProcessingInstruction)):
         _drop(element)
     for element in list(tree.iter()):
-        hidden = isinstance(element.tag, str) and _HIDDEN.search(element.get("style", ""))
+        hidden = isinstance(element.tag, str) and (
+            _HIDDEN.search(element.get("style", "")) or element.get("hidden") is not None
+            or not _HIDDEN_CLASSES.isdisjoint(element.get("class", "").split())
+        )
         if hidden or (_NEVER_ARTICLE_ATTR.search(_attribute_words(element)) and not _holds_headline(element)):
             _drop(element)
     prose = _scores(blocks_of(tree), positive_only=True)
@@ -175,12 +250,14 @@ def blocks_of(tree: html.HtmlElement) -> list[Block]:
     links = 0
     owners: list[html.HtmlElement] = [tree]
     in_link = 0
+    stamp = ""
 
     def flush() -> None:
-        nonlocal links
+        nonlocal links, stamp
         text = " ".join("".join(pieces).split())
         if text:
-            blocks.append(Block(text, links, owners[-1], owners[-1].tag))
+            blocks.append(Block(text, links, owners[-1], owners[-1].tag, stamp))
+            stamp = ""
         pieces.clear()
         links = 0
 
@@ -197,6 +274,8 @@ def blocks_of(tree: html.HtmlElement) -> list[Block]:
                 flush()
             if tag in _BLOCK_TAGS:
                 owners.append(element)
+            if not stamp and tag:
+                stamp = _stamp_of(element)
             in_link += tag == "a"
             add(element.text if tag else None)
         else:
@@ -208,6 +287,18 @@ def blocks_of(tree: html.HtmlElement) -> list[Block]:
                 add(element.tail)
     flush()
     return blocks
+
+
+def _stamp_of(element: html.HtmlElement) -> str:
+    """The machine time an element states: <time datetime>, or a data-* attribute named for a
+    date or time holding one (data-date="2023-12-18", data-timestamp="1702900000")."""
+    if element.tag == "time" and element.get("datetime"):
+        return element.get("datetime").strip()
+    for name, value in element.items():
+        if name.startswith("data-") and _STAMP_NAME.search(name) and not _NOT_FIRST.search(name) \
+                and _STAMP_VALUE.match(value.strip()):
+            return value.strip()
+    return ""
 
 
 def best_container(blocks: list[Block]) -> html.HtmlElement | None:
@@ -256,8 +347,8 @@ def _end_of_article(blocks: list[Block]) -> int:
             text_container = last_prose.owner.getparent()
             if following is None or text_container is None or not _within(following.owner, text_container):
                 return index
-        if block.size > SHORT_BLOCK:
-            last_prose = block
+        if block.size > SHORT_BLOCK and block.tag not in _HEADINGS and not is_meta_line(block):
+            last_prose = block  # a headline or dateline over a box set before the text is no prose
     return len(blocks)
 
 
@@ -277,7 +368,8 @@ def _orphan_heading(block: Block) -> bool:
 def is_meta_line(block: Block) -> bool:
     """A byline or date line: short, with a date, time, byline label or counter, and not a
     sentence."""
-    return block.size <= META_LINE and bool(_META_MARK.search(block.text)) and not _PROSE_END.search(block.text)
+    return block.size <= META_LINE and bool(block.stamp or _META_MARK.search(block.text)) \
+        and not _PROSE_END.search(block.text)
 
 
 def _label_line(block: Block) -> bool:

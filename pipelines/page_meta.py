@@ -7,6 +7,7 @@ for what they leave out."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
@@ -24,24 +25,42 @@ _ARTICLE_TYPES = {
 # times (article:modified_time, dateModified, last-modified) are left out on purpose.
 PUBLISHED_KEYS = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
-    "article.published", "parsely-pub-date", "sailthru.date", "publishdate", "publish-date",
-    "publish_date", "pubdate", "publication_date", "dc.date.issued", "dcterms.issued",
+    "article.published", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "publish-date",
+    "publish_date", "publication_date", "publishtime", "publish_time", "firstpublishedtime", "dc.date.issued", "dcterms.issued",
     "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "date", "originalpublicationdate",
-    "article:published", "weibo:article:create_at", "created", "firstpublishedtime",
+    "article:published", "weibo:article:create_at", "created", "releasedate", "release_date",
 )
 AUTHOR_KEYS = (
     "author", "article:author", "og:article:author", "dc.creator", "dcterms.creator",
     "sailthru.author", "parsely-author", "byl", "twitter:creator",
 )
-TITLE_KEYS = ("og:title", "twitter:title")
+TITLE_KEYS = ("og:title", "twitter:title", "articletitle")
+# Chinese government sites' CMS (TRS) names the article's source in a meta tag.
+SOURCE_KEYS = ("contentsource", "source")
+# JSON-LD nested deeper than this is no page's metadata (and would exhaust the stack).
+MAX_JSON_DEPTH = 64
 # Meta names that carry the site's or publisher's own name.
 OUTLET_KEYS = ("og:site_name", "application-name", "publisher", "copyright")
+
+
+# A publication time under a key of its own in a script's JSON or assignments:
+# "datePublished": "2023-12-18T09:00:00Z", publish_time: '2023-12-18 09:00', "pubDate":"..."
+_JSON_PUBLISHED = re.compile(
+    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|first_?published\w*|pub_?date|pub_?time|publish_?(?:date|time|at))"
+    r"[\"']?\s*[:=]\s*[\"'](?P<value>(?:19|20)\d{2}-\d{2}-\d{2}(?:[T ][\d:.]+(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)?)[\"']",
+    re.IGNORECASE,
+)
+# A hidden form field named after the publication time: <input class="published_date" value="...">
+_PUBLISHED_NAME = re.compile(r"publish|pub_?date|post_?date|created", re.IGNORECASE)
 
 
 @dataclass
 class PageMeta:
     tags: dict[str, str] = field(default_factory=dict)  # meta name/property/itemprop -> content
     articles: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD article objects
+    # Publication times a page's scripts hold in JSON that is not JSON-LD (a framework's page
+    # state, an analytics call), and those in hidden form fields: in document order.
+    script_dates: list[str] = field(default_factory=list)
 
     def first(self, keys: tuple[str, ...]) -> str:
         return next((self.tags[k] for k in keys if self.tags.get(k)), "")
@@ -54,7 +73,8 @@ def read_meta(tree: html.HtmlElement) -> PageMeta:
     meta = PageMeta()
     for element in tree.iter("meta"):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
-        content = unescape((element.get("content") or "").strip())  # often escaped twice
+        # Some templates write value= where content= belongs; the value is often escaped twice.
+        content = unescape((element.get("content") or element.get("value") or "").strip())
         if key and content and key not in meta.tags:
             meta.tags[key] = content
     for element in tree.xpath('//*[@itemprop="datePublished" or @itemprop="author"][not(self::meta)]'):
@@ -62,8 +82,17 @@ def read_meta(tree: html.HtmlElement) -> PageMeta:
         value = element.get("datetime") or element.get("content") or " ".join(element.text_content().split())
         if value and key not in meta.tags:
             meta.tags[key] = value
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        meta.articles.extend(_article_objects(_load(script.text or "")))
+    for script in tree.xpath("//script"):
+        text = script.text or ""
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            meta.articles.extend(_article_objects(_load(text)))
+        elif not meta.script_dates:  # the first: a page's own state comes before its lists'
+            found = _JSON_PUBLISHED.search(unescape(text) if "&" in text else text)
+            if found:
+                meta.script_dates.append(found["value"])
+    for element in tree.xpath('//input[@type="hidden"][@value]'):
+        if _PUBLISHED_NAME.search(" ".join(element.get(a, "") for a in ("name", "id", "class"))):
+            meta.script_dates.append(element.get("value"))
     # A page's own article first: a NewsArticle over a WebPage that wraps it.
     meta.articles.sort(key=lambda obj: "webpage" in _types(obj))
     return meta
@@ -85,10 +114,27 @@ def names_of(value: Any) -> list[str]:
 
 
 def _load(text: str) -> Any:
-    try:
-        return json.loads(text, strict=False)
-    except ValueError:
-        return None
+    """JSON-LD, also where the template escaped it as HTML (&quot;headline&quot;)."""
+    for attempt in (text, unescape(text)):
+        try:
+            data = json.loads(attempt, strict=False)
+        except (ValueError, RecursionError):  # json raises RecursionError on deep nesting
+            continue
+        return None if _nested_deeper(data, MAX_JSON_DEPTH) else data
+    return None
+
+
+def _nested_deeper(data: Any, limit: int) -> bool:
+    """Whether JSON holds lists or objects nested more than `limit` deep (no metadata is:
+    the recursive readers here would run out of stack)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def _article_objects(data: Any) -> Iterator[dict[str, Any]]:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from lxml import html
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from pipelines.article import CHINA_TZ
 from pipelines.dates import parse_machine_datetime
 from pipelines.page_meta import names_of, read_meta
 from spiders.parsing import paragraphs_of
@@ -105,8 +106,8 @@ def _moment(value: Any) -> datetime | None:
         return None
     if isinstance(value, int | float) and value > 0:
         seconds = value / 1000 if value >= _EPOCH_MS else value
-        try:
-            return datetime.fromtimestamp(seconds, UTC)
+        try:  # an instant, shown on the Chinese sites' own clock as the pages print it
+            return datetime.fromtimestamp(seconds, CHINA_TZ)
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str) and value.strip():
