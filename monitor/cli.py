@@ -532,7 +532,7 @@ def _extract_batch(listing: str) -> int:
         if listing == "-":
             if isinstance(sys.stdin, io.TextIOWrapper):
                 sys.stdin.reconfigure(errors="surrogateescape")  # any bytes name a file
-            file, folder = sys.stdin, Path.cwd()
+            file, folder = sys.stdin, Path()
         else:
             file = open(listing, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115 (closed below)
             folder = Path(listing).parent

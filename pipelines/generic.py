@@ -81,7 +81,12 @@ _TITLE_SEPARATORS = re.compile(
     r"|(?<=[\u3000-\u303f\uff00-\uffef\u4e00-\u9fff])-+(?=[\u4e00-\u9fff][^-\s]{0,5}(?:$|-))"  # "-栏目", "-标签"
 )
 _LABEL_WORDS = r"(?:watch|video|videos|listen|audio|photos?|gallery|live|breaking|exclusive|podcast)"
-_MEDIA_LABEL = re.compile(rf"^\s*{_LABEL_WORDS}\s*:\s+|\s*[\[(]{_LABEL_WORDS}[\])]\s*$", re.IGNORECASE)
+_MEDIA_LABEL = re.compile(
+    rf"^\s*{_LABEL_WORDS}\s*:\s+|\s*[\[(]{_LABEL_WORDS}[\])]\s*$"
+    r"|^\s*(?:sponsored by|advertisement|paid content|partner content)\s*:?\s+"  # a sponsor's label
+    r"|^\s*you are here\s*:.*[>»›]\s*",  # a breadcrumb before the headline
+    re.IGNORECASE,
+)
 # A heading over the comments: "12 thoughts on “Headline”", "One response to ...".
 _COMMENTS_HEADING = re.compile(
     r"^\W*(?:\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:thoughts?|comments?|responses?|replies|reply|"
@@ -109,7 +114,7 @@ def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> 
     container = best_container(blocks)
     title = choose_title(meta, page_title, headings)
     main = main_blocks(blocks, container) if container is not None else []
-    title = _visible_headline(blocks, main, title, meta, page_title) or title
+    title = _visible_headline(blocks, main, title, meta, page_title) or _shown_headline(blocks, main, title) or title
     body = _after_headline(main, title)
     # A page without prose (a table of contents, a gallery): its text as it stands.
     paragraphs = _stated_body(meta, body) or [b.text for b in body] or [b.text for b in blocks]
@@ -151,6 +156,26 @@ def choose_title(meta: PageMeta, page_title: str, headings: list[str]) -> str:
         if key and len(h) >= MIN_TITLE and not _COMMENTS_HEADING.match(h) and (_letters(h) in key or key in _letters(h)) and len(h) >= len(title) / 2
     ]
     return max(matching, key=len) if matching else title
+
+
+def _shown_headline(blocks: list[Block], main: list[Block], title: str) -> str:
+    """Without a heading element, the line above the text that shows the title's headline
+    part, where the title tag adds sections or the site's name after spaces only
+    ("标题 栏目 网站名"): that line, when it makes up most of the title."""
+    key = _letters(title)
+    first = next((i for i, b in enumerate(blocks) if main and b is main[0]), None)
+    if not key or first is None:
+        return ""
+    start = max(0, first - HEADER_LINES)
+    for index, block in enumerate(blocks[start:first + 1], start):
+        shown = _letters(block.text)
+        if len(block.text) >= MIN_TITLE and shown != key and key.startswith(shown) and 2 * len(shown) >= len(key):
+            rest = key[len(shown):]
+            # A headline over two lines (a title and its second line) is the whole title.
+            if any(_letters(b.text)[:MIN_TITLE] == rest[:MIN_TITLE] for b in blocks[index + 1:index + 3]):
+                return ""
+            return block.text
+    return ""
 
 
 def _page_title(tree: html.HtmlElement) -> str:

@@ -117,9 +117,13 @@ _STAMP_VALUE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}|1\d{9}(?:\d{3})?$")
 FLATTEN_DEPTH = 200
 _PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _HUGE_PARSER = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-# Numeric character references to what XML forbids (&#x14;): libxml2 puts the character itself
-# in the tree, and lxml refuses it later. At most 8 digits: beyond, no such code point.
-_CHAR_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,8}));?")
+# Numeric character references that may name what XML forbids (&#x14;, &#55296;): libxml2
+# puts the character itself in the tree, and lxml refuses it later. Only the candidates
+# match (below 32, the surrogates' D800-DFFF, FFFE, FFFF), not every &#20013;.
+_CHAR_REFERENCE = re.compile(
+    r"&#(?:[xX]0*([0-9a-fA-F]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])(?![0-9a-fA-F])"
+    r"|0*([0-9]|[12][0-9]|3[01]|5[5-7][0-9]{3}|6553[45])(?![0-9]));?"
+)
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
 # Elements that never nest: empty ones, and those the parser closes at their next sibling.
 _NOT_NESTING = frozenset((
@@ -141,7 +145,7 @@ def parse_page(text: str) -> html.HtmlElement:
 
 def _reference(match: re.Match[str]) -> str:
     code = int(match[1], 16) if match[1] else int(match[2])
-    return match[0] if code > 0xFFFF or xml_compatible(chr(code)) == chr(code) else " "
+    return match[0] if xml_compatible(chr(code)) == chr(code) else " "
 
 
 def _flattened(text: str, depth: int) -> str:

@@ -60,15 +60,23 @@ def terms(tokens: list[str]) -> list[str]:
     return [_normal(run[:MAX_TERM_CHARS]) for token in tokens for run in _TERM.findall(token.casefold())]
 
 
+@cache
+def longest_word() -> int:
+    """The length of the dictionary's longest word: no longer substring can be one."""
+    return max(len(word) for word, count in tokenizer().FREQ.items() if count)
+
+
 def inner_words(token: str) -> list[str]:
-    """The dictionary words inside a long Chinese token: 督察, 环保督察 in 中央环保督察组."""
+    """The dictionary words inside a long Chinese token: 督察, 环保督察 in 中央环保督察组.
+    Linear in the token's length: jieba keeps a run of one repeated character (督 x 10,000)
+    as one token, and every substring of it would take cubic time."""
     n = len(token)
     if n <= 2 or token.isascii():
         return []
     freq = tokenizer().FREQ
     return [
         token[i : i + size]
-        for size in range(n - 1, 1, -1)
+        for size in range(min(n - 1, longest_word()), 1, -1)
         for i in range(n - size + 1)
         if freq.get(token[i : i + size])
     ]

@@ -172,6 +172,8 @@ def test_article_view_of_the_cnmn_seed(api, archive, replicas, manifest):
     seed = _seed(manifest, "cnmn")
     assert (view["title"], view["lang"], view["script"], view["site"]) == (seed["title"], "zh", "Hans", "cnmn")
     assert view["published_at"] == seed["published_at"]
+    # CNMN's pages state nothing for machines: every field from the site's selectors.
+    assert view["field_sources"] == {name: "selectors" for name in ("title", "published_at", "author", "source", "body")}
     assert view["relevance"]["label"] == "supervision" and "chinalco" in {t["id"] for t in view["tags"]}
     # 截至10月9日，已完成整改24项，14项在持续整改中。
     assert {"kind": "issues_rectified", "number": 24, "as_of": "2020-10-09"}.items() <= next(

@@ -51,8 +51,8 @@ def test_a_labelled_date_line_at_the_close_of_the_text():
 
 @pytest.mark.parametrize("script", [
     '<script>window.__STATE__ = {"article": {"id": 7, "publishedAt": "2023-12-18T09:00:00Z"}}</script>',
-    '<script type="application/ld+json">{&quot;@type&quot;: &quot;NewsArticle&quot;, '
-    '&quot;datePublished&quot;: &quot;2023-12-18T09:00:00Z&quot;}</script>',
+    ('<script type="application/ld+json">{&quot;@type&quot;: &quot;NewsArticle&quot;, '
+    '&quot;datePublished&quot;: &quot;2023-12-18T09:00:00Z&quot;}</script>'),
 ])
 def test_a_date_in_a_scripts_json_or_in_escaped_json_ld(script):
     assert _day(_extract(_page(head=script))) == "2023-12-18"
@@ -242,12 +242,12 @@ def test_labelled_authors_lose_role_words_and_the_place_of_the_report():
 
 
 @pytest.mark.parametrize("after", [
-    "<h3>Comments</h3><div><p>There are no comments on this article yet, be the first to say something.</p>"
-    "<p>You must be logged in to make a comment on this story, please sign in first.</p></div>",
-    '<div class="article-author-box"><div class="author_box_bio"><p>Jane Doe is a professional writer and editor '
-    "with a strong background in markets, who has written for many high traffic websites.</p></div></div>",
-    "<h3>Latest Business Headlines</h3><dl><dt><a href='/1'>Zinc slides as demand cools</a></dt>"
-    "<dd>Zinc fell for a fifth day as Chinese demand cooled and smelters raised their output again this week.</dd></dl>",
+    ("<h3>Comments</h3><div><p>There are no comments on this article yet, be the first to say something.</p>"
+    "<p>You must be logged in to make a comment on this story, please sign in first.</p></div>"),
+    ('<div class="article-author-box"><div class="author_box_bio"><p>Jane Doe is a professional writer and editor '
+    "with a strong background in markets, who has written for many high traffic websites.</p></div></div>"),
+    ("<h3>Latest Business Headlines</h3><dl><dt><a href='/1'>Zinc slides as demand cools</a></dt>"
+    "<dd>Zinc fell for a fifth day as Chinese demand cooled and smelters raised their output again this week.</dd></dl>"),
 ])
 def test_comments_author_bios_and_headline_lists_after_the_text_are_not_text(after):
     assert _extract(_page(after=after)).paragraphs == PROSE
@@ -277,3 +277,23 @@ def test_the_title_part_a_heading_shows_beats_a_longer_site_name():
         b"<title>Zinc slides - The Metals Daily: Industry News, Prices and Analysis Since 1990</title>",
     ).replace(b"<h1></h1>", b"<h2>Zinc slides</h2>")
     assert _extract(page).title == "Zinc slides"
+
+
+def test_a_line_showing_the_headline_drops_the_sections_a_title_adds_after_spaces():
+    page = f"""<html><head><title>铜矿企业完成整改 质量监督 某某网</title></head><body>
+    <div class="top"><a href="/">首页</a></div><div class="hed"><b>铜矿企业完成整改</b></div>
+    <div class="content"><p>{TEXT}</p><p>{TEXT}</p></div></body></html>"""
+    assert _extract(page.encode(), "https://news.example.cn/a").title == "铜矿企业完成整改"
+
+
+def test_a_headline_over_two_lines_stays_whole():
+    page = f"""<html><head><title>内蒙古延续税收优惠政策 预计四年减负百亿元</title></head><body>
+    <div class="hed"><b>内蒙古延续税收优惠政策</b><br><b>预计四年减负百亿元</b></div>
+    <div class="content"><p>{TEXT}</p><p>{TEXT}</p></div></body></html>"""
+    assert _extract(page.encode(), "https://news.example.cn/a").title == "内蒙古延续税收优惠政策 预计四年减负百亿元"
+
+
+@pytest.mark.parametrize("label", ["Sponsored by ", "You are here: Home > Markets > "])
+def test_a_sponsors_label_or_a_breadcrumb_before_the_headline_is_left_out(label):
+    page = _page(title=label + "Dockworkers strike over pay", h1="").replace(b" | Metals Daily", b"")
+    assert _extract(page).title == "Dockworkers strike over pay"

@@ -183,6 +183,13 @@ def test_ten_megabytes_of_text_in_one_text_node():
     assert article.body == f"{FIRST}\n{words.strip()}"
 
 
+def test_an_inline_image_of_11_megabytes_before_the_article():
+    """An attribute over libxml2's 10 MB limit: it used to drop the rest of the page."""
+    image = '<img src="data:image/png;base64,' + "A" * 11_000_000 + '">'
+    article = extract(page(FIRST, SECOND).replace("<article>", image + "<article>"))
+    assert (article.title, article.body) == (TITLE, f"{FIRST}\n{SECOND}")
+
+
 def test_a_file_larger_than_a_crawl_downloads_is_refused_unread(tmp_path):
     huge = tmp_path / "huge.html"
     with huge.open("wb") as file:
