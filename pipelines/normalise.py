@@ -66,7 +66,17 @@ def is_boilerplate(paragraph: str) -> bool:
     return bool(BOILERPLATE.match(to_simplified(paragraph)))
 
 
+# Caps on what one article may hold (README: "Hostile pages"). Every stage after this one is
+# linear in its text, so these bound the work one page costs; no news article comes near.
+MAX_BODY_CHARS = 500_000  # more text than this: not an article (a dump, a book, an attack)
+MAX_TITLE_CHARS = 500  # a longer title is cut here
+
+
 def normalise(article: Article) -> Article:
+    size = sum(len(p) for p in article.paragraphs)
+    if size > MAX_BODY_CHARS:
+        raise BrokenPage("too_large", f"{size:,} characters of text, more than an article's {MAX_BODY_CHARS:,}")
+    article.title = article.title[:MAX_TITLE_CHARS]
     raw_text = article.title + "\n".join(article.paragraphs)
     article.garbled = count_pinyin(raw_text) >= GARBLED_MIN_INSERTIONS
     clean = remove_pinyin if article.garbled else (lambda text: text)

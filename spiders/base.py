@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.generic import extract_generic
 from spiders.fields import FIELDS, Fields, Markup, layer
-from spiders.parsing import canonical_url, check_page, is_captcha
+from spiders.parsing import canonical_url, check_page, decided, is_captcha
 from spiders.structured import structured_fields
 
 DEFAULT_MAX_LIST_PAGES = 50
@@ -85,6 +85,7 @@ class SiteSpider(scrapy.Spider):
     # --- articles ---
 
     def parse_article(self, response: Response) -> Iterator[Article]:
+        response = decided(response)
         try:
             check_page(response)
             article = self.extract(response)

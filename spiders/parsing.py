@@ -9,9 +9,14 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from pipelines.article import BrokenPage
+from pipelines.charset import detect_encoding
 
+# More tags than this: no article page (news pages hold a few thousand); parsing it alone
+# would cost seconds and a gigabyte (README: "Hostile pages").
+MAX_TAGS = 200_000
 # More replacement characters than this share of the text: decoded with the wrong charset.
 MAX_REPLACEMENT_SHARE = 0.002
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 CAPTCHA_MARKERS = (b"TCaptcha.js", b"/WafCaptcha", b"captcha.qq.com")
 
 # Elements whose content is never article text: scripts, and the junk tags mirrors inject.
@@ -59,6 +64,20 @@ def is_captcha(body: bytes) -> bool:
     return any(marker in body for marker in CAPTCHA_MARKERS)
 
 
+def decided(response: TextResponse) -> TextResponse:
+    """The page decoded as `monitor extract` decodes a saved one: by the HTTP header's
+    charset when it names one, else by its bytes (pipelines.charset), not by what its markup
+    declares (declarations lie: valid UTF-8 labelled gbk, Big5 labelled latin1)."""
+    if header_charset(response) or not isinstance(response, TextResponse):
+        return response
+    return response.replace(encoding=detect_encoding(response.body))
+
+
+def header_charset(response: Response) -> str | None:
+    found = _HEADER_CHARSET.search(response.headers.get("Content-Type", b"").decode("latin-1"))
+    return found.group(1) if found else None
+
+
 def check_page(response: Response, fetched: bool = True) -> None:
     """Raise BrokenPage for a response that cannot be an intact article page. A page saved
     by other tools (`fetched=False`) is not held to ending with its closing tags: many
@@ -68,12 +87,17 @@ def check_page(response: Response, fetched: bool = True) -> None:
         raise BrokenPage("captcha", "the site answered with a captcha page")
     if not isinstance(response, TextResponse):
         raise BrokenPage("not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+    tags = body.count(b"<")
+    if tags > MAX_TAGS:
+        raise BrokenPage("too_large", f"{tags:,} tags, more than a page's {MAX_TAGS:,}")
     tail = body[-4096:].lower()
     if fetched and b"</html>" not in tail and b"</body>" not in tail:
         raise BrokenPage("truncated", f"{len(body)} bytes, no closing </body> or </html>")
     text = response.text
-    if text.count("\ufffd") > max(3, len(text) * MAX_REPLACEMENT_SHARE):
-        raise BrokenPage("wrong_charset", f"undecodable as declared {response.encoding}")
+    broken = text.count("\ufffd")
+    if broken > max(3, len(text) * MAX_REPLACEMENT_SHARE):
+        said = f"as the HTTP header says ({header_charset(response)})" if header_charset(response) else "as its bytes read best"
+        raise BrokenPage("wrong_charset", f"{broken} characters undecodable as {response.encoding}, {said}")
 
 
 def canonical_url(response: TextResponse) -> str:
