@@ -21,7 +21,7 @@ from pipelines.article import china_time
 
 KINDS = ("blocked", "extracts_nothing", "selectors_drift", "quiet")
 # Broken pages that say nothing about the site's markup: transport, firewall, damaged pages.
-PAGE_FAULTS = ("captcha", "truncated", "wrong_charset", "not_html", "download_error")
+PAGE_FAULTS = ("captcha", "truncated", "wrong_charset", "not_html", "download_error", "too_large", "too_slow")
 # Fewer failed article pages than this, with none extracted, can be a page or two gone bad.
 MIN_FAILED_EXTRACTIONS = 2
 # More of a run's article pages than this share whose site selectors missed a field: drift.

@@ -42,16 +42,14 @@ DOWNLOADER_MIDDLEWARES = {
     "pipelines.seen.SkipArchivedMiddleware": 50,
 }
 
+# The text stages (pipelines.stages) run as each article page is read, off the reactor thread
+# (spiders.reading); what reaches the item pipelines is ready to store.
 ITEM_PIPELINES = {
-    "pipelines.stages.NormalisePipeline": 100,
-    "pipelines.stages.LanguagePipeline": 200,
-    "pipelines.stages.SegmentPipeline": 300,
-    "pipelines.stages.TagPipeline": 400,
-    "pipelines.stages.KeywordsPipeline": 420,
-    "pipelines.stages.FactsPipeline": 450,
-    "pipelines.stages.DedupPipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }
+# Seconds one article page may take to be read and go through the text stages; a page over
+# it is a broken page (too_slow), not stored.
+MONITOR_PAGE_BUDGET = float(os.environ.get("MONITOR_PAGE_BUDGET", "20"))
 
 # Articles are written in batches of this size, off the reactor thread.
 MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "50"))

@@ -3,22 +3,29 @@ broken-page accounting. A site spider supplies its list paths and its page parse
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
-from functools import partial
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from pipelines.archive_access import archive_for
 from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.generic import extract_generic
+from pipelines.keywords import UNIFORM, DocumentFrequencies
+from pipelines.stages import process
 from spiders.fields import FIELDS, Fields, Markup, layer
 from spiders.parsing import canonical_url, check_page, decided, is_captcha
+from spiders.reading import off_reactor
 from spiders.structured import structured_fields
 
 DEFAULT_MAX_LIST_PAGES = 50
@@ -27,6 +34,19 @@ DEFAULT_MAX_LIST_PAGES = 50
 class SiteSpider(scrapy.Spider):
     live_base_url: str = ""
     list_paths: tuple[str, ...] = ()
+    page_budget: float = 20.0  # seconds: settings.MONITOR_PAGE_BUDGET in a crawl
+    frequencies: DocumentFrequencies = UNIFORM  # the archive's, for keywords' IDF, in a crawl
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.page_budget = crawler.settings.getfloat("MONITOR_PAGE_BUDGET", cls.page_budget)
+        crawler.signals.connect(spider.load_frequencies, signal=signals.spider_opened)
+        return spider
+
+    def load_frequencies(self) -> None:
+        """The archive's document frequencies as the crawl starts, for keywords' IDF."""
+        self.frequencies = DocumentFrequencies(*archive_for(self.crawler).document_frequencies())
 
     def __init__(self, base_url: str | None = None, max_pages: str | int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -84,16 +104,21 @@ class SiteSpider(scrapy.Spider):
 
     # --- articles ---
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Article]:
         response = decided(response)
         try:
             check_page(response)
-            article = self.extract(response)
+            article = await off_reactor(self.read, response)
         except BrokenPage as broken:
             self.count_broken(broken.reason, response.url, str(broken))
             return
         self.count_fields(article)
         yield article
+
+    def read(self, response: TextResponse) -> Article:
+        """The article on the page through the text stages, within the page's time budget."""
+        deadline = time.monotonic() + self.page_budget
+        return process(self.extract(response), self.frequencies, deadline)
 
     def count_fields(self, article: Article) -> None:
         """Where the article's fields came from, and which selectors found nothing: crawl

@@ -163,3 +163,12 @@ def postgres_archive(archive) -> Archive:
 def any_archive(request) -> Archive:
     """The replica archive on each engine: search tests run against both."""
     return request.getfixturevalue("archive" if request.param == "sqlite" else "postgres_archive")
+
+
+def parsed_article_page(spider, response):
+    """A Deferred of what the spider's parse_article yields for the response, as in a crawl
+    (its reading runs off the reactor): await it in a pytest_twisted.ensureDeferred test."""
+    async def collect() -> list:
+        return [item async for item in spider.parse_article(response)]
+
+    return deferred_from_coro(collect())

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import opencc
 import pytest
+import pytest_twisted
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from monitor.extract import extract_page
 from spiders.cnmn import CnmnSpider
+from tests.conftest import parsed_article_page
 
 URL = "https://www.cnmn.com.cn/ShowNews1.aspx?id=474046"
 TITLE = "铜陵有色整改中央环保督察反馈问题取得阶段成效"
@@ -37,10 +39,11 @@ def _page(declared: str) -> str:
     )
 
 
-def _crawled(data: bytes, content_type: str = "text/html"):
+async def _crawled(data: bytes, content_type: str = "text/html"):
+    """What the CNMN spider's parse_article yields for the page, and its stats."""
     spider = CnmnSpider.from_crawler(get_crawler(CnmnSpider))
     response = HtmlResponse(URL, body=data, headers={"Content-Type": content_type}, request=Request(URL))
-    return list(spider.parse_article(response)), spider.crawler.stats
+    return await parsed_article_page(spider, response), spider.crawler.stats
 
 
 @pytest.mark.parametrize(("declared", "encoding"), [
@@ -49,27 +52,30 @@ def _crawled(data: bytes, content_type: str = "text/html"):
     ("iso-8859-1", "big5"),  # Big5 labelled latin1
     ("utf-8", "gb18030"),  # GBK labelled UTF-8
 ])
-def test_the_crawl_reads_a_mislabelled_page_as_extract_does(declared, encoding):
+@pytest_twisted.ensureDeferred
+async def test_the_crawl_reads_a_mislabelled_page_as_extract_does(declared, encoding):
     # Big5 has no Simplified characters: that page is in Traditional ones.
     convert = opencc.OpenCC("s2t").convert if encoding == "big5" else str
     data = convert(_page(declared)).encode(encoding)
-    [article], _ = _crawled(data)
+    [article], _ = await _crawled(data)
     assert article.title == convert(TITLE) and article.paragraphs == [convert(p) for p in PARAGRAPHS]
     extracted = extract_page(data, URL)
-    assert (extracted.title, extracted.paragraphs) == (article.title, article.paragraphs)
+    assert (extracted.title, extracted.body) == (article.title, article.body)
     assert article.encoding == extracted.encoding
 
 
-def test_a_few_stray_bytes_in_utf8_are_read_as_utf8():
+@pytest_twisted.ensureDeferred
+async def test_a_few_stray_bytes_in_utf8_are_read_as_utf8():
     data = _page("utf-8").encode("utf-8").replace("截至目前".encode(), b"\xff\xfe\x80\x81\xc3", 1)
-    [article], _ = _crawled(data)
+    [article], _ = await _crawled(data)
     assert article.encoding == "utf-8" and article.title == TITLE
     assert article.paragraphs[0] == PARAGRAPHS[0].replace("截至目前", "\ufffd" * 5)
 
 
-def test_the_http_headers_charset_stands_and_a_wrong_one_is_named():
+@pytest_twisted.ensureDeferred
+async def test_the_http_headers_charset_stands_and_a_wrong_one_is_named():
     data = _page("utf-8").encode("gb18030")
-    articles, stats = _crawled(data, "text/html; charset=utf-8")
+    articles, stats = await _crawled(data, "text/html; charset=utf-8")
     assert articles == [] and stats.get_value("monitor/broken/wrong_charset") == 1
     with pytest.raises(Exception) as broken:
         extract_page(data, URL, encoding="utf-8")

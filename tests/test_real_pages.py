@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import pytest_twisted
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
@@ -17,8 +18,8 @@ from scrapy.utils.test import get_crawler
 from pipelines.article import CHINA_TZ
 from pipelines.dates import parse_chinese_datetime, parse_english_datetime
 from pipelines.normalise import is_boilerplate
-from pipelines.stages import process
 from spiders.cnmn import _LABELS, CnmnSpider
+from tests.conftest import parsed_article_page
 from spiders.configured import SPIDERS
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realpages"
@@ -46,10 +47,11 @@ def _truth(name: str) -> dict:
 # --- MEE ---
 
 
-def test_the_real_mee_article_gives_every_field_from_its_template():
+@pytest_twisted.ensureDeferred
+async def test_the_real_mee_article_gives_every_field_from_its_template():
     truth = _truth("mee_article_974894.json")
     spider = _spider(MEE)
-    [article] = list(spider.parse_article(_response("mee_article_974894.html", truth["url"])))
+    [article] = await parsed_article_page(spider, _response("mee_article_974894.html", truth["url"]))
     assert article.title == "生态环境部一周要闻（4.10-4.16）"
     assert article.published_at == datetime(2022, 4, 17, 14, 46, tzinfo=CHINA_TZ)
     assert (article.source, article.author) == ("生态环境部", "王丽平")
@@ -58,7 +60,7 @@ def test_the_real_mee_article_gives_every_field_from_its_template():
         "body": "selectors",
     }
     assert article.selectors_missed == []
-    processed = process(article)
+    processed = article  # through the text stages as in a crawl
     assert processed.paragraphs[0] == truth["body_first_sentence"]
     assert processed.paragraphs[1].startswith(truth["body_first_paragraph"])
     assert processed.paragraphs[-1].endswith(truth["body_last_sentence"])
@@ -67,7 +69,8 @@ def test_the_real_mee_article_gives_every_field_from_its_template():
     assert spider.crawler.stats.get_value("monitor/fields/body/selectors") == 1
 
 
-def test_the_real_mee_article_read_by_its_meta_tags_when_its_visible_markup_is_gone():
+@pytest_twisted.ensureDeferred
+async def test_the_real_mee_article_read_by_its_meta_tags_when_its_visible_markup_is_gone():
     """The TRS meta tags outlive a redesign: with the title and date elements renamed, the
     same fields still come, and the selectors that found nothing are named."""
     truth = _truth("mee_article_974894.json")
@@ -75,7 +78,7 @@ def test_the_real_mee_article_read_by_its_meta_tags_when_its_visible_markup_is_g
     renamed = html.replace("neiright_Title", "article-title").replace("xqLyPc", "article-meta")
     response = HtmlResponse(url=truth["url"], body=renamed.encode(), encoding="utf-8", request=Request(truth["url"]))
     spider = _spider(MEE)
-    [article] = list(spider.parse_article(response))
+    [article] = await parsed_article_page(spider, response)
     assert article.title == "生态环境部一周要闻（4.10-4.16）"
     assert article.published_at == datetime(2022, 4, 17, 14, 46, tzinfo=CHINA_TZ)
     assert (article.source, article.author) == ("生态环境部", "王丽平")
