@@ -3,9 +3,11 @@ language report the same inspection case. Run inside the store's write transacti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, delete, insert, or_, select
 
@@ -16,7 +18,8 @@ from db.models import Article, LshBand, StoryLink
 SAME_STORY = 0.75
 SAME_STORY_SAME_FIGURES = 0.6
 MOSTLY_SAME_FIGURES = 0.8
-# Lower bar for candidates that already share the title or the site's article id (mirrors).
+# Lower bar for candidates that already share the title, the site's article id or the declared
+# canonical URL (mirrors keep all three).
 SAME_STORY_WITH_SHARED_KEY = 0.5
 MAX_CANDIDATES = 50
 # Copies keep the figures; different stories written from one template, or daily reports
@@ -27,6 +30,8 @@ MIN_FIGURES = 3
 LINK_WINDOW = timedelta(days=45)
 LINK_MIN_SHARED = 2
 CASE_KINDS = ("authority", "organisation", "place", "person")
+# A site's root and its index pages, in any letter case: /, /index.html, /Default.aspx.
+_HOME_PATH = re.compile(r"/?(?:(?:index|default|home)(?:\.[a-z]+)?)?/?", re.IGNORECASE)
 
 
 def signature_agreement(a: list[int], b: list[int]) -> float:
@@ -54,15 +59,18 @@ def _near_copy(score: float, figures: float | None, bar: float) -> bool:
 
 
 def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
-    """The story an incoming article belongs to: an exact copy (same normalised text, or the
-    same canonical URL declared), or the most similar near copy found through LSH bands,
-    the title or the site's article id."""
-    keyed = [Article.fingerprint == record["fingerprint"], Article.canonical_url == record["canonical_url"]]
+    """The story an incoming article belongs to: an exact copy (the same normalised text), or
+    the most similar near copy found through LSH bands or through a key it shares: the title,
+    the site's article id or the canonical URL it declares. A shared key only lowers the bar
+    for the text to agree; on its own it joins nothing."""
+    keyed = [Article.fingerprint == record["fingerprint"]]
     if record.get("title_key"):
         keyed.append(Article.title_key == record["title_key"])
     if record.get("site_article_id"):
         keyed.append((Article.site == record["site"]) & (Article.site_article_id == record["site_article_id"]))
-    columns = (Article.id, Article.story_id, Article.fingerprint, Article.canonical_url, Article.minhash, Article.figures)
+    if names_one_story(conn, record.get("canonical_url") or ""):
+        keyed.append(Article.canonical_url == record["canonical_url"])
+    columns = (Article.id, Article.story_id, Article.fingerprint, Article.minhash, Article.figures)
     # Recurring titles ("Morning Comment: Copper") can name many rows: the latest suffice.
     shared_key = conn.execute(select(*columns).where(or_(*keyed)).order_by(Article.id.desc()).limit(MAX_CANDIDATES)).all()
     by_band = (
@@ -75,21 +83,32 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
         else []
     )
     best, best_score = None, 0.0
-    for candidate in shared_key:
-        if candidate.fingerprint == record["fingerprint"] or candidate.canonical_url == record["canonical_url"]:
-            return candidate.story_id
-        score = signature_agreement(candidate.minhash, record["minhash"])
-        if not _near_copy(score, figure_agreement(candidate.figures, record["figures"]), SAME_STORY_WITH_SHARED_KEY):
-            continue
-        if score > best_score:
-            best, best_score = candidate.story_id, score
-    for candidate in by_band:
-        score = signature_agreement(candidate.minhash, record["minhash"])
-        if not _near_copy(score, figure_agreement(candidate.figures, record["figures"]), SAME_STORY):
-            continue
-        if score > best_score:
-            best, best_score = candidate.story_id, score
+    for candidates, bar in ((shared_key, SAME_STORY_WITH_SHARED_KEY), (by_band, SAME_STORY)):
+        for candidate in candidates:
+            if candidate.fingerprint == record["fingerprint"]:
+                return candidate.story_id
+            score = signature_agreement(candidate.minhash, record["minhash"])
+            if score > best_score and _near_copy(score, figure_agreement(candidate.figures, record["figures"]), bar):
+                best, best_score = candidate.story_id, score
     return best
+
+
+def names_one_story(conn: Connection, canonical_url: str) -> bool:
+    """Whether a declared canonical URL can stand for one article: not a site's home page,
+    and not already declared by articles of different stories (a CMS that stamps one URL on
+    every page it serves)."""
+    if not canonical_url or is_home_page(canonical_url):
+        return False
+    stories = conn.execute(
+        select(Article.story_id).where(Article.canonical_url == canonical_url).distinct().limit(2)
+    ).all()
+    return len(stories) < 2
+
+
+def is_home_page(url: str) -> bool:
+    """A site's root or index page: what a misconfigured CMS declares as every page's canonical."""
+    parts = urlsplit(url)
+    return not parts.query and bool(_HOME_PATH.fullmatch(parts.path))
 
 
 def index_bands(conn: Connection, pk: int, bands: list[int]) -> None:

@@ -1,15 +1,21 @@
 """The JSON API and the web page (`monitor serve`): search, one article with its original
 and normalised text, its story and its links across languages, and exports. Everything
 scraped is untrusted: the page renders it as text only, and a strict Content-Security-Policy
-keeps any markup that slipped through from running."""
+keeps any markup that slipped through from running. Every request must name in its Host
+header an address the server answers for (a web page on another site that has its name
+resolve to this machine, DNS rebinding, names its own), and, with an access token set,
+carry the token."""
 
 from __future__ import annotations
 
 import csv
+import hmac
 import io
+import ipaddress
 import json
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,7 +24,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from scrapy.http import HtmlResponse
@@ -220,7 +226,7 @@ def search_options(
     return SearchOptions(expand=expand, collapse=collapse, sort=sort, filters=filters)
 
 
-QueryText = Annotated[str, Query(max_length=2000, description="the query language (README.md)")]
+QueryText = Annotated[str, Query(min_length=1, max_length=2000, description="the query language (README.md)")]
 Options = Annotated[SearchOptions, Depends(search_options)]
 
 
@@ -228,16 +234,91 @@ def _china_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), CHINA_TZ)
 
 
+# --- who may ask -------------------------------------------------------------------------------
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+TOKEN_COOKIE = "monitor_token"
+# A Host header: a name or IPv4 address, or an IPv6 address in brackets, and maybe a port.
+_HOST_HEADER = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::[0-9]{1,5})?")
+
+
+def host_name(header: str) -> str | None:
+    """The name or address a Host header names (lower case, no port, brackets or final dot);
+    None when it is no host name at all."""
+    found = _HOST_HEADER.fullmatch(header.strip().lower())
+    return found.group(1).strip("[]").rstrip(".") if found else None
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Access:
+    """Which requests the server answers. `hosts`: the names and addresses a Host header may
+    give. `any_address`: the server listens on every address of the machine, and a Host that
+    is an address at all names one of them (DNS rebinding needs a name: a page that addresses
+    the server by number is that server's own). `token`: required of every request when set.
+    `public_url`: the server's address in feed links; else the Host the request gave."""
+
+    hosts: frozenset[str] = LOOPBACK_NAMES
+    any_address: bool = False
+    token: str | None = None
+    public_url: str | None = None
+
+    def host_allowed(self, header: str) -> bool:
+        name = host_name(header)
+        return name is not None and (name in self.hosts or (self.any_address and _is_address(name)))
+
+    def token_given(self, request: Request) -> bool:
+        """Whether the request carries the token: as a bearer token, a `token` query parameter
+        (feed readers) or the cookie a browser got for it."""
+        if self.token is None:
+            return True
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        given = [value.strip() if scheme.lower() == "bearer" else "", request.query_params.get("token", ""),
+                 request.cookies.get(TOKEN_COOKIE, "")]
+        return any(hmac.compare_digest(g.encode(), self.token.encode()) for g in given)
+
+    def feed_base(self, request: Request) -> str:
+        return self.public_url or str(request.base_url).rstrip("/")
+
+
+async def _guard(request: Request, call_next: Callable, access: Access) -> Response:
+    """The request's Host and token checked before anything is read; a browser that opens
+    /?token=... gets the token as a cookie and the address without it."""
+    host = request.headers.get("host", "")
+    if not access.host_allowed(host):
+        return JSONResponse({"error": f"this server does not answer for the host {host!r}"}, status_code=421)
+    if not access.token_given(request):
+        return JSONResponse({"error": "an access token is required (Authorization: Bearer TOKEN, or ?token=TOKEN)"},
+                            status_code=401, headers={"WWW-Authenticate": 'Bearer realm="monitor"'})
+    if access.token is not None and request.url.path == "/" and "token" in request.query_params:
+        redirect = RedirectResponse("/", status_code=303)
+        redirect.set_cookie(TOKEN_COOKIE, access.token, httponly=True, samesite="lax")
+        return redirect
+    return await call_next(request)
+
+
 # --- the application --------------------------------------------------------------------------
 
 
-def create_app(db_url: str) -> FastAPI:
-    """The API and the web page over the archive at `db_url` (ArchiveError if it cannot open)."""
+def create_app(db_url: str, access: Access = Access()) -> FastAPI:
+    """The API and the web page over the archive at `db_url` (ArchiveError if it cannot open),
+    answering the requests `access` lets through."""
     archive = Archive(db_url)
     # Swagger UI and ReDoc load scripts from a CDN: not offline, not under our CSP.
     app = FastAPI(title="monitor", summary="Bilingual metals-industry news archive", docs_url=None, redoc_url=None)
     _add_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable) -> Response:
+        return await _guard(request, call_next, access)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable) -> Any:
@@ -283,7 +364,7 @@ def create_app(db_url: str) -> FastAPI:
         if fmt not in FORMATS:
             raise HTTPException(404, f"no feed {feed!r}: ask for NAME.atom, NAME.rss or NAME.json")
         try:
-            found = rule_feed(archive, name, str(request.base_url).rstrip("/"))
+            found = rule_feed(archive, name, access.feed_base(request))
         except AlertError as error:
             raise HTTPException(404, str(error)) from None
         return Response(render(found, fmt), media_type=FORMATS[fmt] + "; charset=utf-8")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
+import ipaddress
 import os
+import re
+import socket
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
 from time import monotonic
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from db import Archive, ArchiveError, printable_url
@@ -17,8 +20,12 @@ from db.fulltext import Filters
 from db.heads import MIN_DOCUMENTS
 from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, current, upgrade
 from monitor.settings import db_url, demo_db_url
+from monitor.terminal import json_text, say, shown
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
 from pipelines.facts import FACT_KINDS
+
+if TYPE_CHECKING:  # the server's modules load only when serving
+    from monitor.api import Access
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEMO_QUERIES = ("环保督察", "中国铜业", "稀土 lang:en", "rare earth site:cnmn", "rectification relevance:rectification")
@@ -29,6 +36,8 @@ class UsageError(Exception):
 
 
 MAX_LIMIT = 10_000
+# An access token: long enough not to be guessed, plain enough for a header, a cookie or a URL.
+_TOKEN = re.compile(r"[A-Za-z0-9._~-]{16,}")
 
 
 def _day(value: str) -> datetime:
@@ -145,8 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     _alert_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the JSON API and the web page over the archive")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only; any other needs $MONITOR_SERVE_TOKEN)")
     serve.add_argument("--port", type=_port, default=8750, help="port to listen on (default 8750; 0: any free port)")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                       help="also answer requests addressed to this host name (repeatable; or $MONITOR_ALLOWED_HOSTS, "
+                            "comma-separated); 127.0.0.1, localhost and the address listened on are always answered")
     serve.set_defaults(run=cmd_serve)
     return parser
 
@@ -156,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except (UsageError, ArchiveError, BrokenPage) as error:
-        print(f"monitor: {error}", file=sys.stderr)
+        print(shown(f"monitor: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -186,8 +199,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     else:
         results = recorded_crawls(archive, jobs, LOG_LEVEL=args.log_level)
     for result in results:
-        print(run_report(result))
-    return 0
+        say(run_report(result))
+    # Stopped by a signal (SIGTERM, Ctrl-C): 130, as any command stopped by Ctrl-C.
+    return 130 if any(result.status == "interrupted" for result in results) else 0
 
 
 def _crawl_jobs(targets: list[str], replicas: bool) -> list:
@@ -270,7 +284,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         results = recorded_crawls(archive, jobs, local=True, LOG_LEVEL=args.log_level)
     print()
     for result in results:
-        print(run_report(result))
+        say(run_report(result))
     summary = archive.summary()
     print(f"\narchive: {summary['articles']} articles, {summary['stories']} stories, "
           f"{summary['relevant']} supervision/rectification reports")
@@ -340,14 +354,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"no site named {args.site!r} in the schedule (it has: {', '.join(sites)})")
     [result] = recorded_crawls(_archive(args), [site.job], local=site.local, time_limit=site.time_limit,
                                rhythm=site.rhythm, LOG_LEVEL=args.log_level)
-    print(run_report(result), flush=True)
+    say(run_report(result), flush=True)
     return 0 if result.status in ("finished", "refused") else 1
 
 
 def run_report(result) -> str:
     """A run's summary line as crawl prints it, its status when not finished, its health."""
     if result.status == "refused":
-        return f"{result.spider} {result.base_url}: refused: a run of this site is under way (run {result.run_id})"
+        holder = f" (run {result.holder})" if result.holder else ""
+        return f"{result.spider} {result.base_url}: refused: a run of this site is under way{holder}"
     line = crawl_line(result.spider, result.base_url, result.stats)
     if result.status != "finished":
         line += f" [{result.status.upper()}]"
@@ -361,17 +376,17 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
     runs = list_runs(_archive(args), args.site, args.limit)
     if args.json:
-        print(json.dumps(runs, ensure_ascii=False, indent=1))
+        print(json_text(runs, indent=1))
         return 0
     if not runs:
-        print("no runs recorded")
+        say("no runs recorded")
     for run in runs:
         took = f"{run['seconds']:.1f}s" if run["seconds"] is not None else "-"
-        print(f"{run['id']}  {run['started_at'][:19].replace('T', ' ')}  {run['site']} {run['base_url']}  "
-              f"{run['status']} {took}: {run['pages_fetched']} pages, {run['new_articles']} new, {run['errors']} errors")
+        say(f"{run['id']}  {run['started_at'][:19].replace('T', ' ')}  {run['site']} {run['base_url']}  "
+            f"{run['status']} {took}: {run['pages_fetched']} pages, {run['new_articles']} new, {run['errors']} errors")
         raised = {event["kind"] for event in run["raised"]}
         for kind, detail in run["health"].items():
-            print(f"    HEALTH {kind}: {detail}" + (" (alert raised)" if kind in raised else " (still)"))
+            say(f"    HEALTH {kind}: {detail}" + (" (alert raised)" if kind in raised else " (still)"))
     return 0
 
 
@@ -397,7 +412,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except QueryError as error:
         raise UsageError(f"cannot search {args.query!r}: {error}") from None
     if args.json:
-        print(json.dumps(page.as_dict(), ensure_ascii=False, indent=1))
+        print(json_text(page.as_dict(), indent=1))
     else:
         print_page(page, args.offset)
     return 0
@@ -405,20 +420,20 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def print_page(page, offset: int = 0) -> None:
     if not page.results:
-        print("no articles found")
+        say("no articles found")
     else:
-        print(f"{page.total} found; {offset + 1}-{offset + len(page.results)}:")
+        say(f"{page.total} found; {offset + 1}-{offset + len(page.results)}:")
     for n, result in enumerate(page.results, offset + 1):
         article = result.article
         day = (article["published_at"] or "?")[:16].replace("T", " ")
         mark = f" [{article['relevance_label']}]" if article["relevant"] else ""
-        print(f"{n}. {article['title']}{mark}")
-        print(f"   {day}  {article['site']} {article['host']}  {article['url']}")
-        print(f"   {result.snippet}")
+        say(f"{n}. {article['title']}{mark}")
+        say(f"   {day}  {article['site']} {article['host']}  {article['url']}")
+        say(f"   {result.snippet}")
         for copy in result.copies:
-            print(f"   same story: {copy['url']}")
+            say(f"   same story: {copy['url']}")
     for name, counts in (page.facets or {}).items():
-        print(f"{name}: " + ", ".join(f"{value} {n}" for value, n in counts))
+        say(f"{name}: " + ", ".join(f"{value} {n}" for value, n in counts))
 
 
 # --- facts ---
@@ -435,15 +450,15 @@ def cmd_facts(args: argparse.Namespace) -> int:
         for r in rows
     ]
     if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=1))
+        print(json_text(found, indent=1))
         return 0
     if not found:
-        print("no facts found")
+        say("no facts found")
     for fact in found:
         value = ", ".join(f"{k} {fact[k]}" for k in ("number", "day", "as_of", "batches", "action") if fact[k] is not None)
-        print(f"{(fact['published_at'] or '?')[:10]}  {fact['kind']}: {value}")
-        print(f"   {fact['sentence']}")
-        print(f"   {fact['title']}  {fact['url']}")
+        say(f"{(fact['published_at'] or '?')[:10]}  {fact['kind']}: {value}")
+        say(f"   {fact['sentence']}")
+        say(f"   {fact['title']}  {fact['url']}")
     return 0
 
 
@@ -514,12 +529,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     article = extract_file(args.file, args.url)
     summary = article.summary()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        print(json_text(summary, indent=1))
     else:
         for key in ("title", "published_at", "author", "source", "lang", "script", "relevant"):
-            print(f"{key}: {summary[key]}")
-        print(f"tags: {', '.join(t['id'] for t in summary['tags'])}")
-        print(f"\n{summary['body']}")
+            say(f"{key}: {summary[key]}")
+        say(f"tags: {', '.join(t['id'] for t in summary['tags'])}")
+        say(f"\n{summary['body']}")
     return 0
 
 
@@ -548,7 +563,7 @@ def _extract_batch(listing: str) -> int:
     with file:
         for result in extract_batch(lines(), folder):
             try:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
+                print(json_text(result), flush=True)
             except BrokenPipeError:  # the reader has gone (| head): stop quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 return 1
@@ -610,7 +625,7 @@ def cmd_alerts_add(args: argparse.Namespace) -> int:
     query = f"({args.query}) {filters}" if filters else args.query
     rule = _alert_call(add_rule, _archive(args), args.name, query, args.exact, args.webhook, args.secret, args.email)
     channels = ", ".join(rule.channels) or "feeds only"
-    print(f"rule {rule.name} added: {rule.query} ({channels}); `monitor alerts run` matches it against the new articles not matched yet")
+    say(f"rule {rule.name} added: {rule.query} ({channels}); `monitor alerts run` matches it against the new articles not matched yet")
     return 0
 
 
@@ -623,31 +638,31 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
 
     rules = list_rules(_archive(args))
     if args.json:
-        print(json.dumps(rules, ensure_ascii=False, indent=1))
+        print(json_text(rules, indent=1))
         return 0
     if not rules:
-        print("no rules (add one: monitor alerts add NAME QUERY)")
+        say("no rules (add one: monitor alerts add NAME QUERY)")
     for rule in rules:
         channels = ", ".join(c for c in ("webhook", "email") if rule[c]) or "feeds only"
         last = f", last {rule['last_alert']}" if rule["last_alert"] else ""
-        print(f"{rule['name']}: {rule['query']}  [{channels}; {rule['alerts']} alerts{last}]")
+        say(f"{rule['name']}: {rule['query']}  [{channels}; {rule['alerts']} alerts{last}]")
     return 0
 
 
 def cmd_alerts_show(args: argparse.Namespace) -> int:
     from monitor.alerts import show_rule
 
-    shown = _alert_call(show_rule, _archive(args), args.name)
+    rule = _alert_call(show_rule, _archive(args), args.name)
     if args.json:
-        print(json.dumps(shown, ensure_ascii=False, indent=1))
+        print(json_text(rule, indent=1))
         return 0
     for key in ("name", "query", "exact", "webhook", "signed", "email", "created_at"):
-        print(f"{key}: {shown[key]}")
-    for d in shown["deliveries"]:
-        print(f"deliveries {d['channel']} {d['status']}: {d['count']}")
-    print(f"latest alerts ({len(shown['recent'])}):")
-    for alert in shown["recent"]:
-        print(f"  {alert['matched_at']}  #{alert['article']} {alert['title']}  {alert['url']}")
+        say(f"{key}: {rule[key]}")
+    for d in rule["deliveries"]:
+        say(f"deliveries {d['channel']} {d['status']}: {d['count']}")
+    say(f"latest alerts ({len(rule['recent'])}):")
+    for alert in rule["recent"]:
+        say(f"  {alert['matched_at']}  #{alert['article']} {alert['title']}  {alert['url']}")
     return 0
 
 
@@ -718,23 +733,67 @@ def _port(value: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import socket
-
     import uvicorn
 
     from monitor.api import create_app
 
     url = db_url(args.db)
-    app = create_app(url)  # a bad archive fails here, before anything listens
-    # Bound here, not by uvicorn: a busy port is a one-line error, and port 0's choice is known.
+    listener = _listen(args.host, args.port)
     try:
-        listener = socket.create_server((args.host, args.port))
-    except OSError as error:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
-    host, port = listener.getsockname()[:2]
-    print(f"serving {printable_url(url)} on http://{host}:{port}/", flush=True)
+        host, port = listener.getsockname()[:2]
+        access = _serve_access(host, args.allowed_host)
+        app = create_app(url, access)  # a bad archive fails here, before anything is answered
+    except BaseException:
+        listener.close()
+        raise
+    address = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+    print(f"serving {printable_url(url)} on {address}", flush=True)
+    if access.token is not None:
+        print(f"access token required (MONITOR_SERVE_TOKEN): send it as Authorization: Bearer TOKEN, "
+              f"or open {address}?token=TOKEN once in a browser", flush=True)
+    if not ipaddress.ip_address(host).is_loopback:
+        print("monitor: warning: plain HTTP: the token and the archive cross the network unencrypted "
+              "(put a TLS proxy in front on a network you do not trust)", file=sys.stderr, flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bound here, not by uvicorn: a busy port is a one-line error, and port 0's choice and
+    the address a name stands for are known."""
+    try:
+        return socket.create_server((host, port))
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def _serve_access(bound: str, allowed: list[str]) -> Access:
+    """Who `serve` answers: requests addressed to this machine by name, to the address it
+    listens on or to the names allowed; with MONITOR_SERVE_TOKEN, only those carrying it.
+    Listening beyond this machine without a token is refused: anyone on the network could
+    read the archive."""
+    from monitor.api import LOOPBACK_NAMES, Access, host_name
+
+    token = os.environ.get("MONITOR_SERVE_TOKEN") or None
+    if token is not None and not _TOKEN.fullmatch(token):
+        raise UsageError("MONITOR_SERVE_TOKEN must be 16 or more letters, digits, - _ . or ~ "
+                         "(make one: python3 -c 'import secrets; print(secrets.token_urlsafe())')")
+    address = ipaddress.ip_address(bound)
+    if token is None and not address.is_loopback:
+        raise UsageError(f"{bound} is reachable from other machines: set MONITOR_SERVE_TOKEN to an access token "
+                         "first (see README.md, \"JSON API and web page\"), or serve on 127.0.0.1")
+    # Set, MONITOR_PUBLIC_URL is where readers reach the server (a proxy's name): feeds link
+    # there. Unset, they link to the address each request gave.
+    public_url = os.environ.get("MONITOR_PUBLIC_URL", "").rstrip("/") or None
+    hosts = set(LOOPBACK_NAMES) | ({str(address)} if not address.is_unspecified else set())
+    if public_url and urlsplit(public_url).hostname:
+        hosts.add(urlsplit(public_url).hostname)
+    for name in allowed + [n.strip() for n in os.environ.get("MONITOR_ALLOWED_HOSTS", "").split(",") if n.strip()]:
+        found = host_name(name)
+        if found is None:
+            raise UsageError(f"not a host name: {name!r}")
+        hosts.add(found)
+    return Access(frozenset(hosts), address.is_unspecified, token, public_url)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,12 @@ from tests.conftest import ROOT
 
 
 @contextlib.contextmanager
-def serving(db_url: str) -> Iterator[str]:
-    """`monitor serve` on a free port of 127.0.0.1; yields its base URL."""
+def serving(db_url: str, *options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`monitor serve` on a free port (of 127.0.0.1 unless `options` say otherwise), with
+    these environment variables; yields its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "--db", db_url, "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        [sys.executable, "-m", "monitor.cli", "--db", db_url, "serve", "--port", "0", *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
     )
     try:
         line = process.stdout.readline()  # printed once the port is bound
@@ -86,6 +87,10 @@ def test_openapi_describes_every_endpoint(api):
     assert ok == {"$ref": "#/components/schemas/SearchPage"}
     assert {"SearchPage", "Hit", "Facets", "ArticleView", "ErrorBody"} <= set(spec["components"]["schemas"])
     assert "400" in spec["paths"]["/api/export"]["get"]["responses"]
+    # An empty query is refused by the schema, as the server refuses it (422).
+    for path in ("/api/search", "/api/export"):
+        [q] = [p for p in spec["paths"][path]["get"]["parameters"] if p["name"] == "q"]
+        assert (q["required"], q["schema"]["minLength"], q["schema"]["maxLength"]) == (True, 1, 2000)
 
 
 def test_search_facets_match_the_manifest(api, replicas, manifest):
@@ -155,8 +160,9 @@ def test_malformed_query_is_a_400_naming_the_position(api, q, message):
     [("/api/search", {"q": "稀土", "limit": 0}, 422), ("/api/search", {"q": "稀土", "limit": "ten"}, 422),
      ("/api/search", {"q": "稀土", "offset": -1}, 422), ("/api/search", {"q": "稀土", "offset": 10**30}, 422),
      ("/api/search", {"q": "稀土", "sort": "random"}, 422), ("/api/search", {"q": "稀土", "since": "2020-13-01"}, 422),
-     ("/api/search", {"q": "稀土", "until": "9999-12-31"}, 400), ("/api/search", {"q": ""}, 400),
+     ("/api/search", {"q": "稀土", "until": "9999-12-31"}, 400), ("/api/search", {"q": ""}, 422),
      ("/api/search", {}, 422), ("/api/search", {"q": "x" * 3000}, 422), ("/api/search", {"q": "\x00"}, 400),
+     ("/api/export", {"q": ""}, 422), ("/api/search", {"q": " "}, 400),
      ("/api/export", {"q": "稀土", "format": "xml"}, 422), ("/api/articles/999999", {}, 404),
      ("/api/articles/abc", {}, 422), ("/api/articles/99999999999999999999", {}, 422), ("/api/nothing", {}, 404)],
 )

@@ -11,17 +11,17 @@ def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
     second = run_monitor("--db", db, "crawl", "--replicas", "--log-level", "ERROR").stdout.splitlines()
     assert first[0] == second[0] == f"archive: {db}"
     assert [line.split(": ", 1)[1] for line in first[1:]] == [
-        "66 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
-        "66 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "65 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "65 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages",
-        "71 pages parsed, 70 new, 0 updated, 0 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
+        "70 pages parsed, 70 new, 0 updated, 0 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
         "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages",
     ]
     assert [line.split(": ", 1)[1] for line in second[1:]] == [
-        "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
-        "1 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "0 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "0 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
         "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages",
-        "1 pages parsed, 0 new, 0 updated, 70 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
+        "0 pages parsed, 0 new, 0 updated, 70 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
         "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages",
     ]
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from db import Archive
+from db.stories import SAME_STORY, SAME_STORY_WITH_SHARED_KEY, is_home_page, signature_agreement
 from monitor import settings
 from monitor.replica import seeds
 from pipelines.article import Article, BrokenPage
@@ -16,10 +17,20 @@ from pipelines.segment import cut, index_terms, terms
 from pipelines.stages import STAGES, process
 
 
-def test_item_pipelines_run_the_stages_in_order():
-    names = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)
-    stage_names = [f"pipelines.stages.{s.__name__.capitalize()}Pipeline" for s in STAGES]
-    assert names == stage_names + ["pipelines.store.StorePipeline"]
+def test_the_stages_run_as_pages_are_read_and_the_item_pipelines_store():
+    assert [stage.__name__ for stage in STAGES] == ["normalise", "language", "segment", "tag", "keywords", "facts", "dedup"]
+    assert settings.ITEM_PIPELINES == {"pipelines.store.StorePipeline": 900}
+
+
+def test_a_page_past_its_time_budget_is_given_up_between_stages():
+    article = Article(
+        url="https://example.cn/a", site="x", html=b"", encoding="utf-8", status=200,
+        fetched_at=datetime(2026, 10, 1, tzinfo=timezone.utc), canonical_url="https://example.cn/a",
+        site_article_id="", title="督察", published_at=None, paragraphs=["中央生态环境保护督察组进驻。"],
+    )
+    with pytest.raises(BrokenPage) as given_up:
+        process(article, deadline=0.0)  # long past: time.monotonic() is larger
+    assert str(given_up.value) == "too_slow: over the page's time budget before normalise"
 
 
 @pytest.mark.parametrize("word", ["环保督察", "中央生态环境保护督察组", "立行立改", "边督边改", "中铝集团", "中国铜业", "中央第四生态环境保护督察组"])
@@ -105,6 +116,68 @@ def test_a_mirror_keeping_the_originals_canonical_tag_is_a_copy_not_the_original
     assert (result.new, len(rows)) == (2, 2)
     assert rows[0].title == "中国铜业配合中央环保督察" and rows[0].host == "www.cnmn.com.cn"
     assert rows[1].story_id == rows[0].story_id == rows[0].id
+
+
+# Four articles that have nothing to do with one another (nor with the SMM seed).
+UNRELATED = (
+    ("中铝集团召开安全生产会议", ["中铝集团召开二季度安全生产工作会议，部署防汛和高温作业安全，要求各企业排查隐患。"]),
+    ("沪铜收涨", ["10月15日，上期所沪铜主力合约收涨0.5%，报51230元/吨，伦铜同步走高。"]),
+    ("Lithium prices fall", ["Battery-grade lithium carbonate fell 2% on Tuesday as cathode makers kept buying little."]),
+    ("赣州稀土钇铕产品报价", ["赣州稀土市场钇铕产品报价持稳，氧化镨钕价格走弱，下游磁材企业采购谨慎。"]),
+)
+SMM_URL = "https://news.metal.com/newscontent/101234567/chinalco-guangxi-rare-earth"
+
+
+def _page(n: int, title: str, paragraphs, canonical_url: str, host: str = "news.example.com") -> dict:
+    """The record of article n of a site, as processed, declaring `canonical_url`."""
+    article = _article(list(paragraphs), title)
+    article.url, article.site, article.site_article_id = f"https://{host}/news/{n}.html", "example", str(n)
+    article.canonical_url = canonical_url
+    return process(article).record()
+
+
+def _stories(archive: Archive) -> list[int]:
+    return [row.story_id for row in archive.articles()]
+
+
+def test_a_home_page_declared_canonical_joins_no_stories(tmp_path):
+    """A CMS declaring its home page as every page's canonical URL."""
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    archive.store_batch([_page(n, title, body, "https://news.example.com/") for n, (title, body) in enumerate(UNRELATED, 1)])
+    assert _stories(archive) == [1, 2, 3, 4]
+
+
+def test_a_canonical_url_joins_only_a_copy_whose_text_agrees(tmp_path):
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    seed = seeds.smm_seed()
+    original = _page(1, seed.title, seed.paragraphs, SMM_URL, host="news.metal.com")
+    # A repost of three paragraphs under its own title: too little of the text for a copy
+    # found by similarity alone, enough for one that declares the original's address.
+    repost = _page(2, "Chinalco acts on Guangxi rare earth findings", seed.paragraphs[2:5], SMM_URL)
+    assert SAME_STORY_WITH_SHARED_KEY <= signature_agreement(original["minhash"], repost["minhash"]) < SAME_STORY
+    unrelated = _page(3, *UNRELATED[2], SMM_URL)
+    archive.store_batch([original, repost, unrelated])
+    assert _stories(archive) == [1, 1, 3]
+
+
+def test_a_canonical_url_that_unrelated_pages_declare_is_no_key(tmp_path):
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    seed = seeds.smm_seed()
+    shared = "https://news.example.com/news/list.html"
+    first, other = _page(1, seed.title, seed.paragraphs, shared), _page(2, *UNRELATED[1], shared)
+    repost = _page(3, "Chinalco acts on Guangxi rare earth findings", seed.paragraphs[2:5], shared)
+    archive.store_batch([first, other, repost])
+    assert _stories(archive) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "url, home",
+    [("https://www.cnmn.com.cn", True), ("https://www.cnmn.com.cn/", True), ("http://x.cn/index.html", True),
+     ("https://x.cn/Default.aspx", True), ("https://x.cn/home/", True), ("https://x.cn/index.php?id=3", False),
+     ("https://x.cn/news/index.html", False), (SMM_URL, False)],
+)
+def test_home_pages(url, home):
+    assert is_home_page(url) is home
 
 
 def test_one_bad_record_costs_only_itself(tmp_path):
