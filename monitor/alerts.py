@@ -208,10 +208,11 @@ def webhook_body(pending: store.Pending, public_url: str) -> bytes:
 
 
 class _Sender:
-    """Sends one run's deliveries by one channel. The run waits for retries up to
-    `retry_wait_max` seconds in all; a receiver (a webhook address, the SMTP server) still
-    failing then is left alone for the rest of the run, its deliveries due later, so that
-    one receiver that is down never holds up the others."""
+    """Sends one run's deliveries by one channel. The run spends up to `retry_wait_max`
+    seconds in all on failing receivers, the pauses before retries and the failed tries
+    themselves (one that never answers takes its whole deadline); a receiver (a webhook
+    address, the SMTP server) still failing then is left alone for the rest of the run, its
+    deliveries due later, so that one receiver that is down never holds up the others."""
 
     def __init__(self, archive: Archive, config: DeliveryConfig, channel: str, report: RunReport) -> None:
         self.archive, self.config, self.channel, self.report = archive, config, channel, report
@@ -235,6 +236,7 @@ class _Sender:
             if outcome.delivered or give_up:
                 self._count(self.report.delivered if outcome.delivered else self.report.failed, ids)
                 return
+            self.wait_left -= outcome.seconds
             if wait > self.wait_left:
                 self.down.add(receiver)
                 self._count(self.report.retrying, ids)

@@ -4,14 +4,18 @@ monitor.alerts decides about retries."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import http.client
 import smtplib
+import socket
+import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 SIGNATURE_HEADER = "X-Monitor-Signature"
 TIMESTAMP_HEADER = "X-Monitor-Timestamp"
@@ -35,6 +39,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def post_webhook(url: str, secret: str | None, body: bytes, delivery_id: int, timeout: float) -> Outcome:
+    """POST the body; `timeout` bounds the whole request, however slowly the receiver answers."""
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -44,19 +49,107 @@ def post_webhook(url: str, secret: str | None, body: bytes, delivery_id: int, ti
     }
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, timestamp, body)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     began = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            status = reply.status
-    except urllib.error.HTTPError as error:
-        # 408 and 429 say "later"; other 4xx say the request itself is wrong.
-        permanent = 400 <= error.code < 500 and error.code not in (408, 429)
-        return Outcome(False, error.code, f"HTTP {error.code} {error.reason}", time.perf_counter() - began, permanent)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return Outcome(False, None, str(reason), time.perf_counter() - began)
-    return Outcome(200 <= status < 300, status, "" if status < 300 else f"HTTP {status}", time.perf_counter() - began)
+        answer = _Exchange(url, headers, body, timeout).within(timeout)
+    except TimeoutError:
+        return Outcome(False, None, f"no answer within {timeout:g} s", time.perf_counter() - began)
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        return Outcome(False, None, str(error) or type(error).__name__, time.perf_counter() - began)
+    return _judged(answer, time.perf_counter() - began)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    reason: str
+    location: str | None
+
+
+def _judged(answer: _Answer, seconds: float) -> Outcome:
+    """A 2xx is delivery. A redirect is never followed (it would go out as a GET without the
+    alert, or to another scheme): it fails, naming where it pointed; 301 and 308 say the
+    address moved for good, so, like a 4xx other than 408/429, trying again cannot help."""
+    status = answer.status
+    if 200 <= status < 300:
+        return Outcome(True, status, "", seconds)
+    error = f"HTTP {status} {answer.reason}"
+    if 300 <= status < 400:
+        error += f", a redirect to {answer.location or '(no Location)'}: not followed"
+    permanent = status in (301, 308) or (400 <= status < 500 and status not in (408, 429))
+    return Outcome(False, status, error, seconds, permanent)
+
+
+class _Exchange:
+    """One POST up to its answer's headers, in a thread of its own: a deadline then bounds
+    the whole of it (name lookup, connect, sending, reading), where a socket timeout bounds
+    each read only and a receiver dripping a byte at a time would hold the run for ever."""
+
+    def __init__(self, url: str, headers: dict[str, str], body: bytes, timeout: float) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:  # no host would mean localhost
+            raise ValueError(f"not an http(s) address: {url!r}")
+        kind = _AbortableHTTPS if parts.scheme == "https" else _AbortableHTTP
+        self.connection = kind(parts.hostname, parts.port, timeout=timeout)
+        self.path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        self.headers, self.body = headers, body
+        self.answer: _Answer | None = None
+        self.failure: Exception | None = None
+
+    def within(self, seconds: float) -> _Answer:
+        """The answer; TimeoutError when none came in `seconds`, or the exchange's own error."""
+        worker = threading.Thread(target=self._exchange, name="webhook", daemon=True)
+        worker.start()
+        worker.join(seconds)
+        if worker.is_alive():
+            # Cut the connection so the worker ends now; one still looking up the name is
+            # left to finish by itself (a daemon: it holds up nothing) and sends nothing.
+            self.connection.abort()
+            raise TimeoutError
+        if self.failure is not None:
+            raise self.failure
+        assert self.answer is not None
+        return self.answer
+
+    def _exchange(self) -> None:
+        try:
+            self.connection.request("POST", self.path, self.body, self.headers)
+            reply = self.connection.getresponse()
+            self.answer = _Answer(reply.status, reply.reason, reply.getheader("Location"))
+        except (OSError, http.client.HTTPException, ValueError) as error:  # for the waiting thread to report
+            self.failure = error
+        finally:
+            self.connection.close()
+
+
+class _AbortableHTTP(http.client.HTTPConnection):
+    """A connection that another thread can abort at any moment: one connected is shut (its
+    pending read or write ends at once), one still connecting is closed before it sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._guard = threading.Lock()
+        self._aborted = False
+
+    def connect(self) -> None:
+        super().connect()
+        with self._guard:
+            if self._aborted:
+                self.close()
+                raise TimeoutError("aborted while connecting")
+
+    def abort(self) -> None:
+        with self._guard:
+            self._aborted = True
+            if self.sock is not None:
+                # Mid-TLS-handshake the socket has handed its descriptor over and cannot be
+                # shut: that handshake ends at the socket timeout, and nothing is sent.
+                with contextlib.suppress(OSError):
+                    self.sock.shutdown(socket.SHUT_RDWR)
+
+
+class _AbortableHTTPS(_AbortableHTTP, http.client.HTTPSConnection):
+    pass
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,43 @@
 """Every crawl recorded in `crawl_runs`, scheduled or by hand: its row is written as it starts
 (status running) and completed as it ends, with its figures, its status and its health.
 
-Statuses: finished; failed (the crawl broke, or no list page could be read); time_limit
-(stopped at the site's time limit); interrupted (stopped by a signal, or found still
-`running` with its process gone: a run that holds the site's lock marks those);
-refused (another run of the site was under way)."""
+Statuses: finished; failed (the crawl broke, no list page could be read, or its process
+failed before it could record itself: the scheduler records those); time_limit (stopped at
+the site's time limit); interrupted (stopped by a signal, or found still `running` with its
+process gone: a run that holds the site's lock marks those); refused (another run of the
+site was under way).
+
+While a run goes, its row gets its figures so far every PROGRESS_EVERY seconds, with the time
+(`seen_at` in its detail): a run killed without a word is then closed with what it had done
+and the time it was last seen alive."""
 
 from __future__ import annotations
 
+import logging
+import signal
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.spiderloader import SpiderLoader
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet import task, threads
+from twisted.internet.defer import Deferred
 
 from db import Archive
 from db.models import CrawlRun, HealthEvent
 from monitor import health
 from monitor.crawl import CrawlJob, project_settings, run_crawls
-from monitor.locks import SiteLock
+from monitor.locks import SiteLock, site_key
+from pipelines.archive_access import archive_for
 from pipelines.article import china_time
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 5.0  # seconds between saves of a running run's figures
 
 
 @dataclass
@@ -30,6 +47,7 @@ class RunResult:
     base_url: str
     status: str
     stats: dict[str, Any] = field(default_factory=dict)
+    holder: int | None = None  # refused: the run that holds the site
     health: dict[str, str] = field(default_factory=dict)  # this run's conditions
     raised: list[str] = field(default_factory=list)  # those raised as new health events
 
@@ -62,7 +80,7 @@ def status_of(stats: dict[str, Any]) -> str:
     reason = stats.get("finish_reason")
     if reason == "closespider_timeout":
         return "time_limit"
-    if reason == "shutdown":
+    if reason in ("shutdown", None):  # None: a second signal stopped the crawl before it closed
         return "interrupted"
     if reason != "finished" or not stats.get("monitor/lists/read"):
         return "failed"
@@ -80,25 +98,63 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
 # --- the rows ---
 
 
-def start_run(archive: Archive, spider: str, base_url: str, status: str = "running") -> int:
+def start_run(archive: Archive, spider: str, base_url: str, status: str = "running",
+              detail: dict[str, Any] | None = None) -> int:
     now = _now()
     with archive.engine.begin() as conn:
         return conn.execute(insert(CrawlRun).values(
             site=spider, base_url=base_url, started_at=now, ended_at=None if status == "running" else now,
-            status=status, pages_fetched=0, new_articles=0, errors=0, detail={},
+            status=status, pages_fetched=0, new_articles=0, errors=0, detail=detail or {},
         )).inserted_primary_key[0]
 
 
+def record_failed_start(archive: Archive, spider: str, base_url: str, error: str, exit_status: int | None = None) -> int:
+    """A run whose process failed before it could record itself (it could not start, or
+    died importing): a failed row saying why, so that no scheduled run goes unrecorded."""
+    detail: dict[str, Any] = {"error": error}
+    if exit_status is not None:
+        detail["exit_status"] = exit_status
+    return start_run(archive, spider, base_url, status="failed", detail=detail)
+
+
+def recorded_since(archive: Archive, spider: str, base_url: str, since: datetime) -> bool:
+    """Whether a run of the site has been recorded since then."""
+    query = select(CrawlRun.id).where(CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since)
+    with archive.engine.connect() as conn:
+        return conn.execute(query.limit(1)).first() is not None
+
+
+def running_run(archive: Archive, spider: str, base_url: str) -> int | None:
+    """The site's newest run still `running`: the one that holds its lock, as a rule."""
+    query = select(CrawlRun.id).where(CrawlRun.site == spider, CrawlRun.base_url == base_url,
+                                      CrawlRun.status == "running")
+    with archive.engine.connect() as conn:
+        return conn.execute(query.order_by(CrawlRun.id.desc()).limit(1)).scalar()
+
+
 def close_abandoned(archive: Archive, spider: str, base_url: str, status: str = "interrupted",
-                    since: datetime | None = None, of: tuple[str, ...] = ("running",)) -> int:
+                    since: datetime | None = None, of: tuple[str, ...] = ("running",),
+                    ended_at: datetime | None = None) -> int:
     """Give the site's runs still `running` (or another of `of`) the status `status`: call it
-    holding the site's lock, when no run of the site can be alive. `since`: only those
-    started then or later."""
-    query = update(CrawlRun).where(CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status.in_(of))
+    holding the site's lock, or knowing the run's process has ended, when no run of the site
+    can be alive. `since`: only those started then or later. A row without an end ends at
+    `ended_at` (when its process was seen to end), else when its run was last seen alive."""
+    query = select(CrawlRun.id, CrawlRun.started_at, CrawlRun.ended_at, CrawlRun.detail).where(
+        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status.in_(of))
     if since is not None:
         query = query.where(CrawlRun.started_at >= since)
-    with archive.engine.begin() as conn:
-        return conn.execute(query.values(status=status, ended_at=func.coalesce(CrawlRun.ended_at, _now()))).rowcount
+    with archive.transaction() as conn:
+        rows = conn.execute(query).all()
+        for row in rows:
+            end = row.ended_at or ended_at or _last_seen(row)
+            conn.execute(update(CrawlRun).where(CrawlRun.id == row.id).values(status=status, ended_at=end))
+    return len(rows)
+
+
+def _last_seen(row: Any) -> datetime:
+    """When a run found dead was last seen alive: its last saved progress, else its start."""
+    seen = (row.detail or {}).get("seen_at")
+    return datetime.fromisoformat(seen) if seen else row.started_at
 
 
 def finish_run(archive: Archive, result: RunResult, rhythm: timedelta | None) -> None:
@@ -112,6 +168,51 @@ def finish_run(archive: Archive, result: RunResult, rhythm: timedelta | None) ->
         ))
 
 
+class Progress:
+    """A Scrapy extension: every PROGRESS_EVERY seconds of a recorded crawl, the run's row
+    gets the figures so far and the time (its process may be killed at any moment, and the
+    run that finds it dead has nothing else to go by). The crawl's MONITOR_RUNS setting maps
+    each site (locks.site_key) to its run's row."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.archive: Archive | None = None  # the crawl's own, once a run is known
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        return extension
+
+    def opened(self, spider: Spider) -> None:
+        run_id = self.crawler.settings.getdict("MONITOR_RUNS").get(site_key(spider.name, spider.base_url))
+        if run_id is not None:
+            self.archive = archive_for(self.crawler)
+            self.loop = task.LoopingCall(self._save, run_id)
+            self.loop.start(PROGRESS_EVERY, now=True)
+
+    def closed(self, spider: Spider) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+
+    def _save(self, run_id: int) -> Deferred:
+        """The stats are read here, on the crawl's thread; the row is written off it."""
+        stats = self.crawler.stats.get_stats()
+        values = {**figures(stats), "detail": {**_counts(stats), "seen_at": _now().isoformat()}}
+        return threads.deferToThread(self._write, run_id, values)
+
+    def _write(self, run_id: int, values: dict[str, Any]) -> None:
+        try:
+            assert self.archive is not None
+            with self.archive.transaction() as conn:
+                # A row completed meanwhile keeps its final figures.
+                conn.execute(update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running").values(**values))
+        except SQLAlchemyError as error:  # the next save may get through; the crawl goes on regardless
+            logger.warning("progress of run %s not saved: %s", run_id, error)
+
+
 # --- crawling with records ---
 
 
@@ -121,6 +222,9 @@ def recorded_crawls(
 ) -> list[RunResult]:
     """Run the jobs side by side in this process, each under its site's lock and recorded;
     a job whose site is being crawled already is refused. Results in the jobs' order."""
+    # Until the crawl's own handlers take over, SIGTERM stops this as Ctrl-C does, so that a
+    # run begun is recorded interrupted rather than left `running` by a process gone.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if time_limit is not None:
         overrides["CLOSESPIDER_TIMEOUT"] = time_limit.total_seconds()
     results: list[RunResult] = []
@@ -142,7 +246,9 @@ def _begin(archive: Archive, job: CrawlJob, locks: list[SiteLock]) -> RunResult:
     address = site_address(job)
     lock = SiteLock(archive, job.spider, address)
     if not lock.acquire():
-        return RunResult(start_run(archive, job.spider, address, status="refused"), job.spider, address, "refused")
+        holder = running_run(archive, job.spider, address)
+        run_id = start_run(archive, job.spider, address, status="refused", detail={"holder": holder} if holder else None)
+        return RunResult(run_id, job.spider, address, "refused", holder=holder)
     locks.append(lock)
     close_abandoned(archive, job.spider, address)  # we hold the lock: whatever is `running` is dead
     return RunResult(start_run(archive, job.spider, address), job.spider, address, "running")
@@ -152,11 +258,15 @@ def _crawl(archive: Archive, running: list[RunResult], local: bool, overrides: d
     if not running:
         return
     jobs = [CrawlJob(r.spider, r.base_url) for r in running]
+    # Beside the extensions the project enables: a setting given here replaces theirs.
+    extensions = {**project_settings(archive.url, **overrides).getdict("EXTENSIONS"), "monitor.runs.Progress": 0}
+    overrides = {**overrides, "EXTENSIONS": extensions,
+                 "MONITOR_RUNS": {site_key(r.spider, r.base_url): r.run_id for r in running}}
     try:
         all_stats = run_crawls(jobs, archive.url, local, **overrides)
-    except BaseException:
+    except BaseException as error:
         for result in running:
-            result.status = "failed"
+            result.status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             finish_run(archive, result, None)
         raise
     for result, stats in zip(running, all_stats):

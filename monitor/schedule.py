@@ -6,6 +6,9 @@ skipped) or at its cron expression's times. A site due while its previous run st
 is started all the same: the run finds the site's lock taken and records itself refused,
 exactly as a cron-started run would. A run stops itself at its time limit; one still alive
 STOP_GRACE later is terminated (SIGTERM, then SIGKILL) by the scheduler and recorded time_limit.
+A run that cannot start, or whose process ends in failure, is named in the scheduler's log
+with its exit status; one that died before recording itself is recorded failed, one that left
+its row `running` is recorded interrupted.
 Told to stop (SIGTERM, SIGINT), the scheduler starts no more runs and waits for those under
 way; told twice, it stops them (SIGTERM: they record themselves interrupted)."""
 
@@ -29,7 +32,12 @@ from monitor.crawl import CrawlJob
 from monitor.cron import Cron, CronError
 from monitor.durations import parse_duration
 from monitor.locks import SiteLock
-from monitor.runs import close_abandoned, site_address
+from monitor.runs import (
+    close_abandoned,
+    record_failed_start,
+    recorded_since,
+    site_address,
+)
 
 SITE_KEYS = ("name", "spider", "base_url", "every", "cron", "time_limit", "rhythm")
 DEFAULT_TIME_LIMIT = timedelta(hours=1)
@@ -38,6 +46,7 @@ DEFAULT_TIME_LIMIT = timedelta(hours=1)
 STOP_GRACE = 60.0
 KILL_GRACE = 10.0  # from SIGTERM to SIGKILL
 POLL = 0.1  # seconds between looks at the clock and the runs
+_SIGNAL_NAMES = {number.value: number.name for number in signal.Signals}
 
 
 class ScheduleError(Exception):
@@ -194,14 +203,25 @@ class Scheduler:
                 if lock.acquire():
                     close_abandoned(self.archive, site.spider, address)
 
+    def _command(self, site: SiteSchedule) -> list[str]:
+        # -P: `python -m` would put the working folder first on the import path, and a `db/`
+        # or `monitor/` there would run instead of this package (a writable folder: anyone's
+        # code). -P leaves it out and keeps the rest (PYTHONPATH, the user's site-packages),
+        # which -I would drop; the child imports what the installed `monitor` command does.
+        return [sys.executable, "-P", "-m", "monitor.cli", "run", site.name, "--config", str(self.config),
+                "--log-level", self.log_level]
+
     def _start(self, site: SiteSchedule) -> None:
-        command = [sys.executable, "-m", "monitor.cli", "run", site.name, "--config", str(self.config),
-                   "--log-level", self.log_level]
         # The archive's URL goes by the environment: a password in it stays out of `ps`.
         env = {**os.environ, "MONITOR_DB_URL": self.archive.url}
         started_at = datetime.now().astimezone()
-        # A session of its own: a Ctrl-C meant for the scheduler reaches the run once, from it.
-        process = subprocess.Popen(command, env=env, start_new_session=True)
+        try:
+            # A session of its own: a Ctrl-C meant for the scheduler reaches the run once, from it.
+            process = subprocess.Popen(self._command(site), env=env, start_new_session=True)
+        except OSError as error:
+            run_id = record_failed_start(self.archive, site.spider, site_address(site.job), f"could not start: {error}")
+            _say(f"{site.name}: run could not start: {error} (recorded failed: run {run_id})")
+            return
         self.children.append(_Child(site, process, time.monotonic(), started_at))
         _say(f"{site.name}: run started (process {process.pid})")
 
@@ -212,6 +232,8 @@ class Scheduler:
                 self.children.remove(child)
                 if child.terminated is not None:
                     self._record_overrun(child)
+                elif child.process.returncode != 0:
+                    self._record_failure(child)
             elif child.terminated is None and now > child.started + child.site.time_limit.total_seconds() + STOP_GRACE:
                 _say(f"{child.site.name}: run past its time limit, stopping it (process {child.process.pid})")
                 child.process.terminate()
@@ -224,7 +246,26 @@ class Scheduler:
         with SiteLock(self.archive, child.site.spider, address) as lock:
             if lock.acquire():  # else a new run has begun, and has marked this one interrupted
                 close_abandoned(self.archive, child.site.spider, address, "time_limit", child.started_at,
-                                of=("running", "interrupted"))
+                                of=("running", "interrupted"), ended_at=datetime.now().astimezone())
+
+    def _record_failure(self, child: _Child) -> None:
+        """A run's process ended in failure. A run that recorded itself has said why in its
+        row (and its output); one that died before (an import error, a bad schedule file) is
+        recorded failed here, with its exit status; one killed mid-way, interrupted."""
+        site, ended = child.site, _ending(child.process.returncode)
+        address = site_address(site.job)
+        # A run's row is written as it starts, after the scheduler noted the time: a row of
+        # the site since then is this run's (a later one's only if it started meanwhile).
+        if not recorded_since(self.archive, site.spider, address, child.started_at):
+            run_id = record_failed_start(self.archive, site.spider, address, f"ended with {ended} before recording itself",
+                                         child.process.returncode)
+            _say(f"{site.name}: run ended with {ended} before recording itself (recorded failed: run {run_id})")
+            return
+        _say(f"{site.name}: run ended with {ended} (process {child.process.pid})")
+        with SiteLock(self.archive, site.spider, address) as lock:
+            if lock.acquire():  # else a new run has begun, and has marked this one interrupted
+                close_abandoned(self.archive, site.spider, address, since=child.started_at,
+                                ended_at=datetime.now().astimezone())
 
     def _stop_all(self) -> None:
         for child in self.children:
@@ -237,6 +278,13 @@ class Scheduler:
                 child.process.kill()
                 child.process.wait()
         self.children.clear()
+
+
+def _ending(returncode: int) -> str:
+    """How a process ended, from its return code (negative: the signal that killed it)."""
+    if returncode < 0:
+        return f"signal {_SIGNAL_NAMES.get(-returncode, -returncode)}"
+    return f"exit status {returncode}"
 
 
 def _say(text: str) -> None:

@@ -1,5 +1,5 @@
 """What the schedule and health tests share: schedule files, archives to run into, the runs
-recorded, and a replica that answers slowly."""
+recorded, a replica that answers slowly, and a scheduler run in a thread of the test's."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from db import Archive
 from db.models import CrawlRun
 from monitor.replica.server import ReplicaSite, _handler_for
+from monitor.schedule import Scheduler
 
 
 def write_schedule(path: Path, *sites: dict[str, str]) -> Path:
@@ -75,3 +76,16 @@ def slow_replica(site: str, delay: float) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def schedule_until(scheduler: Scheduler, condition, timeout: float = 20.0):
+    """Run the scheduler in a thread until `condition()` is true (returned), then stop it and
+    wait for its runs."""
+    stop, halt = threading.Event(), threading.Event()
+    thread = threading.Thread(target=scheduler.run, args=(stop, halt), daemon=True)
+    thread.start()
+    try:
+        return wait_for(condition, timeout)
+    finally:
+        stop.set()
+        thread.join(timeout)

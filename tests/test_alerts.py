@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import feedparser
 import pytest
@@ -380,6 +381,115 @@ def test_a_receiver_that_is_down_holds_up_no_other(fresh):
         assert tries == [3] + [0] * (report.alerts["dead"] - 1)
     finally:
         receiver.close()
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A receiver on 127.0.0.1 answering with `handler`; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Quiet(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class Drip(Quiet):
+    """Reads the alert, then answers one header byte every 0.5 s, never ending the headers:
+    each read gets a byte well within any per-read timeout."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Drip: " + b"." * 10_000:
+                self.wfile.write(bytes([byte]))
+                time.sleep(0.5)
+        except OSError:  # the sender hung up
+            return
+
+
+def attempts_of(archive: Archive, rule: str) -> list[tuple]:
+    """(status code, error) of every try of the rule's deliveries, in order."""
+    with archive.engine.connect() as conn:
+        return conn.execute(
+            select(DeliveryAttempt.status_code, DeliveryAttempt.error, DeliveryAttempt.seconds)
+            .join(Delivery, Delivery.id == DeliveryAttempt.delivery_id).join(Alert, Alert.id == Delivery.alert_id)
+            .join(AlertRule, AlertRule.id == Alert.rule_id).where(AlertRule.name == rule).order_by(DeliveryAttempt.id)
+        ).all()
+
+
+def test_a_receiver_dripping_its_answer_gets_the_deadline_and_the_run_ends(archive, db_url):
+    """MONITOR_WEBHOOK_TIMEOUT bounds the whole request, not each read: the try is cut at 1 s
+    and logged, and the run, its 1 s of waiting spent on it, leaves the receiver alone."""
+    reset(archive)
+    try:
+        with serving(Drip) as address:
+            alerts.add_rule(archive, "rectify", "整改", exact=True, webhook=address + "/hook")
+            began = time.monotonic()
+            ran = subprocess.run([sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
+                                 capture_output=True, text=True, cwd=ROOT, timeout=30, check=False,
+                                 env=alerts_env(MONITOR_WEBHOOK_TIMEOUT="1", MONITOR_RETRY_WAIT_MAX="1"))
+            took = time.monotonic() - began
+        wanted = alerted_urls(archive, "rectify")
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines()[-1] == f"webhook: {len(wanted)} to retry later"
+        assert took < 10  # start-up, matching, and the one try of 1 s
+        [(status, error, seconds)] = attempts_of(archive, "rectify")
+        assert (status, error) == (None, "no answer within 1 s") and 1 <= seconds < 2
+    finally:
+        reset(archive)
+
+
+class Redirect(Quiet):
+    """/found: 302 to another path; /ftp: 302 to ftp://; /moved: 301. /elsewhere takes
+    anything with 200, and notes it was reached."""
+
+    reached: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer()
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        targets = {"/found": (302, "/elsewhere"), "/ftp": (302, "ftp://127.0.0.1/hook"), "/moved": (301, "/elsewhere")}
+        status, location = targets.get(self.path, (200, None))
+        if status == 200:
+            Redirect.reached.append(f"{self.command} {self.path}")
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_redirects_are_not_followed_but_logged_with_their_location(fresh):
+    """A 302 is a failed try, tried again later; a 301 (moved for good) is given up at once.
+    Nothing reaches the address redirected to, and nothing is marked delivered."""
+    Redirect.reached.clear()
+    with serving(Redirect) as address:
+        for name in ("found", "ftp", "moved"):
+            alerts.add_rule(fresh, name, "整改 site:cnmn", exact=True, webhook=f"{address}/{name}")
+        report = alerts.run(fresh, DeliveryConfig(retry_base=0.05, retry_wait_max=0.2))
+    assert Redirect.reached == [] and report.delivered == {}
+    assert report.failed == {"webhook": report.alerts["moved"]}
+    assert report.retrying == {"webhook": report.alerts["found"] + report.alerts["ftp"]}
+    for name, expected in (("found", "HTTP 302 Found, a redirect to /elsewhere: not followed"),
+                           ("ftp", "HTTP 302 Found, a redirect to ftp://127.0.0.1/hook: not followed"),
+                           ("moved", "HTTP 301 Moved Permanently, a redirect to /elsewhere: not followed")):
+        tries = attempts_of(fresh, name)
+        assert tries and {(status, error) for status, error, _ in tries} == {(int(expected[5:8]), expected)}
+    with fresh.engine.connect() as conn:
+        assert "delivered" not in set(conn.execute(select(Delivery.status)).scalars())
 
 
 # --- e-mail ------------------------------------------------------------------------------

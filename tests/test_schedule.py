@@ -10,18 +10,19 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from db import Archive
 from monitor.locks import SiteLock
-from monitor.schedule import ScheduleError, load_schedule
+from monitor.schedule import ScheduleError, Scheduler, load_schedule
 from tests.conftest import ROOT, run_monitor
 from tests.schedule_helpers import (
     copy_of_archive,
     runs_of,
+    schedule_until,
     slow_replica,
     wait_for,
     write_schedule,
@@ -83,9 +84,10 @@ def _assert_never_two_at_once(runs) -> None:
 
 def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_run(tmp_path, data_home):
     """Against a replica answering each page after 1 s: a run under way makes a second run
-    of the site refused, even under another entry's name (the lock is the site's). Killed
-    (SIGKILL), it leaves no lock: the next run goes, marks it interrupted, and stops itself
-    at its 1 s time limit."""
+    of the site refused, even under another entry's name (the lock is the site's), and the
+    refusal names the run under way. Killed (SIGKILL), it leaves no lock: the next run goes,
+    marks it interrupted with the figures it last saved and the time it was last seen, and
+    stops itself at its 1 s time limit."""
     url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
     Archive(url).engine.dispose()  # made here, not by two runs at once
     with slow_replica("smm", delay=1.0) as address:
@@ -96,18 +98,83 @@ def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_r
         ))
         first = _monitor("run", "slow", "--config", config, db_url=url)
         wait_for(lambda: runs_of(url))
-        second = run_monitor("run", "slow", "--config", config, db_url=url)
-        assert second.stdout.strip() == f"smm {address}: refused: a run of this site is under way (run 2)"
+        second = run_monitor("run", "slow-1s", "--config", config, db_url=url)
+        assert second.stdout.strip() == f"smm {address}: refused: a run of this site is under way (run 1)"
+        wait_for(lambda: runs_of(url)[0].pages_fetched > 0)  # its progress, saved every 5 s
         first.kill()
+        killed_at = datetime.now(UTC)
         first.wait()
         third = run_monitor("run", "slow-1s", "--config", config, db_url=url, check=False)
     assert third.returncode == 1 and third.stdout.splitlines()[0].endswith("[TIME_LIMIT]")
     runs = runs_of(url)
     assert [(r.id, r.status) for r in runs] == [(1, "interrupted"), (2, "refused"), (3, "time_limit")]
+    assert runs[0].pages_fetched > 0 and runs[0].ended_at <= killed_at and runs[1].detail == {"holder": 1}
     assert runs[2].detail["finish_reason"] == "closespider_timeout"
     assert runs[2].ended_at - runs[2].started_at < timedelta(seconds=6)  # 1 s, the pages under way, start and end
     listed = [line for line in run_monitor("runs", db_url=url).stdout.splitlines() if not line.startswith(" ")]
     assert [line.split("  ")[3].split()[0] for line in listed] == ["time_limit", "refused", "interrupted"]
+
+
+def test_a_schedule_started_in_a_folder_of_lookalike_packages_runs_its_own(replicas, db_url, tmp_path, data_home):
+    """A working folder holding `db/`, `monitor/`, `spiders/` and `pipelines/` (someone
+    else's code) shadows nothing: the runs import the installed package, and crawl."""
+    url = copy_of_archive(db_url, tmp_path)
+    folder = tmp_path / "work"
+    for package in ("db", "monitor", "spiders", "pipelines"):
+        (folder / package).mkdir(parents=True)
+        (folder / package / "__init__.py").write_text(f"raise SystemExit('the lookalike {package} ran')\n")
+    config = write_schedule(tmp_path / "schedule.toml", {"name": "smm", "base_url": replicas.addresses["smm"], "every": "1h"})
+    scheduler = subprocess.Popen(  # the installed command, as a user starts it
+        [str(Path(sys.executable).parent / "monitor"), "schedule", "--config", str(config), "--log-level", "CRITICAL"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env={**os.environ, "MONITOR_DB_URL": url},
+    )
+    try:
+        wait_for(lambda: [r for r in runs_of(url, "smm") if r.status != "running"], timeout=30)
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        _, errors = scheduler.communicate(timeout=30)
+    assert "lookalike" not in errors
+    assert [r.status for r in runs_of(url, "smm")] == ["finished"]
+
+
+def test_a_run_that_cannot_start_or_dies_before_recording_itself_is_recorded(tmp_path, data_home, monkeypatch, capsys):
+    """A run whose process exits non-zero before recording itself (here: its schedule file
+    was emptied after the scheduler read it) is recorded failed with its exit status and
+    named in the scheduler's log; so is one whose process cannot start at all."""
+    url = f"sqlite:///{tmp_path / 'runs.sqlite3'}"
+    archive = Archive(url)
+    config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "base_url": "http://127.0.0.1:9", "every": "1h"})
+    sites = load_schedule(config, SPIDERS)
+    config.write_text("", encoding="utf-8")  # `monitor run smm` now ends with exit status 2
+    [run] = schedule_until(Scheduler(sites, config, archive), lambda: runs_of(url))
+    assert (run.status, run.detail) == ("failed", {"error": "ended with exit status 2 before recording itself", "exit_status": 2})
+    assert capsys.readouterr().out.splitlines()[-1].endswith(
+        "smm: run ended with exit status 2 before recording itself (recorded failed: run 1)")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    schedule_until(Scheduler(sites, config, archive), lambda: len(runs_of(url)) == 2)
+    assert runs_of(url)[1].detail == {"error": f"could not start: [Errno 2] No such file or directory: '{tmp_path / 'no-python'}'"}
+    assert capsys.readouterr().out.splitlines()[-1].endswith("(recorded failed: run 2)")
+    archive.engine.dispose()
+
+
+def test_sigterm_stops_a_crawl_with_exit_status_130(tmp_path, data_home):
+    """SIGTERM, once the crawl is under way or before, ends `monitor crawl` as Ctrl-C does:
+    exit status 130, the run recorded interrupted."""
+    url = f"sqlite:///{tmp_path / 'crawl.sqlite3'}"
+    Archive(url).engine.dispose()
+    with slow_replica("smm", delay=0.5) as address:
+        # Once the crawl has saved its first progress, then as soon as the run's row is written.
+        for under_way in (lambda run: "seen_at" in run.detail, lambda run: True):
+            crawl = subprocess.Popen(
+                [sys.executable, "-m", "monitor.cli", "crawl", f"smm={address}"], stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+                env={**os.environ, "MONITOR_DB_URL": url, "MONITOR_DOWNLOAD_DELAY": "0"},
+            )
+            wait_for(lambda: [r for r in runs_of(url) if r.status == "running" and under_way(r)])  # noqa: B023 (called here)
+            crawl.send_signal(signal.SIGTERM)
+            output, _ = crawl.communicate(timeout=30)
+            assert crawl.returncode == 130 and output.splitlines()[-1].endswith("[INTERRUPTED]")
+    assert [r.status for r in runs_of(url)] == ["interrupted", "interrupted"]
 
 
 def test_postgres_lock_holds_across_machines_and_dies_with_its_holder(postgres_url, tmp_path, monkeypatch):
