@@ -48,12 +48,13 @@ def extract_page(
     response = HtmlResponse(url=url, body=body, encoding=encoding or detect_encoding(body))
     check_page(response, fetched=False)
     spider_cls = _spider_for(url, response, site)
-    if spider_cls is not None:
-        article = spider_cls().extract(response)
-    else:
-        site = site or urlsplit(url).hostname or "generic"
-        article = extract_generic(response, site, fetched_at or datetime.now(UTC))
-        article.field_sources = {name: "generic" for name in FIELDS if generic_value(article, name)}
+    if spider_cls is not None:  # as a crawl reads it
+        spider = spider_cls()
+        spider.frequencies = frequencies
+        return spider.read(response)
+    site = site or urlsplit(url).hostname or "generic"
+    article = extract_generic(response, site, fetched_at or datetime.now(UTC))
+    article.field_sources = {name: "generic" for name in FIELDS if generic_value(article, name)}
     return process(article, frequencies)
 
 

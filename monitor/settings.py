@@ -37,6 +37,11 @@ TELNETCONSOLE_ENABLED = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")
 
+EXTENSIONS = {
+    # A shutdown drops the requests waiting for their turn instead of downloading them all.
+    "monitor.stopping.QuickStop": 0,
+}
+
 DOWNLOADER_MIDDLEWARES = {
     # Before anything is fetched: articles already in the archive are not downloaded again.
     "pipelines.seen.SkipArchivedMiddleware": 50,

@@ -64,6 +64,9 @@ from pipelines.page_meta import (
 
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)  # it logs each page it cannot date
 MIN_TITLE = 4  # characters: a shorter heading is a label or the site's logo
+MAX_TITLE = 300  # characters: a longer "headline" in a page's metadata is stuffing, not a title
+MIN_TEXT = 20  # characters of text besides the headline: fewer, and the page has no article
+LINKS = 0.5  # a line with more of its text in links than this is a menu or a list of pages
 MIN_STATED_BODY = 200  # characters: a shorter JSON-LD articleBody is a summary
 SHOWN_SHARE = 0.6  # visible text shorter than this share of articleBody: take articleBody
 DATELINE_LINES = 4  # a date line or photo caption may stand above the dateline paragraph
@@ -116,9 +119,10 @@ def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> 
     main = main_blocks(blocks, container) if container is not None else []
     title = _visible_headline(blocks, main, title, meta, page_title) or _shown_headline(blocks, main, title) or title
     body = _after_headline(main, title)
-    # A page without prose (a table of contents, a gallery): its text as it stands.
-    paragraphs = _stated_body(meta, body) or [b.text for b in body] or [b.text for b in blocks]
-    if not paragraphs:
+    # A page without prose (a table of contents, a gallery): its text as it stands, but for
+    # lines of links (menus, lists of other pages).
+    paragraphs = _stated_body(meta, body) or [b.text for b in body] or [b.text for b in blocks if b.link_density < LINKS]
+    if sum(len(p) for p in paragraphs if p != title) < MIN_TEXT:
         raise BrokenPage("empty_body", "no article text found on the page")
     header, closing = _byline_regions(blocks, body, title)
     labelled = _labelled_byline(header + closing)
@@ -148,7 +152,7 @@ def choose_title(meta: PageMeta, page_title: str, headings: list[str]) -> str:
     """The headline: the social or JSON-LD headline, else the title tag, without the site's
     name (the part a heading on the page shows, else the longest part); replaced by the longest heading that is, holds or is held by it
     (headings keep the punctuation and parts titles lose)."""
-    stated = meta.first(TITLE_KEYS) or next((h for h in meta.ld_values("headline") if isinstance(h, str)), "")
+    stated = next((t for t in (meta.first(TITLE_KEYS), *meta.ld_values("headline")) if isinstance(t, str) and t.strip() and len(t) <= MAX_TITLE), "")
     title = _unlabelled(_headline_part(" ".join(stated.split()) or page_title, headings, meta.first(OUTLET_KEYS)))
     key = _letters(title)
     matching = [

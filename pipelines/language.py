@@ -65,10 +65,14 @@ def _common(char: str) -> bool:
     return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
 
 
+MAX_REPLACEMENT_SHARE = 0.02  # of the characters: more replacement characters, mojibake
+
+
 def is_mojibake(text: str) -> bool:
     """Text decoded with the wrong charset: replacement characters, UTF-8 read as Latin-1,
     or Chinese read as the wrong multi-byte encoding."""
-    if text.count("\ufffd") >= 2 or "锟斤拷" in text:
+    broken = text.count("\ufffd")  # a stray byte or two in a long text is no mojibake
+    if (broken >= 2 and broken >= MAX_REPLACEMENT_SHARE * len(text)) or "锟斤拷" in text:
         return True
     if len(_LATIN1_MOJIBAKE.findall(text)) >= 3:
         return True

@@ -124,6 +124,7 @@ _CHAR_REFERENCE = re.compile(
     r"&#(?:[xX]0*([0-9a-fA-F]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])(?![0-9a-fA-F])"
     r"|0*([0-9]|[12][0-9]|3[01]|5[5-7][0-9]{3}|6553[45])(?![0-9]));?"
 )
+PARSER_DEPTH = 256  # levels of elements libxml2's HTML parser reads
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
 # Elements that never nest: empty ones, and those the parser closes at their next sibling.
 _NOT_NESTING = frozenset((
@@ -141,6 +142,24 @@ def parse_page(text: str) -> html.HtmlElement:
     if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in _PARSER.error_log.filter_from_fatals()):
         tree = html.document_fromstring(_flattened(text, FLATTEN_DEPTH).encode("utf-8"), parser=_HUGE_PARSER)
     return tree
+
+
+def nests_too_deep(text: str) -> bool:
+    """Whether the page's elements nest deeper than an HTML parser goes (libxml2 stops at 256
+    levels and drops the rest of the page)."""
+    level = 0
+    for match in _TAG.finditer(text):
+        if match[2].lower() in _NOT_NESTING:
+            continue
+        level = max(0, level - 1) if match[1] else level + 1
+        if level > PARSER_DEPTH:
+            return True
+    return False
+
+
+def flattened_page(text: str) -> str:
+    """The page with the tags nested deeper than FLATTEN_DEPTH taken out, their text kept."""
+    return _flattened(text, FLATTEN_DEPTH)
 
 
 def _reference(match: re.Match[str]) -> str:

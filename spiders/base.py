@@ -24,7 +24,7 @@ from pipelines.generic import extract_generic
 from pipelines.keywords import UNIFORM, DocumentFrequencies
 from pipelines.stages import process
 from spiders.fields import FIELDS, Fields, Markup, layer
-from spiders.parsing import canonical_url, check_page, decided, is_captcha
+from spiders.parsing import canonical_url, check_page, decided, is_captcha, within_parser_depth
 from spiders.reading import off_reactor
 from spiders.structured import structured_fields
 
@@ -118,7 +118,7 @@ class SiteSpider(scrapy.Spider):
     def read(self, response: TextResponse) -> Article:
         """The article on the page through the text stages, within the page's time budget."""
         deadline = time.monotonic() + self.page_budget
-        return process(self.extract(response), self.frequencies, deadline)
+        return process(self.extract(within_parser_depth(response)), self.frequencies, deadline)
 
     def count_fields(self, article: Article) -> None:
         """Where the article's fields came from, and which selectors found nothing: crawl

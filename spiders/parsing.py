@@ -10,6 +10,7 @@ from scrapy.http import Response, TextResponse
 
 from pipelines.article import BrokenPage
 from pipelines.charset import detect_encoding
+from pipelines.main_text import flattened_page, nests_too_deep
 
 # More tags than this: no article page (news pages hold a few thousand); parsing it alone
 # would cost seconds and a gigabyte (README: "Hostile pages").
@@ -71,6 +72,15 @@ def decided(response: TextResponse) -> TextResponse:
     if header_charset(response) or not isinstance(response, TextResponse):
         return response
     return response.replace(encoding=detect_encoding(response.body))
+
+
+def within_parser_depth(response: TextResponse) -> TextResponse:
+    """The page as the selectors can read it: elements nested deeper than the parser goes
+    (it would drop the rest of the page) flattened, their text kept (pipelines.main_text)."""
+    text = response.text
+    if not nests_too_deep(text):
+        return response
+    return response.replace(body=flattened_page(text).encode("utf-8"), encoding="utf-8")
 
 
 def header_charset(response: Response) -> str | None:
