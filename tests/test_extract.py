@@ -45,10 +45,11 @@ def test_extract_explains_what_it_cannot_read(tmp_path):
 
 
 def test_extract_reads_pages_no_spider_knows(tmp_path):
+    """The generic extractor's site is the URL's host; with no URL, `generic`."""
     other = tmp_path / "other.html"
-    other.write_text("<html><body><p>hello</p></body></html>", encoding="utf-8")
+    other.write_text("<html><body><p>Copper output rose by a tenth in October.</p></body></html>", encoding="utf-8")
     printed = json.loads(run_monitor("extract", str(other), "--url", "https://example.org/a", "--json").stdout)
-    assert (printed["site"], printed["body"]) == ("example.org", "hello")
+    assert (printed["site"], printed["body"]) == ("example.org", "Copper output rose by a tenth in October.")
     unknown_address = json.loads(run_monitor("extract", str(other), "--url", "", "--json").stdout)
     assert (unknown_address["site"], unknown_address["url"]) == ("generic", "")
 
