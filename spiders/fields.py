@@ -71,10 +71,13 @@ def layer(
 
 
 def _found(found: dict[str, Any], name: str) -> bool:
-    """Whether the selectors found the field's element: a title or body must hold text."""
+    """Whether the selectors found the field: a title or body must hold text, a time must be
+    read (an empty author or source is the page saying it names none)."""
     if name not in found:
         return False
-    return bool(found[name]) if name in ("title", "body") else True
+    if name == "published_at":
+        return found[name] is not None
+    return bool(found[name]) or name not in ("title", "body")
 
 
 def generic_value(article: Article, name: str) -> Any:
