@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -76,10 +76,10 @@ def _fact_row(article_pk: int, fact: Mapping[str, Any]) -> dict[str, Any]:
 class Archive:
     """The archive behind one database URL."""
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, engine: Engine | None = None, create: bool = True) -> None:
         self.url = url
         try:
-            self.engine = engine or make_engine(url)
+            self.engine = engine or make_engine(url, create)
             open_schema(self.engine, url)
         except (SQLAlchemyError, OSError, ImportError) as exc:
             raise ArchiveError(f"cannot open the archive at {printable_url(url)}: {reason(exc)}") from exc
@@ -97,13 +97,10 @@ class Archive:
 
     # --- reads -------------------------------------------------------------------------
 
-    def archived_keys(self, site: str) -> set[tuple[str, str]]:
-        """(host, site article id) of a site's stored articles: the crawl's seen filter."""
+    def archived_identities(self, site: str) -> set[str]:
+        """The identities of a site's stored articles: the crawl's seen filter."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(Article.host, Article.site_article_id).where(Article.site == site)
-            )
-            return {(row.host, row.site_article_id) for row in rows}
+            return set(conn.scalars(select(Article.identity).where(Article.site == site)))
 
     def optimize(self, min_documents: int | None = None) -> tuple[int, int]:
         """Merge the full-text index and make its heads anew (db.fulltext.optimize)."""
@@ -173,10 +170,11 @@ class Archive:
             ]
 
     def facts(
-        self, kind: str | None = None, tag: str | None = None, since: datetime | None = None,
+        self, kind: str | None = None, tags: Collection[str] | None = None, since: datetime | None = None,
         until: datetime | None = None, limit: int = 50,
     ) -> list[Any]:
-        """Stored facts with their article (title, date, URL), newest articles first."""
+        """Stored facts with their article (title, date, URL), newest articles first; of
+        articles tagged with any of `tags` (concept ids) when given."""
         query = (
             select(Fact.kind, Fact.number, Fact.day, Fact.as_of, Fact.batches, Fact.action, Fact.sentence,
                    Article.id.label("article_id"), Article.title, Article.published_at, Article.url, Article.host)
@@ -190,8 +188,8 @@ class Archive:
             query = query.where(Article.published_at >= since)
         if until:
             query = query.where(Article.published_at < until)
-        if tag:
-            query = query.where(Article.id.in_(select(ArticleTag.article_pk).where(ArticleTag.tag == tag)))
+        if tags is not None:
+            query = query.where(Article.id.in_(select(ArticleTag.article_pk).where(ArticleTag.tag.in_(sorted(tags)))))
         with self.engine.connect() as conn:
             return conn.execute(query).all()
 

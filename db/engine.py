@@ -29,13 +29,18 @@ def reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the archive at `url`, creating the SQLite file's folder when needed."""
+def make_engine(url: str, create: bool = True) -> Engine:
+    """An engine for the archive at `url`, creating the SQLite file's folder when needed.
+    With `create` false a missing SQLite file is an error: a mistyped path given to a command
+    that only reads must not leave folders and an empty archive behind."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
+        if not create and not path.is_file():
+            raise ArchiveError(f"no archive at {printable_url(url)} (only crawl, demo, reprocess --into "
+                               "and db upgrade make one; check --db)")
         path.parent.mkdir(parents=True, exist_ok=True)
         parsed = parsed.set(database=str(path))
     engine = create_engine(parsed, connect_args={"timeout": 30, "check_same_thread": False})

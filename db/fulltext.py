@@ -123,6 +123,22 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class Prefix:
+    """Index words starting with `start` (in the title, body or parts)."""
+
+    start: str
+
+
+@dataclass(frozen=True)
+class Near:
+    """Two phrases (of one term or more) within `distance` words of each other, in either
+    order, in one field (title or body): `distance` words or fewer between them."""
+
+    phrases: tuple[tuple[str, ...], tuple[str, ...]]
+    distance: int
+
+
+@dataclass(frozen=True)
 class And:
     children: tuple[Node, ...]
 
@@ -137,7 +153,7 @@ class Not:
     child: Node
 
 
-Node = Union[Term, Phrase, And, Or, Not]
+Node = Union[Term, Phrase, Prefix, Near, And, Or, Not]
 
 
 def is_positive(node: Node) -> bool:
@@ -173,6 +189,11 @@ def fts5_expression(node: Node) -> str:
         return _fts5_string(node.term)
     if isinstance(node, Phrase):
         return "{title body} : " + _fts5_string(" ".join(node.terms))
+    if isinstance(node, Prefix):  # not the filters column, whose terms any prefix might begin
+        return "{title body parts} : " + _fts5_string(node.start) + " *"
+    if isinstance(node, Near):
+        first, second = (_fts5_string(" ".join(p)) for p in node.phrases)
+        return f"{{title body}} : NEAR({first} {second}, {node.distance})"
     if isinstance(node, Or):
         return "(" + " OR ".join(fts5_expression(c) for c in node.children) + ")"
     if isinstance(node, And):
@@ -189,11 +210,28 @@ def tsquery_expression(node: Node) -> str:
         return _lexeme(node.term)
     if isinstance(node, Phrase):
         return "(" + " <-> ".join(_lexeme(t) + ":AB" for t in node.terms) + ")"
+    if isinstance(node, Prefix):
+        return _lexeme(node.start) + ":*"
+    if isinstance(node, Near):
+        return _tsquery_near(node)
     if isinstance(node, Or):
         return "(" + " | ".join(tsquery_expression(c) for c in node.children) + ")"
     if isinstance(node, And):
         return "(" + " & ".join(tsquery_expression(c) for c in node.children) + ")"
     return "!" + tsquery_expression(node.child)
+
+
+def _tsquery_near(node: Near) -> str:
+    """FTS5's NEAR in tsquery terms: `<d>` puts the second phrase's start exactly d
+    positions after the first phrase's end, so "within N words, either order" is every d
+    from 1 to N + 1 in both orders; each within one field (weights A: title, B: body), as
+    FTS5 matches within one column (the fields are FIELD_GAP positions apart only)."""
+    alternatives = []
+    for weight in "AB":
+        first, second = (" <-> ".join(_lexeme(t) + ":" + weight for t in p) for p in node.phrases)
+        for left, right in ((first, second), (second, first)):
+            alternatives += [f"(({left}) <{d}> ({right}))" for d in range(1, node.distance + 2)]
+    return "(" + " | ".join(alternatives) + ")"
 
 
 # --- filters and searches -------------------------------------------------------------------
@@ -526,20 +564,24 @@ def count(conn: Connection, search: Search) -> int:
 
 
 def facets(conn: Connection, search: Search, top_tags: int = 30) -> dict[str, list[tuple[str, int]]]:
-    """Counts of the matches (stories when collapsed) by site host, language, month
-    (China time) and tag: the biggest first, months in order."""
-    matches, sql = _matches(conn, search, "a.id, a.story_id, a.host, a.lang, a.published_at", scored=False)
-    counted = "COUNT(DISTINCT m.story_id)" if search.collapse else "COUNT(*)"
+    """Counts of the matches by site host, language, month (China time) and tag: the
+    biggest first, months in order. Collapsed, they count what the total counts, stories,
+    each by the copy it shows (`face`): a story's mirror copies add nothing."""
+    matches, sql = _matches(conn, search, "a.id, a.story_id, a.host, a.lang, a.published_at, a.garbled", scored=False)
     if conn.dialect.name == "sqlite":
         month = "strftime('%Y-%m', m.published_at, '+8 hours')"
     else:
         month = "to_char(m.published_at + INTERVAL '8 hours', 'YYYY-MM')"
+    shown = (  # face() in SQL: the earliest copy that is not garbled
+        "SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.story_id"
+        " ORDER BY c.garbled, c.published_at IS NULL, c.published_at, c.id) AS nth FROM c) AS f WHERE f.nth = 1"
+    ) if search.collapse else "SELECT * FROM c"
     statement = (
-        f"WITH m AS MATERIALIZED ({matches})"
-        f" SELECT 'site' AS facet, m.host AS value, {counted} AS n FROM m GROUP BY m.host"
-        f" UNION ALL SELECT 'lang', m.lang, {counted} FROM m GROUP BY m.lang"
-        f" UNION ALL SELECT 'month', {month}, {counted} FROM m WHERE m.published_at IS NOT NULL GROUP BY {month}"
-        f" UNION ALL SELECT 'tag', t.tag, {counted} FROM m JOIN article_tags AS t ON t.article_pk = m.id GROUP BY t.tag"
+        f"WITH c AS MATERIALIZED ({matches}), m AS MATERIALIZED ({shown})"
+        f" SELECT 'site' AS facet, m.host AS value, COUNT(*) AS n FROM m GROUP BY m.host"
+        f" UNION ALL SELECT 'lang', m.lang, COUNT(*) FROM m GROUP BY m.lang"
+        f" UNION ALL SELECT 'month', {month}, COUNT(*) FROM m WHERE m.published_at IS NOT NULL GROUP BY {month}"
+        f" UNION ALL SELECT 'tag', t.tag, COUNT(*) FROM m JOIN article_tags AS t ON t.article_pk = m.id GROUP BY t.tag"
     )
     out: dict[str, list[tuple[str, int]]] = {"site": [], "lang": [], "month": [], "tag": []}
     for row in conn.execute(sql.statement(statement), sql.params):

@@ -125,9 +125,10 @@ def _stamp(conn: Connection, revision: str) -> None:
 
 
 def current(url: str) -> str | None:
-    """The schema revision of the archive at `url` (see stored_revision)."""
+    """The schema revision of the archive at `url` (see stored_revision); a missing SQLite
+    file is an error, not an archive made to be asked."""
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, create=False)
         try:
             with engine.connect() as conn:
                 return stored_revision(conn)

@@ -34,7 +34,9 @@ from monitor.search import SearchOptions, plan, snippet_of
 from pipelines.article import china_time
 
 HEALTH_FEED = "crawl-health"  # built in: the crawl health events
-_RULE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
+# Letters and digits of any script (稀土-整改 as well as rare-earth): no spaces or slashes,
+# since the name is a file name (alerts run --feeds) and, percent-encoded, a URL path segment.
+_RULE_NAME = re.compile(r"[^\W_][\w.-]{0,79}")
 _EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+")
 FEED_ENTRIES = 50
 MATCH_BATCH = 2000  # queued articles matched per transaction
@@ -77,7 +79,7 @@ def add_rule(archive: Archive, name: str, query: str, exact: bool = False, webho
     """Store a rule after checking everything about it; AlertError or QueryError if not."""
     if not _RULE_NAME.fullmatch(name) or name == HEALTH_FEED:
         raise AlertError(
-            f"bad rule name {name!r}: use 1-80 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            f"bad rule name {name!r}: use 1-80 letters (of any language), digits, '-', '_' or '.', starting with a letter or digit"
             + (f" ({HEALTH_FEED!r} is the built-in health feed)" if name == HEALTH_FEED else "")
         )
     plan(query, SearchOptions(expand=not exact))
@@ -319,6 +321,11 @@ def run(archive: Archive, config: DeliveryConfig | None = None, batch: int = MAT
 # --- feeds -----------------------------------------------------------------------------
 
 
+def feed_path(name: str, fmt: str | None = None) -> str:
+    """The path of a rule's feed, its name percent-encoded (a Chinese name stays a valid URL)."""
+    return f"/feeds/{quote(name, safe='')}" + (f".{fmt}" if fmt else "")
+
+
 def rule_feed(archive: Archive, name: str, public_url: str, limit: int = FEED_ENTRIES) -> Feed:
     """A rule's latest alerts as a feed (any format: monitor.feeds.render)."""
     if name == HEALTH_FEED:
@@ -329,15 +336,15 @@ def rule_feed(archive: Archive, name: str, public_url: str, limit: int = FEED_EN
         rows = store.recent_alerts(conn, rule.id, limit)
     entries = [
         Entry(
-            id=f"{public_url}/feeds/{rule.name}#alert-{row.alert_id}", title=row.title, link=row.url,
+            id=f"{public_url}{feed_path(rule.name)}#alert-{row.alert_id}", title=row.title, link=row.url,
             archive_link=article_link(public_url, row.id), published=row.published_at, updated=row.matched_at,
             snippet=snippet_of(row, marks), tags=tuple(t["id"] for t in row.tags or []),
         )
         for row in rows
     ]
     return Feed(
-        id=f"{public_url}/feeds/{rule.name}", title=f"monitor: {rule.name}", description=rule.query,
-        home=f"{public_url}/#/search?q=" + quote(rule.query, safe=""), self_link=f"{public_url}/feeds/{rule.name}.{{format}}",
+        id=f"{public_url}{feed_path(rule.name)}", title=f"monitor: {rule.name}", description=rule.query,
+        home=f"{public_url}/#/search?q=" + quote(rule.query, safe=""), self_link=f"{public_url}{feed_path(rule.name)}.{{format}}",
         updated=rows[0].matched_at if rows else rule.created_at, entries=entries,
     )
 

@@ -8,13 +8,10 @@ carry the token."""
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
 import ipaddress
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -28,19 +25,22 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from scrapy.http import HtmlResponse
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import NoResultFound
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db import Archive
 from db.fulltext import Filters
 from db.models import Article as ArticleRow
-from db.models import Fact as FactRow
-from db.models import StoryLink
-from monitor.alerts import AlertError, rule_feed
+from db.models import HealthEvent
+from monitor.alerts import HEALTH_FEED, AlertError, feed_path, list_rules, rule_feed
+from monitor.export import MEDIA, encoded, records
 from monitor.extract import SPIDERS
 from monitor.feeds import FORMATS, render
-from monitor.search import QueryError, Result, SearchOptions, iterate, plan, search
+from monitor.labels import site_labels, tag_label
+from monitor.runs import list_runs
+from monitor.search import QueryError, SearchOptions, plan, search
+from monitor.show import article_view
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
 
 WEB = Path(__file__).parent / "web"
@@ -51,15 +51,14 @@ CSP = (
 MAX_PAGE = 1000  # results per API page; exports stream every result
 MAX_OFFSET = 10_000_000
 MAX_ID = 2**31 - 1  # articles.id is a 32-bit INTEGER on PostgreSQL
-CSV_COLUMNS = ("id", "published_at", "site", "host", "lang", "relevance_label", "title", "url", "snippet", "copies")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NEWEST = 10  # relevant reports on the landing view
 FEED = {
     "description": "the rule's latest alerts as Atom 1.0, RSS 2.0 or JSON Feed 1.1",
     "content": {media: {"schema": {"type": "string"}} for media in FORMATS.values()},
 }
 EXPORTED = {
-    "description": "every result: CSV with a header row, or JSON Lines",
-    "content": {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}},
+    "description": "every result as a full record: CSV with a header row, JSON Lines, or an Excel workbook",
+    "content": {media.split(";")[0]: {"schema": {"type": "string"}} for media in MEDIA.values()},
 }
 
 
@@ -105,6 +104,7 @@ class Hit(BaseModel):
 class FacetCount(BaseModel):
     value: str
     count: int
+    label: str | None = None  # sites: the spider's name (a mirror's marked); tags: the Chinese name
 
 
 class Facets(BaseModel):
@@ -187,6 +187,7 @@ class ArticleView(BaseModel):
     lang: str
     script: str | None
     published_at: str | None
+    fetched_at: str | None
     author: str
     source: str
     # Where each field came from: structured (data the page states for machines), selectors
@@ -200,6 +201,41 @@ class ArticleView(BaseModel):
     links: list[Link]
     normalised: Text  # cleaned, Simplified
     original: Text | None  # as the page's markup gave it; None when the page cannot be read again
+
+
+class SiteCount(BaseModel):
+    host: str
+    site: str  # the spider
+    label: str
+    articles: int
+    relevant: int
+    newest: str | None  # the newest article's day, YYYY-MM-DD (China time)
+
+
+class SiteHealth(BaseModel):
+    site: str
+    base_url: str
+    run: int
+    status: str
+    started_at: str
+    new_articles: int
+    errors: int
+    health: dict[str, str]  # the conditions the run found: kind -> detail
+
+
+class RuleFeeds(BaseModel):
+    name: str
+    query: str
+    alerts: int
+    last_alert: str | None
+    feeds: dict[str, str]  # format -> path
+
+
+class Overview(BaseModel):
+    newest: list[Hit]  # the newest supervision and rectification reports
+    sites: list[SiteCount]
+    health: list[SiteHealth]  # each site's latest run
+    rules: list[RuleFeeds]  # the alert rules, then the built-in crawl-health feed
 
 
 # --- the options search and export share -----------------------------------------------
@@ -336,27 +372,29 @@ def create_app(db_url: str, access: Access = Access()) -> FastAPI:
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         facets: Annotated[bool, Query(description="count the matches by site, language, month and tag")] = False,
     ) -> dict[str, Any]:
-        return search(archive, q, replace(options, limit=limit, offset=offset), with_facets=facets).as_dict()
+        page = search(archive, q, replace(options, limit=limit, offset=offset), with_facets=facets).as_dict()
+        if facets:
+            _label_facets(archive, page["facets"])
+        return page
+
+    @app.get("/api/overview", response_model=Overview)
+    def overview_endpoint() -> dict[str, Any]:
+        return overview(archive)
 
     @app.get("/api/articles/{article_id}", response_model=ArticleView, responses=errors(404, 422))
     def article_endpoint(article_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> dict[str, Any]:
         found = article_view(archive, article_id)
         if found is None:
             raise HTTPException(404, f"no article {article_id}")
-        return found
+        return {**found, "original": original_text(archive, article_id, found["site"])}
 
     @app.get("/api/export", response_class=StreamingResponse, responses={**errors(400, 422), 200: EXPORTED})
     def export_endpoint(
-        q: QueryText, options: Options, format: Literal["csv", "jsonl"] = "csv",
+        q: QueryText, options: Options, format: Literal["csv", "jsonl", "xlsx"] = "csv",
     ) -> StreamingResponse:
         plan(q, options)  # a bad query fails here, as a 400, before anything is streamed
-        results = iterate(archive, q, options)
-        if format == "csv":
-            body, media = csv_lines(results), "text/csv; charset=utf-8"
-        else:
-            body, media = jsonl_lines(results), "application/x-ndjson; charset=utf-8"
-        disposition = f'attachment; filename="monitor-export.{format}"'
-        return StreamingResponse(body, media_type=media, headers={"Content-Disposition": disposition})
+        headers = {"Content-Disposition": f'attachment; filename="monitor-export.{format}"'}
+        return StreamingResponse(encoded(format, records(archive, q, options)), media_type=MEDIA[format], headers=headers)
 
     @app.get("/feeds/{feed}", response_class=Response, responses={**errors(404), 200: FEED})
     def feed_endpoint(feed: Annotated[str, PathParam(description="RULE.atom, RULE.rss or RULE.json; crawl-health for the health feed")], request: Request) -> Response:
@@ -394,90 +432,63 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": problems}, status_code=422)
 
 
-# --- exports ----------------------------------------------------------------------------------
+# --- exports, labels and the landing view --------------------------------------------------
 
 
-def csv_lines(results: Iterator[Result]) -> Iterator[str]:
-    """A header and one row per result; a BOM first so that spreadsheets read UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + _drain(buffer)
-    for result in results:
-        row = {**result.article, "snippet": result.snippet, "copies": len(result.copies)}
-        writer.writerow([_inert(row[column]) for column in CSV_COLUMNS])
-        yield _drain(buffer)
-
-
-def _inert(value: Any) -> Any:
-    """Scraped text starting like a formula would run as one in a spreadsheet: quote it."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def jsonl_lines(results: Iterator[Result]) -> Iterator[str]:
-    for result in results:
-        yield json.dumps(result.as_dict(), ensure_ascii=False) + "\n"
-
-
-# --- one article ----------------------------------------------------------------------------
-
-
-def article_view(archive: Archive, pk: int) -> dict[str, Any] | None:
-    """Everything the article view shows, or None for an unknown id."""
-    found = archive.articles(id=pk)
-    if not found:
-        return None
-    article = found[0]
+def _label_facets(archive: Archive, facets: dict[str, list[dict[str, Any]]]) -> None:
+    """Names people read beside the values the filters take: a host's spider, a tag's
+    Chinese name."""
     with archive.engine.connect() as conn:
-        facts = conn.execute(
-            select(FactRow.kind, FactRow.number, FactRow.day, FactRow.as_of, FactRow.batches, FactRow.action,
-                   FactRow.sentence).where(FactRow.article_pk == pk).order_by(FactRow.offset, FactRow.id)
-        ).all()
-        copies = conn.execute(
-            select(ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.host, ArticleRow.lang, ArticleRow.garbled)
-            .where(ArticleRow.story_id == article.story_id, ArticleRow.id != pk).order_by(ArticleRow.id)
-        ).all()
-        links = _links(conn, article.story_id)
-    return {
-        "id": article.id, "title": article.title, "url": article.url, "host": article.host, "site": article.site,
-        "lang": article.lang, "script": article.script, "published_at": china_time(article.published_at),
-        "author": article.author, "source": article.source, "field_sources": article.field_sources or {},
-        "relevance": {"label": article.relevance_label, "score": article.relevance_score, "terms": article.relevance_terms},
-        "tags": article.tags or [], "keywords": article.keywords or [],
-        "facts": [row._asdict() for row in facts],
-        "story": {"story_id": article.story_id, "copies": [row._asdict() for row in copies]},
-        "links": links,
-        "normalised": {
-            "title": article.title_simplified or article.title,
-            "paragraphs": (article.body_simplified or article.body).split("\n"),
-        },
-        "original": original_text(archive, pk, article.site),
-    }
+        sites = site_labels(conn)
+    for facet in facets["site"]:
+        facet["label"] = sites.get(facet["value"], facet["value"])
+    for facet in facets["tag"]:
+        facet["label"] = tag_label(facet["value"])
 
 
-def _links(conn, story_id: int) -> list[dict[str, Any]]:
-    """The stories in the other language linked to this one, best first, with their articles."""
-    rows = conn.execute(
-        select(StoryLink.story_a, StoryLink.story_b, StoryLink.score, StoryLink.shared)
-        .where(or_(StoryLink.story_a == story_id, StoryLink.story_b == story_id))
-    ).all()
-    out = []
-    for link in sorted(rows, key=lambda r: -r.score):
-        other = link.story_b if link.story_a == story_id else link.story_a
-        articles = conn.execute(
-            select(ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.lang)
-            .where(ArticleRow.story_id == other).order_by(ArticleRow.id)
+def overview(archive: Archive) -> dict[str, Any]:
+    """The landing view: the newest relevant reports, each site's counts, each site's latest
+    run and its health, and the alert rules with their feeds."""
+    newest = search(archive, "relevance:relevant", SearchOptions(sort="date", limit=NEWEST)).as_dict()["results"]
+    return {"newest": newest, "sites": _site_counts(archive), "health": _latest_runs(archive), "rules": _rule_feeds(archive)}
+
+
+def _site_counts(archive: Archive) -> list[dict[str, Any]]:
+    with archive.engine.connect() as conn:
+        labels = site_labels(conn)
+        rows = conn.execute(
+            select(ArticleRow.host, ArticleRow.site, func.count(), func.count().filter(ArticleRow.relevant),
+                   func.max(ArticleRow.published_at))
+            .group_by(ArticleRow.host, ArticleRow.site).order_by(func.count().desc(), ArticleRow.host)
         ).all()
-        out.append({"story_id": other, "score": link.score, "shared": link.shared,
-                    "articles": [row._asdict() for row in articles]})
-    return out
+    return [
+        {"host": host, "site": site, "label": labels.get(host, site), "articles": articles, "relevant": relevant,
+         "newest": (china_time(newest) or "")[:10] or None}
+        for host, site, articles, relevant, newest in rows
+    ]
+
+
+RUNS_SCANNED = 500  # the newest runs read for each site's latest: a site silent longer is not shown
+
+
+def _latest_runs(archive: Archive) -> list[dict[str, Any]]:
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for run in list_runs(archive, limit=RUNS_SCANNED):
+        latest.setdefault((run["site"], run["base_url"]), run)
+    keys = ("site", "base_url", "status", "started_at", "new_articles", "errors", "health")
+    return [{"run": run["id"], **{key: run[key] for key in keys}} for run in latest.values()]
+
+
+def _rule_feeds(archive: Archive) -> list[dict[str, Any]]:
+    rules = [(r["name"], r["query"], r["alerts"], r["last_alert"]) for r in list_rules(archive)]
+    with archive.engine.connect() as conn:
+        events = conn.execute(select(func.count()).select_from(HealthEvent)).scalar_one()
+    rules.append((HEALTH_FEED, "crawl health events", events, None))
+    return [
+        {"name": name, "query": query, "alerts": alerts, "last_alert": last,
+         "feeds": {fmt: feed_path(name, fmt) for fmt in FORMATS}}
+        for name, query, alerts, last in rules
+    ]
 
 
 def original_text(archive: Archive, pk: int, site: str) -> dict[str, Any] | None:

@@ -15,16 +15,15 @@ from time import monotonic
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from db import Archive, ArchiveError, printable_url
-from db.fulltext import Filters
-from db.heads import MIN_DOCUMENTS
-from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, current, upgrade
 from monitor.settings import db_url, demo_db_url
 from monitor.terminal import json_text, say, shown
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
 from pipelines.facts import FACT_KINDS
 
-if TYPE_CHECKING:  # the server's modules load only when serving
+# The archive (SQLAlchemy), Scrapy, jieba and the server load inside the commands that use
+# them: `--help` or a search should not pay for a crawl's imports (bench/startup.py).
+if TYPE_CHECKING:
+    from db import Archive
     from monitor.api import Access
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -48,6 +47,33 @@ def _day(value: str) -> datetime:
     if not 1900 <= day.year <= 2999:
         raise argparse.ArgumentTypeError(f"a day between the years 1900 and 2999, not {value!r}")
     return datetime.combine(day, time(), CHINA_TZ)
+
+
+def _period(value: str, end: bool) -> datetime:
+    """A day, month or year as since: and until: take them: its first moment, or (end) the
+    first moment after it."""
+    from monitor.query import QueryError, period
+
+    try:
+        return period(value, "the date")[end]
+    except QueryError:
+        raise argparse.ArgumentTypeError(
+            f"not a date (a day YYYY-MM-DD, a month YYYY-MM or a year YYYY between the years 1900 and 2999): {value!r}"
+        ) from None
+
+
+def _since(value: str) -> datetime:
+    return _period(value, end=False)
+
+
+def _until(value: str) -> datetime:
+    """The end of the period, exclusive: --until 2024 keeps all of 2024."""
+    return _period(value, end=True)
+
+
+def _page_limit(value: str) -> int:
+    """A page's size; 0 for the total (and facets) alone."""
+    return 0 if value == "0" else _limit(value)
 
 
 def _limit(value: str) -> int:
@@ -93,32 +119,36 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("targets", nargs="*", metavar="SPIDER[=BASE_URL]",
                        help="spiders to run (default: all), each optionally at another address")
     crawl.add_argument("--replicas", action="store_true", help="crawl the local replica sites instead of the live ones")
-    crawl.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
+    crawl.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS,
+                       help="the crawl's log on stderr (default WARNING: problems only; each crawl ends with its summary line)")
     crawl.set_defaults(run=cmd_crawl)
 
     _schedule_commands(commands)
 
     search = commands.add_parser("search", help="search the archive")
-    search.add_argument("query", help='the query language (README.md): words, "phrases", AND OR NOT -word, ( ), site: lang: tag: since: until: relevance:')
+    search.add_argument("query", nargs="+", metavar="QUERY",
+                        help='the query language (README.md): words, "phrases", AND OR NOT -word, ( ), site: lang: tag: since: '
+                             'until: relevance:; all the words given. Options go before or after it; a query starting '
+                             'with - goes after -- (search --json -- -稀土 铜)')
     search.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
     search.add_argument("--site", help="spider name (cnmn, smm) or host; same as site: in the query")
-    search.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
-    search.add_argument("--until", type=_day, help="published on or before this day (YYYY-MM-DD)")
+    search.add_argument("--since", type=_since, help="published on or after this day, month or year (2020-10-15, 2020-10, 2020)")
+    search.add_argument("--until", type=_until, help="published on or before this day, month or year")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
                         help="relevance: BM25 with the title weighted; date: newest first")
     search.add_argument("--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages")
     search.add_argument("--all-copies", action="store_true", help="list every copy of a story, not one result per story")
     search.add_argument("--facets", action="store_true", help="also count the matches by site, language, month and tag")
-    search.add_argument("--limit", type=_limit, default=10)
+    search.add_argument("--limit", type=_page_limit, default=10, help="results per page; 0: the total (and --facets) only")
     search.add_argument("--offset", type=_offset, default=0, help="skip this many results (paging)")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=cmd_search)
 
     facts = commands.add_parser("facts", help="list the supervision facts stored from reports")
     facts.add_argument("--kind", choices=FACT_KINDS, help="one kind of fact")
-    facts.add_argument("--tag", metavar="CONCEPT", help="only articles tagged with this concept id (chinalco, inspection-team-4...)")
-    facts.add_argument("--since", type=_day, help="articles published on or after this day")
-    facts.add_argument("--until", type=_day, help="articles published before this day")
+    facts.add_argument("--tag", metavar="CONCEPT", help="only articles tagged with this concept, by id or name, or a narrower one; same as tag: in a search (chinalco, 中铝)")
+    facts.add_argument("--since", type=_since, help="articles published on or after this day, month or year (2020-10-15, 2020-10, 2020)")
+    facts.add_argument("--until", type=_until, help="articles published on or before this day, month or year")
     facts.add_argument("--limit", type=_limit, default=50)
     facts.add_argument("--json", action="store_true")
     facts.set_defaults(run=cmd_facts)
@@ -139,12 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         "run it after a large import, or daily)",
     )
     db_optimize.add_argument("--min-documents", type=_documents, default=None, metavar="N",
-                             help=f"heads for the words in at least N articles (default: as the last time, else {MIN_DOCUMENTS:,})")
+                             help="heads for the words in at least N articles (default: as the last time, else 5,000)")
     db_optimize.set_defaults(run=cmd_db_optimize)
 
     extract = commands.add_parser("extract", help="run saved pages through extraction and the text pipeline")
     extract.add_argument("file", type=Path, nargs="?", help="the saved page")
-    extract.add_argument("--url", help="the address the page was fetched from ('' when unknown); required with FILE")
+    extract.add_argument("--url", help="the address the page was fetched from (default: unknown; the parser then goes by the markup)")
     extract.add_argument("--json", action="store_true", help="print JSON")
     extract.add_argument("--batch", metavar="LIST",
                          help="extract every page LIST names, one PATH<TAB>URL line each ('-': standard input); "
@@ -152,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=cmd_extract)
 
     _alert_commands(commands)
+    _record_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the JSON API and the web page over the archive")
     serve.add_argument("--host", default="127.0.0.1",
@@ -164,19 +195,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The exit status of a command whose reader went away (`monitor search ... | head -1`): what
+# the shell reports for a process that SIGPIPE ended, 128 + 13.
+EXIT_PIPE_CLOSED = 141
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return args.run(args) or 0
-    except (UsageError, ArchiveError, BrokenPage) as error:
+        args = build_parser().parse_args(argv)
+        status = args.run(args) or 0
+        sys.stdout.flush()  # a reader gone shows here, where it is handled, not in Python's exit
+        return status
+    except KeyboardInterrupt:  # Ctrl-C before a command handles it itself (start-up, a search)
+        print("monitor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return reader_gone()
+    except Exception as error:
+        if not isinstance(error, _user_errors()):
+            raise
         print(shown(f"monitor: {error}"), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
 
 
-def _archive(args: argparse.Namespace) -> Archive:
-    return Archive(db_url(args.db))
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors shown as one `monitor:` line; the archive's is imported only once something
+    was raised, so that a command without an archive does not load SQLAlchemy for it."""
+    from db.engine import ArchiveError
+
+    return (UsageError, ArchiveError, BrokenPage)
+
+
+def reader_gone() -> int:
+    """Stop quietly when standard output's reader has gone: what is still buffered goes to
+    /dev/null, else Python's own flush at exit would print a second BrokenPipeError."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_PIPE_CLOSED
+
+
+def _archive(args: argparse.Namespace, create: bool = False) -> Archive:
+    """The archive --db names. Only the commands that fill one make it (`create`); the others
+    refuse a missing SQLite file rather than leave folders and an empty archive behind."""
+    from db import Archive
+
+    return Archive(db_url(args.db), create=create)
 
 
 
@@ -184,6 +246,7 @@ def _archive(args: argparse.Namespace) -> Archive:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from db import Archive, printable_url
     from monitor.runs import recorded_crawls
 
     jobs = _crawl_jobs(args.targets, args.replicas)
@@ -200,8 +263,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         results = recorded_crawls(archive, jobs, LOG_LEVEL=args.log_level)
     for result in results:
         say(run_report(result))
-    # Stopped by a signal (SIGTERM, Ctrl-C): 130, as any command stopped by Ctrl-C.
-    return 130 if any(result.status == "interrupted" for result in results) else 0
+    return crawl_status(results)
+
+
+def crawl_status(results: list) -> int:
+    """130 when a signal (SIGTERM, Ctrl-C) stopped a crawl, as any command stopped by Ctrl-C;
+    1 when one failed (offline, every list page refused...): a script must not read success."""
+    statuses = {result.status for result in results}
+    if "interrupted" in statuses:
+        return 130
+    return 1 if "failed" in statuses else 0
 
 
 def _crawl_jobs(targets: list[str], replicas: bool) -> list:
@@ -269,6 +340,7 @@ def _problems(stats: dict) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from db import Archive, printable_url
     from monitor.crawl import CrawlJob
     from monitor.replica.server import DEMO_PORTS, serve_replicas
     from monitor.runs import recorded_crawls
@@ -333,10 +405,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from db import printable_url
     from monitor.schedule import Scheduler
 
     path, sites = _schedule(args)
-    archive = _archive(args)
+    archive = _archive(args, create=True)  # its runs crawl into it
     print(f"archive: {printable_url(archive.url)}; schedule: {path}: {', '.join(sites)}", flush=True)
     stop, halt = threading.Event(), threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):  # the first stops the schedule, a second the runs
@@ -352,7 +425,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     site = sites.get(args.site)
     if site is None:
         raise UsageError(f"no site named {args.site!r} in the schedule (it has: {', '.join(sites)})")
-    [result] = recorded_crawls(_archive(args), [site.job], local=site.local, time_limit=site.time_limit,
+    [result] = recorded_crawls(_archive(args, create=True), [site.job], local=site.local, time_limit=site.time_limit,
                                rhythm=site.rhythm, LOG_LEVEL=args.log_level)
     say(run_report(result), flush=True)
     return 0 if result.status in ("finished", "refused") else 1
@@ -394,23 +467,23 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
+    from db.fulltext import Filters
     from monitor.search import QueryError, SearchOptions, search
 
+    query = " ".join(args.query)  # `monitor search rare earth` unquoted is the query "rare earth"
     archive = _archive(args)
     filters = Filters(
         langs=(args.lang,) if args.lang else (), sites=(args.site,) if args.site else (),
-        since=args.since, until=args.until + timedelta(days=1) if args.until else None,
+        since=args.since, until=args.until,
     )
     options = SearchOptions(
         expand=not args.exact, collapse=not args.all_copies, sort=args.sort, limit=args.limit,
         offset=args.offset, filters=filters,
     )
     try:
-        page = search(archive, args.query, options, with_facets=args.facets)
+        page = search(archive, query, options, with_facets=args.facets)
     except QueryError as error:
-        raise UsageError(f"cannot search {args.query!r}: {error}") from None
+        raise UsageError(f"cannot search {query!r}: {error}") from None
     if args.json:
         print(json_text(page.as_dict(), indent=1))
     else:
@@ -419,8 +492,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def print_page(page, offset: int = 0) -> None:
-    if not page.results:
+    if not page.total:
         say("no articles found")
+    elif not page.results:
+        say(f"{page.total} found; none on this page (from {offset + 1})" if offset else f"{page.total} found")
     else:
         say(f"{page.total} found; {offset + 1}-{offset + len(page.results)}:")
     for n, result in enumerate(page.results, offset + 1):
@@ -440,7 +515,13 @@ def print_page(page, offset: int = 0) -> None:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    rows = _archive(args).facts(args.kind, args.tag, args.since, args.until, args.limit)
+    from monitor.query import QueryError, resolve_tag
+
+    try:
+        tags = resolve_tag(args.tag) if args.tag else None
+    except QueryError as error:
+        raise UsageError(str(error)) from None
+    rows = _archive(args).facts(args.kind, tags, args.since, args.until, args.limit)
     found = [
         {
             "kind": r.kind, "number": r.number, "day": r.day, "as_of": r.as_of, "batches": r.batches,
@@ -466,10 +547,11 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
+    from db import Archive
     from monitor.reprocess import ProgressBar, reprocess
 
     archive = _archive(args)
-    into = Archive(args.into) if args.into else None
+    into = Archive(args.into) if args.into else None  # made when missing: the move's target
     result = reprocess(archive, ProgressBar("reprocessing"), into=into)
     print(f"reprocessed: {result.updated} updated, {result.unchanged} unchanged, {len(result.failed)} failed")
     for pk, why in result.failed[:10]:
@@ -483,6 +565,9 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from db import printable_url
+    from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, upgrade
+
     url = db_url(args.db)
     before, after = upgrade(url)
     where = f"the archive at {printable_url(url)}"
@@ -495,12 +580,16 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
+    from db.migrate import HEAD_REVISION, current
+
     revision = current(db_url(args.db))
     print({None: "none (no archive yet)", HEAD_REVISION: f"{HEAD_REVISION} (head)"}.get(revision, revision))
     return 0
 
 
 def cmd_db_optimize(args: argparse.Namespace) -> int:
+    from db import printable_url
+
     archive = _archive(args)
     began = monotonic()
     words, minimum = archive.optimize(args.min_documents)
@@ -523,10 +612,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             raise UsageError("--batch takes no FILE or --url: its list names the pages and their addresses")
         return _extract_batch(args.batch)
     if args.file is None:
-        raise UsageError("give a saved page (FILE --url URL) or a list of pages (--batch LIST)")
-    if args.url is None:
-        raise UsageError("--url is required with FILE (--url '' when the address is unknown)")
-    article = extract_file(args.file, args.url)
+        raise UsageError("give a saved page (FILE [--url URL]) or a list of pages (--batch LIST)")
+    article = extract_file(args.file, args.url or "")
     summary = article.summary()
     if args.json:
         print(json_text(summary, indent=1))
@@ -565,8 +652,7 @@ def _extract_batch(listing: str) -> int:
             try:
                 print(json_text(result), flush=True)
             except BrokenPipeError:  # the reader has gone (| head): stop quietly
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                return 1
+                return reader_gone()
     return 0
 
 
@@ -723,6 +809,92 @@ def cmd_alerts_feed(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- show and export ---
+
+
+def _record_commands(commands) -> None:
+    show = commands.add_parser("show", help="one article: its fields, tags, facts, copies, links and text")
+    show.add_argument("id", type=_article_id, help="the article's id (as search and facts print it)")
+    show.add_argument("--json", action="store_true", help="print JSON (the API's article view, without the original text)")
+    show.set_defaults(run=cmd_show)
+
+    export = commands.add_parser("export", help="every result of a search as full records: CSV, JSON Lines or Excel")
+    export.add_argument("query", nargs="+", help="the query language (README.md); the words given make one query")
+    export.add_argument("--format", choices=("csv", "jsonl", "xlsx"), default="csv")
+    export.add_argument("--output", metavar="FILE", type=Path, help="write it to this file (default: print it; xlsx needs a file or a pipe)")
+    export.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
+    export.add_argument("--site", help="spider name (cnmn, smm) or host; same as site: in the query")
+    export.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
+    export.add_argument("--until", type=_day, help="published on or before this day (YYYY-MM-DD)")
+    export.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    export.add_argument("--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages")
+    export.add_argument("--all-copies", action="store_true", help="every copy of a story, not one record per story")
+    export.set_defaults(run=cmd_export)
+
+
+def _article_id(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"an article id (a whole number from 1), not {value!r}")
+    return int(value)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from monitor.show import article_view, show_lines
+
+    view = article_view(_archive(args), args.id)
+    if view is None:
+        raise UsageError(f"no article {args.id}")
+    if args.json:
+        print(json_text(view, indent=1))
+    else:
+        for line in show_lines(view):
+            say(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from db.fulltext import Filters
+    from monitor.export import Counted, encoded, records
+    from monitor.search import QueryError, SearchOptions, plan
+
+    query = " ".join(args.query)
+    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+        raise UsageError("an xlsx workbook is no text for a terminal: give --output FILE (or pipe it)")
+    filters = Filters(
+        langs=(args.lang,) if args.lang else (), sites=(args.site,) if args.site else (),
+        since=args.since, until=args.until + timedelta(days=1) if args.until else None,
+    )
+    options = SearchOptions(expand=not args.exact, collapse=not args.all_copies, sort=args.sort, filters=filters)
+    try:
+        plan(query, options)  # a bad query is refused before any file is made
+    except QueryError as error:
+        raise UsageError(f"cannot export {query!r}: {error}") from None
+    found = Counted(records(_archive(args), query, options))
+    if args.output is None:
+        return _to_stdout(encoded(args.format, found))
+    try:
+        with open(args.output, "wb") as file:
+            file.writelines(encoded(args.format, found))
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"exported {found.count} record{'' if found.count == 1 else 's'} to {args.output}")
+    return 0
+
+
+def _to_stdout(chunks) -> int:
+    """Bytes to standard output; a reader that has gone (| head) ends it quietly."""
+    try:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return 0
+
+
 # --- serve ---
 
 
@@ -735,9 +907,12 @@ def _port(value: str) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from db import printable_url
+    from db.engine import make_engine
     from monitor.api import create_app
 
     url = db_url(args.db)
+    make_engine(url, create=False).dispose()  # a missing archive is refused, not made empty
     listener = _listen(args.host, args.port)
     try:
         host, port = listener.getsockname()[:2]

@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from monitor import settings as monitor_settings
+from pipelines.store import store_leftovers
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def run_crawls(jobs: list[CrawlJob], db_url: str, local: bool = False, **overrid
     process = CrawlerProcess(project_settings(db_url, local, **overrides))
     started = _start(process, jobs)
     process.start()
+    store_leftovers()  # a forced stop (a second Ctrl-C) closed no spider: their buffers are stored here
     return [dict(crawler.stats.get_stats()) for crawler, _ in started]
 
 

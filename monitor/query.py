@@ -1,7 +1,8 @@
 """The query language: words and "phrases" in either language, AND / OR / NOT and -word,
-brackets, and the filters site: lang: tag: since: until: relevance:. A query becomes a
-search expression over index terms (db.fulltext) plus filters; every word and phrase that
-names a concept of the vocabulary also finds the concept's other names, in both languages.
+brackets, prefixes (rectif*), proximity (NEAR(督察 整改, 10)), and the filters site: lang:
+tag: since: until: relevance:. A query becomes a search expression over index terms
+(db.fulltext) plus filters; every word and phrase that names a concept of the vocabulary
+also finds the concept's other names, in both languages.
 
 Positions in messages count characters from 1."""
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
-from db.fulltext import And, Filters, Node, Not, Or, Phrase, Term, is_positive
+from db.fulltext import And, Filters, Near, Node, Not, Or, Phrase, Prefix, Term, is_positive
 from pipelines.article import CHINA_TZ
 from pipelines.chinese import HAN, to_simplified
 from pipelines.normalise import fold_width
@@ -24,6 +25,8 @@ LANGS = ("zh", "en", "und")
 RELEVANCE = ("relevant", "supervision", "rectification", "related", "unrelated")
 OPERATORS = ("AND", "OR", "NOT")
 MAX_ALIAS_WORDS = 8
+NEAR_DISTANCE, MAX_NEAR_DISTANCE = 10, 50  # PostgreSQL spells "within N" as 4(N+1) alternatives
+MIN_PREFIX = 2  # letters: a one-letter prefix would read much of the index (one Chinese character is a word)
 
 
 class QueryError(ValueError):
@@ -35,7 +38,7 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # word, phrase, filter, op, open, close, minus
+    kind: str  # word, phrase, near, filter, op, open, close, minus
     text: str
     position: int  # 1-based
     name: str = ""  # a filter's name
@@ -50,6 +53,12 @@ class Word:
 @dataclass(frozen=True)
 class Quoted:
     text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Nearby:
+    text: str  # between NEAR( and )
     position: int
 
 
@@ -120,6 +129,12 @@ def _closing_quote(query: str, start: int) -> int:
 
 
 def _read_word(query: str, start: int, tokens: list[Token]) -> int:
+    if query.startswith("NEAR(", start):
+        end = query.find(")", start)
+        if end < 0:
+            raise QueryError(f"unbalanced bracket: NEAR( at position {start + 1} is never closed")
+        tokens.append(Token("near", query[start + 5 : end], start + 1))
+        return end + 1
     found = _FILTER.match(query, start)
     if found and found.group(1).lower() in FILTERS:
         name, at = found.group(1).lower(), found.end()
@@ -150,7 +165,7 @@ def _read_word(query: str, start: int, tokens: list[Token]) -> int:
 
 class _Parser:
     """query := either; either := both (OR both)*; both := unary (AND? unary)*;
-    unary := (NOT | -) unary | ( either ) | word | "phrase" | filter"""
+    unary := (NOT | -) unary | ( either ) | word | "phrase" | NEAR(...) | filter"""
 
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens, self.at, self.depth = tokens, 0, 0
@@ -217,6 +232,8 @@ class _Parser:
             return Quoted(token.text, token.position)
         if token.kind == "filter":
             return FilterAtom(token.name, token.text, token.position)
+        if token.kind == "near":
+            return Nearby(token.text, token.position)
         return Word(token.text, token.position)
 
     def _nested(self, token: Token):
@@ -297,8 +314,48 @@ class _Builder:
                 _require_positive(both, item.position, "add a word beside the exclusion")
             return both
         if isinstance(item, Quoted):
+            if re.search(r"[^\W_]\*(?!\S)", item.text):  # a star ending a word, not c++* punctuation
+                raise QueryError(f"a prefix (word*) cannot be inside a phrase, at position {item.position}")
             return self._leaf(_terms_of(item.text), phrase=True)
+        if isinstance(item, Nearby):
+            return self._near(item)
+        if item.text.endswith("*") and item.text.strip("*"):
+            return self._prefix(item)
         return self._leaf(_terms_of(item.text), phrase=not HAN.search(item.text))
+
+    def _prefix(self, word: Word) -> Node:
+        """Index words starting with the written letters (Simplified, lower case), and, for
+        English, with their stem too (penalty* finds penalties, whose stem is penalti).
+        Prefixes are not expanded to the vocabulary's other names."""
+        written = to_simplified(fold_width(word.text.rstrip("*"))).lower()
+        if not re.fullmatch(r"[^\W_]+", written):
+            raise QueryError(f"a prefix is one word of letters or characters before *, not {word.text!r} at position {word.position}")
+        if len(written) < MIN_PREFIX and not HAN.search(written):
+            raise QueryError(f"a prefix needs {MIN_PREFIX} letters or more before *, at position {word.position}")
+        stems = _terms_of(written)
+        shapes = dict.fromkeys([written] + ([stems[0]] if len(stems) == 1 and written.isascii() else []))
+        if not self.negated:  # snippets mark English prefixes by a final * (monitor.search)
+            self.marked.extend([(written,)] if HAN.search(written) else [(shape + "*",) for shape in shapes])
+        return _join(Or, [Prefix(shape) for shape in shapes])
+
+    def _near(self, item: Nearby) -> Node:
+        """NEAR(a b, N): the two words or phrases within N words of each other, in either
+        order, in the title or in the body (as phrases, on the text's own words)."""
+        words, comma, distance = item.text.rpartition(",")
+        if not comma:
+            words, distance = item.text, str(NEAR_DISTANCE)
+        where = f"NEAR at position {item.position}"
+        if not distance.strip().isdigit() or not 0 <= int(distance) <= MAX_NEAR_DISTANCE:
+            raise QueryError(f"{where}: the distance after the comma is a number of words from 0 to {MAX_NEAR_DISTANCE}")
+        parts = tokenize(words)
+        if len(parts) != 2 or any(t.kind not in ("word", "phrase") or "*" in t.text for t in parts):
+            raise QueryError(f"{where} takes two words or \"phrases\" and a distance: NEAR(督察 整改, 10)")
+        found = tuple(_terms_of(t.text) for t in parts)
+        if not all(found):
+            raise QueryError(f"{where}: a word of punctuation finds nothing")
+        if not self.negated:
+            self.marked.extend(found)
+        return Near(found, int(distance))
 
     def _conjuncts(self, items: list) -> list[Node | None]:
         """Runs of plain words that spell a concept's name (rare earth) expand as one."""
@@ -371,25 +428,25 @@ def _terms_of(text: str) -> tuple[str, ...]:
 # --- the vocabulary's names -----------------------------------------------------------------
 
 
+def _index_terms(names: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    return frozenset(key for name in names if (key := _terms_of(name)))
+
+
 @cache
 def concept_names() -> dict[str, frozenset[tuple[str, ...]]]:
-    """Each concept's names (labels, aliases, search-only names) as index terms."""
-    return {
-        concept.id: frozenset(
-            key for name in concept.en + concept.zh + concept.search
-            if (key := _terms_of(name))
-        )
-        for concept in load_vocabulary().concepts
-    }
+    """Each concept's names that a search for it looks for (labels, aliases, search-only
+    names) as index terms."""
+    return {c.id: _index_terms(c.en + c.zh + c.search) for c in load_vocabulary().concepts}
 
 
 @cache
 def alias_index() -> dict[tuple[str, ...], frozenset[str]]:
-    """Index terms of a name -> the concepts it names."""
+    """Index terms of a name -> the concepts it names (its `finds` words too: fine names
+    the penalty concept, though a search for the concept does not look for fine)."""
     index: dict[tuple[str, ...], set[str]] = {}
-    for cid, names in concept_names().items():
-        for name in names:
-            index.setdefault(name, set()).add(cid)
+    for concept in load_vocabulary().concepts:
+        for name in concept_names()[concept.id] | _index_terms(concept.finds):
+            index.setdefault(name, set()).add(concept.id)
     return {name: frozenset(ids) for name, ids in index.items()}
 
 
@@ -430,12 +487,10 @@ def _add_filter(filters: Filters, atom: FilterAtom, negated: bool) -> Filters:
             raise QueryError(f"{atom.name}: {where} cannot be excluded")
         if getattr(filters, atom.name) is not None:
             raise QueryError(f"{atom.name}: {where} is given twice")
-        start, end = _period(value, atom)
+        start, end = period(value, f"{atom.name}: at position {atom.position}")
         return replace(filters, **{atom.name: start if atom.name == "since" else end})
     if atom.name == "tag":
-        ids = tag_ids(value)
-        if ids is None:
-            raise QueryError(f"unknown tag {value!r} {where}: give a concept id (chinalco) or a name (中铝)")
+        ids = resolve_tag(value, where)
         if negated:
             return replace(filters, not_tags=filters.not_tags + tuple(sorted(ids)))
         return replace(filters, tags=filters.tags + (tuple(sorted(ids)),))
@@ -449,6 +504,14 @@ def _add_filter(filters: Filters, atom: FilterAtom, negated: bool) -> Filters:
     return replace(filters, **{field_name: getattr(filters, field_name) + (value,)})
 
 
+def resolve_tag(value: str, where: str = "") -> frozenset[str]:
+    """tag_ids, or a QueryError naming the unknown tag (the query and `facts --tag` alike)."""
+    ids = tag_ids(value)
+    if ids is None:
+        raise QueryError(f"unknown tag {value!r}{' ' + where if where else ''}: give a concept id (chinalco) or a name (中铝)")
+    return ids
+
+
 def tag_ids(value: str) -> frozenset[str] | None:
     """A tag filter's concepts: the one named (by id or any name) and those below it."""
     named = {value} if value in narrower() else set(alias_index().get(_terms_of(value), ()))
@@ -460,17 +523,19 @@ def tag_ids(value: str) -> frozenset[str] | None:
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
-def _period(value: str, atom: FilterAtom) -> tuple[datetime, datetime]:
-    """The first moment of a year, month or day in China time, and of the one after it."""
+def period(value: str, what: str) -> tuple[datetime, datetime]:
+    """The first moment of a year, month or day in China time, and of the one after it:
+    since: and until: in a query, --since and --until of search and facts. `what` names
+    the value in messages."""
     found = _PERIOD.fullmatch(value)
-    problem = f"{atom.name}: at position {atom.position} takes a day (2020-10-15), a month (2020-10) or a year, not {value!r}"
+    problem = f"{what} takes a day (2020-10-15), a month (2020-10) or a year, not {value!r}"
     if not found:
         raise QueryError(problem)
     year, month, day = (int(g) if g else None for g in found.groups())
     if month == 0 or day == 0:
         raise QueryError(problem)
     if not 1900 <= year <= 2999:
-        raise QueryError(f"{atom.name}: at position {atom.position}: the year must be between 1900 and 2999")
+        raise QueryError(f"{what}: the year must be between 1900 and 2999")
     try:
         start = datetime(year, month or 1, day or 1, tzinfo=CHINA_TZ)
     except ValueError:

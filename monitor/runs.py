@@ -22,7 +22,7 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.spiderloader import SpiderLoader
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
@@ -122,6 +122,14 @@ def recorded_since(archive: Archive, spider: str, base_url: str, since: datetime
     query = select(CrawlRun.id).where(CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since)
     with archive.engine.connect() as conn:
         return conn.execute(query.limit(1)).first() is not None
+
+
+def new_articles_since(archive: Archive, spider: str, base_url: str, since: datetime) -> int:
+    """The new articles the site's runs recorded since then have stored."""
+    query = select(func.coalesce(func.sum(CrawlRun.new_articles), 0)).where(
+        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since)
+    with archive.engine.connect() as conn:
+        return conn.execute(query).scalar_one()
 
 
 def running_run(archive: Archive, spider: str, base_url: str) -> int | None:

@@ -1,14 +1,16 @@
 """Scheduled crawls: the schedule file, and `monitor schedule`, which starts `monitor run SITE`
 in a process of its own whenever a site is due (README: "Scheduled crawls").
 
-A site is due at its interval (`every`, counted from the scheduler's start, missed turns
-skipped) or at its cron expression's times. A site due while its previous run still goes
-is started all the same: the run finds the site's lock taken and records itself refused,
-exactly as a cron-started run would. A run stops itself at its time limit; one still alive
+A site is due at its interval (`every`, counted from the scheduler's start on the monotonic
+clock, missed turns skipped) or once in each minute its cron expression names (on the wall
+clock alone: the two clocks mixed fired one minute twice). A site due while its previous run
+still goes is started all the same: the run finds the site's lock taken and records itself
+refused, exactly as a cron-started run would. A run stops itself at its time limit; one still alive
 STOP_GRACE later is terminated (SIGTERM, then SIGKILL) by the scheduler and recorded time_limit.
 A run that cannot start, or whose process ends in failure, is named in the scheduler's log
 with its exit status; one that died before recording itself is recorded failed, one that left
-its row `running` is recorded interrupted.
+its row `running` is recorded interrupted. After a run that stored new articles the scheduler
+matches alerts and sends what is due, as `monitor alerts run` does: a schedule alone raises them.
 Told to stop (SIGTERM, SIGINT), the scheduler starts no more runs and waits for those under
 way; told twice, it stops them (SIGTERM: they record themselves interrupted)."""
 
@@ -28,16 +30,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from db import Archive
+from monitor import alerts
 from monitor.crawl import CrawlJob
 from monitor.cron import Cron, CronError
 from monitor.durations import parse_duration
 from monitor.locks import SiteLock
 from monitor.runs import (
     close_abandoned,
+    new_articles_since,
     record_failed_start,
     recorded_since,
     site_address,
 )
+from pipelines.article import CHINA_TZ
 
 SITE_KEYS = ("name", "spider", "base_url", "every", "cron", "time_limit", "rhythm")
 DEFAULT_TIME_LIMIT = timedelta(hours=1)
@@ -141,6 +146,48 @@ def _cron(text: str) -> Cron:
     return cron
 
 
+# --- when a site is due: each kind of entry decides on one clock only ---
+
+
+class _IntervalTurns:
+    """`every`: due at the start, then each interval on the monotonic clock (which a change
+    of the wall clock does not move); turns missed while the machine slept are skipped."""
+
+    def __init__(self, every: timedelta) -> None:
+        self.interval = every.total_seconds()
+        self.next = time.monotonic()
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self.next:
+            return False
+        missed = int((now - self.next) // self.interval)
+        self.next += (missed + 1) * self.interval
+        return True
+
+
+class _CronTurns:
+    """`cron`: due once in each matching minute of the wall clock, the clock cron's times are
+    read on. The next firing is always a minute after the last one, so a wall clock read a
+    moment early or set back never fires one minute twice."""
+
+    def __init__(self, cron: Cron) -> None:
+        self.cron = cron
+        self.next = cron.next_after(datetime.now().astimezone())
+
+    def due(self) -> bool:
+        now = datetime.now().astimezone()
+        if now < self.next:
+            return False
+        # After a wait longer than a minute (a suspended machine), the minutes missed are skipped.
+        self.next = self.cron.next_after(max(now, self.next))
+        return True
+
+
+def _turns(site: SiteSchedule) -> _IntervalTurns | _CronTurns:
+    return _IntervalTurns(site.every) if site.every else _CronTurns(site.cron)
+
+
 # --- the scheduler ---
 
 
@@ -165,17 +212,14 @@ class Scheduler:
         """Start runs as sites fall due until `stop` is set; then wait for the runs under way,
         which end at their time limits at the latest, unless `halt` says to stop them now."""
         self._close_abandoned()
-        start = time.monotonic()
-        due = {name: self._first_due(site, start) for name, site in self.sites.items()}
+        turns = {name: _turns(site) for name, site in self.sites.items()}
         try:
             while not stop.is_set():
-                now = time.monotonic()
                 for name, site in self.sites.items():
-                    if now >= due[name]:
+                    if turns[name].due():
                         self._start(site)
-                        due[name] = self._next_due(site, due[name], now)
                 self._watch()
-                stop.wait(min(POLL, max(0.0, min(due.values()) - time.monotonic())))
+                stop.wait(POLL)
             if self.children:
                 _say(f"stopping: waiting for {len(self.children)} runs under way (signal again to stop them now)")
             while self.children and not halt.is_set():
@@ -183,17 +227,6 @@ class Scheduler:
                 halt.wait(POLL)
         finally:
             self._stop_all()
-
-    def _first_due(self, site: SiteSchedule, start: float) -> float:
-        return start if site.every else self._next_due(site, start, start)
-
-    def _next_due(self, site: SiteSchedule, last_due: float, now: float) -> float:
-        if site.every:
-            interval = site.every.total_seconds()
-            missed = int((now - last_due) // interval)  # turns missed while the machine slept
-            return last_due + (missed + 1) * interval
-        wall = datetime.now().astimezone()
-        return now + (site.cron.next_after(wall) - wall).total_seconds()
 
     def _close_abandoned(self) -> None:
         """Runs left `running` by a scheduler that died: interrupted, unless still going."""
@@ -234,6 +267,7 @@ class Scheduler:
                     self._record_overrun(child)
                 elif child.process.returncode != 0:
                     self._record_failure(child)
+                self._match_alerts(child)
             elif child.terminated is None and now > child.started + child.site.time_limit.total_seconds() + STOP_GRACE:
                 _say(f"{child.site.name}: run past its time limit, stopping it (process {child.process.pid})")
                 child.process.terminate()
@@ -267,6 +301,18 @@ class Scheduler:
                 close_abandoned(self.archive, site.spider, address, since=child.started_at,
                                 ended_at=datetime.now().astimezone())
 
+    def _match_alerts(self, child: _Child) -> None:
+        """After a run that stored new articles, what `monitor alerts run` does: match them
+        against every rule and send what is due, so that a schedule alone raises alerts."""
+        if not new_articles_since(self.archive, child.site.spider, site_address(child.site.job), child.started_at):
+            return
+        try:
+            report = alerts.run(self.archive)
+        except Exception as error:  # noqa: BLE001 (the next run's matching tries again; the schedule goes on)
+            _say(f"alerts: matching failed: {error}")
+            return
+        _say(f"alerts: {_alerts_line(report)}")
+
     def _stop_all(self) -> None:
         for child in self.children:
             child.process.send_signal(signal.SIGTERM)
@@ -287,5 +333,15 @@ def _ending(returncode: int) -> str:
     return f"exit status {returncode}"
 
 
+def _alerts_line(report: alerts.RunReport) -> str:
+    """What an alert run did, in the words of `monitor alerts run`, on one line."""
+    line = f"matched {report.articles} new articles against {report.rules} rules: {sum(report.alerts.values())} alerts"
+    for label, counts in (("delivered", report.delivered), ("to retry later", report.retrying),
+                          ("FAILED (gave up)", report.failed), ("waiting (MONITOR_SMTP_HOST not set)", report.waiting)):
+        line += "".join(f"; {channel}: {n} {label}" for channel, n in sorted(counts.items()))
+    return line
+
+
 def _say(text: str) -> None:
-    print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {text}", flush=True)
+    """A line of the scheduler's log, dated in China time as `monitor runs` dates its runs."""
+    print(f"{datetime.now(CHINA_TZ):%Y-%m-%d %H:%M:%S} {text}", flush=True)

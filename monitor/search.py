@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db import Archive
-from db.fulltext import Filters, Ranked, Search, every_ranked, facets, ranked
+from db.fulltext import Filters, Ranked, Search, count, every_ranked, facets, ranked
 from db.models import Article
 from monitor.query import ParsedQuery, QueryError, parse_query
 from pipelines.article import china_time
@@ -41,7 +41,7 @@ class SearchOptions:
     expand: bool = True  # also search the vocabulary's other names, in both languages
     collapse: bool = True  # one result per story
     sort: str = "relevance"  # BM25, title weighted; or "date"
-    limit: int = 10
+    limit: int = 10  # 0: the total (and facets) only
     offset: int = 0
     filters: Filters | None = None  # added to the query's own (command-line options, API)
 
@@ -95,12 +95,17 @@ def plan(query: str, options: SearchOptions) -> tuple[ParsedQuery, Search]:
 
 
 def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(), with_facets: bool = False) -> Page:
-    """One page of results for `query`; QueryError if the query cannot be read."""
-    if not 1 <= options.limit <= MAX_LIMIT or options.offset < 0:
-        raise QueryError(f"limit must be 1 to {MAX_LIMIT} and offset 0 or more")
+    """One page of results for `query`; QueryError if the query cannot be read or names
+    a site the archive does not hold."""
+    if not 0 <= options.limit <= MAX_LIMIT or options.offset < 0:
+        raise QueryError(f"limit must be 0 to {MAX_LIMIT} and offset 0 or more")
     parsed, spec = plan(query, options)
     with archive.engine.connect() as conn:
-        page, total = ranked(conn, spec, options.limit, options.offset)
+        check_sites(conn, spec.filters)
+        if options.limit:
+            page, total = ranked(conn, spec, options.limit, options.offset)
+        else:
+            page, total = [], count(conn, spec)
         found_facets = facets(conn, spec) if with_facets else None
         rows = _rows(conn, [r.id for r in page])
         copies = _copies(conn, page) if spec.collapse else {}
@@ -112,6 +117,7 @@ def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions
     exports stream this. The order is fixed in one pass; the rows follow batch by batch."""
     parsed, spec = plan(query, options)
     with archive.engine.connect() as conn:
+        check_sites(conn, spec.filters)
         order = every_ranked(conn, spec)
     for start in range(0, len(order), batch):
         chunk = order[start : start + batch]
@@ -119,6 +125,26 @@ def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions
             rows = _rows(conn, [r.id for r in chunk])
             copies = _copies(conn, chunk) if spec.collapse else {}
         yield from _results(chunk, rows, copies, parsed.marks)
+
+
+def check_sites(conn, filters: Filters) -> None:
+    """A site: that is neither a spider nor a host of the archive is a mistake, not an empty
+    answer (as an unknown tag: is): QueryError listing the archive's sites. An empty
+    archive holds no sites to name, and finds nothing anyway; -site: of a site it does not
+    hold leaves nothing out, which is what was asked."""
+    named = {s.lower() for s in filters.sites}
+    if not named:
+        return
+    sites, hosts = set(), set()
+    for site, host in conn.execute(select(Article.site, Article.host).distinct()):
+        sites.add(site.lower())
+        hosts.add(host.lower())
+    unknown = sorted(named - sites - hosts)
+    if unknown and sites:
+        raise QueryError(
+            f"unknown site {unknown[0]!r}: this archive holds the sites {', '.join(sorted(sites))}"
+            f" (or give a host: {', '.join(sorted(hosts))})"
+        )
 
 
 def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[Any]], marks) -> list[Result]:
@@ -175,12 +201,16 @@ def snippet_of(row, marks: tuple[tuple[str, ...], ...]) -> str:
 
 def match_spans(text: str, marks: tuple[tuple[str, ...], ...]) -> list[tuple[int, int]]:
     """Where the marked term sequences occur in `text`: English words compared stem to stem
-    (a sequence as consecutive words), Chinese found as written, without spaces."""
+    (a sequence as consecutive words; a prefix, ending in *, to the word and its stem),
+    Chinese found as written, without spaces."""
     spans: list[tuple[int, int]] = []
-    latin = [m for m in marks if all(t.isascii() for t in m)]
-    if latin:
+    latin = [m for m in marks if all(t.isascii() for t in m) and not m[-1].endswith("*")]
+    prefixes = tuple(m[0][:-1] for m in marks if m[-1].endswith("*"))
+    if latin or prefixes:
         words = [(w.span(), terms([w.group()])[0]) for w in _LATIN_RUN.finditer(text)]
         stems = [stem for _, stem in words]
+        if prefixes:
+            spans += [(a, b) for (a, b), stem in words if stem.startswith(prefixes) or text[a:b].lower().startswith(prefixes)]
         for sequence in set(latin):
             n = len(sequence)
             spans += [

@@ -45,6 +45,8 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     # Before anything is fetched: articles already in the archive are not downloaded again.
     "pipelines.seen.SkipArchivedMiddleware": 50,
+    # Nearer the downloader than RetryMiddleware (550): a DNS failure is not retried.
+    "monitor.unresolved.UnresolvableHosts": 560,
 }
 
 # The text stages (pipelines.stages) run as each article page is read, off the reactor thread
@@ -70,6 +72,12 @@ LOCAL_CRAWL = {
 def data_dir() -> Path:
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "monitor"
+
+
+def cache_dir() -> Path:
+    """Files monitor can make again at any time (the segmenter's dictionary)."""
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "monitor"
 
 
 def schedule_path(override: str | None = None) -> Path:

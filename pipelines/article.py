@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy.statscollectors import StatsCollector
+if TYPE_CHECKING:  # a search or an extract should not pay for importing Scrapy
+    from scrapy.statscollectors import StatsCollector
 
 CHINA_TZ = timezone(timedelta(hours=8), "China")
 logger = logging.getLogger("monitor.broken")
@@ -83,10 +85,11 @@ class Article:
     @property
     def identity(self) -> str:
         """What makes two fetches one article: the site's article id on the host it came
-        from. Without an id: the canonical URL the page declares on its own host, else the
-        URL (mirrors often keep the original's canonical tag: it must not merge them)."""
+        from (on this machine: see identity_host). Without an id: the canonical URL the page
+        declares on its own host, else the URL (mirrors often keep the original's canonical
+        tag: it must not merge them)."""
         if self.site_article_id:
-            return f"{self.site}:{self.host}:{self.site_article_id}"
+            return id_identity(self.site, self.host, urlsplit(self.canonical_url).netloc, self.site_article_id)
         if urlsplit(self.canonical_url).netloc == self.host:
             return self.canonical_url
         return self.url
@@ -147,6 +150,35 @@ class Article:
             "keywords": self.keywords,
             "facts": self.facts,
         }
+
+
+# What a replica site answers with, naming the live site's host it stands for: the seen
+# filter knows a replica's articles by it before fetching them (monitor/replica/server.py).
+REPLICA_HEADER = "X-Replica-Of"
+
+
+def id_identity(site: str, host: str, stands_for: str, article_id: str) -> str:
+    """The identity of an article with the site's id (Article.identity; the seen filter's)."""
+    return f"{site}:{identity_host(host, stands_for)}:{article_id}"
+
+
+def identity_host(host: str, stands_for: str) -> str:
+    """The host an article is known by: the one it was fetched from; for a page served on
+    this machine (a replica, on whatever port was free that day), the host it stands for
+    (the page's canonical URL's, the replica's header), marked as a copy so that it is
+    never taken for the live site's article. A mirror's replica stands for the mirror's own
+    host: it stays apart from its original."""
+    if stands_for and stands_for != host and _on_this_machine(host):
+        return f"{stands_for} (copy on this machine)"
+    return host
+
+
+def _on_this_machine(host: str) -> bool:
+    name = urlsplit(f"//{host}").hostname or ""
+    try:
+        return name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class BrokenPage(Exception):

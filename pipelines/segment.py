@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 import re
+import tempfile
 import threading
 from functools import cache, lru_cache
+from pathlib import Path
 
 import jieba
 import snowballstemmer
 
+from monitor.settings import cache_dir
 from pipelines.article import Article
 from pipelines.vocabulary import load_vocabulary
 
@@ -27,10 +33,38 @@ def tokenizer() -> jieba.Tokenizer:
     环保督察, 中央生态环境保护督察组, 立行立改, 中铝集团, 中国铜业 stay whole."""
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
+    cached = _dictionary_file()
+    try:
+        with cached.open("rb") as file:
+            tk.FREQ, tk.total = pickle.load(file)
+        tk.initialized = True
+        return tk
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        pass  # none yet, or unreadable: made below
     tk.initialize()
     for word in load_vocabulary().chinese_words():
         tk.add_word(word)
+    _save_dictionary(cached, tk)
     return tk
+
+
+def _dictionary_file() -> Path:
+    """The prefix dictionary with the vocabulary added, as pickle: loaded in a quarter of the
+    time jieba's own marshal cache takes (0.15 s against 0.6 s), which is most of a search's
+    start-up. Named by the segmenter, so a new vocabulary or jieba makes a new one. In the
+    user's own cache folder, never a shared one: a pickle is code to whoever can write it."""
+    name = hashlib.sha256(segmenter_id().encode()).hexdigest()[:16]
+    return cache_dir() / f"segmenter-{name}.pickle"
+
+
+def _save_dictionary(path: Path, tk: jieba.Tokenizer) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
+            pickle.dump((tk.FREQ, tk.total), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(file.name, path)  # whole or not at all, for a process reading it meanwhile
+    except OSError as error:  # a read-only home: segmenting still works, only slower to start
+        logging.getLogger(__name__).warning("segmenter dictionary not cached at %s: %s", path, error)
 
 
 def segmenter_id() -> str:

@@ -19,6 +19,7 @@ class Concept:
     zh: tuple[str, ...]  # Simplified; the first is the Chinese label
     parents: tuple[str, ...] = ()
     search: tuple[str, ...] = ()  # names that search expands to, too broad to tag with
+    finds: tuple[str, ...] = ()  # names that find the concept in a search, too ambiguous to expand to
     relevance: str | None = None
     weight: float = 0.0
 
@@ -46,6 +47,7 @@ def load_vocabulary(path: Path = VOCABULARY_PATH) -> Vocabulary:
             zh=tuple(entry.get("zh", ())),
             parents=tuple(entry.get("parents", ())),
             search=tuple(entry.get("search", ())),
+            finds=tuple(entry.get("finds", ())),
             relevance=entry.get("relevance"),
             weight=float(entry.get("weight", 0.0)),
         )

@@ -111,5 +111,7 @@ def check_page(response: Response, fetched: bool = True) -> None:
 
 
 def canonical_url(response: TextResponse) -> str:
-    href = response.css('link[rel="canonical"]::attr(href)').get()
+    """The address the page declares as its own: its canonical link, else (a TRS CMS page,
+    生态环境部's) its `Url` meta tag; else the address it was fetched from."""
+    href = response.css('link[rel="canonical"]::attr(href)').get() or response.css('meta[name="Url"]::attr(content)').get()
     return response.urljoin(href.strip()) if href else response.url

@@ -1,21 +1,29 @@
 #!/bin/sh
-# Installs Debian's chromium for tests/test_web.py when it is missing: the test drives that
-# browser and never downloads one (no `playwright install`).
+# Installs what tests/test_web.py needs and is missing: Debian's chromium (the test drives
+# that browser and never downloads one: no `playwright install`) and a font with Chinese
+# glyphs (fonts-wqy-zenhei, 7 MB, Simplified and Traditional; without one Chinese renders as
+# empty boxes).
 set -eu
 
-if [ -x /usr/bin/chromium ]; then
-    echo "install_chromium: /usr/bin/chromium is already installed"
+missing=""
+[ -x /usr/bin/chromium ] || missing="chromium"
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    missing="$missing fonts-wqy-zenhei"
+fi
+if [ -z "$missing" ]; then
+    echo "install_chromium: /usr/bin/chromium and a Chinese font are already installed"
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "install_chromium: not root, so not installing chromium (run: apt-get install chromium)"
+    echo "install_chromium: not root, so not installing$missing (run: apt-get install$missing)"
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install_chromium: no apt-get here, so not installing chromium (install it to /usr/bin/chromium)"
+    echo "install_chromium: no apt-get here, so not installing$missing"
     exit 0
 fi
-echo "install_chromium: installing Debian's chromium"
+echo "install_chromium: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq chromium >/dev/null
+# shellcheck disable=SC2086 # one word per package
+apt-get install -y -qq $missing >/dev/null

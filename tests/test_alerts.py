@@ -542,6 +542,7 @@ def test_without_an_smtp_server_digests_wait(fresh):
 
 def test_alert_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    run_monitor("db", "upgrade", db_url=url)  # a rule is added to an archive that exists
     added = run_monitor("alerts", "add", "copper", "copper OR 铜", "--lang", "en", "--tag", "rare earth", db_url=url)
     assert added.stdout == 'rule copper added: (copper OR 铜) lang:en tag:"rare earth" (feeds only); `monitor alerts run` matches it against the new articles not matched yet\n'
     assert run_monitor("alerts", "list", db_url=url).stdout.startswith('copper: (copper OR 铜) lang:en tag:"rare earth"  [feeds only; 0 alerts]')

@@ -14,11 +14,12 @@ import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
+import openpyxl
 import pytest
 from sqlalchemy import or_, select
 
 from db.models import StoryLink
-from monitor.api import CSV_COLUMNS
+from monitor.export import COLUMNS, MEDIA
 from pipelines.chinese import to_simplified
 from tests.conftest import ROOT
 
@@ -110,8 +111,14 @@ def test_search_facets_match_the_manifest(api, replicas, manifest):
     def biggest_first(items: list[dict]) -> list[dict]:
         return sorted(items, key=lambda f: (-f["count"], f["value"]))
 
-    facets = page["facets"]
-    assert facets["site"] == biggest_first(counted(lambda a: _host(replicas, a["site"])))
+    facets = {name: [{"value": f["value"], "count": f["count"]} for f in found] for name, found in page["facets"].items()}
+    # A story counts once, under the host of the copy shown: the mirror's copies join their originals.
+    originals = [a for a in found if a["site"] != "mirror"]
+    assert {a["story"] for a in originals} == stories
+    by_host: dict[str, set] = {}
+    for a in originals:
+        by_host.setdefault(_host(replicas, a["site"]), set()).add(a["story"])
+    assert facets["site"] == biggest_first([{"value": v, "count": len(s)} for v, s in by_host.items()])
     assert facets["lang"] == biggest_first(counted(lambda a: a["lang"]))
     assert facets["month"] == sorted(counted(lambda a: a["published_at"][:7]), key=lambda f: f["value"])
     assert {"value": "china-copper", "count": len(stories)} in facets["tag"]
@@ -214,20 +221,27 @@ def test_mirror_copy_original_is_traditional_and_normalised_simplified(api, repl
 
 
 @pytest.mark.parametrize("collapse", ["true", "false"])
-def test_exports_stream_every_result(api, collapse):
+def test_exports_stream_every_result_as_a_full_record(api, archive, collapse):
     q = "稀土"
     everything = search(api, q, collapse=collapse, limit=1000)
     ids = [r["id"] for r in everything["results"]]
     assert len(ids) == everything["total"] > 20
+    stored = {a.id: a for a in archive.articles()}
 
     status, headers, body = get(f"{api}/api/export?{urlencode({'q': q, 'format': 'csv', 'collapse': collapse})}")
     assert status == 200 and headers["content-type"].startswith("text/csv")
     assert headers["content-disposition"] == 'attachment; filename="monitor-export.csv"'
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    assert tuple(rows[0]) == COLUMNS
     assert [int(r["id"]) for r in rows] == ids
     assert [int(r["copies"]) for r in rows] == [len(r["copies"]) for r in everything["results"]]
     assert [r["title"] for r in rows] == [r["title"] for r in everything["results"]]
+    # The whole text and the fields a search page leaves out, as stored (a cell that would
+    # start a formula gets its leading apostrophe).
+    for row in rows:
+        article = stored[int(row["id"])]
+        assert row["body"].removeprefix("'") == article.body
+        assert (row["author"], row["source"]) == (article.author, article.source)
 
     status, headers, body = get(f"{api}/api/export?{urlencode({'q': q, 'format': 'jsonl', 'collapse': collapse})}")
     assert status == 200 and 'filename="monitor-export.jsonl"' in headers["content-disposition"]
@@ -235,6 +249,41 @@ def test_exports_stream_every_result(api, collapse):
     assert len(lines) == len(ids)
     shown = [{key: line[key] for key in hit} for line, hit in zip(lines, everything["results"], strict=True)]
     assert shown == everything["results"]
+    assert all(line["body"] == stored[line["id"]].body for line in lines)
+
+
+def test_export_as_a_workbook(api):
+    everything = search(api, "中国铜业", limit=1000)
+    status, headers, body = get(f"{api}/api/export?{urlencode({'q': '中国铜业', 'format': 'xlsx'})}")
+    assert status == 200 and headers["content-type"] == MEDIA["xlsx"]
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == COLUMNS
+    assert [row[:2] for row in rows[1:]] == [(r["id"], r["title"]) for r in everything["results"]]
+
+
+def test_facets_name_sites_by_spider_and_tags_in_chinese(api, replicas):
+    facets = search(api, "中国铜业", facets="true", collapse="false", limit=1)["facets"]
+    sites = {f["value"]: f["label"] for f in facets["site"]}
+    assert sites == {_host(replicas, "cnmn"): "cnmn", _host(replicas, "mirror"): "cnmn 镜像 mirror",
+                     _host(replicas, "smm"): "smm"}
+    tags = {f["value"]: f["label"] for f in facets["tag"]}
+    assert (tags["chinalco"], tags["china-copper"]) == ("中铝集团", "中国铜业")
+
+
+def test_overview_is_the_landing_data(api, archive, replicas):
+    status, overview = get_json(api, "/api/overview")
+    assert status == 200
+    newest = overview["newest"]
+    assert len(newest) == 10 and all(hit["relevant"] for hit in newest)
+    days = [hit["published_at"] for hit in newest]
+    assert days == sorted(days, reverse=True)
+    summary = archive.summary()
+    assert {s["host"]: s["articles"] for s in overview["sites"]} == summary["by_host"]
+    assert sum(s["relevant"] for s in overview["sites"]) == summary["relevant"]
+    mirror = next(s for s in overview["sites"] if s["host"] == _host(replicas, "mirror"))
+    assert (mirror["site"], mirror["label"]) == ("cnmn", "cnmn 镜像 mirror") and len(mirror["newest"]) == 10
+    assert overview["rules"][-1]["feeds"] == {fmt: f"/feeds/crawl-health.{fmt}" for fmt in ("atom", "rss", "json")}
 
 
 def test_page_is_served_under_a_strict_content_security_policy(api):

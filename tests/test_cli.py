@@ -1,14 +1,38 @@
-"""The CLI end to end: `monitor crawl --replicas` twice into one archive."""
+"""The CLI end to end: `monitor crawl --replicas` twice into one archive, the second time on another port."""
 
 from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from tests.conftest import run_monitor
 
 
+@contextmanager
+def _taken(port: int) -> Iterator[None]:
+    """The port busy (by this socket, or by whatever holds it already)."""
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with suppress(OSError):
+            holder.bind(("127.0.0.1", port))
+            holder.listen()
+        yield
+
+
 def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
+    """The second time with CNMN's replica on another port (its own taken, as on a busy
+    machine), which the crawl says: its articles are known by the site the replica stands
+    for, not by the port it got, and none is fetched again."""
+    from monitor.replica.server import DEMO_PORTS
+
     db = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     first = run_monitor("--db", db, "crawl", "--replicas", "--log-level", "ERROR").stdout.splitlines()
-    second = run_monitor("--db", db, "crawl", "--replicas", "--log-level", "ERROR").stdout.splitlines()
+    with _taken(DEMO_PORTS["cnmn"]):
+        crawl = run_monitor("--db", db, "crawl", "--replicas", "--log-level", "ERROR")
+    second = crawl.stdout.splitlines()
+    assert f"monitor: replica cnmn: port {DEMO_PORTS['cnmn']} is taken" in crawl.stderr
+    assert not second[1].startswith(f"cnmn http://127.0.0.1:{DEMO_PORTS['cnmn']}:")
     assert first[0] == second[0] == f"archive: {db}"
     assert [line.split(": ", 1)[1] for line in first[1:]] == [
         "65 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",

@@ -7,6 +7,7 @@ import json
 import re
 import urllib.request
 import zlib
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +19,7 @@ from db.models import Article
 from monitor.crawl import crawl_async
 from monitor.replica.server import SMM_PRIVATE_PATH
 from pipelines.article import CHINA_TZ
+from pipelines.article import Article as Fetched
 from tests.conftest import ARCHIVED_SITES
 
 COMPARED = ("title", "author", "source", "body", "canonical_url", "lang", "script", "relevant")
@@ -185,3 +187,28 @@ def test_keywords_and_labels(archive):
     labels = {row.relevance_label for row in rows}
     assert {"supervision", "rectification", "unrelated"} <= labels
     assert all(row.relevant == (row.relevance_label in ("supervision", "rectification")) for row in rows)
+
+
+def _copy(url: str, canonical_url: str) -> Fetched:
+    """Article 476355 of CNMN's spider as fetched from `url`, declaring `canonical_url`."""
+    return Fetched(
+        url=url, site="cnmn", html=b"", encoding="utf-8", status=200, fetched_at=datetime.now(UTC),
+        canonical_url=canonical_url, site_article_id="476355", title="", published_at=None,
+    )
+
+
+def test_a_replica_article_is_known_by_the_site_it_stands_for_not_its_port():
+    """A page served on this machine is known by the host its canonical URL names, marked as a
+    copy: the same on any port, never the live site's article, and a mirror's replica apart
+    from its original's. Elsewhere the host a page came from decides, as before."""
+    original = "https://www.cnmn.com.cn/ShowNews1.aspx?id=476355"
+    mirror = "http://www.bestexercisefitness.com/ShowNews1.aspx?id=476355"
+    replica = _copy("http://127.0.0.1:8742/ShowNews1.aspx?id=476355", original).identity
+    assert replica == "cnmn:www.cnmn.com.cn (copy on this machine):476355"
+    assert _copy("http://localhost:39001/ShowNews1.aspx?id=476355", original).identity == replica
+    assert _copy("http://127.0.0.1:8743/ShowNews1.aspx?id=476355", mirror).identity != replica
+    assert _copy(original, original).identity == "cnmn:www.cnmn.com.cn:476355"
+    # A mirror on the web keeping the original's canonical tag stays the mirror's.
+    assert _copy(mirror, original).identity == "cnmn:www.bestexercisefitness.com:476355"
+    # Without a canonical URL of its own a page on this machine is known by its address.
+    assert _copy("http://127.0.0.1:8742/a", "http://127.0.0.1:8742/a").identity == "cnmn:127.0.0.1:8742:476355"

@@ -124,8 +124,7 @@ def test_an_unreadable_list_stops_the_command(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["extract"], "give a saved page (FILE --url URL) or a list of pages (--batch LIST)"),
-        (["extract", "page.html"], "--url is required with FILE (--url '' when the address is unknown)"),
+        (["extract"], "give a saved page (FILE [--url URL]) or a list of pages (--batch LIST)"),
         (["extract", "page.html", "--batch", "list.tsv"], "--batch takes no FILE or --url: its list names the pages and their addresses"),
         (["extract", "--batch", "list.tsv", "--url", ""], "--batch takes no FILE or --url: its list names the pages and their addresses"),
     ],

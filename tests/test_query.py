@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db.fulltext import And, Not, Or, Phrase, Term, fts5_expression, split_top, tsquery_expression
-from monitor.query import QueryError, parse_query
+from db.fulltext import And, Near, Not, Or, Phrase, Prefix, Term, fts5_expression, split_top, tsquery_expression
+from monitor.query import QueryError, narrower, parse_query, tag_ids
 from pipelines.article import CHINA_TZ
+from pipelines.tag import find_concepts
 
 
 def node(query: str):
@@ -150,3 +151,71 @@ def test_any_text_gives_an_expression_or_a_query_error(query):
     for part in split_top(parsed.node):
         if part is not None:
             assert fts5_expression(part) and tsquery_expression(part)
+
+
+# --- prefixes, proximity and the vocabulary's core words ---------------------------------------
+
+
+def test_a_star_makes_a_prefix_of_the_written_word_and_its_stem():
+    assert node("稀土*") == Prefix("稀土")
+    assert node("Rectif*") == Prefix("rectif")
+    assert node("penalty*") == Or((Prefix("penalty"), Prefix("penalti")))  # its stem: penalties
+    assert node("稀土* -铜") == And((Prefix("稀土"), Not(Term("铜"))))
+    assert fts5_expression(Prefix("稀土")) == '{title body parts} : "稀土" *'
+    assert tsquery_expression(Prefix("rectif")) == "'rectif':*"
+    for query, message in (("稀* r*", "needs 2 letters"), ('"rare ear*"', "cannot be inside a phrase"), ("c+*", "one word")):
+        with pytest.raises(QueryError, match=message):
+            parse_query(query)
+
+
+def test_near_takes_two_words_or_phrases_and_a_distance():
+    assert node("NEAR(督察 整改, 10)") == Near((("督察",), ("整改",)), 10)
+    assert node('NEAR("rare earths" prices)') == Near((("rare", "earth"), ("price",)), 10)
+    assert node("稀土 NEAR(督察 整改,3)") == And((Term("稀土"), Near((("督察",), ("整改",)), 3)))
+    near = Near((("a",), ("b", "c")), 1)
+    assert fts5_expression(near) == '{title body} : NEAR("a" "b c", 1)'
+    # Within 1 word, either order, one field: the second starts 1 or 2 positions after the first ends.
+    alternatives = tsquery_expression(near).split(" | ")
+    assert len(alternatives) == 2 * 2 * 2 and "(('a':A) <2> ('b':A <-> 'c':A))" in tsquery_expression(near)
+    for query, message in (
+        ("NEAR(督察, 3)", "two words"), ("NEAR(a b c, 3)", "two words"), ("NEAR(a b, 51)", "from 0 to 50"),
+        ("NEAR(a b, x)", "from 0 to 50"), ("NEAR(a b", "never closed"), ("NEAR(a* b)", "two words"),
+    ):
+        with pytest.raises(QueryError, match=message):
+            parse_query(query)
+
+
+def _expanded(query: str) -> set:
+    found = parse_query(query).node
+    children = found.children if isinstance(found, Or) else (found,)
+    return {c.term if isinstance(c, Term) else c.terms for c in children if isinstance(c, (Term, Phrase))}
+
+
+def test_core_words_expand_to_both_languages():
+    assert {"罚款", "处罚", "penalti"} <= _expanded("penalty") and "penalti" in _expanded("罚款")
+    assert {"信访", "举报", "投诉", "complaint", "petit"} <= _expanded("complaint") and "complaint" in _expanded("信访")
+    assert "约谈" in _expanded("summoned") and "summon" in _expanded("约谈")
+    assert "问责" in _expanded("accountability") and "立案处罚" in _expanded("case filed")
+
+
+def test_fine_finds_penalties_but_a_search_for_penalties_never_looks_for_fine():
+    """fine, fines and fined share the stem fine (fine particles, iron ore fines): typed,
+    they find 罚款; 罚款 looks for "was fined", never for the bare word."""
+    assert {"fine", "罚款", "penalti"} <= _expanded("fine")
+    assert "fine" not in _expanded("罚款") and ("was", "fine") in _expanded("罚款")
+    assert "fine" not in _expanded("penalty")
+
+
+def test_summons_accountability_and_case_filing_are_told_apart():
+    assert "约谈" not in _expanded("问责") and "问责" not in _expanded("约谈") and "立案处罚" not in _expanded("问责")
+    assert tag_ids("约谈") == {"summons"} and tag_ids("立案处罚") == {"case-filed"}
+    assert {"summons", "case-filed"} <= narrower()["accountability"] and "case-filed" in narrower()["administrative-penalty"]
+
+
+def test_only_whole_names_tag_fines_and_penalties():
+    def tagged(text: str) -> set[str]:
+        return {hit.concept.id for hit in find_concepts(text)}
+
+    assert "administrative-penalty" in tagged("The smelter Was Fined 2 million yuan.")
+    assert "administrative-penalty" not in tagged("Fine particles and iron ore fines; a fine-grained result.")
+    assert tagged("约谈企业负责人") & {"summons", "accountability"} == {"summons"}

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,6 +176,96 @@ def test_sigterm_stops_a_crawl_with_exit_status_130(tmp_path, data_home):
             output, _ = crawl.communicate(timeout=30)
             assert crawl.returncode == 130 and output.splitlines()[-1].endswith("[INTERRUPTED]")
     assert [r.status for r in runs_of(url)] == ["interrupted", "interrupted"]
+
+
+class _Clocks:
+    """A monotonic and a wall clock running 60 times as fast as real time, the wall clock 1 %
+    slower than the monotonic (as one slewed by NTP): a minute goes by every real second."""
+
+    SPEED = 60.0
+
+    def __init__(self, wall: datetime) -> None:
+        self.real_start, self.wall_start = time.monotonic(), wall
+
+    def elapsed(self) -> float:
+        return (time.monotonic() - self.real_start) * self.SPEED
+
+    def monotonic(self) -> float:
+        return 1000.0 + self.elapsed()
+
+    def now(self, tz=None) -> datetime:
+        wall = self.wall_start + timedelta(seconds=self.elapsed() * 0.99)
+        return wall.astimezone(tz) if tz else wall
+
+
+def test_a_cron_entry_fires_once_in_each_matching_minute(tmp_path, monkeypatch):
+    """`* * * * *` with the wall clock a little behind the monotonic one: each minute is
+    fired once, never a second time a moment later (the wall clock read just before the
+    minute as the monotonic one said it had come)."""
+    from monitor import schedule
+
+    config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "base_url": "http://127.0.0.1:9", "cron": "* * * * *"})
+    sites = load_schedule(config, SPIDERS)
+    clocks = _Clocks(datetime(2026, 11, 23, 3, 38, 30, tzinfo=UTC))
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return clocks.now(tz)
+
+    monkeypatch.setattr(schedule, "time", type("Time", (), {"monotonic": staticmethod(clocks.monotonic)}))
+    monkeypatch.setattr(schedule, "datetime", Clock)
+    fired: list[datetime] = []
+    monkeypatch.setattr(Scheduler, "_close_abandoned", lambda self: None)
+    monkeypatch.setattr(Scheduler, "_start", lambda self, site: fired.append(clocks.now(UTC)))
+    stop, halt = threading.Event(), threading.Event()
+    thread = threading.Thread(target=Scheduler(sites, config, None).run, args=(stop, halt))
+    thread.start()
+    time.sleep(3.5)  # three and a half minutes of the fake clocks: 03:39, 03:40 and 03:41 fall due
+    stop.set()
+    thread.join(5)
+    minutes = [moment.replace(second=0, microsecond=0) for moment in fired]
+    assert len(minutes) >= 2 and minutes == sorted(set(minutes)), fired
+    # Each at its minute's start, within a look or two: none a moment before (03:39:59 for 03:40).
+    assert all(moment.second < 10 for moment in fired), fired
+
+
+@pytest.fixture
+def utc_machine(monkeypatch):
+    """This process on a machine set to UTC."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_schedule_log_dates_its_lines_in_china_time_as_runs_does(utc_machine, capsys):
+    from monitor.schedule import _say
+    from pipelines.article import CHINA_TZ
+
+    before = datetime.now(CHINA_TZ).replace(microsecond=0, tzinfo=None)
+    _say("smm: run started (process 1)")
+    after = datetime.now(CHINA_TZ).replace(tzinfo=None)
+    stamp = datetime.strptime(capsys.readouterr().out[:19], "%Y-%m-%d %H:%M:%S")
+    assert before <= stamp <= after
+
+
+def test_the_schedule_matches_alerts_after_a_run_that_stored_articles(replicas, tmp_path, data_home, capsys):
+    """A user of the schedule alone gets alerts: the run that stored new articles is followed
+    by alert matching, as `monitor alerts run` does it; the scheduler's log says so."""
+    from monitor.alerts import add_rule, list_rules
+
+    url = f"sqlite:///{tmp_path / 'alerts.sqlite3'}"
+    archive = Archive(url)
+    add_rule(archive, "copper", "copper")
+    config = write_schedule(tmp_path / "schedule.toml", {"name": "smm", "base_url": replicas.addresses["smm"], "every": "1h"})
+    scheduler = Scheduler(load_schedule(config, SPIDERS), config, archive, "CRITICAL")
+    [rule] = schedule_until(scheduler, lambda: [r for r in list_rules(archive) if r["alerts"]], timeout=60)
+    assert [r.status for r in runs_of(url)] == ["finished"] and runs_of(url)[0].new_articles > 0
+    log = capsys.readouterr().out
+    assert f"alerts: matched {runs_of(url)[0].new_articles} new articles against 1 rules: {rule['alerts']} alerts" in log
+    archive.engine.dispose()
 
 
 def test_postgres_lock_holds_across_machines_and_dies_with_its_holder(postgres_url, tmp_path, monkeypatch):

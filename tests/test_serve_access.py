@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from db import Archive
 from monitor.cli import main
 from tests.test_api import serving
 
@@ -45,7 +46,9 @@ def self_link(feed: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('serve') / 'a.sqlite3'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('serve') / 'a.sqlite3'}"
+    Archive(url).engine.dispose()  # `serve` reads an archive; it makes none
+    return url
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ it the tests skip, saying so; under CI=true they fail instead."""
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import sqlite3
@@ -14,12 +15,14 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from db import Archive
+from monitor.export import COLUMNS
 from monitor.extract import extract_page
-from tests.test_api import serving
+from tests.test_api import _host, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -185,3 +188,84 @@ def markup_shown_as_text(page: Page, hostile_site: str) -> None:
     assert page.evaluate("window.__pwned") is None
     assert page.locator("script:not([src])").count() == 0
     assert page.locator('img[src="x"]').count() == 0
+
+
+def test_landing_view_shows_newest_reports_sites_and_feeds(chromium, site, archive, replicas):
+    chromium.run(lambda page: landing_view(page, site, archive, _host(replicas, "mirror")))
+
+
+def landing_view(page: Page, site: str, archive: Archive, mirror: str) -> None:
+    page.goto(site + "/")
+    expect(page.locator("#newest > li")).to_have_count(10)
+    metas = page.locator("#newest .meta:not(.copies)").all_inner_texts()
+    assert all(re.match(r"\d{4}-\d{2}-\d{2} · ", meta) for meta in metas), metas  # dates as YYYY-MM-DD
+    assert metas == sorted(metas, reverse=True) and all(meta.endswith(("supervision", "rectification")) for meta in metas)
+    rows = [row.split("\t") for row in page.locator("#sites tr").all_inner_texts()[1:]]
+    assert {row[0]: int(row[1]) for row in rows} == {
+        {mirror: "cnmn 镜像 mirror"}.get(host, site_name): count
+        for (host, site_name), count in _articles_by_site(archive).items()
+    }
+    assert page.locator("#sites a", has_text="cnmn 镜像 mirror").get_attribute("href") == "#/search?q=site%3A" + mirror.replace(":", "%3A")
+    assert page.locator("#rules li", has_text="crawl-health").locator("a").all_inner_texts() == ["atom", "rss", "json"]
+    assert chinese_renders(page)
+
+    page.locator("#newest h2 a").first.click()
+    page.wait_for_selector("#original p")
+    assert re.match(r"\d{4}-\d{2}-\d{2} · ", page.inner_text("#article-view .meta"))
+    assert page.locator("#article-view li a", has_text="中央生态环境保护督察").count() >= 1  # tags by their Chinese name
+
+
+def _articles_by_site(archive: Archive) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for article in archive.articles():
+        counts[(article.host, article.site)] = counts.get((article.host, article.site), 0) + 1
+    return counts
+
+
+def chinese_renders(page: Page) -> bool:
+    """Whether Chinese is drawn with glyphs: without a CJK font Chromium draws 中国 as the
+    same empty boxes as two characters no font has (private use)."""
+    return page.evaluate("""() => {
+        const pixels = (text) => {
+            const canvas = document.createElement("canvas");
+            canvas.width = 64; canvas.height = 32;
+            const context = canvas.getContext("2d");
+            context.font = "24px sans-serif";
+            context.fillText(text, 0, 24);
+            return context.getImageData(0, 0, 64, 32).data.join();
+        };
+        return pixels("中国") !== pixels("\\ue000\\ue001");
+    }""")
+
+
+def test_facets_show_chinese_tags_and_site_names(chromium, site):
+    chromium.run(lambda page: facet_labels(page, site))
+
+
+def facet_labels(page: Page, site: str) -> None:
+    page.goto(site + "/#/search?q=中国铜业&collapse=false")
+    page.wait_for_selector("#results li")
+    sites = page.locator("#facets section").first.locator("button")
+    assert {re.sub(r"\s*\d+$", "", text) for text in sites.all_inner_texts()} == {"cnmn", "cnmn 镜像 mirror", "smm"}
+    page.locator("#facets button", has_text="中铝集团").click()
+    expect(page.locator("#q")).to_have_value("中国铜业 tag:chinalco")
+
+
+def test_export_downloads_the_results_as_a_workbook(chromium, site):
+    chromium.run(lambda page: export_download(page, site))
+
+
+def export_download(page: Page, site: str) -> None:
+    page.goto(site + "/#/search?q=中国铜业")
+    page.wait_for_selector("#results li")
+    total = int(page.inner_text("#status").split()[0])
+    assert page.locator("#status a").all_inner_texts() == ["CSV", "XLSX", "JSONL"]
+    with page.expect_download() as download:
+        page.locator("#status a", has_text="XLSX").click()
+    assert download.value.suggested_filename == "monitor-export.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0] == COLUMNS and len(rows) == total + 1
+    shown = page.locator("#results h2").all_inner_texts()  # the first page, in the same order
+    assert [row[COLUMNS.index("title")] for row in rows[1:len(shown) + 1]] == shown
+    assert all(row[COLUMNS.index("body")] for row in rows[1:])  # the whole text of each

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from monitor.replica import render
 from monitor.replica.catalog import (
     CNMN_CHANNELS,
     CNMN_METAL_PAGES,
+    HOSTS,
     MEE_CHANNELS,
     MEE_COLUMNS,
     MEE_PAGE_SIZE,
@@ -54,6 +56,7 @@ from monitor.replica.catalog import (
     smm_home_members,
     smm_list_members,
 )
+from pipelines.article import REPLICA_HEADER
 
 CONTROL_PREFIX = "/_replica/"
 REQUEST_LOG_PATH = "/_replica/requests"
@@ -324,6 +327,9 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
+            # Whatever port it got, the replica says which site it stands for: the crawl knows
+            # its articles by that host (pipelines.article.identity_host).
+            self.send_header(REPLICA_HEADER, HOSTS[site.name])
             if reply.location:
                 self.send_header("Location", reply.location)
             self.end_headers()
@@ -340,13 +346,18 @@ def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
 DEMO_PORTS = {"smm": 8741, "cnmn": 8742, "mirror": 8743, "smm_cn": 8744, "mee": 8745}
 
 
-def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler], name: str) -> ThreadingHTTPServer:
     try:
         return ThreadingHTTPServer((host, port), handler)
-    except OSError:
+    except OSError as error:
         if port == 0:
             raise
-        return ThreadingHTTPServer((host, 0), handler)
+        server = ThreadingHTTPServer((host, 0), handler)
+        # Said, not hidden: the replica's address differs from the last time (its articles
+        # are known by the site it stands for, so none is archived twice).
+        print(f"monitor: replica {name}: port {port} is taken ({error.strerror}): serving at "
+              f"http://{host}:{server.server_address[1]} instead", file=sys.stderr, flush=True)
+        return server
 
 
 @contextmanager
@@ -358,7 +369,7 @@ def serve_replicas(
     servers = []
     try:
         for name in sites:
-            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name)))
+            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name)), name)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append((name, server))

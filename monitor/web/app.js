@@ -66,8 +66,10 @@ function status(text, isError) {
 }
 
 function show(view) {
-  for (const id of ["search-view", "article-view"]) $(id).hidden = id !== view;
+  for (const id of ["landing-view", "search-view", "article-view"]) $(id).hidden = id !== view;
 }
+
+const day = (iso) => (iso || "?").slice(0, 10); // dates as YYYY-MM-DD (China time)
 
 // --- the URL holds the state: #/search?q=... or #/article/ID ------------------------------
 
@@ -98,8 +100,7 @@ function route() {
   const p = new URLSearchParams(cut < 0 ? "" : hash.slice(cut + 1));
   fillForm(p);
   if (p.get("q")) return showSearch(p);
-  show(null);
-  status("");
+  return showLanding();
 }
 
 let latest = 0; // answers to superseded requests are dropped
@@ -137,7 +138,7 @@ async function showSearch(p) {
   const exported = new URLSearchParams(p);
   exported.delete("offset");
   status(page.total + " 条结果 results · 导出 Export ");
-  for (const format of ["csv", "jsonl"]) {
+  for (const format of ["csv", "xlsx", "jsonl"]) {
     exported.set("format", format);
     $("status").append(link("/api/export?" + exported, format.toUpperCase()), " ");
   }
@@ -150,26 +151,30 @@ async function showSearch(p) {
 
 function renderResults(results, offset) {
   $("results").start = offset + 1;
-  $("results").replaceChildren(...results.map((r) => {
-    const li = el("li");
-    const title = el("h2");
-    title.append(link("#/article/" + r.id, r.title));
-    const snippet = el("p", null, "snippet");
-    snippet.append(marked(r.snippet));
-    const label = r.relevant ? " · " + r.relevance_label : "";
-    li.append(title, el("p", `${(r.published_at || "?").slice(0, 10)} · ${r.host} · ${r.lang}${label}`, "meta"), snippet);
-    if (r.copies.length) {
-      const copies = el("p", "同一报道 Same story: ", "copies meta");
-      for (const c of r.copies) copies.append(link("#/article/" + c.id, c.host + (c.garbled ? " 镜像 mirror" : "")), " ");
-      li.append(copies);
-    }
-    return li;
-  }));
+  $("results").replaceChildren(...results.map(hit));
 }
 
+function hit(r) {
+  const li = el("li");
+  const title = el("h2");
+  title.append(link("#/article/" + r.id, r.title));
+  const snippet = el("p", null, "snippet");
+  snippet.append(marked(r.snippet));
+  const label = r.relevant ? " · " + r.relevance_label : "";
+  li.append(title, el("p", `${day(r.published_at)} · ${r.host} · ${r.lang}${label}`, "meta"), snippet);
+  if (r.copies.length) {
+    const copies = el("p", "同一报道 Same story: ", "copies meta");
+    for (const c of r.copies) copies.append(link("#/article/" + c.id, c.host + (c.garbled ? " 镜像 mirror" : "")), " ");
+    li.append(copies);
+  }
+  return li;
+}
+
+// Sites and tags are shown by name (the spider, the Chinese label); the filter takes the value.
 function renderFacets(facets, p) {
   $("facets").replaceChildren(...FACETS.map(([name, title]) => section(title, list(facets[name], (f) => {
-    const b = button(f.value + " ", () => refine(name, f.value, p));
+    const b = button((f.label || f.value) + " ", () => refine(name, f.value, p));
+    b.title = f.value;
     b.append(el("span", String(f.count), "n"));
     return [b];
   }))));
@@ -256,14 +261,14 @@ async function showArticle(id) {
   const a = await getJSON("/api/articles/" + id);
   if (!a) return;
   const back = button("‹ 返回 Back", () => (history.length > 1 ? history.back() : go("")));
-  const when = (a.published_at || "?").slice(0, 16).replace("T", " ");
+  const when = day(a.published_at);
   const meta = el("p", [when, a.site, a.host, a.lang + (a.script ? "-" + a.script : ""), a.author, a.source,
     `${a.relevance.label} ${a.relevance.score}`].filter(Boolean).join(" · "), "meta");
   const texts = el("div", null, "texts");
   texts.append(textBox("原文 Original", a.original, "original", a.lang === "zh" ? "zh-" + (a.script || "Hans") : a.lang),
     textBox("规范化文本 Normalised", a.normalised, "normalised", a.lang === "zh" ? "zh-Hans" : a.lang));
   $("article-view").replaceChildren(back, el("h2", a.title), meta, outLink(a.url), texts,
-    section("标签 Tags", list(a.tags, (t) => [link("#/search?" + new URLSearchParams({ q: "tag:" + t.id }), t.id), ` ${t.kind} ×${t.count}`])),
+    section("标签 Tags", list(a.tags, (t) => [link(searchFor("tag:" + t.id), t.label), ` ${t.id} · ${t.kind} ×${t.count}`])),
     section("事实 Facts", factTable(a.facts)),
     section("同一报道的其他副本 Other copies of the story", list(a.story.copies, (c) =>
       [link("#/article/" + c.id, c.title), ` · ${c.host} · ${c.lang}` + (c.garbled ? " · 镜像 mirror" : "")])),
@@ -284,18 +289,44 @@ function textBox(title, text, id, lang) {
 }
 
 function factTable(facts) {
-  if (!facts.length) return el("p", "无 None", "meta");
   const columns = [["kind", "类型 Kind"], ["number", "数字 Number"], ["day", "日期 Day"], ["as_of", "截至 As of"],
     ["batches", "批次 Batches"], ["action", "措施 Action"], ["sentence", "原句 Sentence"]];
-  const table = el("table");
+  return table(columns.map(([, label]) => label), facts.map((f) => columns.map(([name]) => (f[name] == null ? "" : f[name]))));
+}
+
+// --- the landing view: newest reports, sites, crawl health, alert rules ----------------------
+
+const searchFor = (q) => "#/search?" + new URLSearchParams({ q });
+
+async function showLanding() {
+  const o = await getJSON("/api/overview");
+  if (!o) return;
+  $("newest").replaceChildren(...o.newest.map(hit));
+  $("sites").replaceChildren(table(["网站 Site", "文章 Articles", "相关 Relevant", "最新 Newest"], o.sites.map((s) =>
+    [link(searchFor("site:" + s.host), s.label), s.articles, s.relevant, s.newest || ""])));
+  $("health").replaceChildren(table(["网站 Site", "状态 Status", "开始 Started", "新增 New", "错误 Errors", "健康 Health"],
+    o.health.map((r) => [`${r.site} ${r.base_url}`, r.status, day(r.started_at), r.new_articles, r.errors,
+      Object.entries(r.health).map(([kind, detail]) => `${kind}: ${detail}`).join("; ") || "正常 OK"])));
+  $("rules").replaceChildren(list(o.rules, (r) => [el("strong", r.name), ` ${r.query} · ${r.alerts} · `,
+    ...Object.entries(r.feeds).flatMap(([format, href]) => [link(href, format), " "])]));
+  show("landing-view");
+}
+
+function table(columns, rows) {
+  if (!rows.length) return el("p", "无 None", "meta");
+  const t = el("table");
   const head = el("tr");
-  head.append(...columns.map(([, label]) => el("th", label)));
-  table.append(head, ...facts.map((f) => {
+  head.append(...columns.map((c) => el("th", c)));
+  t.append(head, ...rows.map((cells) => {
     const row = el("tr");
-    row.append(...columns.map(([name]) => el("td", f[name] == null ? "" : String(f[name]))));
+    row.append(...cells.map((c) => {
+      const td = el("td");
+      td.append(c instanceof Node ? c : String(c));
+      return td;
+    }));
     return row;
   }));
-  return table;
+  return t;
 }
 
 $("search-form").addEventListener("submit", (e) => {
