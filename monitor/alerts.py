@@ -69,6 +69,20 @@ class RunReport:
     retrying: dict[str, int] = field(default_factory=dict)
     failed: dict[str, int] = field(default_factory=dict)
     waiting: dict[str, int] = field(default_factory=dict)  # channel not configured
+    why: dict[str, str] = field(default_factory=dict)  # by channel: its last failed try, and to whom
+
+    def lines(self) -> list[str]:
+        """What the run did, as `monitor alerts run` and the schedule's log say it."""
+        alerts = sum(self.alerts.values())
+        by_rule = ", ".join(f"{name} {n}" for name, n in sorted(self.alerts.items()) if n)
+        lines = [f"matched {self.articles} new articles against {self.rules} rules: {alerts} alerts"
+                 + (f" ({by_rule})" if alerts else "")]
+        for label, counts in (("delivered", self.delivered), ("to retry later", self.retrying),
+                              ("FAILED (gave up)", self.failed), ("waiting (MONITOR_SMTP_HOST not set)", self.waiting)):
+            for channel, n in sorted(counts.items()):
+                why = f" (last try: {self.why[channel]})" if label != "delivered" and channel in self.why else ""
+                lines.append(f"{channel}: {n} {label}{why}")
+        return lines
 
 
 # --- rules -----------------------------------------------------------------------------
@@ -235,6 +249,8 @@ class _Sender:
             retry_in = None if outcome.delivered or give_up else timedelta(seconds=wait)
             with self.archive.transaction() as conn:
                 store.log_attempt(conn, ids, outcome.status_code, outcome.error, outcome.seconds, outcome.delivered, retry_in)
+            if not outcome.delivered:
+                self.report.why[self.channel] = f"{receiver}: {outcome.error or f'HTTP {outcome.status_code}'}"
             if outcome.delivered or give_up:
                 self._count(self.report.delivered if outcome.delivered else self.report.failed, ids)
                 return

@@ -765,13 +765,8 @@ def cmd_alerts_run(args: argparse.Namespace) -> int:
 
     archive = _archive(args)
     report = run(archive)
-    alerts = sum(report.alerts.values())
-    print(f"matched {report.articles} new articles against {report.rules} rules: {alerts} alerts"
-          + (f" ({', '.join(f'{name} {n}' for name, n in sorted(report.alerts.items()) if n)})" if alerts else ""))
-    for label, counts in (("delivered", report.delivered), ("to retry later", report.retrying),
-                          ("FAILED (gave up)", report.failed), ("waiting (MONITOR_SMTP_HOST not set)", report.waiting)):
-        for channel, n in sorted(counts.items()):
-            print(f"{channel}: {n} {label}")
+    for line in report.lines():
+        say(line)
     if args.feeds:
         _write_feeds(archive, args.feeds)
     return 1 if report.failed else 0

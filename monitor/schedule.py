@@ -311,7 +311,7 @@ class Scheduler:
         except Exception as error:  # noqa: BLE001 (the next run's matching tries again; the schedule goes on)
             _say(f"alerts: matching failed: {error}")
             return
-        _say(f"alerts: {_alerts_line(report)}")
+        _say("alerts: " + "; ".join(report.lines()))
 
     def _stop_all(self) -> None:
         for child in self.children:
@@ -331,15 +331,6 @@ def _ending(returncode: int) -> str:
     if returncode < 0:
         return f"signal {_SIGNAL_NAMES.get(-returncode, -returncode)}"
     return f"exit status {returncode}"
-
-
-def _alerts_line(report: alerts.RunReport) -> str:
-    """What an alert run did, in the words of `monitor alerts run`, on one line."""
-    line = f"matched {report.articles} new articles against {report.rules} rules: {sum(report.alerts.values())} alerts"
-    for label, counts in (("delivered", report.delivered), ("to retry later", report.retrying),
-                          ("FAILED (gave up)", report.failed), ("waiting (MONITOR_SMTP_HOST not set)", report.waiting)):
-        line += "".join(f"; {channel}: {n} {label}" for channel, n in sorted(counts.items()))
-    return line
 
 
 def _say(text: str) -> None:

@@ -439,7 +439,10 @@ def test_a_receiver_dripping_its_answer_gets_the_deadline_and_the_run_ends(archi
             took = time.monotonic() - began
         wanted = alerted_urls(archive, "rectify")
         assert ran.returncode == 0, ran.stderr
-        assert ran.stdout.splitlines()[-1] == f"webhook: {len(wanted)} to retry later"
+        # Why, and to whom: the last failed try.
+        assert ran.stdout.splitlines()[-1] == (
+            f"webhook: {len(wanted)} to retry later (last try: {address}/hook: no answer within 1 s)"
+        )
         assert took < 10  # start-up, matching, and the one try of 1 s
         [(status, error, seconds)] = attempts_of(archive, "rectify")
         assert (status, error) == (None, "no answer within 1 s") and 1 <= seconds < 2
