@@ -55,9 +55,15 @@ class StoreResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+# Not in the digest: the fetch time, and the keywords, whose weights follow the archive's
+# document frequencies (a crawl's are those at its start, reprocess's those of the whole
+# archive): reweighed keywords alone are written in place, the article not stored again.
+UNHASHED = ("fetched_at", "keywords")
+
+
 def content_hash(record: Mapping[str, Any]) -> str:
-    """A digest of everything stored for an article: equal digests mean nothing to update."""
-    payload = {name: record.get(name) for name in ARTICLE_FIELDS if name != "fetched_at"}
+    """A digest of what an article is: equal digests mean nothing to store again."""
+    payload = {name: record.get(name) for name in ARTICLE_FIELDS if name not in UNHASHED}
     for extra in ("title_terms", "body_terms", "part_terms", "facts"):
         payload[extra] = record.get(extra)
     blob = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
@@ -235,7 +241,7 @@ class Archive:
     def _store_one(self, conn, record: Mapping[str, Any], result: StoreResult) -> None:
         digest = content_hash(record)
         existing = conn.execute(
-            select(Article.id, Article.content_hash).where(
+            select(Article.id, Article.content_hash, Article.keywords).where(
                 Article.identity == record["identity"]
             )
         ).first()
@@ -243,6 +249,8 @@ class Archive:
         values["content_hash"] = digest
         values["updated_at"] = datetime.now(timezone.utc)
         if existing is not None and existing.content_hash == digest:
+            if existing.keywords != values["keywords"]:
+                conn.execute(update(Article).where(Article.id == existing.id).values(keywords=values["keywords"]))
             result.unchanged += 1
             return
         if existing is None:

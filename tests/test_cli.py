@@ -70,3 +70,19 @@ def test_reprocess_brings_old_articles_up_to_date(tmp_path):
         after = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
         facts = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
     assert after == before and facts > 100
+
+
+def test_the_first_reprocess_after_a_crawl_stores_nothing_again(tmp_path):
+    """A crawl weighs keywords by the archive as it starts, reprocess by the whole archive:
+    only the keywords' weights differ, and they are written in place (no article is stored
+    and indexed again)."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'mee.sqlite3'}"
+    run_monitor("--db", url, "crawl", "--replicas", "mee")
+    with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
+        before = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
+    assert run_monitor("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 64 unchanged, 0 failed"
+    with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
+        after = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
+    assert after.keys() == before.keys() and sum(after[pk] != before[pk] for pk in after) > 32
