@@ -269,3 +269,20 @@ def export_download(page: Page, site: str) -> None:
     shown = page.locator("#results h2").all_inner_texts()  # the first page, in the same order
     assert [row[COLUMNS.index("title")] for row in rows[1:len(shown) + 1]] == shown
     assert all(row[COLUMNS.index("body")] for row in rows[1:])  # the whole text of each
+
+
+def test_a_prefix_search_finds_the_words_a_prefix_begins(chromium, site):
+    chromium.run(lambda page: prefix_search(page, site))
+
+
+def prefix_search(page: Page, site: str) -> None:
+    """稀 alone is no word of the index; 稀* finds every article with a word it begins (稀土)."""
+    page.goto(site + "/#/search?q=稀")
+    expect(page.locator("#status")).to_have_text(re.compile(r"^0 条结果 results"))
+    page.fill("#q", "稀*")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#results li mark")
+    found = int(page.inner_text("#status").split(" ", 1)[0])
+    exact = page.evaluate("fetch('/api/search?q=' + encodeURIComponent('稀土') + '&expand=false').then(r => r.json())")
+    assert found == exact["total"] > 0
+    assert all(mark.startswith("稀") for mark in page.locator("#results mark").all_inner_texts())
