@@ -428,7 +428,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     [result] = recorded_crawls(_archive(args, create=True), [site.job], local=site.local, time_limit=site.time_limit,
                                rhythm=site.rhythm, LOG_LEVEL=args.log_level)
     say(run_report(result), flush=True)
-    return 0 if result.status in ("finished", "refused") else 1
+    # As crawl's: 130 interrupted, 1 failed or stopped at its time limit; refused is no error.
+    return 0 if result.status in ("finished", "refused") else crawl_status([result]) or 1
 
 
 def run_report(result) -> str:

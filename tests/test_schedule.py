@@ -322,3 +322,23 @@ def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
     config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "every": "1h"}, {"spider": "smm", "every": "2h"})
     twice = run_monitor("run", "smm", "--config", str(config), check=False)
     assert (twice.returncode, twice.stderr) == (2, f"monitor: {config}: two sites named 'smm'; give one a `name`\n")
+
+
+def test_monitor_run_interrupted_exits_130_as_crawl_does(tmp_path, monkeypatch):
+    """SIGINT while `monitor run` crawls a slow replica: the run is recorded interrupted and
+    the command says so by its exit status, as `monitor crawl` does."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    url = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    with slow_replica("cnmn", 0.3) as address:
+        config = write_schedule(tmp_path / "schedule.toml", {"spider": "cnmn", "base_url": address, "every": "1h"})
+        run = subprocess.Popen([sys.executable, "-m", "monitor.cli", "--db", url, "run", "cnmn", "--config", str(config)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: (tmp_path / "run.sqlite3").exists() and runs_of(url), timeout=30)
+            time.sleep(1)
+            run.send_signal(signal.SIGINT)
+            output, _ = run.communicate(timeout=60)
+        finally:
+            run.kill()
+    assert run.returncode == 130 and output.splitlines()[0].endswith("[INTERRUPTED]")
+    assert [r.status for r in runs_of(url)] == ["interrupted"]
