@@ -7,6 +7,7 @@ import io
 import ipaddress
 import os
 import re
+import signal
 import socket
 import sys
 from datetime import date, datetime, time
@@ -967,5 +968,14 @@ def _serve_access(bound: str, allowed: list[str]) -> Access:
     return Access(frozenset(hosts), address.is_unspecified, token, public_url)
 
 
+def console() -> None:
+    """The `monitor` command: main(), then exit with its status. Once the command is done, a
+    Ctrl-C (while Python joins the worker threads at exit) would only replace that status
+    with a KeyboardInterrupt: it is ignored from then on."""
+    status = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

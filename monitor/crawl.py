@@ -5,6 +5,9 @@ the same spiders under Scrapy's own command."""
 from __future__ import annotations
 
 import asyncio
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +53,25 @@ def _start(runner: CrawlerRunnerBase, jobs: list[CrawlJob]) -> list[tuple[Crawle
     return started
 
 
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held off, for what must finish once the crawls have stopped (their
+    last buffers stored, their runs recorded): one more press would lose them."""
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def run_crawls(jobs: list[CrawlJob], db_url: str, local: bool = False, **overrides: Any) -> list[dict]:
     """Run the jobs side by side until all finish; returns each crawl's stats."""
     process = CrawlerProcess(project_settings(db_url, local, **overrides))
     started = _start(process, jobs)
     process.start()
-    store_leftovers()  # a forced stop (a second Ctrl-C) closed no spider: their buffers are stored here
+    with uninterrupted():
+        store_leftovers()  # a forced stop (a second Ctrl-C) closed no spider: their buffers are stored here
     return [dict(crawler.stats.get_stats()) for crawler, _ in started]
 
 

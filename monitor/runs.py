@@ -30,7 +30,7 @@ from twisted.internet.defer import Deferred
 from db import Archive
 from db.models import CrawlRun, HealthEvent
 from monitor import health
-from monitor.crawl import CrawlJob, project_settings, run_crawls
+from monitor.crawl import CrawlJob, project_settings, run_crawls, uninterrupted
 from monitor.locks import SiteLock, site_key
 from pipelines.archive_access import archive_for
 from pipelines.article import china_time
@@ -242,8 +242,9 @@ def recorded_crawls(
             results.append(_begin(archive, job, locks))
         running = [r for r in results if r.status == "running"]
         _crawl(archive, running, local, overrides)
-        for result in running:
-            finish_run(archive, result, rhythm)
+        with uninterrupted():
+            for result in running:
+                finish_run(archive, result, rhythm)
     finally:
         for lock in locks:
             lock.release()
