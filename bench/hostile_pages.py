@@ -28,10 +28,9 @@ from pipelines.article import BrokenPage
 
 def read(path):
     page = pages()[path]
-    encoding = page.content_type.split("charset=")[1] if "charset=" in page.content_type else None
     started = time.perf_counter()
     try:
-        article = extract_page(page.body, "http://127.0.0.1:8746" + path, encoding=encoding)
+        article = extract_page(page.body, "http://127.0.0.1:8746" + path, encoding=page.charset)
         outcome = f"archived ({article.lang}, {len(article.body):,} characters)"
     except BrokenPage as broken:
         outcome = f"broken: {broken.reason}"

@@ -82,10 +82,11 @@ def read_meta(tree: html.HtmlElement) -> PageMeta:
         value = element.get("datetime") or element.get("content") or " ".join(element.text_content().split())
         if value and key not in meta.tags:
             meta.tags[key] = value
+    json_ld: list[str] = []
     for script in tree.xpath("//script"):
         text = script.text or ""
         if (script.get("type") or "").strip().lower() == "application/ld+json":
-            meta.articles.extend(_article_objects(_load(text)))
+            json_ld.append(text)
         elif not meta.script_dates:  # the first: a page's own state comes before its lists'
             found = _JSON_PUBLISHED.search(unescape(text) if "&" in text else text)
             if found:
@@ -93,9 +94,15 @@ def read_meta(tree: html.HtmlElement) -> PageMeta:
     for element in tree.xpath('//input[@type="hidden"][@value]'):
         if _PUBLISHED_NAME.search(" ".join(element.get(a, "") for a in ("name", "id", "class"))):
             meta.script_dates.append(element.get("value"))
-    # A page's own article first: a NewsArticle over a WebPage that wraps it.
-    meta.articles.sort(key=lambda obj: "webpage" in _types(obj))
+    meta.articles = json_ld_articles(json_ld)
     return meta
+
+
+def json_ld_articles(scripts: list[str]) -> list[dict[str, Any]]:
+    """The article objects of a page's JSON-LD scripts, its own article first (a NewsArticle
+    over a WebPage that wraps it)."""
+    articles = [obj for text in scripts for obj in _article_objects(_load(text))]
+    return sorted(articles, key=lambda obj: "webpage" in _types(obj))
 
 
 def names_of(value: Any) -> list[str]:

@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from lxml import html
 from parsel import Selector
 from scrapy.http import TextResponse
 
 from pipelines.article import CHINA_TZ
 from pipelines.dates import parse_machine_datetime
-from pipelines.page_meta import names_of, read_meta
+from pipelines.page_meta import json_ld_articles, names_of
 from spiders.parsing import paragraphs_of
 
 # Keys an article object of a site's own JSON uses, best first (sites name them freely).
@@ -141,12 +140,10 @@ def _paragraphs(content: str) -> list[str]:
 
 
 def _json_ld(response: TextResponse) -> dict[str, Any]:
-    if not response.css('script[type="application/ld+json"]'):
+    articles = json_ld_articles(response.css('script[type="application/ld+json"]::text').getall())
+    if not articles:
         return {}
-    meta = read_meta(html.fromstring(response.text))
-    if not meta.articles:
-        return {}
-    article = meta.articles[0]
+    article = articles[0]
     body = article.get("articleBody")
     return {
         "title": " ".join(article["headline"].split()) if isinstance(article.get("headline"), str) else "",

@@ -8,14 +8,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from sqlalchemy import select
 
 from db import Archive
 from db.models import CrawlRun
-from monitor.replica.server import ReplicaSite, _handler_for
+from monitor.replica.server import ReplicaSite, _handler_for, serving
 from monitor.schedule import Scheduler
 
 
@@ -68,14 +67,8 @@ def slow_replica(site: str, delay: float) -> Iterator[str]:
                 time.sleep(delay)
             super().do_GET()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Slow) as address:
+        yield address
 
 
 def schedule_until(scheduler: Scheduler, condition, timeout: float = 20.0):

@@ -31,6 +31,7 @@ from monitor.alerts import AlertError, DeliveryConfig, RunReport
 from monitor.delivery import SmtpSettings
 from monitor.feeds import render
 from monitor.query import QueryError
+from monitor.replica.server import serving
 from tests.conftest import ROOT, run_monitor
 from tests.schedule_helpers import copy_of_archive
 from tests.test_search import Oracle
@@ -381,19 +382,6 @@ def test_a_receiver_that_is_down_holds_up_no_other(fresh):
         assert tries == [3] + [0] * (report.alerts["dead"] - 1)
     finally:
         receiver.close()
-
-
-@contextmanager
-def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A receiver on 127.0.0.1 answering with `handler`; yields its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class Quiet(BaseHTTPRequestHandler):

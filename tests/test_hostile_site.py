@@ -121,9 +121,8 @@ def test_extract_reads_each_hostile_page_right_or_says_why_not():
     for path, page in pages().items():
         if "/h-" not in path:
             continue
-        encoding = page.content_type.split("charset=")[1] if "charset=" in page.content_type else None
         try:
-            article = extract_page(page.body, "http://127.0.0.1:8746" + path, encoding=encoding)
+            article = extract_page(page.body, "http://127.0.0.1:8746" + path, encoding=page.charset)
             found[path.removeprefix("/news/h-").removesuffix(".html")] = ("archived", article.title)
         except BrokenPage as broken:
             found[path.removeprefix("/news/h-").removesuffix(".html")] = ("broken", broken.reason)

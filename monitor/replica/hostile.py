@@ -8,17 +8,17 @@ as data: path -> Page (bytes, Content-Type)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import opencc
 
 from monitor.replica import corpus
 from monitor.replica.render import CAPTCHA_PAGE
+from monitor.replica.server import serving
 
 ORDINARY = 50
 LIST_PATH = "/news/index.html"
@@ -44,6 +44,11 @@ class Page:
     body: bytes
     content_type: str = UTF8
     status: int = 200
+
+    @property
+    def charset(self) -> str | None:
+        """What the HTTP header says of the page's charset (None: nothing)."""
+        return self.content_type.split("charset=")[1] if "charset=" in self.content_type else None
 
 
 def article_html(title: str, paragraphs: tuple[str, ...] | list[str], charset: str = "utf-8", head: str = "",
@@ -133,17 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def serve_hostile(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve the site in a background thread; yields its address."""
-    server = ThreadingHTTPServer((host, port), _Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_hostile(host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+    """Serve the site in background threads; yields its address."""
+    return serving(_Handler, host, port)
 
 
 if __name__ == "__main__":

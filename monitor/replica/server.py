@@ -361,6 +361,19 @@ def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler], name: str
 
 
 @contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `handler` in background threads (port 0: the system picks); yields the address."""
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def serve_replicas(
     host: str = "127.0.0.1", sites: tuple[str, ...] = SITES, ports: dict[str, int] | None = None
 ) -> Iterator[dict[str, str]]:
