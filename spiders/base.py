@@ -105,15 +105,20 @@ class SiteSpider(scrapy.Spider):
     # --- articles ---
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article]:
-        response = decided(response)
         try:
-            check_page(response)
-            article = await off_reactor(self.read, response)
+            article = await off_reactor(self.read_fetched, response)
         except BrokenPage as broken:
             self.count_broken(broken.reason, response.url, str(broken))
             return
         self.count_fields(article)
         yield article
+
+    def read_fetched(self, response: Response) -> Article:
+        """A fetched page, decoded as extract decodes it and checked whole, read (a BrokenPage
+        when it cannot be an article)."""
+        response = decided(response)
+        check_page(response)
+        return self.read(response)
 
     def read(self, response: TextResponse) -> Article:
         """The article on the page through the text stages, within the page's time budget."""
