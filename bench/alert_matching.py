@@ -60,8 +60,13 @@ def measure(name: str, archive: Archive, queries: list[corpus.Query]) -> dict:
         search(archive, query.text, SearchOptions(expand=query.expand))
     reference = time.perf_counter() - began
     return {
-        "engine": name, "articles": report.articles, "rules": report.rules, "alerts": sum(report.alerts.values()),
-        "match_s": wall, "match_cpu_s": cpu, "searches_s": reference,
+        "engine": name,
+        "articles": report.articles,
+        "rules": report.rules,
+        "alerts": sum(report.alerts.values()),
+        "match_s": wall,
+        "match_cpu_s": cpu,
+        "searches_s": reference,
     }
 
 
@@ -74,10 +79,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes generating the corpus")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="monitor-alert-bench-"))
-    loaders = {"sqlite": lambda: SqliteLoader(folder / "bench.sqlite3"), "postgres": lambda: PostgresLoader("monitor_alert_bench")}
+    loaders = {
+        "sqlite": lambda: SqliteLoader(folder / "bench.sqlite3"),
+        "postgres": lambda: PostgresLoader("monitor_alert_bench"),
+    }
     chosen = [loaders[name]() for name in args.engines.split(",")]
     try:
-        load(chosen, SimpleNamespace(articles=args.articles, seed=args.seed, workers=args.workers, reuse=False, no_optimize=False))
+        load(
+            chosen,
+            SimpleNamespace(
+                articles=args.articles, seed=args.seed, workers=args.workers, reuse=False, no_optimize=False
+            ),
+        )
         queries = rules(args.rules, args.seed)
         print(f"{args.rules} rules ({', '.join(KINDS)}) against {args.articles:,} new articles, one process")
         for loader in chosen:

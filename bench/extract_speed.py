@@ -90,16 +90,20 @@ def main() -> None:
     if not lines:
         raise SystemExit(f"no evaluation pages under {args.eval}")
     ours, failed = pages_per_second(monitor_batch(args.eval, lines), len(lines), args.rounds)
-    print(f"monitor extract --batch: {len(lines)} pages ({', '.join(FOLDERS)}), {ours:6.1f} pages/s "
-          f"(target {TARGET:.0f}; the whole pipeline: extraction, segmentation, tags, keywords, dedup), "
-          f"{failed} pages not extracted")
+    print(
+        f"monitor extract --batch: {len(lines)} pages ({', '.join(FOLDERS)}), {ours:6.1f} pages/s "
+        f"(target {TARGET:.0f}; the whole pipeline: extraction, segmentation, tags, keywords, dedup), "
+        f"{failed} pages not extracted"
+    )
     reference = trafilatura_pass(args.eval, lines)
     if reference is None:
         print("trafilatura: not importable here, so no ratio")
         return
     theirs, none = pages_per_second(reference, len(lines), args.rounds)
-    print(f"trafilatura:             {len(lines)} pages, {theirs:6.1f} pages/s (extraction with metadata only), "
-          f"{none} pages without a result")
+    print(
+        f"trafilatura:             {len(lines)} pages, {theirs:6.1f} pages/s (extraction with metadata only), "
+        f"{none} pages without a result"
+    )
     print(f"ratio monitor/trafilatura: {ours / theirs:.2f}")
 
 

@@ -59,10 +59,14 @@ def main() -> int:
             continue
         found = measure(path)
         worst_seconds, worst_mb = max(worst_seconds, found["seconds"]), max(worst_mb, found["mb"])
-        print(f"{path.removeprefix('/news/h-').removesuffix('.html'):28} {found['seconds']:8.2f} {found['mb']:7.0f}  {found['outcome']}")
+        print(
+            f"{path.removeprefix('/news/h-').removesuffix('.html'):28} {found['seconds']:8.2f} {found['mb']:7.0f}  {found['outcome']}"
+        )
     met = worst_seconds < TARGET_SECONDS and worst_mb < TARGET_MB
-    print(f"worst: {worst_seconds:.2f} s, {worst_mb:.0f} MB above the loaded process "
-          f"(targets {TARGET_SECONDS:.0f} s, {TARGET_MB} MB): {'met' if met else 'NOT met'}")
+    print(
+        f"worst: {worst_seconds:.2f} s, {worst_mb:.0f} MB above the loaded process "
+        f"(targets {TARGET_SECONDS:.0f} s, {TARGET_MB} MB): {'met' if met else 'NOT met'}"
+    )
     return 0 if met else 1
 
 

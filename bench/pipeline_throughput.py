@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import copy
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from monitor.replica import catalog
 from pipelines.article import Article
@@ -26,12 +26,21 @@ def articles(site: str) -> list[Article]:
     out = []
     for page in catalog.pages_of(site):
         served = page.served
-        out.append(Article(
-            url=f"https://bench.invalid/{page.article_id}", site=site, html=b"", encoding="utf-8", status=200,
-            fetched_at=datetime.now(timezone.utc), canonical_url="", site_article_id=page.article_id,
-            title=served.get("title", page.title), published_at=page.published_at,
-            paragraphs=list(served.get("paragraphs", page.paragraphs)),
-        ))
+        out.append(
+            Article(
+                url=f"https://bench.invalid/{page.article_id}",
+                site=site,
+                html=b"",
+                encoding="utf-8",
+                status=200,
+                fetched_at=datetime.now(UTC),
+                canonical_url="",
+                site_article_id=page.article_id,
+                title=served.get("title", page.title),
+                published_at=page.published_at,
+                paragraphs=list(served.get("paragraphs", page.paragraphs)),
+            )
+        )
     return out
 
 
@@ -53,9 +62,11 @@ def measure(label: str, batch: list[Article], rounds: int) -> float:
     pipeline = best_of(rounds, lambda: [process(copy.copy(a)) for a in batch])
     chars = sum(map(len, texts))
     ratio = pipeline / segment_only
-    print(f"{label:<22} {len(batch)} articles, {chars / len(batch):,.0f} chars each: "
-          f"pipeline {len(batch) / pipeline:7.1f} articles/s, jieba alone {len(batch) / segment_only:7.1f} articles/s, "
-          f"ratio {ratio:.2f}x")
+    print(
+        f"{label:<22} {len(batch)} articles, {chars / len(batch):,.0f} chars each: "
+        f"pipeline {len(batch) / pipeline:7.1f} articles/s, jieba alone {len(batch) / segment_only:7.1f} articles/s, "
+        f"ratio {ratio:.2f}x"
+    )
     return ratio
 
 

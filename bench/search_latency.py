@@ -111,15 +111,42 @@ def _article_values(g: corpus.Generated, segmenter: str) -> dict[str, Any]:
     fetched = g.published_at + timedelta(hours=1)
     url = f"https://{g.host}/news/{g.id}.html"
     return {
-        "id": g.id, "identity": f"{g.host}/{g.id}", "canonical_url": url, "url": url, "site": g.site, "host": g.host,
-        "site_article_id": str(g.id), "title": g.title, "published_at": g.published_at, "author": "", "source": "",
-        "category": "", "editor": "", "views": None, "page_tags": "[]", "body": g.body, "title_simplified": None,
-        "body_simplified": None, "lang": g.lang, "script": "Hans" if g.lang == "zh" else None, "garbled": False,
-        "relevant": g.relevance_label in ("supervision", "rectification"), "relevance_label": g.relevance_label,
-        "relevance_score": g.relevance_score, "relevance_terms": "[]",
-        "tags": json.dumps([{"id": t} for t in g.tags]), "keywords": "[]", "fingerprint": f"{g.id:016x}",
-        "minhash": "[]", "figures": "[]", "content_hash": f"{g.id:064x}", "title_key": g.title[:200],
-        "story_id": g.id, "segmenter": segmenter, "fetched_at": fetched, "updated_at": fetched,
+        "id": g.id,
+        "identity": f"{g.host}/{g.id}",
+        "canonical_url": url,
+        "url": url,
+        "site": g.site,
+        "host": g.host,
+        "site_article_id": str(g.id),
+        "title": g.title,
+        "published_at": g.published_at,
+        "author": "",
+        "source": "",
+        "category": "",
+        "editor": "",
+        "views": None,
+        "page_tags": "[]",
+        "body": g.body,
+        "title_simplified": None,
+        "body_simplified": None,
+        "lang": g.lang,
+        "script": "Hans" if g.lang == "zh" else None,
+        "garbled": False,
+        "relevant": g.relevance_label in ("supervision", "rectification"),
+        "relevance_label": g.relevance_label,
+        "relevance_score": g.relevance_score,
+        "relevance_terms": "[]",
+        "tags": json.dumps([{"id": t} for t in g.tags]),
+        "keywords": "[]",
+        "fingerprint": f"{g.id:016x}",
+        "minhash": "[]",
+        "figures": "[]",
+        "content_hash": f"{g.id:064x}",
+        "title_key": g.title[:200],
+        "story_id": g.id,
+        "segmenter": segmenter,
+        "fetched_at": fetched,
+        "updated_at": fetched,
     }
 
 
@@ -158,7 +185,9 @@ def make_chunk(seed: int, start: int, count: int, columns: dict[str, list[tuple[
             articles.append(tuple(row))
             tag_rows.extend(tags)
             if engine == "sqlite":
-                filters = filter_terms(g.lang, g.site, g.host, g.relevance_label, values["relevant"], g.published_at, g.tags)
+                filters = filter_terms(
+                    g.lang, g.site, g.host, g.relevance_label, values["relevant"], g.published_at, g.tags
+                )
                 fts.append((g.id, g.title_terms, g.body_terms, g.parts, filters))
             else:
                 fts.append((g.id, tsvector_literal(g.title_terms, g.body_terms, g.parts)))
@@ -219,7 +248,13 @@ class SqliteLoader:
             Path(str(self.path) + suffix).unlink(missing_ok=True)
         Archive(self.url).engine.dispose()
         self.db = sqlite3.connect(self.path, isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "foreign_keys=OFF", "temp_store=MEMORY"):
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "cache_size=-1000000",
+            "foreign_keys=OFF",
+            "temp_store=MEMORY",
+        ):
             self.db.execute(f"PRAGMA {pragma}")
         self.indexes = self.db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -231,9 +266,7 @@ class SqliteLoader:
             self.db.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('automerge', 0)")
             self.db.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('crisismerge', 64)")
         cols = [(r[1], r[2], not r[3] and not r[5]) for r in self.db.execute("PRAGMA table_info(articles)")]
-        self.insert = (
-            f"INSERT INTO articles ({', '.join(c[0] for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
-        )
+        self.insert = f"INSERT INTO articles ({', '.join(c[0] for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
         return cols
 
     def write(self, rows) -> None:
@@ -345,7 +378,7 @@ class PostgresLoader:
         with self.db.cursor() as cur:
             cur.execute("SET session_replication_role = DEFAULT")
             cur.execute("SET maintenance_work_mem = '2GB'")
-            for name, sql in self.indexes:
+            for _name, sql in self.indexes:
                 began = time.perf_counter()
                 cur.execute(sql)
                 step = "GIN index" if "gin" in sql.lower() else "indexes"
@@ -362,10 +395,15 @@ class PostgresLoader:
         engine = self._admin()
         try:
             with engine.connect() as conn:
-                return int(conn.execute(text(
-                    "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class AS c"
-                    " JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"
-                ), {"s": self.schema}).scalar())
+                return int(
+                    conn.execute(
+                        text(
+                            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class AS c"
+                            " JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"
+                        ),
+                        {"s": self.schema},
+                    ).scalar()
+                )
         finally:
             engine.dispose()
 
@@ -401,7 +439,9 @@ def load(loaders, args) -> tuple[dict[str, Build], dict[str, float]]:
         done += len(chunk[todo[0].name][0])
         if done % 100_000 < CHUNK or done == args.articles:
             elapsed = time.perf_counter() - began
-            print(f"  loaded {done:,} articles in {elapsed:.0f} s ({done / elapsed:,.0f}/s)", file=sys.stderr, flush=True)
+            print(
+                f"  loaded {done:,} articles in {elapsed:.0f} s ({done / elapsed:,.0f}/s)", file=sys.stderr, flush=True
+            )
     generation["wall_s"] = time.perf_counter() - began
     for loader in todo:
         print(f"  {loader.name}: indexing...", file=sys.stderr, flush=True)
@@ -474,7 +514,11 @@ def scan_statement(query: corpus.Query, sqlite: bool):
             where.append(f"(a.site = {p} OR a.host = {p})")
     conditions = " AND ".join(where)
     if query.facets:
-        month = "strftime('%Y-%m', m.published_at, '+8 hours')" if sqlite else "to_char(m.published_at + INTERVAL '8 hours', 'YYYY-MM')"
+        month = (
+            "strftime('%Y-%m', m.published_at, '+8 hours')"
+            if sqlite
+            else "to_char(m.published_at + INTERVAL '8 hours', 'YYYY-MM')"
+        )
         counted = "COUNT(DISTINCT m.story_id)"
         sql = (
             f"WITH m AS MATERIALIZED (SELECT a.id, a.story_id, a.host, a.lang, a.published_at FROM articles AS a WHERE {conditions})"
@@ -497,10 +541,7 @@ def run_scan(archive: Archive, query: corpus.Query) -> tuple[float, int]:
     with archive.engine.connect() as conn:
         rows = conn.execute(statement, params).all()
     elapsed = (time.perf_counter() - began) * 1000.0
-    if query.facets:
-        total = sum(r.n for r in rows if r.facet == "lang")
-    else:
-        total = rows[0].total if rows else 0
+    total = sum(r.n for r in rows if r.facet == "lang") if query.facets else rows[0].total if rows else 0
     return elapsed, total
 
 
@@ -542,8 +583,11 @@ def measure(engine_name: str, archive: Archive, args) -> list[Timing]:
             timing.ms.append(ms)
             timing.matches.append(total)
         timings.append(timing)
-        print(f"  {engine_name} {kind}: p50 {percentile(timing.ms, 50):.1f} ms, p95 {percentile(timing.ms, 95):.1f} ms",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {engine_name} {kind}: p50 {percentile(timing.ms, 50):.1f} ms, p95 {percentile(timing.ms, 95):.1f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.scan_queries:
         run_scan(archive, corpus.queries(args.seed + 1000, "word", 1)[0])  # warm-up: reads the table once
         for timing in timings:
@@ -554,8 +598,11 @@ def measure(engine_name: str, archive: Archive, args) -> list[Timing]:
                 timing.scan_matches.append(total)
                 if time.perf_counter() - started > args.scan_budget and len(timing.scan_ms) >= 3:
                     break
-            print(f"  {engine_name} {timing.kind} scan: {len(timing.scan_ms)} queries, p50 {percentile(timing.scan_ms, 50):.0f} ms",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {engine_name} {timing.kind} scan: {len(timing.scan_ms)} queries, p50 {percentile(timing.scan_ms, 50):.0f} ms",
+                file=sys.stderr,
+                flush=True,
+            )
     return timings
 
 
@@ -585,18 +632,28 @@ def _sqlite_parts(cur, match: str) -> list[str]:
     steps = [
         ("MATCH, rowids only (COUNT(*))", f"SELECT COUNT(*) {fts}"),
         ("+ bm25 of every match", f"SELECT MIN(r) FROM (SELECT {bm25} AS r {fts} LIMIT -1)"),
-        ("+ each match's row in articles by rowid (the wide row: story_id, garbled, relevant lie past the body)",
-         f"SELECT MIN(r), MAX(x), MAX(y), MAX(z), MAX(g) FROM (SELECT {bm25} AS r, {columns} {joined('')} LIMIT -1)"),
+        (
+            "+ each match's row in articles by rowid (the wide row: story_id, garbled, relevant lie past the body)",
+            f"SELECT MIN(r), MAX(x), MAX(y), MAX(z), MAX(g) FROM (SELECT {bm25} AS r, {columns} {joined('')} LIMIT -1)",
+        ),
     ]
     if "ix_articles_search" in indexes:
         steps += [
-            ("+ the same columns from the covering index ix_articles_search instead",
-             f"SELECT MIN(r), MAX(x), MAX(y), MAX(z), MAX(g) FROM (SELECT {bm25} AS r, {columns} {joined(' INDEXED BY ix_articles_search')} LIMIT -1)"),
-            ("  ... ORDER BY relevant, rank, date LIMIT 62 (a bounded sort)",
-             (f"SELECT a.id FROM (SELECT a.id, a.relevant, {bm25} AS r, a.published_at {joined(' INDEXED BY ix_articles_search')} LIMIT -1) AS a"
-              " ORDER BY relevant DESC, r, published_at DESC LIMIT 62")),
-            ("  ... COUNT(DISTINCT story_id) (the total)",
-             f"SELECT COUNT(DISTINCT z) FROM (SELECT a.story_id AS z {joined(' INDEXED BY ix_articles_search')})"),
+            (
+                "+ the same columns from the covering index ix_articles_search instead",
+                f"SELECT MIN(r), MAX(x), MAX(y), MAX(z), MAX(g) FROM (SELECT {bm25} AS r, {columns} {joined(' INDEXED BY ix_articles_search')} LIMIT -1)",
+            ),
+            (
+                "  ... ORDER BY relevant, rank, date LIMIT 62 (a bounded sort)",
+                (
+                    f"SELECT a.id FROM (SELECT a.id, a.relevant, {bm25} AS r, a.published_at {joined(' INDEXED BY ix_articles_search')} LIMIT -1) AS a"
+                    " ORDER BY relevant DESC, r, published_at DESC LIMIT 62"
+                ),
+            ),
+            (
+                "  ... COUNT(DISTINCT story_id) (the total)",
+                f"SELECT COUNT(DISTINCT z) FROM (SELECT a.story_id AS z {joined(' INDEXED BY ix_articles_search')})",
+            ),
         ]
     out = []
     for label, sql in steps:
@@ -626,8 +683,12 @@ def explain(archive: Archive, query_text: str) -> str:
     finally:
         event.remove(archive.engine, "before_cursor_execute", capture)
     statements = [(s, p) for s, p in captured if "article_fts" in s or "articles" in s]
-    lines = [(f"query {query_text!r} on {archive.engine.dialect.name}: {total} matches, ranked() {full_ms:.1f} ms"
-              f" in {len(statements)} statement(s)")]
+    lines = [
+        (
+            f"query {query_text!r} on {archive.engine.dialect.name}: {total} matches, ranked() {full_ms:.1f} ms"
+            f" in {len(statements)} statement(s)"
+        )
+    ]
     raw = archive.engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -657,17 +718,26 @@ def table(timings: list[Timing]) -> list[dict[str, Any]]:
     rows = []
     for t in timings:
         p50 = percentile(t.ms, 50)
-        ratios = [s / i for s, i in zip(t.scan_ms, t.ms) if i > 0]
+        ratios = [s / i for s, i in zip(t.scan_ms, t.ms, strict=False) if i > 0]
         scan_p50 = percentile(t.scan_ms, 50)
-        rows.append({
-            "engine": t.engine, "kind": t.kind, "queries": len(t.ms), "p50_ms": p50, "p95_ms": percentile(t.ms, 95),
-            "max_ms": max(t.ms) if t.ms else float("nan"), "matches_p50": percentile([float(m) for m in t.matches], 50),
-            "matches_max": max(t.matches) if t.matches else 0,
-            "scan_queries": len(t.scan_ms), "scan_p50_ms": scan_p50, "scan_p95_ms": percentile(t.scan_ms, 95),
-            "speedup_p50": scan_p50 / p50 if t.scan_ms and p50 > 0 else None,
-            "speedup_worst": min(ratios) if ratios else None,
-            "scan_matches_p50": percentile([float(m) for m in t.scan_matches], 50),
-        })
+        rows.append(
+            {
+                "engine": t.engine,
+                "kind": t.kind,
+                "queries": len(t.ms),
+                "p50_ms": p50,
+                "p95_ms": percentile(t.ms, 95),
+                "max_ms": max(t.ms) if t.ms else float("nan"),
+                "matches_p50": percentile([float(m) for m in t.matches], 50),
+                "matches_max": max(t.matches) if t.matches else 0,
+                "scan_queries": len(t.scan_ms),
+                "scan_p50_ms": scan_p50,
+                "scan_p95_ms": percentile(t.scan_ms, 95),
+                "speedup_p50": scan_p50 / p50 if t.scan_ms and p50 > 0 else None,
+                "speedup_worst": min(ratios) if ratios else None,
+                "scan_matches_p50": percentile([float(m) for m in t.scan_matches], 50),
+            }
+        )
     return rows
 
 
@@ -680,10 +750,19 @@ def by_matches(timings: list[Timing]) -> list[dict[str, Any]]:
     out = []
     for t in timings:
         for low, high in itertools.pairwise(BUCKETS):
-            ms = [m for m, n in zip(t.ms, t.matches) if low <= n < high]
+            ms = [m for m, n in zip(t.ms, t.matches, strict=False) if low <= n < high]
             if ms:
-                out.append({"engine": t.engine, "kind": t.kind, "from": low, "to": high, "queries": len(ms),
-                            "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95)})
+                out.append(
+                    {
+                        "engine": t.engine,
+                        "kind": t.kind,
+                        "from": low,
+                        "to": high,
+                        "queries": len(ms),
+                        "p50_ms": percentile(ms, 50),
+                        "p95_ms": percentile(ms, 95),
+                    }
+                )
     return out
 
 
@@ -694,44 +773,60 @@ def _num(value, fmt: str) -> str:
 
 
 def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation: dict[str, float], args) -> None:
-    print(f"search latency, {args.articles:,} articles (seed {args.seed}), limit {LIMIT}, {args.queries} queries per kind; "
-          f"times in ms")
+    print(
+        f"search latency, {args.articles:,} articles (seed {args.seed}), limit {LIMIT}, {args.queries} queries per kind; "
+        f"times in ms"
+    )
     header = f"{'engine':<9} {'kind':<9} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8} {'hits p50':>9} {'hits max':>9} | {'scan n':>6} {'scan p50':>9} {'scan p95':>9} | {'x p50':>7} {'x worst':>7}"
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['engine']:<9} {r['kind']:<9} {r['queries']:>4} {_num(r['p50_ms'], '8.1f')} {_num(r['p95_ms'], '8.1f')} "
-              f"{_num(r['max_ms'], '8.1f')} {_num(r['matches_p50'], '9,.0f')} {r['matches_max']:>9,} | {r['scan_queries']:>6} "
-              f"{_num(r['scan_p50_ms'], '9.0f')} {_num(r['scan_p95_ms'], '9.0f')} | {_num(r['speedup_p50'], '6.0f')}x {_num(r['speedup_worst'], '6.0f')}x")
-    print("x p50 = scan p50 / index p50; x worst = the smallest scan/index ratio of one query (scanned queries only);"
-          " hits = matches (stories; for facets, of the lang facet)")
+        print(
+            f"{r['engine']:<9} {r['kind']:<9} {r['queries']:>4} {_num(r['p50_ms'], '8.1f')} {_num(r['p95_ms'], '8.1f')} "
+            f"{_num(r['max_ms'], '8.1f')} {_num(r['matches_p50'], '9,.0f')} {r['matches_max']:>9,} | {r['scan_queries']:>6} "
+            f"{_num(r['scan_p50_ms'], '9.0f')} {_num(r['scan_p95_ms'], '9.0f')} | {_num(r['speedup_p50'], '6.0f')}x {_num(r['speedup_worst'], '6.0f')}x"
+        )
+    print(
+        "x p50 = scan p50 / index p50; x worst = the smallest scan/index ratio of one query (scanned queries only);"
+        " hits = matches (stories; for facets, of the lang facet)"
+    )
     buckets = by_matches([t for t in TIMINGS if t.kind in ("word", "filtered")])
     if buckets:
         print("index latency by matches (word and filtered queries): engine kind [matches) n p50 p95")
         for b in buckets:
-            print(f"  {b['engine']:<9} {b['kind']:<9} [{b['from']:>7,} - {b['to']:>9,})  n {b['queries']:>4}  p50 {b['p50_ms']:7.1f}  p95 {b['p95_ms']:7.1f}")
+            print(
+                f"  {b['engine']:<9} {b['kind']:<9} [{b['from']:>7,} - {b['to']:>9,})  n {b['queries']:>4}  p50 {b['p50_ms']:7.1f}  p95 {b['p95_ms']:7.1f}"
+            )
     if generation.get("wall_s"):
         cpu = generation["cpu_s"]
-        print(f"generation: {generation['workers']} worker processes, {cpu:.0f} s CPU "
-              f"({args.articles / cpu:,.0f} articles/s per core; PostgreSQL's tsvector_literal included); "
-              f"load wall time {generation['wall_s']:.0f} s")
+        print(
+            f"generation: {generation['workers']} worker processes, {cpu:.0f} s CPU "
+            f"({args.articles / cpu:,.0f} articles/s per core; PostgreSQL's tsvector_literal included); "
+            f"load wall time {generation['wall_s']:.0f} s"
+        )
     for name, b in builds.items():
         if b.reused:
             print(f"build {name}: reused ({b.size_bytes / 1e9:.2f} GB)")
             continue
         steps = ", ".join(f"{k} {v:.0f} s" for k, v in b.finish.items())
-        print(f"build {name}: write {b.write_s:.0f} s, then {steps}: {b.total_s:.0f} s in all, "
-              f"{args.articles / b.total_s:,.0f} articles/s (generation not included); {b.size_bytes / 1e9:.2f} GB"
-              + (f"; heads for {b.heads:,} words" if name == "sqlite" else ""))
+        print(
+            f"build {name}: write {b.write_s:.0f} s, then {steps}: {b.total_s:.0f} s in all, "
+            f"{args.articles / b.total_s:,.0f} articles/s (generation not included); {b.size_bytes / 1e9:.2f} GB"
+            + (f"; heads for {b.heads:,} words" if name == "sqlite" else "")
+        )
     for r in rows:
         if r["engine"] == "sqlite" and r["kind"] in ("word", "filtered"):
             verdict = "met" if r["p95_ms"] <= TARGET_P95_MS else "MISSED"
-            print(f"target sqlite {r['kind']} p95 <= {TARGET_P95_MS:.0f} ms: {r['p95_ms']:.1f} ms, {verdict}"
-                  + ("" if args.articles >= 1_000_000 else f" (the target is for 1M articles; this is {args.articles:,})"))
+            print(
+                f"target sqlite {r['kind']} p95 <= {TARGET_P95_MS:.0f} ms: {r['p95_ms']:.1f} ms, {verdict}"
+                + ("" if args.articles >= 1_000_000 else f" (the target is for 1M articles; this is {args.articles:,})")
+            )
     for r in rows:
         if r["speedup_p50"] is not None:
             verdict = "met" if r["speedup_p50"] >= TARGET_SPEEDUP else "MISSED"
-            print(f"target {r['engine']} {r['kind']} >= {TARGET_SPEEDUP:.0f}x the scan (p50): {r['speedup_p50']:.0f}x, {verdict}")
+            print(
+                f"target {r['engine']} {r['kind']} >= {TARGET_SPEEDUP:.0f}x the scan (p50): {r['speedup_p50']:.0f}x, {verdict}"
+            )
 
 
 def code_version() -> dict[str, str]:
@@ -742,8 +837,9 @@ def code_version() -> dict[str, str]:
     root = Path(__file__).resolve().parent.parent
     out = {}
     try:
-        out["git_head"] = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                         text=True, check=False).stdout.strip()
+        out["git_head"] = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         out["git_head"] = "?"
     for name in ("db/fulltext.py", "monitor/search.py", "db/models.py"):
@@ -751,8 +847,10 @@ def code_version() -> dict[str, str]:
         out[name] = hashlib.sha256(source).hexdigest()[:12]
     fulltext = (root / "db/fulltext.py").read_text(encoding="utf-8")
     out["collapse"] = (
-        "window functions" if "OVER (PARTITION BY" in fulltext
-        else "one materialised pass: bounded sort + count" if "MATERIALIZED" in fulltext
+        "window functions"
+        if "OVER (PARTITION BY" in fulltext
+        else "one materialised pass: bounded sort + count"
+        if "MATERIALIZED" in fulltext
         else "bounded sort + count"
     )
     return out
@@ -762,7 +860,14 @@ def pg_settings() -> dict[str, str]:
     engine = create_engine(PG_BASE)
     try:
         with engine.connect() as conn:
-            names = ("server_version", "shared_buffers", "work_mem", "effective_cache_size", "jit", "max_parallel_workers_per_gather")
+            names = (
+                "server_version",
+                "shared_buffers",
+                "work_mem",
+                "effective_cache_size",
+                "jit",
+                "max_parallel_workers_per_gather",
+            )
             return {n: conn.execute(text(f"SHOW {n}")).scalar() for n in names}
     finally:
         engine.dispose()
@@ -774,18 +879,32 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--queries", type=int, default=200, help="queries per kind")
     parser.add_argument("--scan-queries", type=int, default=20, help="of these, how many the LIKE scan times (0: none)")
-    parser.add_argument("--scan-budget", type=float, default=180.0, help="seconds of scanning per kind at most (3 queries at least)")
+    parser.add_argument(
+        "--scan-budget", type=float, default=180.0, help="seconds of scanning per kind at most (3 queries at least)"
+    )
     parser.add_argument("--kinds", default=",".join(corpus.KINDS))
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-search"), help="for the SQLite file")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pg-schema", default=PG_SCHEMA, help="the PostgreSQL schema to build in (dropped at the end unless --keep)")
+    parser.add_argument(
+        "--pg-schema", default=PG_SCHEMA, help="the PostgreSQL schema to build in (dropped at the end unless --keep)"
+    )
     parser.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="generator processes")
-    parser.add_argument("--no-optimize", action="store_true", help="load with FTS5's own merging and leave the index as loaded (no 'optimize')")
-    parser.add_argument("--cold", action="store_true", help="SQLite: time the queries without reading the index once before")
-    parser.add_argument("--no-heads", action="store_true", help="SQLite: make no heads (`monitor db optimize` makes them later)")
+    parser.add_argument(
+        "--no-optimize",
+        action="store_true",
+        help="load with FTS5's own merging and leave the index as loaded (no 'optimize')",
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="SQLite: time the queries without reading the index once before"
+    )
+    parser.add_argument(
+        "--no-heads", action="store_true", help="SQLite: make no heads (`monitor db optimize` makes them later)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file and the PostgreSQL schema")
     parser.add_argument("--reuse", action="store_true", help="use a kept archive of the same size instead of building")
-    parser.add_argument("--explain", action="append", default=[], metavar="QUERY", help="print the SQL, plan and costs of QUERY")
+    parser.add_argument(
+        "--explain", action="append", default=[], metavar="QUERY", help="print the SQL, plan and costs of QUERY"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     args.kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -799,7 +918,13 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     loaders = []
     if "sqlite" in engines:
-        loaders.append(SqliteLoader(args.dir / f"search-{args.articles}-{args.seed}.sqlite3", bulk_fts=not args.no_optimize, heads=not args.no_heads))
+        loaders.append(
+            SqliteLoader(
+                args.dir / f"search-{args.articles}-{args.seed}.sqlite3",
+                bulk_fts=not args.no_optimize,
+                heads=not args.no_heads,
+            )
+        )
     if "postgres" in engines:
         loaders.append(PostgresLoader(args.pg_schema))
     settings = pg_settings() if "postgres" in engines else {}
@@ -823,16 +948,38 @@ def main() -> None:
     rows = table(timings)
     TIMINGS[:] = timings
     if args.json:
-        print(json.dumps({
-            "articles": args.articles, "seed": args.seed, "queries_per_kind": args.queries, "limit": LIMIT,
-            "scan_queries": args.scan_queries, "fts_optimize": not args.no_optimize, "postgres_settings": settings,
-            "code": version,
-            "generation": generation,
-            "builds": {n: {"write_s": b.write_s, "finish_s": b.finish, "total_s": b.total_s, "bytes": b.size_bytes, "heads": b.heads,
-                           "reused": b.reused, "articles_per_s": args.articles / b.total_s if b.total_s else None}
-                       for n, b in builds.items()},
-            "results": rows, "by_matches": by_matches(timings), "explain": explained,
-        }, indent=2, default=str))
+        print(
+            json.dumps(
+                {
+                    "articles": args.articles,
+                    "seed": args.seed,
+                    "queries_per_kind": args.queries,
+                    "limit": LIMIT,
+                    "scan_queries": args.scan_queries,
+                    "fts_optimize": not args.no_optimize,
+                    "postgres_settings": settings,
+                    "code": version,
+                    "generation": generation,
+                    "builds": {
+                        n: {
+                            "write_s": b.write_s,
+                            "finish_s": b.finish,
+                            "total_s": b.total_s,
+                            "bytes": b.size_bytes,
+                            "heads": b.heads,
+                            "reused": b.reused,
+                            "articles_per_s": args.articles / b.total_s if b.total_s else None,
+                        }
+                        for n, b in builds.items()
+                    },
+                    "results": rows,
+                    "by_matches": by_matches(timings),
+                    "explain": explained,
+                },
+                indent=2,
+                default=str,
+            )
+        )
         return
     print_table(rows, builds, generation, args)
     print("code measured: " + ", ".join(f"{k} {v}" for k, v in version.items()) + " (working tree)")

@@ -63,13 +63,23 @@ def main() -> None:
         python = wall([sys.executable, "-c", "pass"], args.repeat)
         rows = [
             ("monitor --help", wall([*MONITOR, "--help"], args.repeat), python + 0.3),
-            ("monitor search 稀土 (demo archive)", wall([*MONITOR, "--db", args.db, "search", "稀土"], args.repeat), 1.0),
-            ("monitor extract PAGE --url URL", wall([*MONITOR, "extract", str(page), "--url", address], args.repeat), 1.5),
+            (
+                "monitor search 稀土 (demo archive)",
+                wall([*MONITOR, "--db", args.db, "search", "稀土"], args.repeat),
+                1.0,
+            ),
+            (
+                "monitor extract PAGE --url URL",
+                wall([*MONITOR, "extract", str(page), "--url", address], args.repeat),
+                1.5,
+            ),
         ]
     print(f"python -c pass: {python:.3f} s (median of {args.repeat})")
     for name, seconds, target in rows:
         verdict = "ok" if seconds < target else "OVER"
-        print(f"{name}: {seconds:.3f} s wall, {seconds - python:+.3f} s above python (target < {target:.2f} s: {verdict})")
+        print(
+            f"{name}: {seconds:.3f} s wall, {seconds - python:+.3f} s above python (target < {target:.2f} s: {verdict})"
+        )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
@@ -42,7 +42,7 @@ class Rule:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def rules(conn: Connection, name: str | None = None) -> list[Rule]:
@@ -52,12 +52,26 @@ def rules(conn: Connection, name: str | None = None) -> list[Rule]:
     return [Rule(**{c: getattr(r, c) for c in Rule.__dataclass_fields__}) for r in conn.execute(query)]
 
 
-def add_rule(conn: Connection, name: str, query: str, exact: bool = False, webhook_url: str | None = None,
-             webhook_secret: str | None = None, email_to: str | None = None) -> None:
-    conn.execute(insert(AlertRule).values(
-        name=name, query=query, exact=exact, webhook_url=webhook_url, webhook_secret=webhook_secret,
-        email_to=email_to, created_at=_now(),
-    ))
+def add_rule(
+    conn: Connection,
+    name: str,
+    query: str,
+    exact: bool = False,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    email_to: str | None = None,
+) -> None:
+    conn.execute(
+        insert(AlertRule).values(
+            name=name,
+            query=query,
+            exact=exact,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            email_to=email_to,
+            created_at=_now(),
+        )
+    )
 
 
 def remove_rule(conn: Connection, name: str) -> bool:
@@ -85,9 +99,9 @@ def queued_batch(conn: Connection, size: int) -> list[int]:
 BATCH_TABLE = "alert_batch"
 _BATCH_DDL = {
     "sqlite": "CREATE TEMP TABLE IF NOT EXISTS alert_batch (rule_id INTEGER, article_pk INTEGER,"
-              " story_id INTEGER, garbled BOOLEAN, published_at DATETIME)",
+    " story_id INTEGER, garbled BOOLEAN, published_at DATETIME)",
     "postgresql": "CREATE TEMP TABLE IF NOT EXISTS alert_batch (rule_id INTEGER, article_pk INTEGER,"
-                  " story_id INTEGER, garbled BOOLEAN, published_at TIMESTAMP WITHOUT TIME ZONE)",
+    " story_id INTEGER, garbled BOOLEAN, published_at TIMESTAMP WITHOUT TIME ZONE)",
 }
 # pg_advisory_xact_lock key: one alert runner records at a time (SQLite's write lock does that).
 RUNNER_LOCK = 0x616C65727473
@@ -115,32 +129,45 @@ def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
     count by rule id. A story alerted already raises none, but its alert shows the new
     copy when that is the better face (the original, where the mirror's copy came first)."""
     _show_better_faces(conn)
-    conn.execute(text(
-        "INSERT INTO alerts (rule_id, story_id, article_pk, matched_at)"
-        f" SELECT f.rule_id, f.story_id, f.article_pk, :now FROM ({_FACES}) AS f WHERE true"
-        " ON CONFLICT (rule_id, story_id) DO NOTHING"
-    ).bindparams(bindparam("now", _now(), type_=UTCDateTime)))
+    conn.execute(
+        text(
+            "INSERT INTO alerts (rule_id, story_id, article_pk, matched_at)"
+            f" SELECT f.rule_id, f.story_id, f.article_pk, :now FROM ({_FACES}) AS f WHERE true"
+            " ON CONFLICT (rule_id, story_id) DO NOTHING"
+        ).bindparams(bindparam("now", _now(), type_=UTCDateTime))
+    )
     for channel, column in CHANNELS.items():
-        conn.execute(text(
-            "INSERT INTO deliveries (alert_id, channel, status, attempts, next_attempt_at)"
-            " SELECT a.id, :channel, 'pending', 0, :now FROM alerts AS a JOIN alert_rules AS r ON r.id = a.rule_id"
-            f" WHERE a.id > :last AND r.{column} IS NOT NULL"
-        ).bindparams(bindparam("now", _now(), type_=UTCDateTime)), {"channel": channel, "last": last_alert})
+        conn.execute(
+            text(
+                "INSERT INTO deliveries (alert_id, channel, status, attempts, next_attempt_at)"
+                " SELECT a.id, :channel, 'pending', 0, :now FROM alerts AS a JOIN alert_rules AS r ON r.id = a.rule_id"
+                f" WHERE a.id > :last AND r.{column} IS NOT NULL"
+            ).bindparams(bindparam("now", _now(), type_=UTCDateTime)),
+            {"channel": channel, "last": last_alert},
+        )
     rows = conn.execute(select(Alert.rule_id, func.count()).where(Alert.id > last_alert).group_by(Alert.rule_id))
-    return {rule_id: n for rule_id, n in rows}
+    return dict(rows)
 
 
 def _show_better_faces(conn: Connection) -> None:
     """Stories alerted already are few in a batch (later copies): compared in Python."""
-    rows = conn.execute(text(
-        "SELECT a.id AS alert_id, f.article_pk AS new_pk FROM alerts AS a"
-        f" JOIN ({_FACES}) AS f ON f.rule_id = a.rule_id AND f.story_id = a.story_id AND f.article_pk != a.article_pk"
-    )).all()
+    rows = conn.execute(
+        text(
+            "SELECT a.id AS alert_id, f.article_pk AS new_pk FROM alerts AS a"
+            f" JOIN ({_FACES}) AS f ON f.rule_id = a.rule_id AND f.story_id = a.story_id AND f.article_pk != a.article_pk"
+        )
+    ).all()
     if not rows:
         return
-    alerts = {r.id: r.article_pk for r in conn.execute(select(Alert.id, Alert.article_pk).where(Alert.id.in_([r.alert_id for r in rows])))}
+    alerts = {
+        r.id: r.article_pk
+        for r in conn.execute(select(Alert.id, Alert.article_pk).where(Alert.id.in_([r.alert_id for r in rows])))
+    }
     ids = set(alerts.values()) | {r.new_pk for r in rows}
-    copies = {r.id: r for r in conn.execute(select(Article.id, Article.garbled, Article.published_at).where(Article.id.in_(ids)))}
+    copies = {
+        r.id: r
+        for r in conn.execute(select(Article.id, Article.garbled, Article.published_at).where(Article.id.in_(ids)))
+    }
     for row in rows:
         if face([copies[alerts[row.alert_id]], copies[row.new_pk]]).id == row.new_pk:
             conn.execute(update(Alert).where(Alert.id == row.alert_id).values(article_pk=row.new_pk))
@@ -168,8 +195,18 @@ class Pending:
 
 
 _ARTICLE = (
-    Article.id, Article.title, Article.title_simplified, Article.body, Article.body_simplified, Article.url,
-    Article.site, Article.host, Article.lang, Article.published_at, Article.tags, Article.relevance_label,
+    Article.id,
+    Article.title,
+    Article.title_simplified,
+    Article.body,
+    Article.body_simplified,
+    Article.url,
+    Article.site,
+    Article.host,
+    Article.lang,
+    Article.published_at,
+    Article.tags,
+    Article.relevance_label,
 )
 
 
@@ -177,8 +214,14 @@ def due(conn: Connection, channel: str, now: datetime) -> list[Pending]:
     """Pending deliveries by this channel whose next attempt is due, oldest alert first."""
     by_id = {r.id: r for r in rules(conn)}
     rows = conn.execute(
-        select(Delivery.id.label("delivery_id"), Delivery.attempts, Alert.id.label("alert_id"), Alert.rule_id,
-               Alert.matched_at, *_ARTICLE)
+        select(
+            Delivery.id.label("delivery_id"),
+            Delivery.attempts,
+            Alert.id.label("alert_id"),
+            Alert.rule_id,
+            Alert.matched_at,
+            *_ARTICLE,
+        )
         .join(Alert, Alert.id == Delivery.alert_id)
         .join(Article, Article.id == Alert.article_pk)
         .where(Delivery.channel == channel, Delivery.status == "pending", Delivery.next_attempt_at <= now)
@@ -187,16 +230,32 @@ def due(conn: Connection, channel: str, now: datetime) -> list[Pending]:
     return [Pending(r.delivery_id, r.alert_id, r.attempts, by_id[r.rule_id], r, r.matched_at) for r in rows]
 
 
-def log_attempt(conn: Connection, delivery_ids: Iterable[int], status_code: int | None, error: str, seconds: float,
-                delivered: bool, retry_in: timedelta | None) -> None:
+def log_attempt(
+    conn: Connection,
+    delivery_ids: Iterable[int],
+    status_code: int | None,
+    error: str,
+    seconds: float,
+    delivered: bool,
+    retry_in: timedelta | None,
+) -> None:
     """Record one try for these deliveries (a digest is one try for several): delivered,
     due again after `retry_in`, or given up (failed) when that is None."""
     ids = list(delivery_ids)
     now = _now()
-    conn.execute(insert(DeliveryAttempt), [
-        {"delivery_id": d, "attempted_at": now, "status_code": status_code, "error": error[:2000], "seconds": seconds}
-        for d in ids
-    ])
+    conn.execute(
+        insert(DeliveryAttempt),
+        [
+            {
+                "delivery_id": d,
+                "attempted_at": now,
+                "status_code": status_code,
+                "error": error[:2000],
+                "seconds": seconds,
+            }
+            for d in ids
+        ],
+    )
     values: dict[str, Any] = {"attempts": Delivery.attempts + 1}
     if delivered:
         values.update(status="delivered", delivered_at=now)

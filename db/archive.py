@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -27,11 +27,39 @@ from db.stories import find_story, index_bands, link_languages
 
 # Columns copied from a pipeline record into `articles`.
 ARTICLE_FIELDS = (
-    "identity", "canonical_url", "url", "site", "host", "site_article_id", "title", "published_at",
-    "author", "source", "category", "editor", "views", "page_tags", "field_sources", "body",
-    "title_simplified", "body_simplified", "lang", "script", "garbled", "relevant", "relevance_label",
-    "relevance_score", "relevance_terms", "tags", "keywords", "fingerprint", "title_key", "minhash", "figures",
-    "segmenter", "fetched_at",
+    "identity",
+    "canonical_url",
+    "url",
+    "site",
+    "host",
+    "site_article_id",
+    "title",
+    "published_at",
+    "author",
+    "source",
+    "category",
+    "editor",
+    "views",
+    "page_tags",
+    "field_sources",
+    "body",
+    "title_simplified",
+    "body_simplified",
+    "lang",
+    "script",
+    "garbled",
+    "relevant",
+    "relevance_label",
+    "relevance_score",
+    "relevance_terms",
+    "tags",
+    "keywords",
+    "fingerprint",
+    "title_key",
+    "minhash",
+    "figures",
+    "segmenter",
+    "fetched_at",
 )
 
 
@@ -73,9 +101,15 @@ def content_hash(record: Mapping[str, Any]) -> str:
 def _fact_row(article_pk: int, fact: Mapping[str, Any]) -> dict[str, Any]:
     number = fact.get("number", fact.get("count", fact.get("amount_yuan")))
     return {
-        "article_pk": article_pk, "kind": fact["kind"], "number": number, "day": fact.get("date"),
-        "as_of": fact.get("as_of"), "batches": fact.get("batches"), "action": fact.get("action"),
-        "sentence": fact["sentence"], "offset": fact["offset"],
+        "article_pk": article_pk,
+        "kind": fact["kind"],
+        "number": number,
+        "day": fact.get("date"),
+        "as_of": fact.get("as_of"),
+        "batches": fact.get("batches"),
+        "action": fact.get("action"),
+        "sentence": fact["sentence"],
+        "offset": fact["offset"],
     }
 
 
@@ -132,12 +166,8 @@ class Archive:
             by_lang = conn.execute(
                 select(Article.lang, func.count()).group_by(Article.lang).order_by(Article.lang)
             ).all()
-            relevant = conn.execute(
-                select(func.count()).select_from(Article).where(Article.relevant)
-            ).scalar_one()
-            stories = conn.execute(
-                select(func.count(func.distinct(Article.story_id)))
-            ).scalar_one()
+            relevant = conn.execute(select(func.count()).select_from(Article).where(Article.relevant)).scalar_one()
+            stories = conn.execute(select(func.count(func.distinct(Article.story_id)))).scalar_one()
         return {
             "articles": sum(n for _, n in by_host),
             "stories": stories,
@@ -160,8 +190,15 @@ class Archive:
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(
-                    select(Article.id, Article.site, Article.fetched_at, RawPage.url, RawPage.html_zlib,
-                           RawPage.encoding, RawPage.status)
+                    select(
+                        Article.id,
+                        Article.site,
+                        Article.fetched_at,
+                        RawPage.url,
+                        RawPage.html_zlib,
+                        RawPage.encoding,
+                        RawPage.status,
+                    )
                     .join(RawPage, RawPage.article_pk == Article.id)
                     .where(Article.id > last)
                     .order_by(Article.id)
@@ -171,19 +208,37 @@ class Archive:
                 return
             last = rows[-1].id
             yield [
-                StoredPage(row.id, row.site, row.fetched_at, row.url, zlib.decompress(row.html_zlib), row.encoding, row.status)
+                StoredPage(
+                    row.id, row.site, row.fetched_at, row.url, zlib.decompress(row.html_zlib), row.encoding, row.status
+                )
                 for row in rows
             ]
 
     def facts(
-        self, kind: str | None = None, tags: Collection[str] | None = None, since: datetime | None = None,
-        until: datetime | None = None, limit: int = 50,
+        self,
+        kind: str | None = None,
+        tags: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> list[Any]:
         """Stored facts with their article (title, date, URL), newest articles first; of
         articles tagged with any of `tags` (concept ids) when given."""
         query = (
-            select(Fact.kind, Fact.number, Fact.day, Fact.as_of, Fact.batches, Fact.action, Fact.sentence,
-                   Article.id.label("article_id"), Article.title, Article.published_at, Article.url, Article.host)
+            select(
+                Fact.kind,
+                Fact.number,
+                Fact.day,
+                Fact.as_of,
+                Fact.batches,
+                Fact.action,
+                Fact.sentence,
+                Article.id.label("article_id"),
+                Article.title,
+                Article.published_at,
+                Article.url,
+                Article.host,
+            )
             .join(Article, Article.id == Fact.article_pk)
             .order_by(Article.published_at.desc(), Fact.id)
             .limit(limit)
@@ -203,9 +258,7 @@ class Archive:
         """(url, page bytes, encoding) of a stored article's raw page."""
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(RawPage.url, RawPage.html_zlib, RawPage.encoding).where(
-                    RawPage.article_pk == article_pk
-                )
+                select(RawPage.url, RawPage.html_zlib, RawPage.encoding).where(RawPage.article_pk == article_pk)
             ).one()
         return row.url, zlib.decompress(row.html_zlib), row.encoding
 
@@ -241,13 +294,11 @@ class Archive:
     def _store_one(self, conn, record: Mapping[str, Any], result: StoreResult) -> None:
         digest = content_hash(record)
         existing = conn.execute(
-            select(Article.id, Article.content_hash, Article.keywords).where(
-                Article.identity == record["identity"]
-            )
+            select(Article.id, Article.content_hash, Article.keywords).where(Article.identity == record["identity"])
         ).first()
         values = {name: record.get(name) for name in ARTICLE_FIELDS}
         values["content_hash"] = digest
-        values["updated_at"] = datetime.now(timezone.utc)
+        values["updated_at"] = datetime.now(UTC)
         if existing is not None and existing.content_hash == digest:
             if existing.keywords != values["keywords"]:
                 conn.execute(update(Article).where(Article.id == existing.id).values(keywords=values["keywords"]))
@@ -299,9 +350,14 @@ class Archive:
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(
-                    select(Article.id, func.coalesce(Article.title_simplified, Article.title),
-                           func.coalesce(Article.body_simplified, Article.body))
-                    .where(Article.id > last).order_by(Article.id).limit(batch)
+                    select(
+                        Article.id,
+                        func.coalesce(Article.title_simplified, Article.title),
+                        func.coalesce(Article.body_simplified, Article.body),
+                    )
+                    .where(Article.id > last)
+                    .order_by(Article.id)
+                    .limit(batch)
                 ).all()
             if not rows:
                 return
@@ -320,14 +376,19 @@ class Archive:
         word never seen, which it nearly is, so memory stays small on a large archive."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(TermStat.term, TermStat.documents).where(TermStat.documents >= min_documents))
-            counts = {term: n for term, n in rows}
+            counts = dict(rows)
         return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
         tags = sorted({tag["id"] for tag in record.get("tags") or []})
         filters = filter_terms(
-            record["lang"], record["site"], record["host"], record["relevance_label"], record["relevant"],
-            record.get("published_at"), tags,
+            record["lang"],
+            record["site"],
+            record["host"],
+            record["relevance_label"],
+            record["relevant"],
+            record.get("published_at"),
+            tags,
         )
         write_index(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
         conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))

@@ -39,8 +39,10 @@ def make_engine(url: str, create: bool = True) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database).expanduser()
         if not create and not path.is_file():
-            raise ArchiveError(f"no archive at {printable_url(url)} (only crawl, demo, reprocess --into "
-                               "and db upgrade make one; check --db)")
+            raise ArchiveError(
+                f"no archive at {printable_url(url)} (only crawl, demo, reprocess --into "
+                "and db upgrade make one; check --db)"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         parsed = parsed.set(database=str(path))
     engine = create_engine(parsed, connect_args={"timeout": 30, "check_same_thread": False})

@@ -16,7 +16,7 @@ news article's several hundred terms, the same for the whole index and the heads
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from pipelines.article import CHINA_TZ
@@ -34,13 +34,18 @@ def _term(kind: str, value: str, year: int | None = None) -> str:
 
 def china_day(moment: datetime) -> date:
     if moment.tzinfo is None:  # as the archive stores it: UTC
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(CHINA_TZ).date()
 
 
 def filter_terms(
-    lang: str, site: str, host: str, relevance_label: str, relevant: bool,
-    published_at: datetime | None, tags: Iterable[str],
+    lang: str,
+    site: str,
+    host: str,
+    relevance_label: str,
+    relevant: bool,
+    published_at: datetime | None,
+    tags: Iterable[str],
 ) -> str:
     """The filter terms of one article, space-separated, for the index's filters column."""
     day = china_day(published_at) if published_at is not None else None
@@ -61,7 +66,7 @@ def _quoted(terms: Iterable[str]) -> str:
 
 
 def _midnight(moment: datetime) -> bool:
-    local = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    local = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return local.astimezone(CHINA_TZ).time() == time()
 
 
@@ -108,7 +113,11 @@ def restrict(expression: str, filters: Filters, dated: tuple[date, date] | None)
         if dated is None:
             return NOTHING
         first = max(china_day(filters.since), dated[0]) if filters.since else dated[0]
-        end = min(china_day(filters.until), dated[1] + timedelta(days=1)) if filters.until else dated[1] + timedelta(days=1)
+        end = (
+            min(china_day(filters.until), dated[1] + timedelta(days=1))
+            if filters.until
+            else dated[1] + timedelta(days=1)
+        )
         if first >= end:
             return NOTHING
         days, whole_years = _date_terms(first, end)

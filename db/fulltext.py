@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 from sqlalchemy import Connection, TextClause, bindparam, func, select, text
 
@@ -75,13 +75,17 @@ def write_index(conn: Connection, pk: int, title: str, body: str, parts: str, fi
     """Index (or re-index) one article from its space-separated terms and filter terms
     (db.filter_terms.filter_terms; PostgreSQL filters on the article's row)."""
     if conn.dialect.name == "sqlite":
-        old = conn.execute(text("SELECT title, body, parts, filters FROM article_fts WHERE rowid = :pk"), {"pk": pk}).first()
+        old = conn.execute(
+            text("SELECT title, body, parts, filters FROM article_fts WHERE rowid = :pk"), {"pk": pk}
+        ).first()
         if old is not None and tuple(old) == (title, body, parts, filters):
             return
         if old is not None:
             conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
         conn.execute(
-            text("INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"),
+            text(
+                "INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"
+            ),
             {"pk": pk, "title": title, "body": body, "parts": parts, "filters": filters},
         )
         heads.on_index(conn, pk, (title, body, parts, filters), None if old is None else tuple(old))
@@ -153,7 +157,7 @@ class Not:
     child: Node
 
 
-Node = Union[Term, Phrase, Prefix, Near, And, Or, Not]
+Node = Term | Phrase | Prefix | Near | And | Or | Not
 
 
 def is_positive(node: Node) -> bool:
@@ -312,7 +316,9 @@ def _filter_sql(sql: _Sql, filters: Filters) -> None:
     for group in filters.tags:
         sql.where.append(f"a.id IN (SELECT article_pk FROM article_tags WHERE tag IN {sql.values(group)})")
     if filters.not_tags:
-        sql.where.append(f"a.id NOT IN (SELECT article_pk FROM article_tags WHERE tag IN {sql.values(filters.not_tags)})")
+        sql.where.append(
+            f"a.id NOT IN (SELECT article_pk FROM article_tags WHERE tag IN {sql.values(filters.not_tags)})"
+        )
     if filters.since:
         sql.where.append("a.published_at >= " + sql.param(filters.since))
     if filters.until:
@@ -320,8 +326,12 @@ def _filter_sql(sql: _Sql, filters: Filters) -> None:
 
 
 def _matches(
-    conn: Connection, search: Search, columns: str, among: list[int] | None = None,
-    queued: tuple[int, int] | None = None, scored: bool = True,
+    conn: Connection,
+    search: Search,
+    columns: str,
+    among: list[int] | None = None,
+    queued: tuple[int, int] | None = None,
+    scored: bool = True,
 ) -> tuple[str, _Sql]:
     """FROM ... WHERE ... selecting the matching articles, with `rank` (lower is better;
     0.0 for all unless `scored`: the score costs a read of every match's terms, and on
@@ -352,13 +362,19 @@ def _matches(
             sql.where.append(f"article_fts.rowid BETWEEN {low} AND {high}")
     elif found is not None:
         query = sql.param(tsquery_expression(found))
-        rank = f"-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), f.document, CAST({query} AS tsquery), 1)" if scored else "0.0"
+        rank = (
+            f"-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), f.document, CAST({query} AS tsquery), 1)"
+            if scored
+            else "0.0"
+        )
         source = f"SELECT {columns}, {rank} AS rank FROM article_fts AS f JOIN articles AS a ON a.id = f.article_pk"
         sql.where.append(f"f.document @@ CAST({query} AS tsquery)")
     else:
         source = f"SELECT {columns}, 0.0 AS rank FROM articles AS a"
         if left_out is not None and sqlite:
-            sql.where.append(f"a.id NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH {sql.param(fts5_expression(left_out))})")
+            sql.where.append(
+                f"a.id NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH {sql.param(fts5_expression(left_out))})"
+            )
         elif left_out is not None:
             sql.where.append(
                 "a.id NOT IN (SELECT article_pk FROM article_fts"
@@ -382,9 +398,12 @@ def fts5_match(conn: Connection, search: Search) -> str | None:
     if search.filters.since is not None or search.filters.until is not None:
         # Two scalar subqueries: SQLite reads one end of the date index for each (for
         # MIN and MAX in one SELECT it would read every row).
-        first, last = conn.execute(select(
-            select(func.min(Article.published_at)).scalar_subquery(), select(func.max(Article.published_at)).scalar_subquery()
-        )).one()
+        first, last = conn.execute(
+            select(
+                select(func.min(Article.published_at)).scalar_subquery(),
+                select(func.max(Article.published_at)).scalar_subquery(),
+            )
+        ).one()
         dated = (china_day(first), china_day(last)) if first is not None else None
     return restrict(fts5_expression(found), search.filters, dated)
 
@@ -462,13 +481,23 @@ def _index_alone(conn: Connection, search: Search) -> str | None:
     """The FTS5 expression when the full-text index alone can rank the matches (SQLite,
     BM25 order, something to find, filters that are filter terms): then no article row is
     read but the page's."""
-    if conn.dialect.name != "sqlite" or search.sort != "relevance" or search.node is None or not is_positive(search.node):
+    if (
+        conn.dialect.name != "sqlite"
+        or search.sort != "relevance"
+        or search.node is None
+        or not is_positive(search.node)
+    ):
         return None
     return fts5_match(conn, search)
 
 
 def _best_by_heads(
-    conn: Connection, search: Search, expression: str, limit: int, offset: int, stories: int | None,
+    conn: Connection,
+    search: Search,
+    expression: str,
+    limit: int,
+    offset: int,
+    stories: int | None,
 ) -> list[_Match] | None:
     """The best matches of a one-word search from the word's heads (db.heads), or None
     when the word has none or they lead too few of its matches for the page."""
@@ -480,13 +509,21 @@ def _best_by_heads(
         return None
     best, matches = led
     story_of = _stories(conn, [pk for pk, _ in best])
-    if not (len(best) == min(offset + limit, matches) or (stories is not None and len(set(story_of.values())) >= stories)):
+    if not (
+        len(best) == min(offset + limit, matches) or (stories is not None and len(set(story_of.values())) >= stories)
+    ):
         return None
     # Read for the archive's copies of stories only: without any, no match is read here.
-    repeated = conn.execute(
-        text(f"WITH {_COPIES} {_REPEATED.format(matches='SELECT rowid FROM article_fts WHERE article_fts MATCH :q')}"),
-        {"q": expression},
-    ).scalar_one() if search.collapse else 0
+    repeated = (
+        conn.execute(
+            text(
+                f"WITH {_COPIES} {_REPEATED.format(matches='SELECT rowid FROM article_fts WHERE article_fts MATCH :q')}"
+            ),
+            {"q": expression},
+        ).scalar_one()
+        if search.collapse
+        else 0
+    )
     return [_Match(pk, story_of[pk], float(rank), matches - repeated) for pk, rank in best[offset:]]
 
 
@@ -508,10 +545,12 @@ def _best_by_index(conn: Connection, search: Search, expression: str, limit: int
 
 
 def _stories(conn: Connection, ids: list[int]) -> dict[int, int]:
-    return dict(conn.execute(
-        text("SELECT id, story_id FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
-        {"ids": ids or [0]},
-    ).all())
+    return dict(
+        conn.execute(
+            text("SELECT id, story_id FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids or [0]},
+        ).all()
+    )
 
 
 # Matches beyond the first of their story: only articles of stories with several copies can
@@ -528,10 +567,13 @@ def _matching_copies(conn: Connection, search: Search, stories: list[int]) -> di
     """The matching articles of these stories, by story."""
     if not stories:
         return {}
-    ids = [row.id for row in conn.execute(
-        text("SELECT id FROM articles WHERE story_id IN :stories").bindparams(bindparam("stories", expanding=True)),
-        {"stories": stories},
-    )]
+    ids = [
+        row.id
+        for row in conn.execute(
+            text("SELECT id FROM articles WHERE story_id IN :stories").bindparams(bindparam("stories", expanding=True)),
+            {"stories": stories},
+        )
+    ]
     matches, sql = _matches(conn, search, _RANKED, among=ids, scored=False)
     out: dict[int, list] = {}
     for row in conn.execute(sql.statement(matches), sql.params):
@@ -543,12 +585,17 @@ def copy_queued_matches(conn: Connection, search: Search, low: int, high: int, t
     """Copy the queued articles with ids from `low` to `high` that match into `table`
     (rule_id, article_pk, story_id, garbled, published_at), in the database: alert
     matching (db.alerts) then works on them as a set."""
-    matches, sql = _matches(conn, search, "a.id, a.story_id, a.garbled, a.published_at", queued=(low, high), scored=False)
+    matches, sql = _matches(
+        conn, search, "a.id, a.story_id, a.garbled, a.published_at", queued=(low, high), scored=False
+    )
     rule = sql.param(rule_id)
-    conn.execute(sql.statement(
-        f"INSERT INTO {table} (rule_id, article_pk, story_id, garbled, published_at)"
-        f" SELECT {rule}, m.id, m.story_id, m.garbled, m.published_at FROM ({matches}) AS m"
-    ), sql.params)
+    conn.execute(
+        sql.statement(
+            f"INSERT INTO {table} (rule_id, article_pk, story_id, garbled, published_at)"
+            f" SELECT {rule}, m.id, m.story_id, m.garbled, m.published_at FROM ({matches}) AS m"
+        ),
+        sql.params,
+    )
 
 
 def face(copies: list):
@@ -572,10 +619,14 @@ def facets(conn: Connection, search: Search, top_tags: int = 30) -> dict[str, li
         month = "strftime('%Y-%m', m.published_at, '+8 hours')"
     else:
         month = "to_char(m.published_at + INTERVAL '8 hours', 'YYYY-MM')"
-    shown = (  # face() in SQL: the earliest copy that is not garbled
-        "SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.story_id"
-        " ORDER BY c.garbled, c.published_at IS NULL, c.published_at, c.id) AS nth FROM c) AS f WHERE f.nth = 1"
-    ) if search.collapse else "SELECT * FROM c"
+    shown = (
+        (  # face() in SQL: the earliest copy that is not garbled
+            "SELECT * FROM (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.story_id"
+            " ORDER BY c.garbled, c.published_at IS NULL, c.published_at, c.id) AS nth FROM c) AS f WHERE f.nth = 1"
+        )
+        if search.collapse
+        else "SELECT * FROM c"
+    )
     statement = (
         f"WITH c AS MATERIALIZED ({matches}), m AS MATERIALIZED ({shown})"
         f" SELECT 'site' AS facet, m.host AS value, COUNT(*) AS n FROM m GROUP BY m.host"

@@ -98,8 +98,16 @@ def _averages(block: bytes) -> tuple[int, int]:
 def _weights(conn: Connection, title: str, body: str, parts: str, filters: str) -> dict[str, float]:
     """Each term's field-weighted count in one article, tokenized by FTS5 itself (a
     one-row table in the connection's temporary schema)."""
-    conn.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_article USING fts5(title, body, parts, filters, {_TOKENIZE})"))
-    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_article_terms USING fts5vocab(temp, heads_article, 'instance')"))
+    conn.execute(
+        text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_article USING fts5(title, body, parts, filters, {_TOKENIZE})"
+        )
+    )
+    conn.execute(
+        text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_article_terms USING fts5vocab(temp, heads_article, 'instance')"
+        )
+    )
     conn.execute(text("DELETE FROM temp.heads_article"))
     conn.execute(
         text("INSERT INTO temp.heads_article (title, body, parts, filters) VALUES (:title, :body, :parts, :filters)"),
@@ -128,7 +136,9 @@ def _kept(conn: Connection) -> bool:
     return conn.execute(text("SELECT 1 FROM article_fts_heads_state")).first() is not None
 
 
-def on_index(conn: Connection, pk: int, fields: tuple[str, str, str, str], old: tuple[str, str, str, str] | None) -> None:
+def on_index(
+    conn: Connection, pk: int, fields: tuple[str, str, str, str], old: tuple[str, str, str, str] | None
+) -> None:
     """Keep the heads right for an article just written to the index: its fields (title,
     body, parts, filters), and `old`, those it was indexed with before, if it was."""
     if not _kept(conn):
@@ -138,20 +148,31 @@ def on_index(conn: Connection, pk: int, fields: tuple[str, str, str, str], old: 
     if old is not None:
         conn.execute(text("DELETE FROM article_fts_heads WHERE article_pk = :pk"), {"pk": pk})
         conn.execute(text("INSERT OR IGNORE INTO article_fts_heads_changed (article_pk) VALUES (:pk)"), {"pk": pk})
-    heads = set(conn.execute(
-        text("SELECT term FROM article_fts_head_terms WHERE term IN :terms").bindparams(bindparam("terms", expanding=True)),
-        {"terms": list(weights.keys() | before) or [""]},
-    ).scalars())
+    heads = set(
+        conn.execute(
+            text("SELECT term FROM article_fts_head_terms WHERE term IN :terms").bindparams(
+                bindparam("terms", expanding=True)
+            ),
+            {"terms": list(weights.keys() | before) or [""]},
+        ).scalars()
+    )
     changes = [
         {"term": term, "change": (term in weights) - (term in before)}
-        for term in heads if (term in weights) != (term in before)
+        for term in heads
+        if (term in weights) != (term in before)
     ]
     if changes:
-        conn.execute(text("UPDATE article_fts_head_terms SET documents = documents + :change WHERE term = :term"), changes)
-    if heads & weights.keys():
-        length = _length(conn.execute(text("SELECT sz FROM article_fts_docsize WHERE id = :pk"), {"pk": pk}).scalar_one())
         conn.execute(
-            text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
+            text("UPDATE article_fts_head_terms SET documents = documents + :change WHERE term = :term"), changes
+        )
+    if heads & weights.keys():
+        length = _length(
+            conn.execute(text("SELECT sz FROM article_fts_docsize WHERE id = :pk"), {"pk": pk}).scalar_one()
+        )
+        conn.execute(
+            text(
+                "INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"
+            ),
             [{"term": term, "pk": pk, "weight": weights[term], "length": length} for term in heads & weights.keys()],
         )
 
@@ -201,18 +222,34 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
         stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
         min_documents = min_documents or stored or MIN_DOCUMENTS
         if stored is None or _changes(conn):
-            for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms", "article_fts_heads_changed"):
+            for table in (
+                "article_fts_heads",
+                "article_fts_head_bounds",
+                "article_fts_head_terms",
+                "article_fts_heads_changed",
+            ):
                 conn.execute(text(f"DELETE FROM {table}"))
         conn.execute(text("DROP TABLE IF EXISTS temp.heads_lengths"))  # a pooled connection's, of a refresh before
         # Kept from now on: articles indexed meanwhile join the words done.
-        conn.execute(text("INSERT OR REPLACE INTO article_fts_heads_state (id, min_documents) VALUES (1, :n)"),
-                     {"n": min_documents})
+        conn.execute(
+            text("INSERT OR REPLACE INTO article_fts_heads_state (id, min_documents) VALUES (1, :n)"),
+            {"n": min_documents},
+        )
     with _reading(conn):  # the connection's own temporary tables: no lock on the archive
-        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_rows USING fts5vocab(main, article_fts, 'row')"))
-        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_instances USING fts5vocab(main, article_fts, 'instance')"))
+        conn.execute(
+            text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_rows USING fts5vocab(main, article_fts, 'row')")
+        )
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.heads_instances USING fts5vocab(main, article_fts, 'instance')"
+            )
+        )
         done = set(conn.execute(text("SELECT term FROM article_fts_head_terms")).scalars())
         missing = [
-            term for term in conn.execute(text("SELECT term FROM temp.heads_rows WHERE doc >= :n"), {"n": min_documents}).scalars()
+            term
+            for term in conn.execute(
+                text("SELECT term FROM temp.heads_rows WHERE doc >= :n"), {"n": min_documents}
+            ).scalars()
             if not term.startswith(MARK) and term not in done
         ]
     for term in missing:
@@ -236,14 +273,19 @@ def _copy_lengths(conn: Connection) -> None:
     begun first)."""
     conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS heads_lengths (id INTEGER PRIMARY KEY, sz INTEGER NOT NULL)"))
     last = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM temp.heads_lengths")).scalar_one()
-    sizes = conn.execute(text(
-        "SELECT id, sz FROM article_fts_docsize WHERE id > :last"
-        " UNION ALL SELECT d.id, d.sz FROM article_fts_docsize AS d JOIN article_fts_heads_changed AS c ON c.article_pk = d.id"
-        " WHERE d.id <= :last"
-    ), {"last": last})
+    sizes = conn.execute(
+        text(
+            "SELECT id, sz FROM article_fts_docsize WHERE id > :last"
+            " UNION ALL SELECT d.id, d.sz FROM article_fts_docsize AS d JOIN article_fts_heads_changed AS c ON c.article_pk = d.id"
+            " WHERE d.id <= :last"
+        ),
+        {"last": last},
+    )
     while batch := sizes.fetchmany(10_000):
-        conn.execute(text("INSERT OR REPLACE INTO temp.heads_lengths (id, sz) VALUES (:id, :sz)"),
-                     [{"id": pk, "sz": _length(size)} for pk, size in batch])
+        conn.execute(
+            text("INSERT OR REPLACE INTO temp.heads_lengths (id, sz) VALUES (:id, :sz)"),
+            [{"id": pk, "sz": _length(size)} for pk, size in batch],
+        )
 
 
 def _make_heads(conn: Connection, term: str) -> None:
@@ -251,17 +293,22 @@ def _make_heads(conn: Connection, term: str) -> None:
     others are beaten by KEEP at their own weight and by the one left out there, so neither
     the heads nor the bound need them), then the skyband."""
     weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
-    shortest = conn.execute(text(
-        "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length, m.documents,"
-        "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
-        f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight, COUNT(*) OVER () AS documents"
-        "  FROM temp.heads_instances WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk)"
-        " WHERE n <= :depth"
-    ), {"t": term, "depth": KEEP + 1}).all()
+    shortest = conn.execute(
+        text(
+            "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length, m.documents,"
+            "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
+            f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight, COUNT(*) OVER () AS documents"
+            "  FROM temp.heads_instances WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk)"
+            " WHERE n <= :depth"
+        ),
+        {"t": term, "depth": KEEP + 1},
+    ).all()
     rows, bound = skyband([(pk, weight, length) for pk, weight, length, _ in shortest], KEEP)
     if rows:  # none when the word's articles went meanwhile
         conn.execute(
-            text("INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"),
+            text(
+                "INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"
+            ),
             [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
         )
     if bound:
@@ -269,22 +316,29 @@ def _make_heads(conn: Connection, term: str) -> None:
             text("INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (:term, :weight, :length)"),
             [{"term": term, "weight": weight, "length": length} for weight, length in bound],
         )
-    conn.execute(text("INSERT INTO article_fts_head_terms (term, documents) VALUES (:t, :n)"),
-                 {"t": term, "n": shortest[0].documents if shortest else 0})
+    conn.execute(
+        text("INSERT INTO article_fts_head_terms (term, documents) VALUES (:t, :n)"),
+        {"t": term, "n": shortest[0].documents if shortest else 0},
+    )
 
 
 # --- searching ---------------------------------------------------------------------------------
 
 
-def best(conn: Connection, term: str, count: int, within: str | None = None) -> tuple[list[tuple[int, float]], int] | None:
+def best(
+    conn: Connection, term: str, count: int, within: str | None = None
+) -> tuple[list[tuple[int, float]], int] | None:
     """The best matches of the word `term`, or of those matching the FTS5 expression
     `within` (the word and filter terms), as (article, rank), best first: of the first
     `count`, those that lie above the bound (fewer when the filter keeps few of the heads,
     `count` goes deeper than the heads, or many articles were indexed again); and how many
     articles match. None when the word has no heads."""
-    word = conn.execute(text(
-        "SELECT t.documents, d.block FROM article_fts_head_terms AS t JOIN article_fts_data AS d ON d.id = 1 WHERE t.term = :t"
-    ), {"t": term}).first()
+    word = conn.execute(
+        text(
+            "SELECT t.documents, d.block FROM article_fts_head_terms AS t JOIN article_fts_data AS d ON d.id = 1 WHERE t.term = :t"
+        ),
+        {"t": term},
+    ).first()
     if word is None:
         return None
     rows, terms = _averages(word.block)
@@ -292,18 +346,26 @@ def best(conn: Connection, term: str, count: int, within: str | None = None) -> 
     bound = f"(SELECT MIN({SCORE_SQL}) FROM article_fts_head_bounds WHERE term = :t)"  # None: none left out
     scored = f"SELECT article_pk, {SCORE_SQL} AS rank FROM article_fts_heads WHERE term = :t"
     if within is None:
-        found = conn.execute(text(
-            f"SELECT :documents AS matches, {bound} AS bound, h.* FROM ({scored}) AS h ORDER BY rank, article_pk DESC LIMIT :count"
-        ), {**scoring, "documents": word.documents}).all()
+        found = conn.execute(
+            text(
+                f"SELECT :documents AS matches, {bound} AS bound, h.* FROM ({scored}) AS h ORDER BY rank, article_pk DESC LIMIT :count"
+            ),
+            {**scoring, "documents": word.documents},
+        ).all()
     else:  # the matches within the filters found once: counted, and the heads among them
-        found = conn.execute(text(
-            "WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_fts WHERE article_fts MATCH :within),"
-            f" h AS ({scored} AND article_pk IN (SELECT id FROM m) ORDER BY rank, article_pk DESC LIMIT :count)"
-            f" SELECT (SELECT COUNT(*) FROM m) AS matches, {bound} AS bound, h.article_pk, h.rank"
-            " FROM (SELECT 1) LEFT JOIN h ON 1 ORDER BY h.rank, h.article_pk DESC"
-        ), {**scoring, "within": within}).all()
+        found = conn.execute(
+            text(
+                "WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_fts WHERE article_fts MATCH :within),"
+                f" h AS ({scored} AND article_pk IN (SELECT id FROM m) ORDER BY rank, article_pk DESC LIMIT :count)"
+                f" SELECT (SELECT COUNT(*) FROM m) AS matches, {bound} AS bound, h.article_pk, h.rank"
+                " FROM (SELECT 1) LEFT JOIN h ON 1 ORDER BY h.rank, h.article_pk DESC"
+            ),
+            {**scoring, "within": within},
+        ).all()
     if not found:  # no heads rows: the word's articles went
         return [], word.documents
     # Strictly better than the best left out: one as good might come first by its id.
-    led = [(pk, rank) for _, bound_rank, pk, rank in found if pk is not None and (bound_rank is None or rank < bound_rank)]
+    led = [
+        (pk, rank) for _, bound_rank, pk, rank in found if pk is not None and (bound_rank is None or rank < bound_rank)
+    ]
     return led, found[0].matches

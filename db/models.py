@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -33,10 +33,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the archive; attach a time zone")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -94,10 +94,27 @@ class Article(Base):
         Index("ix_articles_published", "published_at"),
         # What searches filter, sort and collapse by, narrow: read instead of the wide rows
         # for every full-text match (db.fulltext).
-        Index("ix_articles_search", "id", "story_id", "published_at", "lang", "site", "host", "relevant", "relevance_label", "garbled"),
+        Index(
+            "ix_articles_search",
+            "id",
+            "story_id",
+            "published_at",
+            "lang",
+            "site",
+            "host",
+            "relevant",
+            "relevance_label",
+            "garbled",
+        ),
         # The articles of stories with several copies (later copies; few): counting stories
         # among a search's matches reads only these (db.fulltext).
-        Index("ix_articles_copies", "story_id", "id", sqlite_where=text("story_id != id"), postgresql_where=text("story_id != id")),
+        Index(
+            "ix_articles_copies",
+            "story_id",
+            "id",
+            sqlite_where=text("story_id != id"),
+            postgresql_where=text("story_id != id"),
+        ),
     )
 
 
@@ -106,9 +123,7 @@ class RawPage(Base):
 
     __tablename__ = "raw_pages"
 
-    article_pk: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
-    )
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     url: Mapped[str] = mapped_column(String(1000))
     status: Mapped[int] = mapped_column(Integer)
     encoding: Mapped[str] = mapped_column(String(40))

@@ -72,12 +72,12 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
         keyed.append(Article.canonical_url == record["canonical_url"])
     columns = (Article.id, Article.story_id, Article.fingerprint, Article.minhash, Article.figures)
     # Recurring titles ("Morning Comment: Copper") can name many rows: the latest suffice.
-    shared_key = conn.execute(select(*columns).where(or_(*keyed)).order_by(Article.id.desc()).limit(MAX_CANDIDATES)).all()
+    shared_key = conn.execute(
+        select(*columns).where(or_(*keyed)).order_by(Article.id.desc()).limit(MAX_CANDIDATES)
+    ).all()
     by_band = (
         conn.execute(
-            select(*columns).where(
-                Article.id.in_(select(LshBand.article_pk).where(LshBand.band.in_(record["bands"])))
-            )
+            select(*columns).where(Article.id.in_(select(LshBand.article_pk).where(LshBand.band.in_(record["bands"]))))
         ).all()
         if record.get("bands")
         else []

@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -54,9 +54,16 @@ class DeliveryConfig:
     attempts: int = settings.MONITOR_DELIVERY_ATTEMPTS
     webhook_timeout: float = settings.MONITOR_WEBHOOK_TIMEOUT
     smtp: SmtpSettings | None = (
-        SmtpSettings(settings.MONITOR_SMTP_HOST, settings.MONITOR_SMTP_PORT, settings.MONITOR_SMTP_FROM,
-                     settings.MONITOR_SMTP_USER, settings.MONITOR_SMTP_PASSWORD, settings.MONITOR_SMTP_STARTTLS)
-        if settings.MONITOR_SMTP_HOST else None
+        SmtpSettings(
+            settings.MONITOR_SMTP_HOST,
+            settings.MONITOR_SMTP_PORT,
+            settings.MONITOR_SMTP_FROM,
+            settings.MONITOR_SMTP_USER,
+            settings.MONITOR_SMTP_PASSWORD,
+            settings.MONITOR_SMTP_STARTTLS,
+        )
+        if settings.MONITOR_SMTP_HOST
+        else None
     )
 
 
@@ -75,10 +82,16 @@ class RunReport:
         """What the run did, as `monitor alerts run` and the schedule's log say it."""
         alerts = sum(self.alerts.values())
         by_rule = ", ".join(f"{name} {n}" for name, n in sorted(self.alerts.items()) if n)
-        lines = [f"matched {self.articles} new articles against {self.rules} rules: {alerts} alerts"
-                 + (f" ({by_rule})" if alerts else "")]
-        for label, counts in (("delivered", self.delivered), ("to retry later", self.retrying),
-                              ("FAILED (gave up)", self.failed), ("waiting (MONITOR_SMTP_HOST not set)", self.waiting)):
+        lines = [
+            f"matched {self.articles} new articles against {self.rules} rules: {alerts} alerts"
+            + (f" ({by_rule})" if alerts else "")
+        ]
+        for label, counts in (
+            ("delivered", self.delivered),
+            ("to retry later", self.retrying),
+            ("FAILED (gave up)", self.failed),
+            ("waiting (MONITOR_SMTP_HOST not set)", self.waiting),
+        ):
             for channel, n in sorted(counts.items()):
                 why = f" (last try: {self.why[channel]})" if label != "delivered" and channel in self.why else ""
                 lines.append(f"{channel}: {n} {label}{why}")
@@ -88,8 +101,15 @@ class RunReport:
 # --- rules -----------------------------------------------------------------------------
 
 
-def add_rule(archive: Archive, name: str, query: str, exact: bool = False, webhook: str | None = None,
-             secret: str | None = None, email: str | None = None) -> store.Rule:
+def add_rule(
+    archive: Archive,
+    name: str,
+    query: str,
+    exact: bool = False,
+    webhook: str | None = None,
+    secret: str | None = None,
+    email: str | None = None,
+) -> store.Rule:
     """Store a rule after checking everything about it; AlertError or QueryError if not."""
     if not _RULE_NAME.fullmatch(name) or name == HEALTH_FEED:
         raise AlertError(
@@ -128,8 +148,11 @@ def list_rules(archive: Archive) -> list[dict[str, Any]]:
     with archive.engine.connect() as conn:
         counts = store.rule_counts(conn)
         return [
-            {**_rule_dict(rule), "alerts": counts.get(rule.id, (0, None))[0],
-             "last_alert": china_time(counts.get(rule.id, (0, None))[1])}
+            {
+                **_rule_dict(rule),
+                "alerts": counts.get(rule.id, (0, None))[0],
+                "last_alert": china_time(counts.get(rule.id, (0, None))[1]),
+            }
             for rule in store.rules(conn)
         ]
 
@@ -143,8 +166,14 @@ def show_rule(archive: Archive, name: str, limit: int = 20) -> dict[str, Any]:
         **_rule_dict(rule),
         "deliveries": [{"channel": c, "status": s, "count": n} for (c, s), n in sorted(deliveries.items())],
         "recent": [
-            {"alert": r.alert_id, "matched_at": china_time(r.matched_at), "article": r.id, "title": r.title,
-             "url": r.url, "published_at": china_time(r.published_at)}
+            {
+                "alert": r.alert_id,
+                "matched_at": china_time(r.matched_at),
+                "article": r.id,
+                "title": r.title,
+                "url": r.url,
+                "published_at": china_time(r.published_at),
+            }
             for r in recent
         ],
     }
@@ -152,8 +181,13 @@ def show_rule(archive: Archive, name: str, limit: int = 20) -> dict[str, Any]:
 
 def _rule_dict(rule: store.Rule) -> dict[str, Any]:
     return {
-        "name": rule.name, "query": rule.query, "exact": rule.exact, "webhook": rule.webhook_url,
-        "signed": bool(rule.webhook_secret), "email": rule.email_to, "created_at": china_time(rule.created_at),
+        "name": rule.name,
+        "query": rule.query,
+        "exact": rule.exact,
+        "webhook": rule.webhook_url,
+        "signed": bool(rule.webhook_secret),
+        "email": rule.email_to,
+        "created_at": china_time(rule.created_at),
     }
 
 
@@ -210,12 +244,20 @@ def _marks(rule: store.Rule) -> tuple[tuple[str, ...], ...]:
 def webhook_body(pending: store.Pending, public_url: str) -> bytes:
     row = pending.article
     document = {
-        "event": "alert", "delivery": pending.delivery_id, "alert": pending.alert_id,
+        "event": "alert",
+        "delivery": pending.delivery_id,
+        "alert": pending.alert_id,
         "rule": {"name": pending.rule.name, "query": pending.rule.query},
         "matched_at": china_time(pending.matched_at),
         "article": {
-            "id": row.id, "title": row.title, "url": row.url, "site": row.site, "host": row.host, "lang": row.lang,
-            "published_at": china_time(row.published_at), "tags": [t["id"] for t in row.tags or []],
+            "id": row.id,
+            "title": row.title,
+            "url": row.url,
+            "site": row.site,
+            "host": row.host,
+            "lang": row.lang,
+            "published_at": china_time(row.published_at),
+            "tags": [t["id"] for t in row.tags or []],
             "archive_url": article_link(public_url, row.id),
         },
         "snippet": snippet_of(row, _marks(pending.rule)),
@@ -248,7 +290,9 @@ class _Sender:
             give_up = outcome.permanent or attempts >= self.config.attempts
             retry_in = None if outcome.delivered or give_up else timedelta(seconds=wait)
             with self.archive.transaction() as conn:
-                store.log_attempt(conn, ids, outcome.status_code, outcome.error, outcome.seconds, outcome.delivered, retry_in)
+                store.log_attempt(
+                    conn, ids, outcome.status_code, outcome.error, outcome.seconds, outcome.delivered, retry_in
+                )
             if not outcome.delivered:
                 self.report.why[self.channel] = f"{receiver}: {outcome.error or f'HTTP {outcome.status_code}'}"
             if outcome.delivered or give_up:
@@ -268,7 +312,7 @@ class _Sender:
 
 def deliver_webhooks(archive: Archive, config: DeliveryConfig, report: RunReport) -> None:
     with archive.engine.connect() as conn:
-        due = store.due(conn, "webhook", datetime.now(timezone.utc))
+        due = store.due(conn, "webhook", datetime.now(UTC))
     sender = _Sender(archive, config, "webhook", report)
     for pending in due:
         body = webhook_body(pending, config.public_url)
@@ -284,7 +328,10 @@ def digest(rule: store.Rule, items: list[store.Pending], public_url: str) -> tup
     """(subject, text, html) of one rule's e-mail digest."""
     marks = _marks(rule)
     subject = f"monitor: {len(items)} new article{'s' if len(items) != 1 else ''} for {rule.name}"
-    text_parts, html_parts = [f"Rule {rule.name}: {rule.query}\n"], [f"<p>Rule <b>{escape(rule.name)}</b>: {escape(rule.query)}</p>"]
+    text_parts, html_parts = (
+        [f"Rule {rule.name}: {rule.query}\n"],
+        [f"<p>Rule <b>{escape(rule.name)}</b>: {escape(rule.query)}</p>"],
+    )
     for item in items:
         row = item.article
         snippet = snippet_of(row, marks)
@@ -292,11 +339,13 @@ def digest(rule: store.Rule, items: list[store.Pending], public_url: str) -> tup
         link = article_link(public_url, row.id)
         text_parts.append(
             f"\n{row.title}\n{china_time(row.published_at) or ''} {row.url}\n{snippet}\n"
-            + (f"tags: {tags}\n" if tags else "") + f"in the archive: {link}\n"
+            + (f"tags: {tags}\n" if tags else "")
+            + f"in the archive: {link}\n"
         )
         html_parts.append(
             f'<h3><a href="{escape(row.url)}">{escape(row.title)}</a></h3><p>{escape(china_time(row.published_at) or "")}</p>'
-            f"<p>{snippet_html(snippet)}</p>" + (f"<p>Tags: {escape(tags)}</p>" if tags else "")
+            f"<p>{snippet_html(snippet)}</p>"
+            + (f"<p>Tags: {escape(tags)}</p>" if tags else "")
             + f'<p><a href="{escape(link)}">In the archive</a></p>'
         )
     return subject, "".join(text_parts), "".join(html_parts)
@@ -304,7 +353,7 @@ def digest(rule: store.Rule, items: list[store.Pending], public_url: str) -> tup
 
 def deliver_emails(archive: Archive, config: DeliveryConfig, report: RunReport) -> None:
     with archive.engine.connect() as conn:
-        due = store.due(conn, "email", datetime.now(timezone.utc))
+        due = store.due(conn, "email", datetime.now(UTC))
     if due and config.smtp is None:
         report.waiting["email"] = len(due)
         return
@@ -317,7 +366,9 @@ def deliver_emails(archive: Archive, config: DeliveryConfig, report: RunReport) 
         subject, text, html = digest(rule, items, config.public_url)
         recipients = [a.strip() for a in (rule.email_to or "").split(",")]
 
-        def send(recipients: list[str] = recipients, subject: str = subject, text: str = text, html: str = html) -> Outcome:
+        def send(
+            recipients: list[str] = recipients, subject: str = subject, text: str = text, html: str = html
+        ) -> Outcome:
             assert config.smtp is not None
             return send_email(config.smtp, recipients, subject, text, html)
 
@@ -352,16 +403,25 @@ def rule_feed(archive: Archive, name: str, public_url: str, limit: int = FEED_EN
         rows = store.recent_alerts(conn, rule.id, limit)
     entries = [
         Entry(
-            id=f"{public_url}{feed_path(rule.name)}#alert-{row.alert_id}", title=row.title, link=row.url,
-            archive_link=article_link(public_url, row.id), published=row.published_at, updated=row.matched_at,
-            snippet=snippet_of(row, marks), tags=tuple(t["id"] for t in row.tags or []),
+            id=f"{public_url}{feed_path(rule.name)}#alert-{row.alert_id}",
+            title=row.title,
+            link=row.url,
+            archive_link=article_link(public_url, row.id),
+            published=row.published_at,
+            updated=row.matched_at,
+            snippet=snippet_of(row, marks),
+            tags=tuple(t["id"] for t in row.tags or []),
         )
         for row in rows
     ]
     return Feed(
-        id=f"{public_url}{feed_path(rule.name)}", title=f"monitor: {rule.name}", description=rule.query,
-        home=f"{public_url}/#/search?q=" + quote(rule.query, safe=""), self_link=f"{public_url}{feed_path(rule.name)}.{{format}}",
-        updated=rows[0].matched_at if rows else rule.created_at, entries=entries,
+        id=f"{public_url}{feed_path(rule.name)}",
+        title=f"monitor: {rule.name}",
+        description=rule.query,
+        home=f"{public_url}/#/search?q=" + quote(rule.query, safe=""),
+        self_link=f"{public_url}{feed_path(rule.name)}.{{format}}",
+        updated=rows[0].matched_at if rows else rule.created_at,
+        entries=entries,
     )
 
 
@@ -376,8 +436,14 @@ HEALTH_TITLES = {
 def health_feed(archive: Archive, public_url: str, limit: int = FEED_ENTRIES) -> Feed:
     with archive.engine.connect() as conn:
         rows = conn.execute(
-            select(HealthEvent.id, HealthEvent.site, HealthEvent.kind, HealthEvent.detail, HealthEvent.raised_at,
-                   CrawlRun.base_url)
+            select(
+                HealthEvent.id,
+                HealthEvent.site,
+                HealthEvent.kind,
+                HealthEvent.detail,
+                HealthEvent.raised_at,
+                CrawlRun.base_url,
+            )
             .outerjoin(CrawlRun, CrawlRun.id == HealthEvent.run_id)
             .order_by(HealthEvent.id.desc())
             .limit(limit)
@@ -385,15 +451,22 @@ def health_feed(archive: Archive, public_url: str, limit: int = FEED_ENTRIES) ->
     entries = [
         Entry(
             id=f"{public_url}/feeds/{HEALTH_FEED}#event-{row.id}",
-            title=f"{row.site} {HEALTH_TITLES.get(row.kind, row.kind)}", link=row.base_url or public_url,
-            archive_link=f"{public_url}/feeds/{HEALTH_FEED}.atom", published=row.raised_at, updated=row.raised_at,
-            snippet=row.detail, tags=(row.site, row.kind),
+            title=f"{row.site} {HEALTH_TITLES.get(row.kind, row.kind)}",
+            link=row.base_url or public_url,
+            archive_link=f"{public_url}/feeds/{HEALTH_FEED}.atom",
+            published=row.raised_at,
+            updated=row.raised_at,
+            snippet=row.detail,
+            tags=(row.site, row.kind),
         )
         for row in rows
     ]
     return Feed(
-        id=f"{public_url}/feeds/{HEALTH_FEED}", title="monitor: crawl health",
+        id=f"{public_url}/feeds/{HEALTH_FEED}",
+        title="monitor: crawl health",
         description="Sites that blocked the crawler, changed their markup, or went quiet",
-        home=public_url + "/", self_link=f"{public_url}/feeds/{HEALTH_FEED}.{{format}}",
-        updated=rows[0].raised_at if rows else datetime.now(timezone.utc), entries=entries,
+        home=public_url + "/",
+        self_link=f"{public_url}/feeds/{HEALTH_FEED}.{{format}}",
+        updated=rows[0].raised_at if rows else datetime.now(UTC),
+        entries=entries,
     )

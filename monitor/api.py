@@ -255,7 +255,8 @@ def search_options(
         if day is not None and not 1900 <= day.year <= 2999:
             raise HTTPException(400, f"{name}: the year must be between 1900 and 2999")
     filters = Filters(
-        langs=(lang,) if lang else (), sites=(site.lower(),) if site else (),
+        langs=(lang,) if lang else (),
+        sites=(site.lower(),) if site else (),
         since=_china_midnight(since) if since else None,
         until=_china_midnight(until) + timedelta(days=1) if until else None,
     )
@@ -316,8 +317,11 @@ class Access:
         if self.token is None:
             return True
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        given = [value.strip() if scheme.lower() == "bearer" else "", request.query_params.get("token", ""),
-                 request.cookies.get(TOKEN_COOKIE, "")]
+        given = [
+            value.strip() if scheme.lower() == "bearer" else "",
+            request.query_params.get("token", ""),
+            request.cookies.get(TOKEN_COOKIE, ""),
+        ]
         return any(hmac.compare_digest(g.encode(), self.token.encode()) for g in given)
 
     def feed_base(self, request: Request) -> str:
@@ -331,8 +335,11 @@ async def _guard(request: Request, call_next: Callable, access: Access) -> Respo
     if not access.host_allowed(host):
         return JSONResponse({"error": f"this server does not answer for the host {host!r}"}, status_code=421)
     if not access.token_given(request):
-        return JSONResponse({"error": "an access token is required (Authorization: Bearer TOKEN, or ?token=TOKEN)"},
-                            status_code=401, headers={"WWW-Authenticate": 'Bearer realm="monitor"'})
+        return JSONResponse(
+            {"error": "an access token is required (Authorization: Bearer TOKEN, or ?token=TOKEN)"},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="monitor"'},
+        )
     if access.token is not None and request.url.path == "/" and "token" in request.query_params:
         redirect = RedirectResponse("/", status_code=303)
         redirect.set_cookie(TOKEN_COOKIE, access.token, httponly=True, samesite="lax")
@@ -390,14 +397,23 @@ def create_app(db_url: str, access: Access = Access()) -> FastAPI:
 
     @app.get("/api/export", response_class=StreamingResponse, responses={**errors(400, 422), 200: EXPORTED})
     def export_endpoint(
-        q: QueryText, options: Options, format: Literal["csv", "jsonl", "xlsx"] = "csv",
+        q: QueryText,
+        options: Options,
+        format: Literal["csv", "jsonl", "xlsx"] = "csv",
     ) -> StreamingResponse:
         plan(q, options)  # a bad query fails here, as a 400, before anything is streamed
         headers = {"Content-Disposition": f'attachment; filename="monitor-export.{format}"'}
-        return StreamingResponse(encoded(format, records(archive, q, options)), media_type=MEDIA[format], headers=headers)
+        return StreamingResponse(
+            encoded(format, records(archive, q, options)), media_type=MEDIA[format], headers=headers
+        )
 
     @app.get("/feeds/{feed}", response_class=Response, responses={**errors(404), 200: FEED})
-    def feed_endpoint(feed: Annotated[str, PathParam(description="RULE.atom, RULE.rss or RULE.json; crawl-health for the health feed")], request: Request) -> Response:
+    def feed_endpoint(
+        feed: Annotated[
+            str, PathParam(description="RULE.atom, RULE.rss or RULE.json; crawl-health for the health feed")
+        ],
+        request: Request,
+    ) -> Response:
         name, _, fmt = feed.rpartition(".")
         if fmt not in FORMATS:
             raise HTTPException(404, f"no feed {feed!r}: ask for NAME.atom, NAME.rss or NAME.json")
@@ -450,20 +466,37 @@ def overview(archive: Archive) -> dict[str, Any]:
     """The landing view: the newest relevant reports, each site's counts, each site's latest
     run and its health, and the alert rules with their feeds."""
     newest = search(archive, "relevance:relevant", SearchOptions(sort="date", limit=NEWEST)).as_dict()["results"]
-    return {"newest": newest, "sites": _site_counts(archive), "health": _latest_runs(archive), "rules": _rule_feeds(archive)}
+    return {
+        "newest": newest,
+        "sites": _site_counts(archive),
+        "health": _latest_runs(archive),
+        "rules": _rule_feeds(archive),
+    }
 
 
 def _site_counts(archive: Archive) -> list[dict[str, Any]]:
     with archive.engine.connect() as conn:
         labels = site_labels(conn)
         rows = conn.execute(
-            select(ArticleRow.host, ArticleRow.site, func.count(), func.count().filter(ArticleRow.relevant),
-                   func.max(ArticleRow.published_at))
-            .group_by(ArticleRow.host, ArticleRow.site).order_by(func.count().desc(), ArticleRow.host)
+            select(
+                ArticleRow.host,
+                ArticleRow.site,
+                func.count(),
+                func.count().filter(ArticleRow.relevant),
+                func.max(ArticleRow.published_at),
+            )
+            .group_by(ArticleRow.host, ArticleRow.site)
+            .order_by(func.count().desc(), ArticleRow.host)
         ).all()
     return [
-        {"host": host, "site": site, "label": labels.get(host, site), "articles": articles, "relevant": relevant,
-         "newest": (china_time(newest) or "")[:10] or None}
+        {
+            "host": host,
+            "site": site,
+            "label": labels.get(host, site),
+            "articles": articles,
+            "relevant": relevant,
+            "newest": (china_time(newest) or "")[:10] or None,
+        }
         for host, site, articles, relevant, newest in rows
     ]
 
@@ -485,8 +518,13 @@ def _rule_feeds(archive: Archive) -> list[dict[str, Any]]:
         events = conn.execute(select(func.count()).select_from(HealthEvent)).scalar_one()
     rules.append((HEALTH_FEED, "crawl health events", events, None))
     return [
-        {"name": name, "query": query, "alerts": alerts, "last_alert": last,
-         "feeds": {fmt: feed_path(name, fmt) for fmt in FORMATS}}
+        {
+            "name": name,
+            "query": query,
+            "alerts": alerts,
+            "last_alert": last,
+            "feeds": {fmt: feed_path(name, fmt) for fmt in FORMATS},
+        }
         for name, query, alerts, last in rules
     ]
 

@@ -98,7 +98,7 @@ def _documents(value: str) -> int:
 def _base_url(value: str) -> str:
     try:
         parts = urlsplit(value)
-        parts.port  # raises on a malformed port
+        _ = parts.port  # raises on a malformed port
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
@@ -108,90 +108,152 @@ def _base_url(value: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="monitor", description="Bilingual news monitoring: crawl, archive, search.")
-    parser.add_argument("--db", metavar="URL", help="archive database URL (default: $MONITOR_DB_URL or the SQLite file)")
+    parser.add_argument(
+        "--db", metavar="URL", help="archive database URL (default: $MONITOR_DB_URL or the SQLite file)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="serve the replica sites, crawl them into the archive, search it")
-    demo.add_argument("--log-level", default="CRITICAL", choices=LOG_LEVELS,
-                      help="crawl log level (default CRITICAL: the summary counts the broken pages)")
+    demo.add_argument(
+        "--log-level",
+        default="CRITICAL",
+        choices=LOG_LEVELS,
+        help="crawl log level (default CRITICAL: the summary counts the broken pages)",
+    )
     demo.set_defaults(run=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl sites into the archive")
-    crawl.add_argument("targets", nargs="*", metavar="SPIDER[=BASE_URL]",
-                       help="spiders to run (default: all), each optionally at another address")
+    crawl.add_argument(
+        "targets",
+        nargs="*",
+        metavar="SPIDER[=BASE_URL]",
+        help="spiders to run (default: all), each optionally at another address",
+    )
     crawl.add_argument("--replicas", action="store_true", help="crawl the local replica sites instead of the live ones")
-    crawl.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS,
-                       help="the crawl's log on stderr (default WARNING: problems only; each crawl ends with its summary line)")
+    crawl.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=LOG_LEVELS,
+        help="the crawl's log on stderr (default WARNING: problems only; each crawl ends with its summary line)",
+    )
     crawl.set_defaults(run=cmd_crawl)
 
     _schedule_commands(commands)
 
     search = commands.add_parser("search", help="search the archive")
-    search.add_argument("query", nargs="+", metavar="QUERY",
-                        help='the query language (README.md): words, "phrases", AND OR NOT -word, ( ), site: lang: tag: since: '
-                             'until: relevance:; all the words given. Options go before or after it; a query starting '
-                             'with - goes after -- (search --json -- -稀土 铜)')
+    search.add_argument(
+        "query",
+        nargs="+",
+        metavar="QUERY",
+        help='the query language (README.md): words, "phrases", AND OR NOT -word, ( ), site: lang: tag: since: '
+        "until: relevance:; all the words given. Options go before or after it; a query starting "
+        "with - goes after -- (search --json -- -稀土 铜)",
+    )
     search.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
     search.add_argument("--site", help="spider name (cnmn, smm) or host; same as site: in the query")
-    search.add_argument("--since", type=_since, help="published on or after this day, month or year (2020-10-15, 2020-10, 2020)")
+    search.add_argument(
+        "--since", type=_since, help="published on or after this day, month or year (2020-10-15, 2020-10, 2020)"
+    )
     search.add_argument("--until", type=_until, help="published on or before this day, month or year")
-    search.add_argument("--sort", choices=("relevance", "date"), default="relevance",
-                        help="relevance: BM25 with the title weighted; date: newest first")
-    search.add_argument("--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages")
-    search.add_argument("--all-copies", action="store_true", help="list every copy of a story, not one result per story")
+    search.add_argument(
+        "--sort",
+        choices=("relevance", "date"),
+        default="relevance",
+        help="relevance: BM25 with the title weighted; date: newest first",
+    )
+    search.add_argument(
+        "--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages"
+    )
+    search.add_argument(
+        "--all-copies", action="store_true", help="list every copy of a story, not one result per story"
+    )
     search.add_argument("--facets", action="store_true", help="also count the matches by site, language, month and tag")
-    search.add_argument("--limit", type=_page_limit, default=10, help="results per page; 0: the total (and --facets) only")
+    search.add_argument(
+        "--limit", type=_page_limit, default=10, help="results per page; 0: the total (and --facets) only"
+    )
     search.add_argument("--offset", type=_offset, default=0, help="skip this many results (paging)")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.set_defaults(run=cmd_search)
 
     facts = commands.add_parser("facts", help="list the supervision facts stored from reports")
     facts.add_argument("--kind", choices=FACT_KINDS, help="one kind of fact")
-    facts.add_argument("--tag", metavar="CONCEPT", help="only articles tagged with this concept, by id or name, or a narrower one; same as tag: in a search (chinalco, 中铝)")
-    facts.add_argument("--since", type=_since, help="articles published on or after this day, month or year (2020-10-15, 2020-10, 2020)")
+    facts.add_argument(
+        "--tag",
+        metavar="CONCEPT",
+        help="only articles tagged with this concept, by id or name, or a narrower one; same as tag: in a search (chinalco, 中铝)",
+    )
+    facts.add_argument(
+        "--since",
+        type=_since,
+        help="articles published on or after this day, month or year (2020-10-15, 2020-10, 2020)",
+    )
     facts.add_argument("--until", type=_until, help="articles published on or before this day, month or year")
     facts.add_argument("--limit", type=_limit, default=50)
     facts.add_argument("--json", action="store_true")
     facts.set_defaults(run=cmd_facts)
 
     reprocess = commands.add_parser("reprocess", help="run the text pipeline again over every stored page")
-    reprocess.add_argument("--into", metavar="URL",
-                           help="store the results in another archive (e.g. a shared PostgreSQL) instead of in place")
+    reprocess.add_argument(
+        "--into",
+        metavar="URL",
+        help="store the results in another archive (e.g. a shared PostgreSQL) instead of in place",
+    )
     reprocess.set_defaults(run=cmd_reprocess)
 
     schema = commands.add_parser("db", help="the archive's schema: upgrade it, show its revision")
     actions = schema.add_subparsers(dest="action", required=True, metavar="ACTION")
-    db_upgrade = actions.add_parser("upgrade", help="bring an archive made by an older monitor up to date (its data is kept)")
+    db_upgrade = actions.add_parser(
+        "upgrade", help="bring an archive made by an older monitor up to date (its data is kept)"
+    )
     db_upgrade.set_defaults(run=cmd_db_upgrade)
     db_current = actions.add_parser("current", help="print the archive's schema revision")
     db_current.set_defaults(run=cmd_db_current)
     db_optimize = actions.add_parser(
-        "optimize", help="merge the full-text index and make the frequent words' heads anew (fast one-word searches, filtered or not; "
+        "optimize",
+        help="merge the full-text index and make the frequent words' heads anew (fast one-word searches, filtered or not; "
         "run it after a large import, or daily)",
     )
-    db_optimize.add_argument("--min-documents", type=_documents, default=None, metavar="N",
-                             help="heads for the words in at least N articles (default: as the last time, else 5,000)")
+    db_optimize.add_argument(
+        "--min-documents",
+        type=_documents,
+        default=None,
+        metavar="N",
+        help="heads for the words in at least N articles (default: as the last time, else 5,000)",
+    )
     db_optimize.set_defaults(run=cmd_db_optimize)
 
     extract = commands.add_parser("extract", help="run saved pages through extraction and the text pipeline")
     extract.add_argument("file", type=Path, nargs="?", help="the saved page")
-    extract.add_argument("--url", help="the address the page was fetched from (default: unknown; the parser then goes by the markup)")
+    extract.add_argument(
+        "--url", help="the address the page was fetched from (default: unknown; the parser then goes by the markup)"
+    )
     extract.add_argument("--json", action="store_true", help="print JSON")
-    extract.add_argument("--batch", metavar="LIST",
-                         help="extract every page LIST names, one PATH<TAB>URL line each ('-': standard input); "
-                              "prints one JSON object a line")
+    extract.add_argument(
+        "--batch",
+        metavar="LIST",
+        help="extract every page LIST names, one PATH<TAB>URL line each ('-': standard input); "
+        "prints one JSON object a line",
+    )
     extract.set_defaults(run=cmd_extract)
 
     _alert_commands(commands)
     _record_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the JSON API and the web page over the archive")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1: this machine only; any other needs $MONITOR_SERVE_TOKEN)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; any other needs $MONITOR_SERVE_TOKEN)",
+    )
     serve.add_argument("--port", type=_port, default=8750, help="port to listen on (default 8750; 0: any free port)")
-    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
-                       help="also answer requests addressed to this host name (repeatable; or $MONITOR_ALLOWED_HOSTS, "
-                            "comma-separated); 127.0.0.1, localhost and the address listened on are always answered")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests addressed to this host name (repeatable; or $MONITOR_ALLOWED_HOSTS, "
+        "comma-separated); 127.0.0.1, localhost and the address listened on are always answered",
+    )
     serve.set_defaults(run=cmd_serve)
     return parser
 
@@ -242,7 +304,6 @@ def _archive(args: argparse.Namespace, create: bool = False) -> Archive:
     return Archive(db_url(args.db), create=create)
 
 
-
 # --- crawl and demo ---
 
 
@@ -291,7 +352,9 @@ def _crawl_jobs(targets: list[str], replicas: bool) -> list:
     for target in targets or [name for name in known if name in REPLICA_SITES or not replicas]:
         name, _, base = target.partition("=")
         if name not in known:
-            raise UsageError(f"no spider named {name!r} (known: {', '.join(known)})" + (f"; {problem}" if problem else ""))
+            raise UsageError(
+                f"no spider named {name!r} (known: {', '.join(known)})" + (f"; {problem}" if problem else "")
+            )
         if replicas and not base and name not in REPLICA_SITES:
             raise UsageError(f"no replica of {name!r}: give its address ({name}=URL)")
         jobs.append(CrawlJob(name, _base_url(base) if base else None))
@@ -359,8 +422,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for result in results:
         say(run_report(result))
     summary = archive.summary()
-    print(f"\narchive: {summary['articles']} articles, {summary['stories']} stories, "
-          f"{summary['relevant']} supervision/rectification reports")
+    print(
+        f"\narchive: {summary['articles']} articles, {summary['stories']} stories, "
+        f"{summary['relevant']} supervision/rectification reports"
+    )
     for host, count in summary["by_host"].items():
         print(f"  {host}: {count}")
     db_option = f" --db {printable_url(url)}" if url != db_url() else ""
@@ -374,11 +439,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _schedule_commands(commands) -> None:
-    schedule = commands.add_parser("schedule", help="crawl each site of the schedule file at its interval or cron times")
-    schedule.add_argument("--config", metavar="FILE", help="the schedule file (default: $MONITOR_SCHEDULE or ~/.config/monitor/schedule.toml)")
+    schedule = commands.add_parser(
+        "schedule", help="crawl each site of the schedule file at its interval or cron times"
+    )
+    schedule.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the schedule file (default: $MONITOR_SCHEDULE or ~/.config/monitor/schedule.toml)",
+    )
     schedule.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS, help="the runs' crawl log level")
     schedule.set_defaults(run=cmd_schedule)
-    run = commands.add_parser("run", help="crawl one site of the schedule file once, recorded (what cron or a systemd timer runs)")
+    run = commands.add_parser(
+        "run", help="crawl one site of the schedule file once, recorded (what cron or a systemd timer runs)"
+    )
     run.add_argument("site", help="the site's name in the schedule file")
     run.add_argument("--config", metavar="FILE", help="the schedule file (default: as for schedule)")
     run.add_argument("--log-level", default="INFO", choices=LOG_LEVELS)
@@ -426,8 +499,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     site = sites.get(args.site)
     if site is None:
         raise UsageError(f"no site named {args.site!r} in the schedule (it has: {', '.join(sites)})")
-    [result] = recorded_crawls(_archive(args, create=True), [site.job], local=site.local, time_limit=site.time_limit,
-                               rhythm=site.rhythm, LOG_LEVEL=args.log_level)
+    [result] = recorded_crawls(
+        _archive(args, create=True),
+        [site.job],
+        local=site.local,
+        time_limit=site.time_limit,
+        rhythm=site.rhythm,
+        LOG_LEVEL=args.log_level,
+    )
     say(run_report(result), flush=True)
     # As crawl's: 130 interrupted, 1 failed or stopped at its time limit; refused is no error.
     return 0 if result.status in ("finished", "refused") else crawl_status([result]) or 1
@@ -457,8 +536,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
         say("no runs recorded")
     for run in runs:
         took = f"{run['seconds']:.1f}s" if run["seconds"] is not None else "-"
-        say(f"{run['id']}  {run['started_at'][:19].replace('T', ' ')}  {run['site']} {run['base_url']}  "
-            f"{run['status']} {took}: {run['pages_fetched']} pages, {run['new_articles']} new, {run['errors']} errors")
+        say(
+            f"{run['id']}  {run['started_at'][:19].replace('T', ' ')}  {run['site']} {run['base_url']}  "
+            f"{run['status']} {took}: {run['pages_fetched']} pages, {run['new_articles']} new, {run['errors']} errors"
+        )
         raised = {event["kind"] for event in run["raised"]}
         for kind, detail in run["health"].items():
             say(f"    HEALTH {kind}: {detail}" + (" (alert raised)" if kind in raised else " (still)"))
@@ -475,12 +556,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)  # `monitor search rare earth` unquoted is the query "rare earth"
     archive = _archive(args)
     filters = Filters(
-        langs=(args.lang,) if args.lang else (), sites=(args.site,) if args.site else (),
-        since=args.since, until=args.until,
+        langs=(args.lang,) if args.lang else (),
+        sites=(args.site,) if args.site else (),
+        since=args.since,
+        until=args.until,
     )
     options = SearchOptions(
-        expand=not args.exact, collapse=not args.all_copies, sort=args.sort, limit=args.limit,
-        offset=args.offset, filters=filters,
+        expand=not args.exact,
+        collapse=not args.all_copies,
+        sort=args.sort,
+        limit=args.limit,
+        offset=args.offset,
+        filters=filters,
     )
     try:
         page = search(archive, query, options, with_facets=args.facets)
@@ -526,9 +613,17 @@ def cmd_facts(args: argparse.Namespace) -> int:
     rows = _archive(args).facts(args.kind, tags, args.since, args.until, args.limit)
     found = [
         {
-            "kind": r.kind, "number": r.number, "day": r.day, "as_of": r.as_of, "batches": r.batches,
-            "action": r.action, "sentence": r.sentence, "article_id": r.article_id, "title": r.title,
-            "published_at": china_time(r.published_at), "url": r.url,
+            "kind": r.kind,
+            "number": r.number,
+            "day": r.day,
+            "as_of": r.as_of,
+            "batches": r.batches,
+            "action": r.action,
+            "sentence": r.sentence,
+            "article_id": r.article_id,
+            "title": r.title,
+            "published_at": china_time(r.published_at),
+            "url": r.url,
         }
         for r in rows
     ]
@@ -538,7 +633,9 @@ def cmd_facts(args: argparse.Namespace) -> int:
     if not found:
         say("no facts found")
     for fact in found:
-        value = ", ".join(f"{k} {fact[k]}" for k in ("number", "day", "as_of", "batches", "action") if fact[k] is not None)
+        value = ", ".join(
+            f"{k} {fact[k]}" for k in ("number", "day", "as_of", "batches", "action") if fact[k] is not None
+        )
         say(f"{(fact['published_at'] or '?')[:10]}  {fact['kind']}: {value}")
         say(f"   {fact['sentence']}")
         say(f"   {fact['title']}  {fact['url']}")
@@ -686,7 +783,9 @@ def _alert_commands(commands) -> None:
     remove.add_argument("name")
     remove.set_defaults(run=cmd_alerts_remove)
     run = actions.add_parser("run", help="match new articles against every rule, send what is due")
-    run.add_argument("--feeds", metavar="DIR", type=Path, help="also write every rule's feeds (and crawl-health's) here")
+    run.add_argument(
+        "--feeds", metavar="DIR", type=Path, help="also write every rule's feeds (and crawl-health's) here"
+    )
     run.set_defaults(run=cmd_alerts_run)
     feed = actions.add_parser("feed", help="print or write one rule's feed (or the built-in crawl-health)")
     feed.add_argument("name")
@@ -709,11 +808,17 @@ def _alert_call(call, *args, **kwargs):
 def cmd_alerts_add(args: argparse.Namespace) -> int:
     from monitor.alerts import add_rule
 
-    filters = " ".join(f"{name}:{_quoted(value)}" for name, value in (("site", args.site), ("lang", args.lang), ("tag", args.tag)) if value)
+    filters = " ".join(
+        f"{name}:{_quoted(value)}"
+        for name, value in (("site", args.site), ("lang", args.lang), ("tag", args.tag))
+        if value
+    )
     query = f"({args.query}) {filters}" if filters else args.query
     rule = _alert_call(add_rule, _archive(args), args.name, query, args.exact, args.webhook, args.secret, args.email)
     channels = ", ".join(rule.channels) or "feeds only"
-    say(f"rule {rule.name} added: {rule.query} ({channels}); `monitor alerts run` matches it against the new articles not matched yet")
+    say(
+        f"rule {rule.name} added: {rule.query} ({channels}); `monitor alerts run` matches it against the new articles not matched yet"
+    )
     return 0
 
 
@@ -812,19 +917,28 @@ def cmd_alerts_feed(args: argparse.Namespace) -> int:
 def _record_commands(commands) -> None:
     show = commands.add_parser("show", help="one article: its fields, tags, facts, copies, links and text")
     show.add_argument("id", type=_article_id, help="the article's id (as search and facts print it)")
-    show.add_argument("--json", action="store_true", help="print JSON (the API's article view, without the original text)")
+    show.add_argument(
+        "--json", action="store_true", help="print JSON (the API's article view, without the original text)"
+    )
     show.set_defaults(run=cmd_show)
 
     export = commands.add_parser("export", help="every result of a search as full records: CSV, JSON Lines or Excel")
     export.add_argument("query", nargs="+", help="the query language (README.md); the words given make one query")
     export.add_argument("--format", choices=("csv", "jsonl", "xlsx"), default="csv")
-    export.add_argument("--output", metavar="FILE", type=Path, help="write it to this file (default: print it; xlsx needs a file or a pipe)")
+    export.add_argument(
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write it to this file (default: print it; xlsx needs a file or a pipe)",
+    )
     export.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
     export.add_argument("--site", help="spider name (cnmn, smm) or host; same as site: in the query")
     export.add_argument("--since", type=_day, help="published on or after this day (YYYY-MM-DD)")
     export.add_argument("--until", type=_day, help="published on or before this day (YYYY-MM-DD)")
     export.add_argument("--sort", choices=("relevance", "date"), default="relevance")
-    export.add_argument("--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages")
+    export.add_argument(
+        "--exact", action="store_true", help="do not expand words to the vocabulary's other names and languages"
+    )
     export.add_argument("--all-copies", action="store_true", help="every copy of a story, not one record per story")
     export.set_defaults(run=cmd_export)
 
@@ -860,8 +974,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         raise UsageError("an xlsx workbook is no text for a terminal: give --output FILE (or pipe it)")
     filters = Filters(
-        langs=(args.lang,) if args.lang else (), sites=(args.site,) if args.site else (),
-        since=args.since, until=args.until + timedelta(days=1) if args.until else None,
+        langs=(args.lang,) if args.lang else (),
+        sites=(args.site,) if args.site else (),
+        since=args.since,
+        until=args.until + timedelta(days=1) if args.until else None,
     )
     options = SearchOptions(expand=not args.exact, collapse=not args.all_copies, sort=args.sort, filters=filters)
     try:
@@ -921,11 +1037,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     address = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
     print(f"serving {printable_url(url)} on {address}", flush=True)
     if access.token is not None:
-        print(f"access token required (MONITOR_SERVE_TOKEN): send it as Authorization: Bearer TOKEN, "
-              f"or open {address}?token=TOKEN once in a browser", flush=True)
+        print(
+            f"access token required (MONITOR_SERVE_TOKEN): send it as Authorization: Bearer TOKEN, "
+            f"or open {address}?token=TOKEN once in a browser",
+            flush=True,
+        )
     if not ipaddress.ip_address(host).is_loopback:
-        print("monitor: warning: plain HTTP: the token and the archive cross the network unencrypted "
-              "(put a TLS proxy in front on a network you do not trust)", file=sys.stderr, flush=True)
+        print(
+            "monitor: warning: plain HTTP: the token and the archive cross the network unencrypted "
+            "(put a TLS proxy in front on a network you do not trust)",
+            file=sys.stderr,
+            flush=True,
+        )
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listener])
     return 0
 
@@ -948,12 +1071,16 @@ def _serve_access(bound: str, allowed: list[str]) -> Access:
 
     token = os.environ.get("MONITOR_SERVE_TOKEN") or None
     if token is not None and not _TOKEN.fullmatch(token):
-        raise UsageError("MONITOR_SERVE_TOKEN must be 16 or more letters, digits, - _ . or ~ "
-                         "(make one: python3 -c 'import secrets; print(secrets.token_urlsafe())')")
+        raise UsageError(
+            "MONITOR_SERVE_TOKEN must be 16 or more letters, digits, - _ . or ~ "
+            "(make one: python3 -c 'import secrets; print(secrets.token_urlsafe())')"
+        )
     address = ipaddress.ip_address(bound)
     if token is None and not address.is_loopback:
-        raise UsageError(f"{bound} is reachable from other machines: set MONITOR_SERVE_TOKEN to an access token "
-                         "first (see README.md, \"JSON API and web page\"), or serve on 127.0.0.1")
+        raise UsageError(
+            f"{bound} is reachable from other machines: set MONITOR_SERVE_TOKEN to an access token "
+            'first (see README.md, "JSON API and web page"), or serve on 127.0.0.1'
+        )
     # Set, MONITOR_PUBLIC_URL is where readers reach the server (a proxy's name): feeds link
     # there. Unset, they link to the address each request gave.
     public_url = os.environ.get("MONITOR_PUBLIC_URL", "").rstrip("/") or None

@@ -89,10 +89,16 @@ class Cron:
         fields = text.split()
         if len(fields) != 5:
             raise CronError(f"{text!r} has {len(fields)} fields; cron takes 5: minute hour day month weekday")
-        minutes, hours, days, months, weekdays = (_values(f, spec) for f, spec in zip(fields, FIELDS))
+        minutes, hours, days, months, weekdays = (_values(f, spec) for f, spec in zip(fields, FIELDS, strict=False))
         return cls(
-            text, minutes, hours, days, months, frozenset(d % 7 for d in weekdays),
-            any_day=fields[2].startswith("*"), any_weekday=fields[4].startswith("*"),
+            text,
+            minutes,
+            hours,
+            days,
+            months,
+            frozenset(d % 7 for d in weekdays),
+            any_day=fields[2].startswith("*"),
+            any_weekday=fields[4].startswith("*"),
         )
 
     def _day_matches(self, moment: datetime) -> bool:

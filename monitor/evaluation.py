@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from itertools import combinations
 from pathlib import Path
@@ -60,9 +60,17 @@ def load_jsonl(name: str) -> list[dict]:
 def _article(title: str, body: str, published: str | datetime | None, url: str, lang_hint: str = "") -> Article:
     when = datetime.fromisoformat(published) if isinstance(published, str) else published
     return Article(
-        url=url, site="eval", html=b"", encoding="utf-8", status=200,
-        fetched_at=datetime.now(timezone.utc), canonical_url=url, site_article_id="",
-        title=title, published_at=when, paragraphs=body.split("\n"),
+        url=url,
+        site="eval",
+        html=b"",
+        encoding="utf-8",
+        status=200,
+        fetched_at=datetime.now(UTC),
+        canonical_url=url,
+        site_article_id="",
+        title=title,
+        published_at=when,
+        paragraphs=body.split("\n"),
     )
 
 
@@ -126,7 +134,12 @@ def labelled_articles() -> Iterable[tuple[str, Article, bool, str | None]]:
     for page in (p for site in ("smm", "cnmn", "mirror") for p in catalog.pages_of(site)):
         title = page.served.get("title", page.title)
         body = "\n".join(_served_lines(page))
-        yield f"{page.site}-{page.article_id}", _article(title, body, page.published_at, page.canonical_url), page.relevant, None
+        yield (
+            f"{page.site}-{page.article_id}",
+            _article(title, body, page.published_at, page.canonical_url),
+            page.relevant,
+            None,
+        )
     for item in load_jsonl("relevance.jsonl"):
         article = _article(item["title"], item["body"], item["published_at"], f"https://eval.invalid/{item['id']}")
         yield item["id"], article, item["label"] in REPORT_LABELS, item["label"]
@@ -144,7 +157,9 @@ def relevance_score() -> tuple[Relevance, Relevance]:
         if article.relevant != wanted:
             result.errors.append((item_id, wanted, article.relevance_score, article.title[:50]))
         if label is not None:
-            result.labels.add(article.relevance_label == label, (item_id, label, article.relevance_label, article.title[:40]))
+            result.labels.add(
+                article.relevance_label == label, (item_id, label, article.relevance_label, article.title[:40])
+            )
     return result, written
 
 
@@ -168,8 +183,11 @@ def seed_tag_score() -> Score:
     for site, names in entities.items():
         page = seeds[site]
         served = page.served
-        article = process(_article(served.get("title", page.title), "\n".join(_served_lines(page)),
-                                   page.published_at, page.canonical_url))
+        article = process(
+            _article(
+                served.get("title", page.title), "\n".join(_served_lines(page)), page.published_at, page.canonical_url
+            )
+        )
         tagged = {tag["id"] for tag in article.tags}
         for name in names:
             concept = _concept_of(name)
@@ -181,7 +199,10 @@ def seed_tag_score() -> Score:
 
 
 def _fact_keys(facts: Iterable[dict]) -> set[tuple]:
-    return {(f["kind"], tuple(sorted((k, v) for k, v in f.items() if k not in ("kind", "sentence", "offset")))) for f in facts}
+    return {
+        (f["kind"], tuple(sorted((k, v) for k, v in f.items() if k not in ("kind", "sentence", "offset"))))
+        for f in facts
+    }
 
 
 def fact_score() -> Score:
@@ -241,14 +262,22 @@ def cluster_score() -> dict[str, float | int]:
 
     # Twenty ordinary articles a site appear as daily reports under one recurring title:
     # different stories sharing a title, which must not merge (their mirror copies must).
-    daily = {page.story for site in ("smm", "cnmn") for page in [p for p in catalog.pages_of(site) if not p.relevant][:20]}
+    daily = {
+        page.story for site in ("smm", "cnmn") for page in [p for p in catalog.pages_of(site) if not p.relevant][:20]
+    }
     for site in ("smm", "cnmn", "mirror"):
         for n, page in enumerate(catalog.pages_of(site)):
             served = page.served
             paragraphs = _served_lines(page)
             title = served.get("title", page.title)
             if page.story in daily:
-                title = "SMM Morning Comment: Base Metals" if site == "smm" else "有色金屬早間評論" if site == "mirror" else "有色金属早间评论"
+                title = (
+                    "SMM Morning Comment: Base Metals"
+                    if site == "smm"
+                    else "有色金屬早間評論"
+                    if site == "mirror"
+                    else "有色金属早间评论"
+                )
             add(page.story, title, paragraphs, page, f"https://{site}.invalid/{page.article_id}")
             if site != "mirror" and n % 3 == 0:
                 for k, (title, edited) in enumerate(_reposts(page, n)):
@@ -283,13 +312,21 @@ def report() -> dict[str, Any]:
     tags = seed_tag_score()
     facts = fact_score()
     return {
-        "language": {"accuracy": language["all"].rate, "texts": language["all"].total,
-                     "by_kind": {k: round(s.rate, 3) for k, s in language.items() if k != "all"},
-                     "errors": language["all"].errors},
-        "relevance": {"precision": relevance.precision, "recall": relevance.recall, "articles": relevance.total,
-                      "written": {"precision": written.precision, "recall": written.recall, "articles": written.total},
-                      "label_accuracy": relevance.labels.rate, "errors": relevance.errors,
-                      "label_errors": relevance.labels.errors},
+        "language": {
+            "accuracy": language["all"].rate,
+            "texts": language["all"].total,
+            "by_kind": {k: round(s.rate, 3) for k, s in language.items() if k != "all"},
+            "errors": language["all"].errors,
+        },
+        "relevance": {
+            "precision": relevance.precision,
+            "recall": relevance.recall,
+            "articles": relevance.total,
+            "written": {"precision": written.precision, "recall": written.recall, "articles": written.total},
+            "label_accuracy": relevance.labels.rate,
+            "errors": relevance.errors,
+            "label_errors": relevance.labels.errors,
+        },
         "seed_tags": {"recall": tags.rate, "entities": tags.total, "missed": tags.errors},
         "facts": {"exact": facts.right, "cases": facts.total, "errors": facts.errors},
         "clusters": cluster_score(),
@@ -306,13 +343,17 @@ def main() -> None:
         return
     lang, rel, tags, facts, clusters = (result[k] for k in ("language", "relevance", "seed_tags", "facts", "clusters"))
     print(f"language   accuracy {lang['accuracy']:.3f} on {lang['texts']} texts  {lang['by_kind']}")
-    print(f"relevance  precision {rel['precision']:.3f} recall {rel['recall']:.3f} on {rel['articles']} articles "
-          f"(written ones alone: {rel['written']['precision']:.3f} / {rel['written']['recall']:.3f} on "
-          f"{rel['written']['articles']}); four-way label accuracy {rel['label_accuracy']:.3f} on those")
+    print(
+        f"relevance  precision {rel['precision']:.3f} recall {rel['recall']:.3f} on {rel['articles']} articles "
+        f"(written ones alone: {rel['written']['precision']:.3f} / {rel['written']['recall']:.3f} on "
+        f"{rel['written']['articles']}); four-way label accuracy {rel['label_accuracy']:.3f} on those"
+    )
     print(f"seed tags  recall {tags['recall']:.3f} of {tags['entities']} named entities")
     print(f"facts      {facts['exact']} of {facts['cases']} cases exact")
-    print(f"clusters   precision {clusters['precision']:.3f} recall {clusters['recall']:.3f} "
-          f"over {clusters['articles']} articles, {clusters['true_pairs']} true pairs")
+    print(
+        f"clusters   precision {clusters['precision']:.3f} recall {clusters['recall']:.3f} "
+        f"over {clusters['articles']} articles, {clusters['true_pairs']} true pairs"
+    )
     counts = Counter({"language": len(lang["errors"]), "relevance": len(rel["errors"]), "facts": len(facts["errors"])})
     if any(counts.values()):
         print(f"errors: {dict(counts)} (--json lists them)")

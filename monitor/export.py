@@ -33,8 +33,23 @@ MEDIA = {
 # The columns of CSV and the workbook, in order; JSON Lines has these and more (the copies
 # themselves, the snippet).
 COLUMNS = (
-    "id", "title", "published_at", "fetched_at", "site", "host", "url", "author", "source", "lang",
-    "tags", "tag_labels", "relevance_label", "relevance_score", "story_id", "copies", "body",
+    "id",
+    "title",
+    "published_at",
+    "fetched_at",
+    "site",
+    "host",
+    "url",
+    "author",
+    "source",
+    "lang",
+    "tags",
+    "tag_labels",
+    "relevance_label",
+    "relevance_score",
+    "story_id",
+    "copies",
+    "body",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CELL_MAX = 32_767  # the most characters an Excel cell holds: a longer body is cut there
@@ -76,16 +91,26 @@ def encoded(format: str, found: Iterable[dict[str, Any]]) -> Iterator[bytes]:
 def _record(result: Result, row: Any) -> dict[str, Any]:
     article = result.article
     return {
-        **article, "fetched_at": china_time(row.fetched_at), "author": row.author, "source": row.source,
-        "tag_labels": [tag_label(tag) for tag in article["tags"]], "relevance_score": row.relevance_score,
-        "snippet": result.snippet, "copies": result.copies, "body": row.body,
+        **article,
+        "fetched_at": china_time(row.fetched_at),
+        "author": row.author,
+        "source": row.source,
+        "tag_labels": [tag_label(tag) for tag in article["tags"]],
+        "relevance_score": row.relevance_score,
+        "snippet": result.snippet,
+        "copies": result.copies,
+        "body": row.body,
     }
 
 
 def _cells(record: dict[str, Any]) -> list[Any]:
     """A record's row: lists joined with `; `, the copies counted."""
-    flat = {**record, "tags": "; ".join(record["tags"]), "tag_labels": "; ".join(record["tag_labels"]),
-            "copies": len(record["copies"])}
+    flat = {
+        **record,
+        "tags": "; ".join(record["tags"]),
+        "tag_labels": "; ".join(record["tag_labels"]),
+        "copies": len(record["copies"]),
+    }
     return [flat[column] for column in COLUMNS]
 
 

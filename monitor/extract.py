@@ -39,8 +39,12 @@ class ExtractError(BrokenPage):
 
 
 def extract_page(
-    body: bytes, url: str, encoding: str | None = None, site: str | None = None,
-    frequencies: DocumentFrequencies = UNIFORM, fetched_at: datetime | None = None,
+    body: bytes,
+    url: str,
+    encoding: str | None = None,
+    site: str | None = None,
+    frequencies: DocumentFrequencies = UNIFORM,
+    fetched_at: datetime | None = None,
 ) -> Article:
     """The article on a page: parsed by the named site's spider, else by the spider that
     recognises the URL's host or the page's markup, else by the generic extractor; then
@@ -74,7 +78,9 @@ def extract_file(path: Path, url: str) -> Article:
     except OSError as error:
         raise ExtractError("unreadable", f"cannot read {path}: {error.strerror or error}") from None
     if len(body) > MAX_PAGE_BYTES:
-        raise ExtractError("too_large", f"{path} holds more than {MAX_PAGE_BYTES:,} bytes (what a crawl downloads at most)")
+        raise ExtractError(
+            "too_large", f"{path} holds more than {MAX_PAGE_BYTES:,} bytes (what a crawl downloads at most)"
+        )
     if not body.strip():
         raise ExtractError("empty_page", f"{path} is empty")
     return extract_page(body, url, fetched_at=fetched_at)
@@ -90,7 +96,7 @@ def extract_batch(lines: Iterable[str], folder: Path) -> Iterator[dict[str, Any]
     for number, line in enumerate(lines, 1):
         written, _, url = line.rstrip("\r\n").partition("\t")
         written, url = written.strip(), url.strip()
-        if not written and not url or written.startswith("#"):
+        if (not written and not url) or written.startswith("#"):
             continue
         shown = _printable(written)
         if not written:

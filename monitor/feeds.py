@@ -128,16 +128,25 @@ def json_feed(feed: Feed) -> bytes:
     items = []
     for entry in feed.entries:
         item = {
-            "id": entry.id, "url": entry.link, "external_url": entry.archive_link, "title": entry.title,
-            "content_html": _content_html(entry), "summary": entry.snippet, "date_modified": entry.updated.isoformat(),
+            "id": entry.id,
+            "url": entry.link,
+            "external_url": entry.archive_link,
+            "title": entry.title,
+            "content_html": _content_html(entry),
+            "summary": entry.snippet,
+            "date_modified": entry.updated.isoformat(),
             "tags": list(entry.tags),
         }
         if entry.published:
             item["date_published"] = entry.published.isoformat()
         items.append(item)
     document = {
-        "version": "https://jsonfeed.org/version/1.1", "title": feed.title, "description": feed.description,
-        "home_page_url": feed.home, "feed_url": feed.self_link.format(format="json"),
-        "authors": [{"name": GENERATOR}], "items": items,
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "description": feed.description,
+        "home_page_url": feed.home,
+        "feed_url": feed.self_link.format(format="json"),
+        "authors": [{"name": GENERATOR}],
+        "items": items,
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")

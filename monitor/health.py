@@ -54,8 +54,11 @@ def blocked(stats: dict) -> str | None:
 def extracts_nothing(stats: dict) -> str | None:
     """Article pages fetched whose every one failed extraction, or list pages read of which
     none linked an article (captcha pages aside: they are `blocked`)."""
-    failures = {reason: n for reason, n in _broken(stats).items()
-                if reason not in PAGE_FAULTS and not reason.startswith("http_")}
+    failures = {
+        reason: n
+        for reason, n in _broken(stats).items()
+        if reason not in PAGE_FAULTS and not reason.startswith("http_")
+    }
     extracted = sum(stats.get(f"monitor/articles/{k}", 0) for k in ("new", "updated", "unchanged", "store_failed"))
     if sum(failures.values()) >= MIN_FAILED_EXTRACTIONS and not extracted:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(failures.items()))
@@ -78,11 +81,14 @@ def selectors_drift(stats: dict) -> str | None:
         return None
     fields = ", ".join(f"{name} ({n} of {parsed})" for name, n in sorted(drifted.items(), key=lambda item: -item[1]))
     ways = ", ".join(
-        f"{way} {n}" for way in ("structured", "generic")
+        f"{way} {n}"
+        for way in ("structured", "generic")
         if (n := sum(stats.get(f"monitor/fields/{name}/{way}", 0) for name in drifted))
     )
-    return (f"the site's selectors found nothing for {fields} article pages; the fields were read "
-            f"from {ways or 'nowhere'} instead and the articles stored: has the page markup changed?")
+    return (
+        f"the site's selectors found nothing for {fields} article pages; the fields were read "
+        f"from {ways or 'nowhere'} instead and the articles stored: has the page markup changed?"
+    )
 
 
 def usual_rhythm(archive: Archive, spider: str, base_url: str) -> timedelta | None:
@@ -109,14 +115,20 @@ def quiet(archive: Archive, spider: str, base_url: str, rhythm: timedelta | None
         return None
     with archive.engine.connect() as conn:
         newest = conn.scalar(
-            select(func.max(Article.fetched_at)).where(Article.site == spider, Article.host == urlsplit(base_url).netloc)
+            select(func.max(Article.fetched_at)).where(
+                Article.site == spider, Article.host == urlsplit(base_url).netloc
+            )
         )
         since = newest or conn.scalar(
             select(func.min(CrawlRun.started_at)).where(CrawlRun.site == spider, CrawlRun.base_url == base_url)
         )
     if since is None or now - since <= rhythm:
         return None
-    what = f"no new article since {china_time(since)[:19]}" if newest else f"no article at all since the first run, {china_time(since)[:19]}"
+    what = (
+        f"no new article since {china_time(since)[:19]}"
+        if newest
+        else f"no article at all since the first run, {china_time(since)[:19]}"
+    )
     return f"{what} ({format_duration(now - since)}), longer than its usual rhythm of {format_duration(rhythm)}"
 
 
@@ -135,8 +147,12 @@ def raise_new(conn: Connection, run_id: int, spider: str, base_url: str, found: 
     """Raise the conditions the site's previous checked run did not have; their kinds."""
     earlier = conn.execute(
         select(CrawlRun.detail)
-        .where(CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.id < run_id,
-               CrawlRun.status.not_in(("running", "refused")))
+        .where(
+            CrawlRun.site == spider,
+            CrawlRun.base_url == base_url,
+            CrawlRun.id < run_id,
+            CrawlRun.status.not_in(("running", "refused")),
+        )
         .order_by(CrawlRun.id.desc())
         .limit(50)
     ).scalars()
@@ -145,7 +161,11 @@ def raise_new(conn: Connection, run_id: int, spider: str, base_url: str, found: 
     raised = [kind for kind in found if kind not in previous]
     if raised:
         now = datetime.now(UTC)
-        conn.execute(insert(HealthEvent), [
-            {"site": spider, "run_id": run_id, "kind": kind, "detail": found[kind], "raised_at": now} for kind in raised
-        ])
+        conn.execute(
+            insert(HealthEvent),
+            [
+                {"site": spider, "run_id": run_id, "kind": kind, "detail": found[kind], "raised_at": now}
+                for kind in raised
+            ],
+        )
     return raised

@@ -27,7 +27,8 @@ def site_labels(conn: Connection) -> dict[str, str]:
     copies is the spider's mirror (the spider is the same, the site is not)."""
     rows = conn.execute(
         select(Article.host, Article.site, func.count(), func.sum(func.cast(Article.garbled, Integer())))
-        .group_by(Article.host, Article.site).order_by(Article.host, func.count().desc())
+        .group_by(Article.host, Article.site)
+        .order_by(Article.host, func.count().desc())
     ).all()
     labels: dict[str, str] = {}
     for host, site, articles, garbled in rows:

@@ -52,7 +52,9 @@ class SiteLock:
 
     def _advisory_lock(self) -> bool:
         self._connection = self.archive.engine.connect()
-        taken = self._connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.advisory_key}).scalar_one()
+        taken = self._connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": self.advisory_key}
+        ).scalar_one()
         self._connection.commit()  # the lock is the session's, not the transaction's
         return bool(taken)
 

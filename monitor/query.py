@@ -207,7 +207,11 @@ class _Parser:
         if first is None or first.kind == "close":
             raise QueryError("expected a word" + (f" at position {first.position}" if first else " at the end"))
         items = [self.unary()]
-        while (token := self.peek()) is not None and token.kind != "close" and not (token.kind == "op" and token.text == "OR"):
+        while (
+            (token := self.peek()) is not None
+            and token.kind != "close"
+            and not (token.kind == "op" and token.text == "OR")
+        ):
             if token.kind == "op" and token.text == "AND":
                 self.take()
                 if self._ends(self.peek()):
@@ -268,7 +272,11 @@ def parse_query(query: str, expand: bool = True) -> ParsedQuery:
     items = list(tree.items) if isinstance(tree, Both) else [tree]
     atoms = [i for i in items if isinstance(i, FilterAtom)]
     excluded = [i.item for i in items if isinstance(i, Without) and isinstance(i.item, FilterAtom)]
-    text = [i for i in items if not isinstance(i, FilterAtom) and not (isinstance(i, Without) and isinstance(i.item, FilterAtom))]
+    text = [
+        i
+        for i in items
+        if not isinstance(i, FilterAtom) and not (isinstance(i, Without) and isinstance(i.item, FilterAtom))
+    ]
     top = Both(tuple(text), text[0].position) if len(text) > 1 else (text[0] if text else None)
     filters = _filters(atoms, excluded)
     builder = _Builder(expand)
@@ -329,7 +337,9 @@ class _Builder:
         Prefixes are not expanded to the vocabulary's other names."""
         written = to_simplified(fold_width(word.text.rstrip("*"))).lower()
         if not re.fullmatch(r"[^\W_]+", written):
-            raise QueryError(f"a prefix is one word of letters or characters before *, not {word.text!r} at position {word.position}")
+            raise QueryError(
+                f"a prefix is one word of letters or characters before *, not {word.text!r} at position {word.position}"
+            )
         if len(written) < MIN_PREFIX and not HAN.search(written):
             raise QueryError(f"a prefix needs {MIN_PREFIX} letters or more before *, at position {word.position}")
         stems = _terms_of(written)
@@ -346,10 +356,12 @@ class _Builder:
             words, distance = item.text, str(NEAR_DISTANCE)
         where = f"NEAR at position {item.position}"
         if not distance.strip().isdigit() or not 0 <= int(distance) <= MAX_NEAR_DISTANCE:
-            raise QueryError(f"{where}: the distance after the comma is a number of words from 0 to {MAX_NEAR_DISTANCE}")
+            raise QueryError(
+                f"{where}: the distance after the comma is a number of words from 0 to {MAX_NEAR_DISTANCE}"
+            )
         parts = tokenize(words)
         if len(parts) != 2 or any(t.kind not in ("word", "phrase") or "*" in t.text for t in parts):
-            raise QueryError(f"{where} takes two words or \"phrases\" and a distance: NEAR(督察 整改, 10)")
+            raise QueryError(f'{where} takes two words or "phrases" and a distance: NEAR(督察 整改, 10)')
         found = tuple(_terms_of(t.text) for t in parts)
         if not all(found):
             raise QueryError(f"{where}: a word of punctuation finds nothing")
@@ -508,7 +520,9 @@ def resolve_tag(value: str, where: str = "") -> frozenset[str]:
     """tag_ids, or a QueryError naming the unknown tag (the query and `facts --tag` alike)."""
     ids = tag_ids(value)
     if ids is None:
-        raise QueryError(f"unknown tag {value!r}{' ' + where if where else ''}: give a concept id (chinalco) or a name (中铝)")
+        raise QueryError(
+            f"unknown tag {value!r}{' ' + where if where else ''}: give a concept id (chinalco) or a name (中铝)"
+        )
     return ids
 
 

@@ -23,7 +23,9 @@ class ReprocessResult:
 
 
 def fit_document_frequencies(
-    archive: Archive, progress: Callable[[int, int], None], into: Archive,
+    archive: Archive,
+    progress: Callable[[int, int], None],
+    into: Archive,
 ) -> DocumentFrequencies:
     """Count afresh, with today's segmenter and vocabulary, in how many articles each word
     occurs (new dictionary words would otherwise look unseen, and top every keyword list)."""
@@ -38,7 +40,9 @@ def fit_document_frequencies(
 
 
 def reprocess(
-    archive: Archive, progress: Callable[[int, int], None] = lambda done, total: None, into: Archive | None = None,
+    archive: Archive,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    into: Archive | None = None,
 ) -> ReprocessResult:
     """Document frequencies first, then the whole pipeline over every stored page, stored
     back, or `into` another archive (moving an archive to a shared PostgreSQL server)."""

@@ -66,9 +66,15 @@ def site_address(job: CrawlJob) -> str:
 def figures(stats: dict[str, Any]) -> dict[str, int]:
     """pages fetched (every response), new articles, errors: broken pages, failed list pages,
     articles not stored, exceptions in the spider's code."""
-    errors = sum(stats.get(key, 0) for key in (
-        "monitor/broken", "monitor/lists/failed", "monitor/articles/store_failed", "spider_exceptions/count",
-    ))
+    errors = sum(
+        stats.get(key, 0)
+        for key in (
+            "monitor/broken",
+            "monitor/lists/failed",
+            "monitor/articles/store_failed",
+            "spider_exceptions/count",
+        )
+    )
     return {
         "pages_fetched": stats.get("downloader/response_count", 0),
         "new_articles": stats.get("monitor/articles/new", 0),
@@ -98,17 +104,29 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
 # --- the rows ---
 
 
-def start_run(archive: Archive, spider: str, base_url: str, status: str = "running",
-              detail: dict[str, Any] | None = None) -> int:
+def start_run(
+    archive: Archive, spider: str, base_url: str, status: str = "running", detail: dict[str, Any] | None = None
+) -> int:
     now = _now()
     with archive.engine.begin() as conn:
-        return conn.execute(insert(CrawlRun).values(
-            site=spider, base_url=base_url, started_at=now, ended_at=None if status == "running" else now,
-            status=status, pages_fetched=0, new_articles=0, errors=0, detail=detail or {},
-        )).inserted_primary_key[0]
+        return conn.execute(
+            insert(CrawlRun).values(
+                site=spider,
+                base_url=base_url,
+                started_at=now,
+                ended_at=None if status == "running" else now,
+                status=status,
+                pages_fetched=0,
+                new_articles=0,
+                errors=0,
+                detail=detail or {},
+            )
+        ).inserted_primary_key[0]
 
 
-def record_failed_start(archive: Archive, spider: str, base_url: str, error: str, exit_status: int | None = None) -> int:
+def record_failed_start(
+    archive: Archive, spider: str, base_url: str, error: str, exit_status: int | None = None
+) -> int:
     """A run whose process failed before it could record itself (it could not start, or
     died importing): a failed row saying why, so that no scheduled run goes unrecorded."""
     detail: dict[str, Any] = {"error": error}
@@ -119,7 +137,9 @@ def record_failed_start(archive: Archive, spider: str, base_url: str, error: str
 
 def recorded_since(archive: Archive, spider: str, base_url: str, since: datetime) -> bool:
     """Whether a run of the site has been recorded since then."""
-    query = select(CrawlRun.id).where(CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since)
+    query = select(CrawlRun.id).where(
+        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since
+    )
     with archive.engine.connect() as conn:
         return conn.execute(query.limit(1)).first() is not None
 
@@ -127,28 +147,37 @@ def recorded_since(archive: Archive, spider: str, base_url: str, since: datetime
 def new_articles_since(archive: Archive, spider: str, base_url: str, since: datetime) -> int:
     """The new articles the site's runs recorded since then have stored."""
     query = select(func.coalesce(func.sum(CrawlRun.new_articles), 0)).where(
-        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since)
+        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since
+    )
     with archive.engine.connect() as conn:
         return conn.execute(query).scalar_one()
 
 
 def running_run(archive: Archive, spider: str, base_url: str) -> int | None:
     """The site's newest run still `running`: the one that holds its lock, as a rule."""
-    query = select(CrawlRun.id).where(CrawlRun.site == spider, CrawlRun.base_url == base_url,
-                                      CrawlRun.status == "running")
+    query = select(CrawlRun.id).where(
+        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status == "running"
+    )
     with archive.engine.connect() as conn:
         return conn.execute(query.order_by(CrawlRun.id.desc()).limit(1)).scalar()
 
 
-def close_abandoned(archive: Archive, spider: str, base_url: str, status: str = "interrupted",
-                    since: datetime | None = None, of: tuple[str, ...] = ("running",),
-                    ended_at: datetime | None = None) -> int:
+def close_abandoned(
+    archive: Archive,
+    spider: str,
+    base_url: str,
+    status: str = "interrupted",
+    since: datetime | None = None,
+    of: tuple[str, ...] = ("running",),
+    ended_at: datetime | None = None,
+) -> int:
     """Give the site's runs still `running` (or another of `of`) the status `status`: call it
     holding the site's lock, or knowing the run's process has ended, when no run of the site
     can be alive. `since`: only those started then or later. A row without an end ends at
     `ended_at` (when its process was seen to end), else when its run was last seen alive."""
     query = select(CrawlRun.id, CrawlRun.started_at, CrawlRun.ended_at, CrawlRun.detail).where(
-        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status.in_(of))
+        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status.in_(of)
+    )
     if since is not None:
         query = query.where(CrawlRun.started_at >= since)
     with archive.transaction() as conn:
@@ -170,10 +199,16 @@ def finish_run(archive: Archive, result: RunResult, rhythm: timedelta | None) ->
     result.health = health.conditions(archive, result.spider, result.base_url, result.stats, rhythm)
     with archive.transaction() as conn:
         result.raised = health.raise_new(conn, result.run_id, result.spider, result.base_url, result.health)
-        conn.execute(update(CrawlRun).where(CrawlRun.id == result.run_id).values(
-            ended_at=_now(), status=result.status, **figures(result.stats),
-            detail={**_counts(result.stats), "health": result.health},
-        ))
+        conn.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id == result.run_id)
+            .values(
+                ended_at=_now(),
+                status=result.status,
+                **figures(result.stats),
+                detail={**_counts(result.stats), "health": result.health},
+            )
+        )
 
 
 class Progress:
@@ -216,7 +251,9 @@ class Progress:
             assert self.archive is not None
             with self.archive.transaction() as conn:
                 # A row completed meanwhile keeps its final figures.
-                conn.execute(update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running").values(**values))
+                conn.execute(
+                    update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running").values(**values)
+                )
         except SQLAlchemyError as error:  # the next save may get through; the crawl goes on regardless
             logger.warning("progress of run %s not saved: %s", run_id, error)
 
@@ -225,8 +262,12 @@ class Progress:
 
 
 def recorded_crawls(
-    archive: Archive, jobs: list[CrawlJob], local: bool = False, time_limit: timedelta | None = None,
-    rhythm: timedelta | None = None, **overrides: Any,
+    archive: Archive,
+    jobs: list[CrawlJob],
+    local: bool = False,
+    time_limit: timedelta | None = None,
+    rhythm: timedelta | None = None,
+    **overrides: Any,
 ) -> list[RunResult]:
     """Run the jobs side by side in this process, each under its site's lock and recorded;
     a job whose site is being crawled already is refused. Results in the jobs' order."""
@@ -256,7 +297,9 @@ def _begin(archive: Archive, job: CrawlJob, locks: list[SiteLock]) -> RunResult:
     lock = SiteLock(archive, job.spider, address)
     if not lock.acquire():
         holder = running_run(archive, job.spider, address)
-        run_id = start_run(archive, job.spider, address, status="refused", detail={"holder": holder} if holder else None)
+        run_id = start_run(
+            archive, job.spider, address, status="refused", detail={"holder": holder} if holder else None
+        )
         return RunResult(run_id, job.spider, address, "refused", holder=holder)
     locks.append(lock)
     close_abandoned(archive, job.spider, address)  # we hold the lock: whatever is `running` is dead
@@ -269,8 +312,11 @@ def _crawl(archive: Archive, running: list[RunResult], local: bool, overrides: d
     jobs = [CrawlJob(r.spider, r.base_url) for r in running]
     # Beside the extensions the project enables: a setting given here replaces theirs.
     extensions = {**project_settings(archive.url, **overrides).getdict("EXTENSIONS"), "monitor.runs.Progress": 0}
-    overrides = {**overrides, "EXTENSIONS": extensions,
-                 "MONITOR_RUNS": {site_key(r.spider, r.base_url): r.run_id for r in running}}
+    overrides = {
+        **overrides,
+        "EXTENSIONS": extensions,
+        "MONITOR_RUNS": {site_key(r.spider, r.base_url): r.run_id for r in running},
+    }
     try:
         all_stats = run_crawls(jobs, archive.url, local, **overrides)
     except BaseException as error:
@@ -278,7 +324,7 @@ def _crawl(archive: Archive, running: list[RunResult], local: bool, overrides: d
             result.status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             finish_run(archive, result, None)
         raise
-    for result, stats in zip(running, all_stats):
+    for result, stats in zip(running, all_stats, strict=False):
         result.stats, result.status = stats, status_of(stats)
 
 
@@ -309,8 +355,17 @@ def list_runs(archive: Archive, site: str | None = None, limit: int = 20) -> lis
 def _run_dict(run: Any, raised: list[dict[str, Any]]) -> dict[str, Any]:
     seconds = (run.ended_at - run.started_at).total_seconds() if run.ended_at else None
     return {
-        "id": run.id, "site": run.site, "base_url": run.base_url, "status": run.status,
-        "started_at": china_time(run.started_at), "ended_at": china_time(run.ended_at), "seconds": seconds,
-        "pages_fetched": run.pages_fetched, "new_articles": run.new_articles, "errors": run.errors,
-        "health": run.detail.get("health", {}), "raised": raised, "detail": run.detail,
+        "id": run.id,
+        "site": run.site,
+        "base_url": run.base_url,
+        "status": run.status,
+        "started_at": china_time(run.started_at),
+        "ended_at": china_time(run.ended_at),
+        "seconds": seconds,
+        "pages_fetched": run.pages_fetched,
+        "new_articles": run.new_articles,
+        "errors": run.errors,
+        "health": run.detail.get("health", {}),
+        "raised": raised,
+        "detail": run.detail,
     }

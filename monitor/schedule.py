@@ -241,8 +241,18 @@ class Scheduler:
         # or `monitor/` there would run instead of this package (a writable folder: anyone's
         # code). -P leaves it out and keeps the rest (PYTHONPATH, the user's site-packages),
         # which -I would drop; the child imports what the installed `monitor` command does.
-        return [sys.executable, "-P", "-m", "monitor.cli", "run", site.name, "--config", str(self.config),
-                "--log-level", self.log_level]
+        return [
+            sys.executable,
+            "-P",
+            "-m",
+            "monitor.cli",
+            "run",
+            site.name,
+            "--config",
+            str(self.config),
+            "--log-level",
+            self.log_level,
+        ]
 
     def _start(self, site: SiteSchedule) -> None:
         # The archive's URL goes by the environment: a password in it stays out of `ps`.
@@ -279,8 +289,15 @@ class Scheduler:
         address = site_address(child.site.job)
         with SiteLock(self.archive, child.site.spider, address) as lock:
             if lock.acquire():  # else a new run has begun, and has marked this one interrupted
-                close_abandoned(self.archive, child.site.spider, address, "time_limit", child.started_at,
-                                of=("running", "interrupted"), ended_at=datetime.now().astimezone())
+                close_abandoned(
+                    self.archive,
+                    child.site.spider,
+                    address,
+                    "time_limit",
+                    child.started_at,
+                    of=("running", "interrupted"),
+                    ended_at=datetime.now().astimezone(),
+                )
 
     def _record_failure(self, child: _Child) -> None:
         """A run's process ended in failure. A run that recorded itself has said why in its
@@ -291,15 +308,21 @@ class Scheduler:
         # A run's row is written as it starts, after the scheduler noted the time: a row of
         # the site since then is this run's (a later one's only if it started meanwhile).
         if not recorded_since(self.archive, site.spider, address, child.started_at):
-            run_id = record_failed_start(self.archive, site.spider, address, f"ended with {ended} before recording itself",
-                                         child.process.returncode)
+            run_id = record_failed_start(
+                self.archive,
+                site.spider,
+                address,
+                f"ended with {ended} before recording itself",
+                child.process.returncode,
+            )
             _say(f"{site.name}: run ended with {ended} before recording itself (recorded failed: run {run_id})")
             return
         _say(f"{site.name}: run ended with {ended} (process {child.process.pid})")
         with SiteLock(self.archive, site.spider, address) as lock:
             if lock.acquire():  # else a new run has begun, and has marked this one interrupted
-                close_abandoned(self.archive, site.spider, address, since=child.started_at,
-                                ended_at=datetime.now().astimezone())
+                close_abandoned(
+                    self.archive, site.spider, address, since=child.started_at, ended_at=datetime.now().astimezone()
+                )
 
     def _match_alerts(self, child: _Child) -> None:
         """After a run that stored new articles, what `monitor alerts run` does: match them
@@ -308,7 +331,7 @@ class Scheduler:
             return
         try:
             report = alerts.run(self.archive)
-        except Exception as error:  # noqa: BLE001 (the next run's matching tries again; the schedule goes on)
+        except Exception as error:
             _say(f"alerts: matching failed: {error}")
             return
         _say("alerts: " + "; ".join(report.lines()))

@@ -18,7 +18,7 @@ from monitor.query import ParsedQuery, QueryError, parse_query
 from pipelines.article import china_time
 from pipelines.segment import terms
 
-__all__ = ["QueryError", "Page", "Result", "SearchOptions", "search", "snippet", "snippet_of"]
+__all__ = ["Page", "QueryError", "Result", "SearchOptions", "search", "snippet", "snippet_of"]
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 SNIPPET_CHARS = 160
@@ -30,9 +30,21 @@ _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 _OWN_MARKS = str.maketrans({MARK_OPEN: "‹", MARK_CLOSE: "›"})
 
 _SHOWN = (
-    Article.id, Article.title, Article.title_simplified, Article.body, Article.body_simplified,
-    Article.published_at, Article.site, Article.host, Article.url, Article.lang, Article.relevant,
-    Article.relevance_label, Article.garbled, Article.story_id, Article.tags,
+    Article.id,
+    Article.title,
+    Article.title_simplified,
+    Article.body,
+    Article.body_simplified,
+    Article.published_at,
+    Article.site,
+    Article.host,
+    Article.url,
+    Article.lang,
+    Article.relevant,
+    Article.relevance_label,
+    Article.garbled,
+    Article.story_id,
+    Article.tags,
 )
 
 
@@ -66,7 +78,9 @@ class Page:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "query": self.query, "total": self.total, "results": [r.as_dict() for r in self.results],
+            "query": self.query,
+            "total": self.total,
+            "results": [r.as_dict() for r in self.results],
         }
         if self.facets is not None:
             out["facets"] = {name: [{"value": v, "count": n} for v, n in items] for name, items in self.facets.items()}
@@ -112,7 +126,9 @@ def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(
     return Page(query, total, _results(page, rows, copies, parsed.marks), parsed.marks, found_facets)
 
 
-def iterate(archive: Archive, query: str, options: SearchOptions = SearchOptions(), batch: int = 500) -> Iterator[Result]:
+def iterate(
+    archive: Archive, query: str, options: SearchOptions = SearchOptions(), batch: int = 500
+) -> Iterator[Result]:
     """Every result of a search, in order (limit and offset aside), read in batches:
     exports stream this. The order is fixed in one pass; the rows follow batch by batch."""
     parsed, spec = plan(query, options)
@@ -149,7 +165,11 @@ def check_sites(conn, filters: Filters) -> None:
 
 def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[Any]], marks) -> list[Result]:
     return [
-        Result(_shown(rows[r.id]), snippet_of(rows[r.id], marks), [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id])
+        Result(
+            _shown(rows[r.id]),
+            snippet_of(rows[r.id], marks),
+            [_copy(c) for c in copies.get(r.story_id, []) if c.id != r.id],
+        )
         for r in page
     ]
 
@@ -166,8 +186,17 @@ def _copies(conn, page: list[Ranked]) -> dict[int, list[Any]]:
     if not stories:
         return out
     query = (
-        select(Article.id, Article.story_id, Article.url, Article.host, Article.site, Article.lang, Article.title,
-               Article.published_at, Article.garbled)
+        select(
+            Article.id,
+            Article.story_id,
+            Article.url,
+            Article.host,
+            Article.site,
+            Article.lang,
+            Article.title,
+            Article.published_at,
+            Article.garbled,
+        )
         .where(Article.story_id.in_(stories))
         .order_by(Article.id)
     )
@@ -178,17 +207,31 @@ def _copies(conn, page: list[Ranked]) -> dict[int, list[Any]]:
 
 def _shown(row) -> dict[str, Any]:
     return {
-        "id": row.id, "title": row.title, "published_at": china_time(row.published_at), "site": row.site,
-        "host": row.host, "url": row.url, "lang": row.lang, "relevant": row.relevant,
-        "relevance_label": row.relevance_label, "garbled": row.garbled, "story_id": row.story_id,
+        "id": row.id,
+        "title": row.title,
+        "published_at": china_time(row.published_at),
+        "site": row.site,
+        "host": row.host,
+        "url": row.url,
+        "lang": row.lang,
+        "relevant": row.relevant,
+        "relevance_label": row.relevance_label,
+        "garbled": row.garbled,
+        "story_id": row.story_id,
         "tags": [tag["id"] for tag in row.tags or []],
     }
 
 
 def _copy(row) -> dict[str, Any]:
     return {
-        "id": row.id, "url": row.url, "host": row.host, "site": row.site, "lang": row.lang, "title": row.title,
-        "published_at": china_time(row.published_at), "garbled": row.garbled,
+        "id": row.id,
+        "url": row.url,
+        "host": row.host,
+        "site": row.site,
+        "lang": row.lang,
+        "title": row.title,
+        "published_at": china_time(row.published_at),
+        "garbled": row.garbled,
     }
 
 
@@ -210,7 +253,9 @@ def match_spans(text: str, marks: tuple[tuple[str, ...], ...]) -> list[tuple[int
         words = [(w.span(), terms([w.group()])[0]) for w in _LATIN_RUN.finditer(text)]
         stems = [stem for _, stem in words]
         if prefixes:
-            spans += [(a, b) for (a, b), stem in words if stem.startswith(prefixes) or text[a:b].lower().startswith(prefixes)]
+            spans += [
+                (a, b) for (a, b), stem in words if stem.startswith(prefixes) or text[a:b].lower().startswith(prefixes)
+            ]
         for sequence in set(latin):
             n = len(sequence)
             spans += [

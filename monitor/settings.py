@@ -89,7 +89,9 @@ def schedule_path(override: str | None = None) -> Path:
     return Path(config_home) / "monitor" / "schedule.toml"
 
 
-SHIPPED_SITES = Path(__file__).with_name("sites.toml")  # the sites monitor ships (README: "Adding a site by configuration")
+SHIPPED_SITES = Path(__file__).with_name(
+    "sites.toml"
+)  # the sites monitor ships (README: "Adding a site by configuration")
 
 
 def sites_paths() -> list[Path]:

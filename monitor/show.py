@@ -26,20 +26,44 @@ def article_view(archive: Archive, pk: int) -> dict[str, Any] | None:
     article = found[0]
     with archive.engine.connect() as conn:
         facts = conn.execute(
-            select(FactRow.kind, FactRow.number, FactRow.day, FactRow.as_of, FactRow.batches, FactRow.action,
-                   FactRow.sentence).where(FactRow.article_pk == pk).order_by(FactRow.offset, FactRow.id)
+            select(
+                FactRow.kind,
+                FactRow.number,
+                FactRow.day,
+                FactRow.as_of,
+                FactRow.batches,
+                FactRow.action,
+                FactRow.sentence,
+            )
+            .where(FactRow.article_pk == pk)
+            .order_by(FactRow.offset, FactRow.id)
         ).all()
         copies = conn.execute(
-            select(ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.host, ArticleRow.lang, ArticleRow.garbled)
-            .where(ArticleRow.story_id == article.story_id, ArticleRow.id != pk).order_by(ArticleRow.id)
+            select(
+                ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.host, ArticleRow.lang, ArticleRow.garbled
+            )
+            .where(ArticleRow.story_id == article.story_id, ArticleRow.id != pk)
+            .order_by(ArticleRow.id)
         ).all()
         links = _links(conn, article.story_id)
     return {
-        "id": article.id, "title": article.title, "url": article.url, "host": article.host, "site": article.site,
-        "lang": article.lang, "script": article.script, "published_at": china_time(article.published_at),
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "host": article.host,
+        "site": article.site,
+        "lang": article.lang,
+        "script": article.script,
+        "published_at": china_time(article.published_at),
         "fetched_at": china_time(article.fetched_at),
-        "author": article.author, "source": article.source, "field_sources": article.field_sources or {},
-        "relevance": {"label": article.relevance_label, "score": article.relevance_score, "terms": article.relevance_terms},
+        "author": article.author,
+        "source": article.source,
+        "field_sources": article.field_sources or {},
+        "relevance": {
+            "label": article.relevance_label,
+            "score": article.relevance_score,
+            "terms": article.relevance_terms,
+        },
         "tags": [{**tag, "label": tag_label(tag["id"])} for tag in article.tags or []],
         "keywords": article.keywords or [],
         "facts": [row._asdict() for row in facts],
@@ -55,18 +79,26 @@ def article_view(archive: Archive, pk: int) -> dict[str, Any] | None:
 def _links(conn: Connection, story_id: int) -> list[dict[str, Any]]:
     """The stories in the other language linked to this one, best first, with their articles."""
     rows = conn.execute(
-        select(StoryLink.story_a, StoryLink.story_b, StoryLink.score, StoryLink.shared)
-        .where(or_(StoryLink.story_a == story_id, StoryLink.story_b == story_id))
+        select(StoryLink.story_a, StoryLink.story_b, StoryLink.score, StoryLink.shared).where(
+            or_(StoryLink.story_a == story_id, StoryLink.story_b == story_id)
+        )
     ).all()
     out = []
     for link in sorted(rows, key=lambda r: -r.score):
         other = link.story_b if link.story_a == story_id else link.story_a
         articles = conn.execute(
             select(ArticleRow.id, ArticleRow.title, ArticleRow.url, ArticleRow.lang)
-            .where(ArticleRow.story_id == other).order_by(ArticleRow.id)
+            .where(ArticleRow.story_id == other)
+            .order_by(ArticleRow.id)
         ).all()
-        out.append({"story_id": other, "score": link.score, "shared": link.shared,
-                    "articles": [row._asdict() for row in articles]})
+        out.append(
+            {
+                "story_id": other,
+                "score": link.score,
+                "shared": link.shared,
+                "articles": [row._asdict() for row in articles],
+            }
+        )
     return out
 
 
@@ -84,10 +116,21 @@ def show_lines(view: dict[str, Any]) -> list[str]:
         "tags: " + (", ".join(f"{t['label']} ({t['id']})" for t in view["tags"]) or "none"),
     ]
     lines += _section("facts", [f"{f['kind']}: {_fact_values(f)}\n    {f['sentence']}" for f in view["facts"]])
-    lines += _section("copies", [f"#{c['id']} {c['host']} {c['lang']}{' mirror' if c['garbled'] else ''}: {c['title']}"
-                                 for c in view["story"]["copies"]])
-    lines += _section("linked", [f"#{a['id']} {a['lang']} {link['score']:.2f}" + _listed(link["shared"]) + f": {a['title']}"
-                                 for link in view["links"] for a in link["articles"]])
+    lines += _section(
+        "copies",
+        [
+            f"#{c['id']} {c['host']} {c['lang']}{' mirror' if c['garbled'] else ''}: {c['title']}"
+            for c in view["story"]["copies"]
+        ],
+    )
+    lines += _section(
+        "linked",
+        [
+            f"#{a['id']} {a['lang']} {link['score']:.2f}" + _listed(link["shared"]) + f": {a['title']}"
+            for link in view["links"]
+            for a in link["articles"]
+        ],
+    )
     return lines + ["", *view["normalised"]["paragraphs"]]
 
 

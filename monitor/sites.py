@@ -17,8 +17,18 @@ import cssselect
 from parsel.csstranslator import css2xpath
 
 SITE_KEYS = (
-    "name", "base_url", "lists", "next_page", "page_count", "page_url", "page_first", "feeds", "sitemaps",
-    "discover", "article_pattern", "selectors",
+    "name",
+    "base_url",
+    "lists",
+    "next_page",
+    "page_count",
+    "page_url",
+    "page_first",
+    "feeds",
+    "sitemaps",
+    "discover",
+    "article_pattern",
+    "selectors",
 )
 FIELDS = ("title", "published_at", "author", "source", "body")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -161,7 +171,9 @@ def _scripted_pager(table: dict[str, Any]) -> tuple[re.Pattern[str] | None, str,
     url = _text(table, "page_url")
     first = table.get("page_first", 1)
     if (count is None) != (url is None):
-        raise ValueError("page_count and page_url: give both (the pattern of the page count, the pages' template) or neither")
+        raise ValueError(
+            "page_count and page_url: give both (the pattern of the page count, the pages' template) or neither"
+        )
     if count is not None and count.groups < 1:
         raise ValueError(f"page_count: the pattern needs a group around the number: {count.pattern!r}")
     if url is not None and "{n}" not in url:
@@ -188,4 +200,6 @@ def _selectors(table: Any) -> dict[str, str]:
     unknown = sorted(set(table) - set(FIELDS))
     if unknown:
         raise ValueError(f"selectors: unknown key {unknown[0]!r} (known: {', '.join(FIELDS)})")
-    return {key: _selector(f"selectors.{key}", _text(table, key, prefix="selectors.")) for key in FIELDS if key in table}
+    return {
+        key: _selector(f"selectors.{key}", _text(table, key, prefix="selectors.")) for key in FIELDS if key in table
+    }

@@ -13,12 +13,39 @@ from itertools import pairwise
 
 # Label -> the field it fills. Longer labels first so 责任编辑 is not read as 编辑.
 _CN_LABELS = {
-    "责任编辑": "editor", "責任編輯": "editor", "编辑": "editor", "編輯": "editor", "编者": "editor",
-    "作者": "author", "记者": "author", "記者": "author", "撰文": "author", "撰稿": "author",
-    "撰稿人": "author", "执笔人": "author", "执笔": "author", "撰写": "author", "通讯员": "author", "通訊員": "author", "文": "author", "文图": "author",
-    "文/图": "author", "口述": "author", "发布者": "author", "发布人": "author", "发稿人": "author",
-    "来源": "source", "來源": "source", "稿源": "source", "出处": "source", "出處": "source",
-    "转载自": "source", "供稿": "source", "信息来源": "source", "文章来源": "source", "新闻来源": "source",
+    "责任编辑": "editor",
+    "責任編輯": "editor",
+    "编辑": "editor",
+    "編輯": "editor",
+    "编者": "editor",
+    "作者": "author",
+    "记者": "author",
+    "記者": "author",
+    "撰文": "author",
+    "撰稿": "author",
+    "撰稿人": "author",
+    "执笔人": "author",
+    "执笔": "author",
+    "撰写": "author",
+    "通讯员": "author",
+    "通訊員": "author",
+    "文": "author",
+    "文图": "author",
+    "文/图": "author",
+    "口述": "author",
+    "发布者": "author",
+    "发布人": "author",
+    "发稿人": "author",
+    "来源": "source",
+    "來源": "source",
+    "稿源": "source",
+    "出处": "source",
+    "出處": "source",
+    "转载自": "source",
+    "供稿": "source",
+    "信息来源": "source",
+    "文章来源": "source",
+    "新闻来源": "source",
 }
 _LABEL = "|".join(sorted(map(re.escape, _CN_LABELS), key=len, reverse=True))
 # A label opens a value when a colon or slash follows it; 记者/通讯员 also without one
@@ -34,7 +61,9 @@ _VALUE_END = re.compile(
     r"|发自|發自|摄|攝"
 )
 # A forum or blog poster: "name 发表于 2005-9-15".
-_POSTER = re.compile(r"(?:^|\s)(?P<name>[\w\u4e00-\u9fff]{2,20})\s*(?:发表于|發表於|发表在|posted (?:on|at))", re.IGNORECASE)
+_POSTER = re.compile(
+    r"(?:^|\s)(?P<name>[\w\u4e00-\u9fff]{2,20})\s*(?:发表于|發表於|发表在|posted (?:on|at))", re.IGNORECASE
+)
 # The poster of a forum thread or blog post: "本贴由 X 于 2010-05-01 发表", "posted by X".
 _POSTED_BY = re.compile(
     r"(?:本贴|本帖|本文|此文|该文|該文|此帖)?由\s*(?P<name>[\w\u4e00-\u9fff.·\-]{2,20}?)\s*(?:于|於)\s*.{0,40}?(?:发表|發表|发布|發布|上传|上傳|发帖|發帖)"
@@ -46,7 +75,9 @@ _POSTED_BY = re.compile(
 _BRACKETED_NAME = re.compile(r"[\[【]\s*([\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,3})\s*[\]】]")
 _HAS_DATE = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}")
 # Names alone on a line: "胡平", "赵延东、风笑天", "常书香 马丹阳".
-_NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?(?:\s*[\s、,，]\s*[\u4e00-\u9fff]{2,4}){0,5}$")
+_NAMES_ONLY = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?(?:\s*[\s、,，]\s*[\u4e00-\u9fff]{2,4}){0,5}$"
+)
 # Words that make a short line an outlet, section or label rather than a person.
 _NOT_PERSON = re.compile(
     r"网|網|报|報|社|新闻|新聞|频道|頻道|首页|首頁|专题|專題|栏目|欄目|中心|正文|评论|評論|推荐|分享|阅读|登录|注册"
@@ -64,8 +95,37 @@ _SURNAMES = frozenset(
     "明佘池查麻苑迟遲邝鄺官封谈談匡鞠惠荆荊乐樂冀郁胥南班储儲原栗燕楚鄢劳勞谌諶奚皮粟冼蓝郜双雙风風扈花银銀晋晉滑"
     "蔺藺鄂戈仝逄练練初洪昌阎閻茅习習侯"
 )
-_COMPOUND_SURNAMES = frozenset(("欧阳", "歐陽", "司马", "司馬", "上官", "诸葛", "諸葛", "东方", "東方", "皇甫", "令狐", "公孙", "公孫",
-                                "慕容", "尉迟", "尉遲", "长孙", "長孫", "宇文", "司徒", "夏侯", "端木", "独孤", "獨孤", "澹台", "轩辕", "軒轅"))
+_COMPOUND_SURNAMES = frozenset(
+    (
+        "欧阳",
+        "歐陽",
+        "司马",
+        "司馬",
+        "上官",
+        "诸葛",
+        "諸葛",
+        "东方",
+        "東方",
+        "皇甫",
+        "令狐",
+        "公孙",
+        "公孫",
+        "慕容",
+        "尉迟",
+        "尉遲",
+        "长孙",
+        "長孫",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "端木",
+        "独孤",
+        "獨孤",
+        "澹台",
+        "轩辕",
+        "軒轅",
+    )
+)
 # Words of a page's interface, footer or ads that are as short as a name.
 _INTERFACE = re.compile(
     r"关注|關注|订阅|訂閱|搜索|搜尋|转寄|轉寄|转发|轉發|共享|字号|字號|小字|大字|放大|缩小|縮小|打印|列印|登录|登錄|注册|註冊|"
@@ -90,13 +150,13 @@ _PHOTO_CREDIT = re.compile(r"[摄攝]\s*(?:影)?\s*$")
 # A person's name in Chinese: two to four Han characters (a Han dot in transliterations).
 _CN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
 # A notice's signature: the issuing body on its own line, then the date alone (落款).
-_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:政府|委员会|委員會|办公厅|辦公廳|办公室|辦公室|局|厅|廳|部|院|署|会|會|中心|公司)$")
+_ISSUER = re.compile(
+    r"^[\u4e00-\u9fff]{2,20}(?:政府|委员会|委員會|办公厅|辦公廳|办公室|辦公室|局|厅|廳|部|院|署|会|會|中心|公司)$"
+)
 _DATE_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _NAME_WORD = r"[A-Z][\w'’.-]*"
 _EN_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\s+)?{_NAME_WORD}){{0,3}}"
-_EN_BYLINE = re.compile(
-    rf"^\W*[Bb][Yy]:?\s+(?P<names>{_EN_NAME}(?:\s*(?:,|\band\b|&)\s*{_EN_NAME})*)"
-)
+_EN_BYLINE = re.compile(rf"^\W*[Bb][Yy]:?\s+(?P<names>{_EN_NAME}(?:\s*(?:,|\band\b|&)\s*{_EN_NAME})*)")
 # Words that end an English byline's names: roles and outlets are not people.
 _EN_NOT_NAME = re.compile(
     r"\s*(?:,|\b(?:and|&))?\s*\b(?:Updated|Published|Posted|Staff|Reporter|Correspondent|Editor|Writer|Contributor|"
@@ -116,7 +176,7 @@ def chinese_byline(text: str) -> dict[str, str]:
         if found["bare"] and (len(text) > BARE_LABEL_LINE or _SENTENCE.search(text)):
             continue
         kind = _CN_LABELS[found["label"]] if found["label"] else "author"
-        rest = text[found.end():].lstrip(" [【")  # 来源：[ 国际金融报 ]
+        rest = text[found.end() :].lstrip(" [【")  # 来源：[ 国际金融报 ]
         end = _VALUE_END.search(rest)
         value = _tidy(rest[: end.start()] if end else rest)
         if found["bare"]:  # no colon: take only the names themselves
@@ -155,7 +215,9 @@ def _person_value(value: str) -> str:
 
 
 _ROLE_PREFIX = re.compile(r"^\s*(?:本报|本報|本台|特约|特約|实习|實習|见习|見習)?\s*(?:记者|記者|通讯员|通訊員)\s*")
-_PLACE_REPORT = re.compile(r"\s*[\s/／]\s*[\u4e00-\u9fff]{0,6}(?:报道|報導|编制|編制)\s*$|\s+(?:报道|報導|综合报道|綜合報導)\s*$")
+_PLACE_REPORT = re.compile(
+    r"\s*[\s/／]\s*[\u4e00-\u9fff]{0,6}(?:报道|報導|编制|編制)\s*$|\s+(?:报道|報導|综合报道|綜合報導)\s*$"
+)
 
 
 def names_line(text: str) -> str:
@@ -249,7 +311,7 @@ def clean_author(value: str) -> str:
     """An author as a meta tag or JSON-LD gives it: no "By", no profile URL, no e-mail."""
     value = re.sub(r"^\s*[Bb]y:?\s+", "", unescape(value).strip())
     # A URL, a handle, or a template's empty name before ", Outlet": no author.
-    if re.match(r"https?://|www\.|,", value) or "@" in value and " " not in value:
+    if re.match(r"https?://|www\.|,", value) or ("@" in value and " " not in value):
         return ""
     return _tidy(_NAME_JOINERS.sub(", ", value))
 

@@ -20,9 +20,17 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 # gb18030 is a superset of gb2312 and gbk: pages labelled with those use its extra characters.
 # Latin-1 labels mean Windows-1252 in every browser.
 _SUPERSETS = {
-    "gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-    "big5": "big5hkscs", "cp950": "big5hkscs", "iso-8859-1": "cp1252", "latin-1": "cp1252",
-    "ascii": "cp1252", "us-ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
 }
 _CHINESE = ("gb18030", "big5hkscs")
 _SAMPLE_BYTES = 16384  # enough Chinese to tell GB from Big5
@@ -78,7 +86,10 @@ def _mostly_utf8(body: bytes) -> bool:
     text = body.decode("utf-8", "replace")
     broken = text.count("\ufffd")
     well_formed = len(text) - len(text.encode("ascii", "ignore")) - broken
-    return broken <= max(MIN_BROKEN_UTF8, len(text) * MAX_BROKEN_UTF8_SHARE) and well_formed >= WELL_FORMED_PER_BROKEN * broken
+    return (
+        broken <= max(MIN_BROKEN_UTF8, len(text) * MAX_BROKEN_UTF8_SHARE)
+        and well_formed >= WELL_FORMED_PER_BROKEN * broken
+    )
 
 
 def xml_compatible(text: str) -> str:

@@ -22,17 +22,34 @@ _CN_FULL = re.compile(
 )
 # 10月15日 (14:52), or 10-15 14:52 (the time is what makes "10-15" a date).
 _CN_MONTH_DAY = re.compile(
-    r"(?<![\d年/.-])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日" + _TIME
+    r"(?<![\d年/.-])(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+    + _TIME
     + r"|(?<![\d/.-])(?P<month2>\d{1,2})-(?P<day2>\d{1,2})\s+(?P<hour2>\d{1,2}):(?P<minute2>\d{2})(?![\d-])"
 )
 # 9/17/2004 5:54:13 AM: month first, as US-configured servers print dates (day first when
 # the first number cannot be a month).
-_NUMERIC_SLASHED = re.compile(r"(?<![\d/])(?P<first>\d{1,2})/(?P<other>\d{1,2})/(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME, re.IGNORECASE)
+_NUMERIC_SLASHED = re.compile(
+    r"(?<![\d/])(?P<first>\d{1,2})/(?P<other>\d{1,2})/(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME, re.IGNORECASE
+)
 _RELATIVE_UNITS = {
-    "秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小时": "hours", "小時": "hours",
-    "天": "days", "日": "days", "周": "weeks", "週": "weeks", "星期": "weeks",
-    "second": "seconds", "sec": "seconds", "minute": "minutes", "min": "minutes", "hour": "hours", "hr": "hours",
-    "day": "days", "week": "weeks",
+    "秒": "seconds",
+    "分钟": "minutes",
+    "分鐘": "minutes",
+    "小时": "hours",
+    "小時": "hours",
+    "天": "days",
+    "日": "days",
+    "周": "weeks",
+    "週": "weeks",
+    "星期": "weeks",
+    "second": "seconds",
+    "sec": "seconds",
+    "minute": "minutes",
+    "min": "minutes",
+    "hour": "hours",
+    "hr": "hours",
+    "day": "days",
+    "week": "weeks",
 }
 _RELATIVE = re.compile(
     r"(?P<count>\d+)\s*(?:个)?\s*(?P<unit>秒|分钟|分鐘|小时|小時|天|周|週|星期|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(?:前|ago)",
@@ -47,9 +64,20 @@ _WEEKDAYS = {name: number for number, name in enumerate(("mon", "tue", "wed", "t
 MONTHS = {  # English month names and abbreviations, lower case -> 1..12
     name: number
     for number, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")),
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
         start=1,
     )
     for name in names
@@ -144,7 +172,8 @@ _CN_YEAR_MONTH = re.compile(
     r"\s*[)）\]】]?[\s.。□■]*"
 )
 _EN_YEAR_MONTH = re.compile(
-    r"[\s—–\-─~·•|*]*(?:[(\[]\s*)?(?:(?:first\s+)?published\s+(?:in\s+)?|issue\s*:?\s*)?" + _MONTH
+    r"[\s—–\-─~·•|*]*(?:[(\[]\s*)?(?:(?:first\s+)?published\s+(?:in\s+)?|issue\s*:?\s*)?"
+    + _MONTH
     + r",?\s+(?P<year>(?:19|20)\d{2})\s*(?:issue)?\s*[)\]]?[\s.]*",
     re.IGNORECASE,
 )

@@ -62,7 +62,10 @@ def minhash(key: str) -> list[int]:
 def band_keys(signature: list[int]) -> list[int]:
     """One key per LSH band; near copies share at least one."""
     return [
-        _hash(band.to_bytes(1, "big") + b"".join(v.to_bytes(8, "big") for v in signature[band * ROWS : (band + 1) * ROWS])) >> 1
+        _hash(
+            band.to_bytes(1, "big") + b"".join(v.to_bytes(8, "big") for v in signature[band * ROWS : (band + 1) * ROWS])
+        )
+        >> 1
         for band in range(BANDS)
     ]
 

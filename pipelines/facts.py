@@ -21,20 +21,64 @@ from pipelines.dates import MONTHS
 
 # --- numbers ---------------------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 # Counts only: ordinals (第三批, 第二轮) stay as they are.
 _CN_NUMBER = re.compile(r"(?<!第)[零〇一二两三四五六七八九十百]+(?=[项个件批起人名家条处宗])")
 _EN_NUMBERS = {
     w: n
     for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 }
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 FACT_KINDS = (
-    "team", "round", "stationed", "issues_raised", "issues_rectified", "issues_in_progress",
-    "complaints_received", "complaints_closed", "complaints_partly_closed", "penalty", "deadline", "accountability",
+    "team",
+    "round",
+    "stationed",
+    "issues_raised",
+    "issues_rectified",
+    "issues_in_progress",
+    "complaints_received",
+    "complaints_closed",
+    "complaints_partly_closed",
+    "penalty",
+    "deadline",
+    "accountability",
 )
 
 
@@ -177,7 +221,8 @@ def _zh_as_of_day(match: re.Match, published: date) -> date | None:
 # "as of Dec. 18", "by Oct. 9," (a day), "as of the end of September" ("by the end of
 # September" is a deadline, not an as-of day).
 _EN_AS_OF = re.compile(
-    r"\b(?:(?:as of|by|up to|as at)\s+" + _EN_DATE
+    r"\b(?:(?:as of|by|up to|as at)\s+"
+    + _EN_DATE
     + rf"|(?:as of|up to|as at)\s+the\s+end\s+of\s+({_EN_MONTH})(?:\s+(\d{{4}}))?(?![\w\s]*\d{{1,2}}\b))",
     re.I,
 )
@@ -206,15 +251,26 @@ def _en_as_of_day(match: re.Match, published: date) -> date | None:
 
 
 _ZH_RAISED = (
-    re.compile(r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|列出|明确)(?:了)?[^。；，,]{0,14}?(?:问题|整改任务|任务|事项)[^。；，,\d]{0,6}?" + _COUNT),
-    re.compile(r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|明确)(?:了)?[^。；，,\d]{0,8}?" + _COUNT + r"[^。；，,]{0,6}?(?:问题|整改任务|任务|事项)"),
+    re.compile(
+        r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|列出|明确)(?:了)?[^。；，,]{0,14}?(?:问题|整改任务|任务|事项)[^。；，,\d]{0,6}?"
+        + _COUNT
+    ),
+    re.compile(
+        r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|明确)(?:了)?[^。；，,\d]{0,8}?"
+        + _COUNT
+        + r"[^。；，,]{0,6}?(?:问题|整改任务|任务|事项)"
+    ),
     re.compile(r"(?:共有|共|涉及)" + _COUNT + r"(?:问题|整改任务|整改事项)"),
     re.compile(r"(?:问题|整改任务|整改事项)(?:共|共计|合计)?" + _COUNT + r"(?:[，,]|$|。)"),
 )
 _ZH_RECTIFIED = (
-    re.compile(r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)(?=[，,。；;、\s]|$|问题|整改|任务|事项)"),
+    re.compile(
+        r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)(?=[，,。；;、\s]|$|问题|整改|任务|事项)"
+    ),
     # "3项问题已全部完成整改", but not the total of "12项已完成7项"
-    re.compile(_COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?!\s*\d)"),
+    re.compile(
+        _COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?!\s*\d)"
+    ),
 )
 # "12项已完成7项", "12项中已完成7项": a total, then what is done.
 _ZH_TOTAL_DONE = re.compile(_COUNT + r"(?:问题|任务|事项)?中?(?:已|已经)(?:完成|整改)(?:整改)?\s*\d+\s*(?:项|个|条|处)")
@@ -229,8 +285,11 @@ _ZH_IN_PROGRESS = (
 def _zh_counts(sentence: str, published: date, found: _Found) -> None:
     for match in _ZH_TOTAL_DONE.finditer(sentence):
         found.add("issues_raised", count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
-    for kind, patterns in (("issues_raised", _ZH_RAISED), ("issues_rectified", _ZH_RECTIFIED),
-                           ("issues_in_progress", _ZH_IN_PROGRESS)):
+    for kind, patterns in (
+        ("issues_raised", _ZH_RAISED),
+        ("issues_rectified", _ZH_RECTIFIED),
+        ("issues_in_progress", _ZH_IN_PROGRESS),
+    ):
         for pattern in patterns:
             for match in pattern.finditer(sentence):
                 context = sentence[max(0, match.start() - 4) : match.end()]
@@ -239,7 +298,9 @@ def _zh_counts(sentence: str, published: date, found: _Found) -> None:
                 found.add(kind, count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
 
 
-_ZH_COMPLAINTS = re.compile(r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,16}?(?:(\d+)\s*(?:个)?批(?:次)?)?\s*(\d+)\s*(?:余|多)?件")
+_ZH_COMPLAINTS = re.compile(
+    r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,16}?(?:(\d+)\s*(?:个)?批(?:次)?)?\s*(\d+)\s*(?:余|多)?件"
+)
 _ZH_CLOSED = re.compile(r"(?:(?<!阶段性)已?办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?(?:全部)?(?<!阶段性)办结)")
 _ZH_PARTLY = re.compile(r"(?:阶段性办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?阶段性办结)")
 
@@ -250,8 +311,12 @@ def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
     stated_batches = re.search(r"(?<!第)(\d+)\s*(?:个)?批(?!次?中央)", sentence)
     for match in _ZH_COMPLAINTS.finditer(sentence):
         batches = int(match.group(1)) if match.group(1) else (int(stated_batches.group(1)) if stated_batches else None)
-        found.add("complaints_received", count=int(match.group(2)), batches=batches,
-                  as_of=_as_of(sentence, match.start(), published))
+        found.add(
+            "complaints_received",
+            count=int(match.group(2)),
+            batches=batches,
+            as_of=_as_of(sentence, match.start(), published),
+        )
     for pattern, kind in ((_ZH_PARTLY, "complaints_partly_closed"), (_ZH_CLOSED, "complaints_closed")):
         for match in pattern.finditer(sentence):
             if kind == "complaints_closed" and "阶段性" in sentence[max(0, match.start() - 4) : match.end()]:
@@ -263,7 +328,8 @@ def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
 # "罚款45万元", "罚没款合计1860.5万元", "罚款人民币450000元"; or "处以45万元罚款".
 _ZH_PENALTY = re.compile(
-    r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?(?:人民币)?\s*" + _AMOUNT
+    r"(?:罚款|罚金|罚没款?)(?:金额)?(?:共计|合计|累计|总计)?(?:为)?(?:人民币)?\s*"
+    + _AMOUNT
     + r"|(?:处以?|处罚|罚)\s*(?:人民币)?(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?P<u>亿元|万元|元)(?:的)?罚款"
 )
 # Amounts chained after a fine: "罚款38万元和62.5万元，合计100.5万元".
@@ -283,10 +349,16 @@ def _zh_penalty(sentence: str, published: date, found: _Found) -> None:
 
 _ZH_DEADLINE = (
     (re.compile(r"(\d{4})年(?:年)?底前"), lambda m, p: date(int(m.group(1)), 12, 31)),
-    (re.compile(r"(?:(\d{4})年)?(\d{1,2})月底前"), lambda m, p: (
-        _month_end(int(m.group(1)), int(m.group(2))) if m.group(1)
-        else _next_month_end(int(m.group(2)), p))),
-    (re.compile(_ZH_DATE + r"(?:之)?前[^。；，,\d]{0,6}?(?:完成|到位|完毕|办结|销号)"), lambda m, p: _zh_date(m, p, future=True)),
+    (
+        re.compile(r"(?:(\d{4})年)?(\d{1,2})月底前"),
+        lambda m, p: (
+            _month_end(int(m.group(1)), int(m.group(2))) if m.group(1) else _next_month_end(int(m.group(2)), p)
+        ),
+    ),
+    (
+        re.compile(_ZH_DATE + r"(?:之)?前[^。；，,\d]{0,6}?(?:完成|到位|完毕|办结|销号)"),
+        lambda m, p: _zh_date(m, p, future=True),
+    ),
 )
 
 
@@ -319,7 +391,15 @@ def _zh_accountability(sentence: str, published: date, found: _Found) -> None:
             found.add("accountability", count=int(match.group(1)), action=action)
 
 
-ZH_RULES: tuple[Rule, ...] = (_zh_team, _zh_stationed, _zh_counts, _zh_complaints, _zh_penalty, _zh_deadline, _zh_accountability)
+ZH_RULES: tuple[Rule, ...] = (
+    _zh_team,
+    _zh_stationed,
+    _zh_counts,
+    _zh_complaints,
+    _zh_penalty,
+    _zh_deadline,
+    _zh_accountability,
+)
 
 # English ------------------------------------------------------------------------------
 
@@ -329,7 +409,9 @@ _EN_TEAM = re.compile(
     rf"\b(?:central\s+({_ORD})|({_ORD})\s+central|({_ORD})(?=\s+{_EN_KIND}\s+of\s+the\s+(?:CPC\s+)?Central))\s+{_EN_KIND}",
     re.I,
 )
-_EN_TEAM_NO = re.compile(r"\bcentral\s+(?:[\w-]+\s+){0,4}?(?:inspection|supervision)\s+(?:team|group)\s+No\.?\s*(\d+)", re.I)
+_EN_TEAM_NO = re.compile(
+    r"\bcentral\s+(?:[\w-]+\s+){0,4}?(?:inspection|supervision)\s+(?:team|group)\s+No\.?\s*(\d+)", re.I
+)
 _EN_TEAM_PLAIN = re.compile(rf"\bcentral\s+{_EN_KIND}", re.I)
 _EN_ROUND = re.compile(rf"\b({_ORD})\s+round\b", re.I)
 _NUM = r"(\d[\d,]*|" + "|".join(_EN_NUMBERS) + r")"
@@ -362,19 +444,81 @@ _PROBLEMS = r"(?:problems?|issues?|tasks?|items?)"
 _COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
 # Problems raised, rectified, in progress; complaint cases received, closed, partly closed.
 _EN_COUNTS = (
-    ("issues_raised", re.compile(rf"\b(?:raised|identified|found|pointed out|handed over|listed|flagged)\s+(?:a total of\s+)?{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}", re.I)),
-    ("issues_raised", re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:were|had been|have been)\s+(?:raised|identified|found|pointed out|handed over)", re.I)),
+    (
+        "issues_raised",
+        re.compile(
+            rf"\b(?:raised|identified|found|pointed out|handed over|listed|flagged)\s+(?:a total of\s+)?{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}",
+            re.I,
+        ),
+    ),
+    (
+        "issues_raised",
+        re.compile(
+            rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:were|had been|have been)\s+(?:raised|identified|found|pointed out|handed over)",
+            re.I,
+        ),
+    ),
     ("issues_raised", re.compile(rf"\bof\s+the\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b", re.I)),
-    ("issues_rectified", re.compile(rf"(?<!of\sthe\s)\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed)", re.I)),
-    ("issues_rectified", re.compile(rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})", re.I)),
-    ("issues_rectified", re.compile(rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed)", re.I)),
-    ("issues_in_progress", re.compile(rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)", re.I)),
+    (
+        "issues_rectified",
+        re.compile(
+            rf"(?<!of\sthe\s)\b{_NUM}\s+(?:(?:of\s+(?:them|which|these|the\s+\w+))\s+|{_PROBLEMS}\s+|\w+\s+{_PROBLEMS}\s+)?(?:have|has|had)\s+(?:been\s+)?(?:rectified|completed|resolved|fixed)",
+            re.I,
+        ),
+    ),
+    (
+        "issues_rectified",
+        re.compile(
+            rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})",
+            re.I,
+        ),
+    ),
+    (
+        "issues_rectified",
+        re.compile(
+            rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed)",
+            re.I,
+        ),
+    ),
+    (
+        "issues_in_progress",
+        re.compile(
+            rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)",
+            re.I,
+        ),
+    ),
     ("issues_in_progress", re.compile(rf"\bthe\s+remaining\s+{_NUM}\b", re.I)),
-    ("complaints_received", re.compile(rf"\b(?:received|accepted|handled|handed(?: over)?|transferred|passed on|referred|forwarded)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}", re.I)),
-    ("complaints_closed", re.compile(rf"\b{_NUM}\s+(?:of\s+(?:them|which)\s+|cases\s+|complaints\s+)?(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)(?!\s+in\s+part)", re.I)),
-    ("complaints_closed", re.compile(rf"(?<!partly )(?<!partially )\b(?:closed|settled|resolved|concluded)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?{_COMPLAINTS}|of\s+them)", re.I)),
-    ("complaints_closed", re.compile(rf"\bof\s+which\s+{_NUM}\s+(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)", re.I)),
-    ("complaints_partly_closed", re.compile(rf"\b{_NUM}\s+(?:(?:have|has|had)\s+been\s+)?(?:partly|partially)\s+(?:closed|settled|resolved)", re.I)),
+    (
+        "complaints_received",
+        re.compile(
+            rf"\b(?:received|accepted|handled|handed(?: over)?|transferred|passed on|referred|forwarded)\s+(?:{_NUM}\s+batch(?:es)?\s+of\s+(?:\w+\s+){{0,2}}?{_COMPLAINTS}\s+(?:totall?ing|involving|covering|with)\s+)?{_NUM}\s+(?:\w+\s+){{0,3}}?{_COMPLAINTS}",
+            re.I,
+        ),
+    ),
+    (
+        "complaints_closed",
+        re.compile(
+            rf"\b{_NUM}\s+(?:of\s+(?:them|which)\s+|cases\s+|complaints\s+)?(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)(?!\s+in\s+part)",
+            re.I,
+        ),
+    ),
+    (
+        "complaints_closed",
+        re.compile(
+            rf"(?<!partly )(?<!partially )\b(?:closed|settled|resolved|concluded)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?{_COMPLAINTS}|of\s+them)",
+            re.I,
+        ),
+    ),
+    (
+        "complaints_closed",
+        re.compile(rf"\bof\s+which\s+{_NUM}\s+(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)", re.I),
+    ),
+    (
+        "complaints_partly_closed",
+        re.compile(
+            rf"\b{_NUM}\s+(?:(?:have|has|had)\s+been\s+)?(?:partly|partially)\s+(?:closed|settled|resolved)", re.I
+        ),
+    ),
     ("complaints_partly_closed", re.compile(rf"\b(?:partly|partially)\s+(?:closed|settled|resolved)\s+{_NUM}\b", re.I)),
 )
 
@@ -395,7 +539,8 @@ def _en_counts(sentence: str, published: date, found: _Found) -> None:
 # An amount of money: "RMB 1.65 million", "8.6 million yuan", "450,000 yuan".
 _EN_MONEY = r"(?:(?:RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?\s*(?:yuan|RMB))"
 _EN_PENALTY = re.compile(
-    r"\b(?:fined?(?:\s+(?!\d|RMB|CNY)\w+){0,3}?|(?:fines?|penalt(?:y|ies))\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?" + _EN_MONEY,
+    r"\b(?:fined?(?:\s+(?!\d|RMB|CNY)\w+){0,3}?|(?:fines?|penalt(?:y|ies))\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?"
+    + _EN_MONEY,
     re.I,
 )
 # Amounts chained after a fine: "fines of 420,000 yuan and 780,000 yuan, or 1.2 million yuan in all".
@@ -422,9 +567,12 @@ def _en_deadline(sentence: str, published: date, found: _Found) -> None:
         found.add("deadline", date=date(int(match.group(1)), 12, 31))
     for match in re.finditer(rf"\b(?:by|before)\s+the\s+end\s+of\s+({_EN_MONTH})(?:\s+(\d{{4}}))?", sentence, re.I):
         month = MONTHS[match.group(1).rstrip(".").lower()]
-        found.add("deadline", date=_month_end(int(match.group(2)), month) if match.group(2) else _next_month_end(month, published))
+        found.add(
+            "deadline",
+            date=_month_end(int(match.group(2)), month) if match.group(2) else _next_month_end(month, published),
+        )
     for match in re.finditer(rf"\b(?:by|before|no later than)\s+{_EN_DATE}", sentence, re.I):
-        if re.match(r"\s*,?\s*(?:the|a|its)?\s*\w*\s*(?:had|has|have)\b", sentence[match.end():]):
+        if re.match(r"\s*,?\s*(?:the|a|its)?\s*\w*\s*(?:had|has|have)\b", sentence[match.end() :]):
             continue  # "by Oct. 9, 24 had been rectified": an as-of day, not a deadline
         day = _en_date(match, published, future=True)
         if day and re.search(r"complet|rectif|finish|deadline|must|required|ordered|should", sentence, re.I):
@@ -432,10 +580,34 @@ def _en_deadline(sentence: str, published: date, found: _Found) -> None:
 
 
 _EN_ACCOUNTABILITY = (
-    (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals|staff|employees|managers)\s+(?:were|have been|had been|was)\s+held\s+accountable", re.I), "问责"),
-    (re.compile(rf"\bheld\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals)\s+)?accountable", re.I), "问责"),
-    (re.compile(rf"\b(?:summoned|interviewed)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms|people|units)|for\s+talks)", re.I), "约谈"),
-    (re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms)\s+(?:were|have been|had been)\s+summoned", re.I), "约谈"),
+    (
+        re.compile(
+            rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals|staff|employees|managers)\s+(?:were|have been|had been|was)\s+held\s+accountable",
+            re.I,
+        ),
+        "问责",
+    ),
+    (
+        re.compile(
+            rf"\bheld\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:officials|people|persons|cadres|individuals)\s+)?accountable",
+            re.I,
+        ),
+        "问责",
+    ),
+    (
+        re.compile(
+            rf"\b(?:summoned|interviewed)\s+{_NUM}\s+(?:(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms|people|units)|for\s+talks)",
+            re.I,
+        ),
+        "约谈",
+    ),
+    (
+        re.compile(
+            rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?(?:companies|officials|enterprises|firms)\s+(?:were|have been|had been)\s+summoned",
+            re.I,
+        ),
+        "约谈",
+    ),
     (re.compile(rf"\b(?:filed|opened|registered)\s+{_NUM}\s+(?:\w+\s+){{0,2}}?cases", re.I), "立案"),
     (re.compile(rf"\b{_NUM}\s+cases\s+(?:were|have been|had been)\s+(?:filed|opened|registered)", re.I), "立案"),
 )
@@ -455,7 +627,35 @@ _ZH_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _EN_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n")
 # A full stop after these ends no sentence: "Aug. 31", "No. 4", "Co. Ltd".
 _ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec no mr mrs ms dr co corp st inc ltd vs etc u.s e.g i.e".split()
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "co",
+        "corp",
+        "st",
+        "inc",
+        "ltd",
+        "vs",
+        "etc",
+        "u.s",
+        "e.g",
+        "i.e",
+    ]
 )
 
 
@@ -469,8 +669,10 @@ def sentences(text: str, lang: str) -> Iterator[tuple[int, str]]:
     start = 0
     for boundary in _EN_BOUNDARY.finditer(text):
         word = re.search(r"([\w.]+?)\.$", text[start : boundary.end()].rstrip("\"')]"))
-        if boundary.group(0) == "." and word and (
-            word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))
+        if (
+            boundary.group(0) == "."
+            and word
+            and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1)))
         ):
             continue
         if text[start : boundary.end()].strip():

@@ -101,7 +101,9 @@ _KICKER_ATTR = re.compile(r"kicker|eyebrow|overline|rubric|flag|label|section|ca
 _LABEL_BAR = re.compile(r"\s*[|｜»]\s*")
 SHARED_WORDS = 2  # content words a visible headline shares with the stated one, at least
 HEADLINE_WORDS = 4  # words (Chinese: two characters a word): fewer is a label, not a headline
-_BYLINE_ATTR = '//*[@rel="author" or contains(@class, "byline") or contains(@class, "author") or contains(@id, "author")]'
+_BYLINE_ATTR = (
+    '//*[@rel="author" or contains(@class, "byline") or contains(@class, "author") or contains(@id, "author")]'
+)
 
 
 def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> Article:
@@ -121,13 +123,17 @@ def extract_generic(response: TextResponse, site: str, fetched_at: datetime) -> 
     body = _after_headline(main, title)
     # A page without prose (a table of contents, a gallery): its text as it stands, but for
     # lines of links (menus, lists of other pages).
-    paragraphs = _stated_body(meta, body) or [b.text for b in body] or [b.text for b in blocks if b.link_density < LINKS]
+    paragraphs = (
+        _stated_body(meta, body) or [b.text for b in body] or [b.text for b in blocks if b.link_density < LINKS]
+    )
     if sum(len(p) for p in paragraphs if p != title) < MIN_TEXT:
         raise BrokenPage("empty_body", "no article text found on the page")
     header, closing = _byline_regions(blocks, body, title)
     labelled = _labelled_byline(header + closing)
     under_title = _under_headline(blocks, body, title)
-    address = response.url if date_in_url(response.url) or not canonical else urljoin(response.url, canonical[0].strip())
+    address = (
+        response.url if date_in_url(response.url) or not canonical else urljoin(response.url, canonical[0].strip())
+    )
     published = published_at(meta, header, closing, blocks, address, fetched_at, under_title, response.text)
     return Article(
         url=response.url,
@@ -152,12 +158,24 @@ def choose_title(meta: PageMeta, page_title: str, headings: list[str]) -> str:
     """The headline: the social or JSON-LD headline, else the title tag, without the site's
     name (the part a heading on the page shows, else the longest part); replaced by the longest heading that is, holds or is held by it
     (headings keep the punctuation and parts titles lose)."""
-    stated = next((t for t in (meta.first(TITLE_KEYS), *meta.ld_values("headline")) if isinstance(t, str) and t.strip() and len(t) <= MAX_TITLE), "")
+    stated = next(
+        (
+            t
+            for t in (meta.first(TITLE_KEYS), *meta.ld_values("headline"))
+            if isinstance(t, str) and t.strip() and len(t) <= MAX_TITLE
+        ),
+        "",
+    )
     title = _unlabelled(_headline_part(" ".join(stated.split()) or page_title, headings, meta.first(OUTLET_KEYS)))
     key = _letters(title)
     matching = [
-        h for h in map(_unlabelled, headings)
-        if key and len(h) >= MIN_TITLE and not _COMMENTS_HEADING.match(h) and (_letters(h) in key or key in _letters(h)) and len(h) >= len(title) / 2
+        h
+        for h in map(_unlabelled, headings)
+        if key
+        and len(h) >= MIN_TITLE
+        and not _COMMENTS_HEADING.match(h)
+        and (_letters(h) in key or key in _letters(h))
+        and len(h) >= len(title) / 2
     ]
     return max(matching, key=len) if matching else title
 
@@ -171,12 +189,12 @@ def _shown_headline(blocks: list[Block], main: list[Block], title: str) -> str:
     if not key or first is None:
         return ""
     start = max(0, first - HEADER_LINES)
-    for index, block in enumerate(blocks[start:first + 1], start):
+    for index, block in enumerate(blocks[start : first + 1], start):
         shown = _letters(block.text)
         if len(block.text) >= MIN_TITLE and shown != key and key.startswith(shown) and 2 * len(shown) >= len(key):
-            rest = key[len(shown):]
+            rest = key[len(shown) :]
             # A headline over two lines (a title and its second line) is the whole title.
-            if any(_letters(b.text)[:MIN_TITLE] == rest[:MIN_TITLE] for b in blocks[index + 1:index + 3]):
+            if any(_letters(b.text)[:MIN_TITLE] == rest[:MIN_TITLE] for b in blocks[index + 1 : index + 3]):
                 return ""
             return block.text
     return ""
@@ -214,7 +232,7 @@ def _visible_headline(blocks: list[Block], main: list[Block], title: str, meta: 
     h1s = {" ".join(_heading_text(b.owner).split()) for b in blocks if b.tag == "h1"}
     if len(h1s) != 1:
         return ""
-    near = [b for b in blocks[max(0, first - HEADER_LINES):first + 1] if b.tag == "h1"]
+    near = [b for b in blocks[max(0, first - HEADER_LINES) : first + 1] if b.tag == "h1"]
     if not near:
         return ""
     headline = _heading_text(near[0].owner)
@@ -236,7 +254,7 @@ def _words(text: str) -> set[str]:
     plural s), Chinese character pairs."""
     latin = {w.lower().removesuffix("s") for w in re.findall(r"[^\W\d_]{4,}", text) if w.isascii()}
     han = re.findall(r"[\u4e00-\u9fff]+", text)
-    return latin | {run[i:i + 2] for run in han for i in range(len(run) - 1)}
+    return latin | {run[i : i + 2] for run in han for i in range(len(run) - 1)}
 
 
 def _unlabelled(title: str) -> str:
@@ -251,8 +269,14 @@ def _letters(text: str) -> str:
 
 
 def published_at(
-    meta: PageMeta, header: list[Block], closing: list[Block], blocks: list[Block], url: str, fetched_at: datetime,
-    under: list[Block] | None = None, page: str = "",
+    meta: PageMeta,
+    header: list[Block],
+    closing: list[Block],
+    blocks: list[Block],
+    url: str,
+    fetched_at: datetime,
+    under: list[Block] | None = None,
+    page: str = "",
 ) -> tuple[datetime | None, str]:
     """First publication, with the precision the page states it to ("second", "month"): a
     line naming the original's publication (a repost's "原文发表于 ..."); the JSON-LD or meta
@@ -328,8 +352,18 @@ def _htmldate(page: str, url: str, fetched_at: datetime) -> datetime | None:
 
 
 def _original_date(blocks: list[Block], fetched_at: datetime) -> datetime | None:
-    return next((m for m in (parse_full_datetime(b.text, fetched_at) for b in blocks
-                             if len(b.text) <= ORIGINAL_LINE and _ORIGINAL.search(b.text)) if m), None)
+    return next(
+        (
+            m
+            for m in (
+                parse_full_datetime(b.text, fetched_at)
+                for b in blocks
+                if len(b.text) <= ORIGINAL_LINE and _ORIGINAL.search(b.text)
+            )
+            if m
+        ),
+        None,
+    )
 
 
 def _first_dated(lines: list[Block], fetched_at: datetime) -> tuple[Block, datetime] | None:
@@ -337,8 +371,10 @@ def _first_dated(lines: list[Block], fetched_at: datetime) -> tuple[Block, datet
     labelled as an update ("Last updated", "更新于") only where no line states another."""
     for updates in (False, True):
         for block in lines:
-            moment = next((m for m in (parse_full_datetime(part, fetched_at) for part in _date_parts(block.text, updates))
-                           if m), None)
+            moment = next(
+                (m for m in (parse_full_datetime(part, fetched_at) for part in _date_parts(block.text, updates)) if m),
+                None,
+            )
             if moment is None and block.stamp and not updates:
                 moment = parse_stamp(block.stamp)
                 moment = moment if moment is not None and plausible(moment, fetched_at) else None
@@ -350,7 +386,9 @@ def _first_dated(lines: list[Block], fetched_at: datetime) -> tuple[Block, datet
 # Labels that open a date's part of a line: an update's ("Updated: ...", "更新时间：...") or a
 # publication's ("Published ...", "发布于 ..."); a bar or bullet also ends a part.
 _UPDATE = r"(?:last\s+)?(?:updated|modified|edited|revised)\b|更新|修改|修订|修訂"
-_DATE_LABEL = re.compile(rf"(?=\b(?:{_UPDATE})|\b(?:first\s+)?(?:published|posted)\b|发布|發布|发表|發表)|[|｜•·]", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    rf"(?=\b(?:{_UPDATE})|\b(?:first\s+)?(?:published|posted)\b|发布|發布|发表|發表)|[|｜•·]", re.IGNORECASE
+)
 _UPDATE_PART = re.compile(rf"\s*(?:{_UPDATE})", re.IGNORECASE)
 
 
@@ -366,8 +404,10 @@ def _first_post(found: tuple[Block, datetime], blocks: list[Block], fetched_at: 
     block, moment = found
     if not _POSTED.search(block.text):
         return moment
-    first = next((b for b in blocks if is_meta_line(b) and _POSTED.search(b.text)
-                  and parse_full_datetime(b.text, fetched_at)), None)
+    first = next(
+        (b for b in blocks if is_meta_line(b) and _POSTED.search(b.text) and parse_full_datetime(b.text, fetched_at)),
+        None,
+    )
     return parse_full_datetime(first.text, fetched_at) if first is not None and first is not block else moment
 
 
@@ -378,8 +418,13 @@ def _before(blocks: list[Block], header: list[Block]) -> list[Block]:
 
 
 def author_of(
-    meta: PageMeta, labelled: dict[str, str], header: list[Block], under_title: list[Block], body: list[Block],
-    closing: list[Block], byline_elements: list[str],
+    meta: PageMeta,
+    labelled: dict[str, str],
+    header: list[Block],
+    under_title: list[Block],
+    body: list[Block],
+    closing: list[Block],
+    byline_elements: list[str],
 ) -> str:
     """Who the article credits, most specific first: the poster of a thread or blog post
     (whose text may repost a story with its own reporter), a labelled author (作者, 记者), the
@@ -441,25 +486,25 @@ def _byline_regions(blocks: list[Block], body: list[Block], title: str) -> tuple
         return [], []
     position = {id(b): i for i, b in enumerate(blocks)}
     first, last = position[id(body[0])], position[id(body[-1])]
-    heading = _heading_index(blocks[:first + 1], title)
+    heading = _heading_index(blocks[: first + 1], title)
     if heading is None:
-        header = blocks[max(0, first - HEADER_LINES):first + 1][::-1]
+        header = blocks[max(0, first - HEADER_LINES) : first + 1][::-1]
     else:
-        header = blocks[heading:min(first, heading + HEADER_LINES) + 1]
+        header = blocks[heading : min(first, heading + HEADER_LINES) + 1]
         if first - heading > HEADER_LINES:  # a summary or table between: the text's own top too
-            header += blocks[first - HEADER_LINES:first + 1][::-1]
-        header += blocks[max(0, heading - ABOVE_TITLE_LINES):heading][::-1]
+            header += blocks[first - HEADER_LINES : first + 1][::-1]
+        header += blocks[max(0, heading - ABOVE_TITLE_LINES) : heading][::-1]
     # A standfirst or photo caption may come first, the byline and date under it.
     lead_end = position[id(body[min(len(body), DATELINE_LINES) - 1])]
-    header += [b for b in blocks[first + 1:lead_end] if is_meta_line(b)]
-    return header, blocks[max(first, last - CLOSING_LINES + 1):last + CLOSING_LINES]
+    header += [b for b in blocks[first + 1 : lead_end] if is_meta_line(b)]
+    return header, blocks[max(first, last - CLOSING_LINES + 1) : last + CLOSING_LINES]
 
 
 def _after_headline(blocks: list[Block], title: str) -> list[Block]:
     """The text starts after its headline: a breadcrumb, kicker or list of other stories
     above it is not article (a headline with little of the text after it is some other box's)."""
     heading = _heading_index(blocks, title)
-    rest = blocks if heading is None else blocks[heading + 1:]
+    rest = blocks if heading is None else blocks[heading + 1 :]
     if sum(b.size for b in rest) < sum(b.size for b in blocks) * HEADLINE_TEXT_SHARE:
         rest = blocks
     return [b for b in rest if b.text != title]
@@ -474,7 +519,7 @@ def _under_headline(blocks: list[Block], body: list[Block], title: str) -> list[
     heading = _heading_index(blocks[:first], title)
     if heading is None:
         return []
-    return list(takewhile(lambda b: b.size <= META_LINE, blocks[heading + 1:heading + 1 + NAME_LINES]))
+    return list(takewhile(lambda b: b.size <= META_LINE, blocks[heading + 1 : heading + 1 + NAME_LINES]))
 
 
 def _heading_index(blocks: list[Block], title: str) -> int | None:
@@ -489,8 +534,14 @@ def _heading_index(blocks: list[Block], title: str) -> int | None:
     if holding is not None:
         return holding
     # A title tag may add a page number or label to the headline: "标题(页 1)".
-    return next((i for i, b in enumerate(blocks) if MIN_TITLE <= len(b.text) and 2 * len(b.text) >= len(title)
-                 and b.text in title), None)
+    return next(
+        (
+            i
+            for i, b in enumerate(blocks)
+            if len(b.text) >= MIN_TITLE and 2 * len(b.text) >= len(title) and b.text in title
+        ),
+        None,
+    )
 
 
 def _headline_part(title: str, headings: list[str], site: str) -> str:
@@ -500,8 +551,12 @@ def _headline_part(title: str, headings: list[str], site: str) -> str:
     if len(parts) < 2:
         return _longest_part(title)
     shown = {_letters(h) for h in headings if len(h) >= MIN_TITLE}
-    on_page = [p for p in parts if len(p) >= MIN_TITLE
-               and any(h == _letters(p) or h in _letters(p) and 2 * len(h) >= len(_letters(p)) for h in shown)]
+    on_page = [
+        p
+        for p in parts
+        if len(p) >= MIN_TITLE
+        and any(h == _letters(p) or (h in _letters(p) and 2 * len(h) >= len(_letters(p))) for h in shown)
+    ]
     if len(on_page) == 1:  # several shown: the site's name and a section are headings too
         return on_page[0]
     named = [p for p in parts if not site or _letters(p) != _letters(site)]

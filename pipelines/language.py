@@ -29,7 +29,32 @@ MAX_RARE_SHARE = 0.25
 MIN_HAN_FOR_RARE_TEST = 6
 # Latin-script text where this share of the words are English function words is English
 # without asking langdetect (which costs ~6 ms a text): it decides the rest.
-ENGLISH_FUNCTION_WORDS = frozenset("the of and to in a is for on that with by as at from was were has have it its be".split())
+ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "for",
+        "on",
+        "that",
+        "with",
+        "by",
+        "as",
+        "at",
+        "from",
+        "was",
+        "were",
+        "has",
+        "have",
+        "it",
+        "its",
+        "be",
+    ]
+)
 PLAINLY_ENGLISH = 0.15
 # langdetect names a language other than English only when this sure, on this much text.
 OTHER_LANGUAGE_PROBABILITY = 0.95

@@ -21,14 +21,66 @@ from pipelines.charset import xml_compatible
 # Never text: scripts, forms' controls, the page furniture HTML5 names as such, and photo
 # captions (a picture's caption and credit tell the story's picture, not the story).
 _DROP_TAGS = (
-    "script", "style", "noscript", "iframe", "template", "svg", "canvas", "select", "option",
-    "input", "button", "textarea", "object", "embed", "nav", "aside", "footer", "head", "figcaption",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "template",
+    "svg",
+    "canvas",
+    "select",
+    "option",
+    "input",
+    "button",
+    "textarea",
+    "object",
+    "embed",
+    "nav",
+    "aside",
+    "footer",
+    "head",
+    "figcaption",
 )
-_BLOCK_TAGS = frozenset((
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
-    "pre", "table", "tbody", "thead", "tr", "td", "th", "section", "article", "main", "header",
-    "figure", "figcaption", "form", "hr", "center", "address", "body", "html", "caption", "fieldset",
-))
+_BLOCK_TAGS = frozenset(
+    (
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "tbody",
+        "thead",
+        "tr",
+        "td",
+        "th",
+        "section",
+        "article",
+        "main",
+        "header",
+        "figure",
+        "figcaption",
+        "form",
+        "hr",
+        "center",
+        "address",
+        "body",
+        "html",
+        "caption",
+        "fieldset",
+    )
+)
 # Class or id words of boilerplate containers, matched as whole words of the attribute.
 # Overlays and comment threads are never the article, however much prose they hold (unless
 # they hold the headline: "modal-enabled" and "comments-open" mark article containers too).
@@ -49,7 +101,9 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 # Class names that hide an element by the conventions of CSS frameworks (not "hidden-xs",
 # which hides it on small screens only).
-_HIDDEN_CLASSES = frozenset(("hidden", "hide", "is-hidden", "d-none", "visually-hidden", "sr-only", "screen-reader-text"))
+_HIDDEN_CLASSES = frozenset(
+    ("hidden", "hide", "is-hidden", "d-none", "visually-hidden", "sr-only", "screen-reader-text")
+)
 # A container holding this share of the page's prose is the article, not a boilerplate box,
 # whatever its class says ("has-sidebar", "widget Blog", "body-and-footer").
 MAX_BOILERPLATE_SHARE = 0.5
@@ -127,10 +181,32 @@ _CHAR_REFERENCE = re.compile(
 PARSER_DEPTH = 256  # levels of elements libxml2's HTML parser reads
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*>")
 # Elements that never nest: empty ones, and those the parser closes at their next sibling.
-_NOT_NESTING = frozenset((
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-    "p", "li", "dt", "dd", "tr", "td", "th", "option",
-))
+_NOT_NESTING = frozenset(
+    (
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+    )
+)
 
 
 def parse_page(text: str) -> html.HtmlElement:
@@ -225,7 +301,8 @@ def clean(tree: html.HtmlElement) -> None:
         _drop(element)
     for element in list(tree.iter()):
         hidden = isinstance(element.tag, str) and (
-            _HIDDEN.search(element.get("style", "")) or element.get("hidden") is not None
+            _HIDDEN.search(element.get("style", ""))
+            or element.get("hidden") is not None
             or not _HIDDEN_CLASSES.isdisjoint(element.get("class", "").split())
         )
         if hidden or (_NEVER_ARTICLE_ATTR.search(_attribute_words(element)) and not _holds_headline(element)):
@@ -233,7 +310,10 @@ def clean(tree: html.HtmlElement) -> None:
     prose = _scores(blocks_of(tree), positive_only=True)
     total = max(prose.values(), default=0.0)  # the root's: all the page's prose
     for element in list(tree.iter()):
-        if _BOILERPLATE_ATTR.search(_attribute_words(element)) and prose.get(element, 0.0) < total * MAX_BOILERPLATE_SHARE:
+        if (
+            _BOILERPLATE_ATTR.search(_attribute_words(element))
+            and prose.get(element, 0.0) < total * MAX_BOILERPLATE_SHARE
+        ):
             _drop(element)
     for cards in _teaser_lists(blocks_of(tree)):
         if sum(prose.get(card, 0.0) for card in cards) < total * MAX_BOILERPLATE_SHARE:
@@ -255,7 +335,8 @@ def _teaser_lists(blocks: list[Block]) -> list[list[html.HtmlElement]]:
         for child in parent:
             kinds.setdefault((child.tag, child.get("class", "")), []).append(child)
         lists += [
-            group for group in kinds.values()
+            group
+            for group in kinds.values()
             if len(group) >= MIN_CARDS and all(_is_card(inner.get(card, [])) for card in group)
         ]
     return lists
@@ -318,8 +399,12 @@ def _stamp_of(element: html.HtmlElement) -> str:
     if element.tag == "time" and element.get("datetime"):
         return element.get("datetime").strip()
     for name, value in element.items():
-        if name.startswith("data-") and _STAMP_NAME.search(name) and not _NOT_FIRST.search(name) \
-                and _STAMP_VALUE.match(value.strip()):
+        if (
+            name.startswith("data-")
+            and _STAMP_NAME.search(name)
+            and not _NOT_FIRST.search(name)
+            and _STAMP_VALUE.match(value.strip())
+        ):
             return value.strip()
     return ""
 
@@ -339,7 +424,7 @@ def _scores(blocks: list[Block], positive_only: bool = False) -> dict[html.HtmlE
     scores: dict[html.HtmlElement, float] = {}
     for block in blocks:
         value = block.value()
-        if value > 0 or value and not positive_only:
+        if value > 0 or (value and not positive_only):
             for element in _self_and_ancestors(block.owner):
                 scores[element] = scores.get(element, 0.0) + value
     return scores
@@ -350,7 +435,7 @@ def main_blocks(blocks: list[Block], container: html.HtmlElement) -> list[Block]
     bylines, dates and share lines at either end."""
     inside = [b for b in blocks if _within(b.owner, container) and not b.is_link_list]
     inside = [b for b in inside[:LEAD_LINES] if not is_meta_line(b)] + inside[LEAD_LINES:]
-    inside = inside[:_end_of_article(inside)]
+    inside = inside[: _end_of_article(inside)]
     start, end = 0, len(inside)
     while start < end and (_edge_line(inside[start]) or _label_line(inside[start])):
         start += 1
@@ -366,7 +451,7 @@ def _end_of_article(blocks: list[Block]) -> int:
     last_prose: Block | None = None
     for index, block in enumerate(blocks):
         if last_prose is not None and _after_article_heading(block):
-            following = next((b for b in blocks[index + 1:] if b.size > SHORT_BLOCK), None)
+            following = next((b for b in blocks[index + 1 :] if b.size > SHORT_BLOCK), None)
             text_container = last_prose.owner.getparent()
             if following is None or text_container is None or not _within(following.owner, text_container):
                 return index
@@ -376,9 +461,9 @@ def _end_of_article(blocks: list[Block]) -> int:
 
 
 def _after_article_heading(block: Block) -> bool:
-    """"Related", "More stories like this": a short line, or a heading of a few words (English
+    """ "Related", "More stories like this": a short line, or a heading of a few words (English
     headings run longer than the Chinese line limit)."""
-    short = block.size <= AFTER_ARTICLE_LINE or block.tag in _HEADINGS and block.size <= META_LINE
+    short = block.size <= AFTER_ARTICLE_LINE or (block.tag in _HEADINGS and block.size <= META_LINE)
     return short and bool(_AFTER_ARTICLE.search(block.text))
 
 
@@ -391,8 +476,11 @@ def _orphan_heading(block: Block) -> bool:
 def is_meta_line(block: Block) -> bool:
     """A byline or date line: short, with a date, time, byline label or counter, and not a
     sentence."""
-    return block.size <= META_LINE and bool(block.stamp or _META_MARK.search(block.text)) \
+    return (
+        block.size <= META_LINE
+        and bool(block.stamp or _META_MARK.search(block.text))
         and not _PROSE_END.search(block.text)
+    )
 
 
 def _label_line(block: Block) -> bool:

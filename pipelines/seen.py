@@ -31,7 +31,7 @@ class SkipArchivedMiddleware:
         self.stands_for: dict[str, str] = {}  # a replica's address (host:port): the host it stands for
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "SkipArchivedMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> SkipArchivedMiddleware:
         middleware = cls(crawler)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
@@ -43,7 +43,10 @@ class SkipArchivedMiddleware:
     def process_request(self, request: Request) -> None:
         article_id = request.meta.get("site_article_id")
         host = urlsplit(request.url).netloc
-        if article_id and id_identity(self.crawler.spider.name, host, self.stands_for.get(host, ""), article_id) in self.seen:
+        if (
+            article_id
+            and id_identity(self.crawler.spider.name, host, self.stands_for.get(host, ""), article_id) in self.seen
+        ):
             self.crawler.stats.inc_value("monitor/articles/skipped_archived")
             raise IgnoreRequest(f"already archived: {request.url}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,9 +65,7 @@ class SiteSpider(scrapy.Spider):
     # --- lists ---
 
     def list_request(self, url: str, callback=None, **cb_kwargs: Any) -> scrapy.Request:
-        return scrapy.Request(
-            url, callback=callback or self.parse_list, errback=self.list_failed, cb_kwargs=cb_kwargs
-        )
+        return scrapy.Request(url, callback=callback or self.parse_list, errback=self.list_failed, cb_kwargs=cb_kwargs)
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         raise NotImplementedError
@@ -173,7 +171,7 @@ class SiteSpider(scrapy.Spider):
     def generic(self, response: TextResponse) -> Article | None:
         """The generic extractor's reading of the page; None where it finds no article."""
         try:
-            return extract_generic(response, self.name, datetime.now(timezone.utc))
+            return extract_generic(response, self.name, datetime.now(UTC))
         except BrokenPage:
             return None
 
@@ -194,7 +192,7 @@ class SiteSpider(scrapy.Spider):
             html=response.body,
             encoding=response.encoding,
             status=response.status,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             **fields,
         )
 
@@ -216,4 +214,3 @@ class SiteSpider(scrapy.Spider):
         """Whether this spider's parser fits a page: by the live host, or by its markup
         (mirrors serve the site's pages under other names)."""
         return urlsplit(url).hostname == urlsplit(cls.live_base_url).hostname
-

@@ -30,9 +30,7 @@ _EDITOR = re.compile(r"^(?:责任编辑|責任編輯)\s*[:：]\s*(.+)$")
 class CnmnSpider(SiteSpider):
     name = "cnmn"
     live_base_url = "https://www.cnmn.com.cn"
-    list_paths = tuple(f"/ShowNewsList.aspx?id={c}" for c in CHANNELS) + tuple(
-        f"/metal.aspx?id={m}" for m in METALS
-    )
+    list_paths = tuple(f"/ShowNewsList.aspx?id={c}" for c in CHANNELS) + tuple(f"/metal.aspx?id={m}" for m in METALS)
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         hrefs = response.css('#tab11-1 > h4 > a[href^="/ShowNews1.aspx?id="]::attr(href)').getall()
@@ -76,9 +74,7 @@ class CnmnSpider(SiteSpider):
 
     @classmethod
     def recognises(cls, url: str, response: TextResponse) -> bool:
-        return super().recognises(url, response) or bool(
-            response.css("h4.h4title") and response.css("#txtcont")
-        )
+        return super().recognises(url, response) or bool(response.css("h4.h4title") and response.css("#txtcont"))
 
 
 def article_id_of(url: str) -> str:

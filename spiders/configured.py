@@ -67,7 +67,11 @@ class ConfiguredSpider(FeedSiteSpider):
     def next_pages(self, response: Response, root: str) -> Iterator[scrapy.Request]:
         """The pagination links, or the pages a script would write, each list page once, up
         to max_pages pages per list."""
-        hrefs = response.css(self.site.next_page).xpath("descendant-or-self::a/@href").getall() if self.site.next_page else []
+        hrefs = (
+            response.css(self.site.next_page).xpath("descendant-or-self::a/@href").getall()
+            if self.site.next_page
+            else []
+        )
         if self.site.page_count is not None and root == response.url:
             hrefs += self.scripted_pages(response)
         for url in dict.fromkeys(response.urljoin(href.strip()) for href in hrefs):
@@ -101,7 +105,11 @@ class ConfiguredSpider(FeedSiteSpider):
 
     def finish(self, fields: Fields) -> None:
         values, sources = fields.values, fields.sources
-        if sources.get("author") == GENERIC and sources.get("source") == SELECTORS and values["author"] == values["source"]:
+        if (
+            sources.get("author") == GENERIC
+            and sources.get("source") == SELECTORS
+            and values["author"] == values["source"]
+        ):
             values["author"] = ""  # the generic extractor's last-resort author is the source, given apart here
             del sources["author"]
         if fields.generic is not None:  # its closing editor line, when it read the page anyway

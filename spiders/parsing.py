@@ -23,9 +23,27 @@ CAPTCHA_MARKERS = (b"TCaptcha.js", b"/WafCaptcha", b"captcha.qq.com")
 # Elements whose content is never article text: scripts, and the junk tags mirrors inject.
 _NOT_TEXT = ("script", "style", "noscript", "noframes", "iframe", "template", "sub", "button", "form")
 # A link that only invites to read on (">>>更多内容，点击阅读", "Read more »"): not article text.
-_READ_ON = re.compile(r"(?:更多内容|更多|点击阅读|点击查看|阅读全文|查看全文|阅读原文|查看详情|详细内容|readmore|more)+")
+_READ_ON = re.compile(
+    r"(?:更多内容|更多|点击阅读|点击查看|阅读全文|查看全文|阅读原文|查看详情|详细内容|readmore|more)+"
+)
 _ARROWS = re.compile(r"[\s>»›→]+$")
-_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "table", "tr", "section", "article")
+_BLOCKS = (
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "section",
+    "article",
+)
 
 
 def paragraphs_of(container: Selector | None) -> list[str]:
@@ -38,7 +56,11 @@ def paragraphs_of(container: Selector | None) -> list[str]:
         junk.decompose()
     for paragraph in soup.find_all("p"):  # a paragraph that is one link: a related headline
         links = paragraph.find_all("a")
-        if len(links) == 1 and paragraph.get_text().strip() and paragraph.get_text().strip() == links[0].get_text().strip():
+        if (
+            len(links) == 1
+            and paragraph.get_text().strip()
+            and paragraph.get_text().strip() == links[0].get_text().strip()
+        ):
             paragraph.decompose()
     for link in soup.find_all("a"):
         if _READ_ON.fullmatch(re.sub(r"[\W_]+", "", link.get_text()).lower()):
@@ -106,12 +128,18 @@ def check_page(response: Response, fetched: bool = True) -> None:
     text = response.text
     broken = text.count("\ufffd")
     if broken > max(3, len(text) * MAX_REPLACEMENT_SHARE):
-        said = f"as the HTTP header says ({header_charset(response)})" if header_charset(response) else "as its bytes read best"
+        said = (
+            f"as the HTTP header says ({header_charset(response)})"
+            if header_charset(response)
+            else "as its bytes read best"
+        )
         raise BrokenPage("wrong_charset", f"{broken} characters undecodable as {response.encoding}, {said}")
 
 
 def canonical_url(response: TextResponse) -> str:
     """The address the page declares as its own: its canonical link, else (a TRS CMS page,
     生态环境部's) its `Url` meta tag; else the address it was fetched from."""
-    href = response.css('link[rel="canonical"]::attr(href)').get() or response.css('meta[name="Url"]::attr(content)').get()
+    href = (
+        response.css('link[rel="canonical"]::attr(href)').get() or response.css('meta[name="Url"]::attr(content)').get()
+    )
     return response.urljoin(href.strip()) if href else response.url

@@ -40,12 +40,32 @@ class Layout:
 # hash suffixes change with every build), then the 2013-2017 server-rendered layouts.
 _DETAIL = '[class*="newsDetail___"]'
 LAYOUTS = (
-    Layout(_DETAIL, f"{_DETAIL} h1", f'{_DETAIL} [class*="info___"]', f'{_DETAIL} [class*="source___"]',
-           f'{_DETAIL} [class*="content___"]', f'{_DETAIL} [class*="tags___"] a'),
-    Layout("div.news_detail", "h1.news_detail_title", "span.news_detail_time", "span.news_detail_source",
-           "div.news_detail_content", "div.news_detail_tags a", "div.news_detail_contact"),
-    Layout("#newsContent", "div.news_title > h1", "span.news_date", "span.news_source", "#newsContent",
-           "div.news_tags a", "div.news_contact"),
+    Layout(
+        _DETAIL,
+        f"{_DETAIL} h1",
+        f'{_DETAIL} [class*="info___"]',
+        f'{_DETAIL} [class*="source___"]',
+        f'{_DETAIL} [class*="content___"]',
+        f'{_DETAIL} [class*="tags___"] a',
+    ),
+    Layout(
+        "div.news_detail",
+        "h1.news_detail_title",
+        "span.news_detail_time",
+        "span.news_detail_source",
+        "div.news_detail_content",
+        "div.news_detail_tags a",
+        "div.news_detail_contact",
+    ),
+    Layout(
+        "#newsContent",
+        "div.news_title > h1",
+        "span.news_date",
+        "span.news_source",
+        "#newsContent",
+        "div.news_tags a",
+        "div.news_contact",
+    ),
 )
 
 

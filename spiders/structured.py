@@ -28,8 +28,18 @@ from spiders.parsing import paragraphs_of
 _TITLE_KEYS = ("title", "headline", "newsTitle", "articleTitle", "name")
 _CONTENT_KEYS = ("content", "body", "articleBody", "newsContent", "contentHtml", "html", "text")
 _DATE_KEYS = (
-    "publishTime", "publishedAt", "publishDate", "publish_time", "publishedTime", "pubDate",
-    "datePublished", "releaseTime", "createTime", "createdAt", "date", "time",
+    "publishTime",
+    "publishedAt",
+    "publishDate",
+    "publish_time",
+    "publishedTime",
+    "pubDate",
+    "datePublished",
+    "releaseTime",
+    "createTime",
+    "createdAt",
+    "date",
+    "time",
 )
 _SOURCE_KEYS = ("source", "sourceName", "origin")
 _AUTHOR_KEYS = ("author", "authorName", "writer")
@@ -124,7 +134,9 @@ def _tags(value: Any) -> list[str]:
     if isinstance(value, str):
         return [tag.strip() for tag in value.replace("，", ",").split(",") if tag.strip()]
     if isinstance(value, list):
-        tags = [item if isinstance(item, str) else item.get("name", "") if isinstance(item, dict) else "" for item in value]
+        tags = [
+            item if isinstance(item, str) else item.get("name", "") if isinstance(item, dict) else "" for item in value
+        ]
         return [" ".join(tag.split()) for tag in tags if isinstance(tag, str) and tag.strip()]
     return []
 

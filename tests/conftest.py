@@ -51,9 +51,7 @@ def own_data_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def replicas():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "monitor.replica"], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
+    process = subprocess.Popen([sys.executable, "-m", "monitor.replica"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     addresses = {}
     try:
         while len(addresses) < len(SITES):
@@ -87,10 +85,8 @@ def db_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def first_crawl(replicas, db_url):
     """Stats of the first crawl of all three replicas (smm, cnmn, the mirror by cnmn)."""
-    stats = pytest_twisted.blockon(
-        deferred_from_coro(crawl_async(replicas.jobs(), db_url, local=True))
-    )
-    return dict(zip(ARCHIVED_SITES, stats))
+    stats = pytest_twisted.blockon(deferred_from_coro(crawl_async(replicas.jobs(), db_url, local=True)))
+    return dict(zip(ARCHIVED_SITES, stats, strict=False))
 
 
 @pytest.fixture(scope="session")
@@ -168,6 +164,7 @@ def any_archive(request) -> Archive:
 def parsed_article_page(spider, response):
     """A Deferred of what the spider's parse_article yields for the response, as in a crawl
     (its reading runs off the reactor): await it in a pytest_twisted.ensureDeferred test."""
+
     async def collect() -> list:
         return [item async for item in spider.parse_article(response)]
 

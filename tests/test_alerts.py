@@ -63,10 +63,15 @@ def oracle(any_archive) -> Oracle:
 def alerted_urls(archive: Archive, rule: str) -> list[str]:
     """The rule's alerts' article URLs, in the order they were raised."""
     with archive.engine.connect() as conn:
-        return list(conn.execute(
-            select(Article.url).join(Alert, Alert.article_pk == Article.id).join(AlertRule, AlertRule.id == Alert.rule_id)
-            .where(AlertRule.name == rule).order_by(Alert.id)
-        ).scalars())
+        return list(
+            conn.execute(
+                select(Article.url)
+                .join(Alert, Alert.article_pk == Article.id)
+                .join(AlertRule, AlertRule.id == Alert.rule_id)
+                .where(AlertRule.name == rule)
+                .order_by(Alert.id)
+            ).scalars()
+        )
 
 
 # --- matching ----------------------------------------------------------------------------
@@ -83,7 +88,9 @@ def test_each_rule_alerts_once_per_matching_story(fresh, oracle):
     expected = {
         "rectify": oracle.faces(oracle.has("整改")),
         "inspection-copper": oracle.faces(oracle.has("环保督察") & oracle.has("中国铜业")),
-        "english-rare-earth": oracle.faces(oracle.where(oracle.english_phrase("rare earth"), lang=lambda r: r.lang == "en")),
+        "english-rare-earth": oracle.faces(
+            oracle.where(oracle.english_phrase("rare earth"), lang=lambda r: r.lang == "en")
+        ),
         "nothing": set(),
     }
     for name, faces in expected.items():
@@ -153,7 +160,10 @@ def test_rules_are_checked_before_they_are_stored(fresh):
 def served(db_url: str) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor.cli", "--db", db_url, "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     try:
         line = process.stdout.readline()
@@ -221,8 +231,16 @@ def test_scraped_markup_in_a_feed_stays_text():
     from monitor.feeds import Entry, Feed
 
     moment = datetime(2026, 11, 1, tzinfo=UTC)
-    entry = Entry("urn:x:1", "<script>alert(1)</script>\x01\x0b", "http://127.0.0.1/a?x=1&y=2", "http://127.0.0.1/#/article/1",
-                  moment, moment, "«<img src=x onerror=alert(1)>» & more", ("<b>",))
+    entry = Entry(
+        "urn:x:1",
+        "<script>alert(1)</script>\x01\x0b",
+        "http://127.0.0.1/a?x=1&y=2",
+        "http://127.0.0.1/#/article/1",
+        moment,
+        moment,
+        "«<img src=x onerror=alert(1)>» & more",
+        ("<b>",),
+    )
     feed = Feed("urn:x", "t", "d", "http://127.0.0.1/", "http://127.0.0.1/feeds/t.{format}", moment, [entry])
     parsed = feedparser.parse(render(feed, "atom"))
     # Control characters XML does not allow become spaces, the rest stays text.
@@ -297,10 +315,27 @@ def test_a_webhook_gets_each_alert_once_signed_after_failing_twice(archive, db_u
     reset(archive)
     receiver = Receiver(fail=2)
     try:
-        run_monitor("alerts", "add", "rectify", "整改", "--site", "cnmn", "--exact", "--webhook", receiver.url,
-                    "--secret", SECRET, db_url=db_url)
-        ran = subprocess.run([sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
-                             capture_output=True, text=True, env=alerts_env(), cwd=ROOT)
+        run_monitor(
+            "alerts",
+            "add",
+            "rectify",
+            "整改",
+            "--site",
+            "cnmn",
+            "--exact",
+            "--webhook",
+            receiver.url,
+            "--secret",
+            SECRET,
+            db_url=db_url,
+        )
+        ran = subprocess.run(
+            [sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
+            capture_output=True,
+            text=True,
+            env=alerts_env(),
+            cwd=ROOT,
+        )
         wanted = alerted_urls(archive, "rectify")
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout.splitlines() == [
@@ -312,7 +347,9 @@ def test_a_webhook_gets_each_alert_once_signed_after_failing_twice(archive, db_u
         assert all(valid_signature(headers, body) for headers, body in receiver.requests)
         first = receiver.accepted[0]
         assert first["rule"] == {"name": "rectify", "query": "(整改) site:cnmn"}
-        assert "«整改»" in first["snippet"] and first["article"]["archive_url"].endswith(f"/#/article/{first['article']['id']}")
+        assert "«整改»" in first["snippet"] and first["article"]["archive_url"].endswith(
+            f"/#/article/{first['article']['id']}"
+        )
         with archive.engine.connect() as conn:
             log = conn.execute(select(DeliveryAttempt.status_code).order_by(DeliveryAttempt.id)).scalars().all()
             assert log == [500, 500] + [200] * len(wanted)
@@ -330,8 +367,13 @@ def test_a_killed_run_and_a_new_one_deliver_every_alert_exactly_once(archive, db
     receiver = Receiver(hang_at=3)
     try:
         alerts.add_rule(archive, "rectify", "整改", exact=True, webhook=receiver.url, secret=SECRET)
-        runner = subprocess.Popen([sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=alerts_env(), cwd=ROOT)
+        runner = subprocess.Popen(
+            [sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=alerts_env(),
+            cwd=ROOT,
+        )
         deadline = time.monotonic() + 60
         while len(receiver.requests) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -340,8 +382,13 @@ def test_a_killed_run_and_a_new_one_deliver_every_alert_exactly_once(archive, db
         runner.wait()
         receiver.release.set()
         assert len(receiver.accepted) == 2
-        finished = subprocess.run([sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
-                                  capture_output=True, text=True, env=alerts_env(), cwd=ROOT)
+        finished = subprocess.run(
+            [sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
+            capture_output=True,
+            text=True,
+            env=alerts_env(),
+            cwd=ROOT,
+        )
         assert finished.returncode == 0, finished.stderr
         wanted = alerted_urls(archive, "rectify")
         assert len(wanted) > 3
@@ -373,10 +420,17 @@ def test_a_receiver_that_is_down_holds_up_no_other(fresh):
         assert report.retrying == {"webhook": report.alerts["dead"]}
         assert [a["article"]["url"] for a in receiver.accepted] == alerted_urls(fresh, "live")
         with fresh.engine.connect() as conn:
-            tries = conn.execute(
-                select(Delivery.attempts).join(Alert, Alert.id == Delivery.alert_id).join(AlertRule, AlertRule.id == Alert.rule_id)
-                .where(AlertRule.name == "dead").order_by(Delivery.id)
-            ).scalars().all()
+            tries = (
+                conn.execute(
+                    select(Delivery.attempts)
+                    .join(Alert, Alert.id == Delivery.alert_id)
+                    .join(AlertRule, AlertRule.id == Alert.rule_id)
+                    .where(AlertRule.name == "dead")
+                    .order_by(Delivery.id)
+                )
+                .scalars()
+                .all()
+            )
         # Waits of 0.05 and 0.1 s fit the run's 0.2 s, the next (0.2 s) does not: three tries,
         # then the address is left alone until the next run.
         assert tries == [3] + [0] * (report.alerts["dead"] - 1)
@@ -408,8 +462,11 @@ def attempts_of(archive: Archive, rule: str) -> list[tuple]:
     with archive.engine.connect() as conn:
         return conn.execute(
             select(DeliveryAttempt.status_code, DeliveryAttempt.error, DeliveryAttempt.seconds)
-            .join(Delivery, Delivery.id == DeliveryAttempt.delivery_id).join(Alert, Alert.id == Delivery.alert_id)
-            .join(AlertRule, AlertRule.id == Alert.rule_id).where(AlertRule.name == rule).order_by(DeliveryAttempt.id)
+            .join(Delivery, Delivery.id == DeliveryAttempt.delivery_id)
+            .join(Alert, Alert.id == Delivery.alert_id)
+            .join(AlertRule, AlertRule.id == Alert.rule_id)
+            .where(AlertRule.name == rule)
+            .order_by(DeliveryAttempt.id)
         ).all()
 
 
@@ -421,9 +478,15 @@ def test_a_receiver_dripping_its_answer_gets_the_deadline_and_the_run_ends(archi
         with serving(Drip) as address:
             alerts.add_rule(archive, "rectify", "整改", exact=True, webhook=address + "/hook")
             began = time.monotonic()
-            ran = subprocess.run([sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
-                                 capture_output=True, text=True, cwd=ROOT, timeout=30, check=False,
-                                 env=alerts_env(MONITOR_WEBHOOK_TIMEOUT="1", MONITOR_RETRY_WAIT_MAX="1"))
+            ran = subprocess.run(
+                [sys.executable, "-m", "monitor.cli", "--db", db_url, "alerts", "run"],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=30,
+                check=False,
+                env=alerts_env(MONITOR_WEBHOOK_TIMEOUT="1", MONITOR_RETRY_WAIT_MAX="1"),
+            )
             took = time.monotonic() - began
         wanted = alerted_urls(archive, "rectify")
         assert ran.returncode == 0, ran.stderr
@@ -474,9 +537,11 @@ def test_redirects_are_not_followed_but_logged_with_their_location(fresh):
     assert Redirect.reached == [] and report.delivered == {}
     assert report.failed == {"webhook": report.alerts["moved"]}
     assert report.retrying == {"webhook": report.alerts["found"] + report.alerts["ftp"]}
-    for name, expected in (("found", "HTTP 302 Found, a redirect to /elsewhere: not followed"),
-                           ("ftp", "HTTP 302 Found, a redirect to ftp://127.0.0.1/hook: not followed"),
-                           ("moved", "HTTP 301 Moved Permanently, a redirect to /elsewhere: not followed")):
+    for name, expected in (
+        ("found", "HTTP 302 Found, a redirect to /elsewhere: not followed"),
+        ("ftp", "HTTP 302 Found, a redirect to ftp://127.0.0.1/hook: not followed"),
+        ("moved", "HTTP 301 Moved Permanently, a redirect to /elsewhere: not followed"),
+    ):
         tries = attempts_of(fresh, name)
         assert tries and {(status, error) for status, error, _ in tries} == {(int(expected[5:8]), expected)}
     with fresh.engine.connect() as conn:
@@ -506,10 +571,12 @@ def test_a_local_smtp_server_receives_one_digest_per_rule(fresh):
         alerts.add_rule(fresh, "english", "rectification lang:en", email="analyst@example.test")
         smtp = SmtpSettings("127.0.0.1", port, "monitor@example.test")
         report = alerts.run(fresh, DeliveryConfig(smtp=smtp, public_url="http://archive.example"))
-        counts = {name: n for name, n in report.alerts.items()}
+        counts = dict(report.alerts.items())
         assert report.delivered == {"email": sum(counts.values())}
         subjects = sorted(m["Subject"] for m in received)
-        assert subjects == sorted(f"monitor: {n} new article{'s' if n != 1 else ''} for {name}" for name, n in counts.items())
+        assert subjects == sorted(
+            f"monitor: {n} new article{'s' if n != 1 else ''} for {name}" for name, n in counts.items()
+        )
         rectify = next(m for m in received if m["Subject"].endswith("rectify"))
         assert rectify["To"] == "analyst@example.test, lead@example.test"
         text = next(p for p in rectify.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
@@ -535,8 +602,13 @@ def test_alert_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
     run_monitor("db", "upgrade", db_url=url)  # a rule is added to an archive that exists
     added = run_monitor("alerts", "add", "copper", "copper OR 铜", "--lang", "en", "--tag", "rare earth", db_url=url)
-    assert added.stdout == 'rule copper added: (copper OR 铜) lang:en tag:"rare earth" (feeds only); `monitor alerts run` matches it against the new articles not matched yet\n'
-    assert run_monitor("alerts", "list", db_url=url).stdout.startswith('copper: (copper OR 铜) lang:en tag:"rare earth"  [feeds only; 0 alerts]')
+    assert (
+        added.stdout
+        == 'rule copper added: (copper OR 铜) lang:en tag:"rare earth" (feeds only); `monitor alerts run` matches it against the new articles not matched yet\n'
+    )
+    assert run_monitor("alerts", "list", db_url=url).stdout.startswith(
+        'copper: (copper OR 铜) lang:en tag:"rare earth"  [feeds only; 0 alerts]'
+    )
     bad = run_monitor("alerts", "add", "x", "copper AND", db_url=url, check=False)
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr.startswith("monitor: ") and "position" in bad.stderr and "Traceback" not in bad.stderr
@@ -547,7 +619,12 @@ def test_alert_commands(tmp_path):
     written = run_monitor("alerts", "run", "--feeds", str(tmp_path / "feeds"), db_url=url)
     assert written.stdout.endswith(f"feeds written to {tmp_path / 'feeds'}\n")
     assert sorted(p.name for p in (tmp_path / "feeds").iterdir()) == [
-        "copper.atom", "copper.json", "copper.rss", "crawl-health.atom", "crawl-health.json", "crawl-health.rss",
+        "copper.atom",
+        "copper.json",
+        "copper.rss",
+        "crawl-health.atom",
+        "crawl-health.json",
+        "crawl-health.rss",
     ]
     assert run_monitor("alerts", "remove", "copper", db_url=url).stdout == "rule copper removed\n"
     assert run_monitor("alerts", "list", db_url=url).stdout == "no rules (add one: monitor alerts add NAME QUERY)\n"

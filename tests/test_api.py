@@ -30,7 +30,11 @@ def serving(db_url: str, *options: str, env: dict[str, str] | None = None) -> It
     these environment variables; yields its base URL."""
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor.cli", "--db", db_url, "serve", "--port", "0", *options],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
     )
     try:
         line = process.stdout.readline()  # printed once the port is bound
@@ -111,7 +115,9 @@ def test_search_facets_match_the_manifest(api, replicas, manifest):
     def biggest_first(items: list[dict]) -> list[dict]:
         return sorted(items, key=lambda f: (-f["count"], f["value"]))
 
-    facets = {name: [{"value": f["value"], "count": f["count"]} for f in found] for name, found in page["facets"].items()}
+    facets = {
+        name: [{"value": f["value"], "count": f["count"]} for f in found] for name, found in page["facets"].items()
+    }
     # A story counts once, under the host of the copy shown: the mirror's copies join their originals.
     originals = [a for a in found if a["site"] != "mirror"]
     assert {a["story"] for a in originals} == stories
@@ -153,8 +159,13 @@ def test_pages_are_disjoint_and_make_up_the_whole(api):
 
 @pytest.mark.parametrize(
     "q, message",
-    [("稀土 AND", "AND at position 4"), ('"open', "unbalanced quote at position 1"),
-     ('copper "rare earth', "position 8"), ("(稀土", "( at position 1"), ("since:2020-13 稀土", "since: at position 1")],
+    [
+        ("稀土 AND", "AND at position 4"),
+        ('"open', "unbalanced quote at position 1"),
+        ('copper "rare earth', "position 8"),
+        ("(稀土", "( at position 1"),
+        ("since:2020-13 稀土", "since: at position 1"),
+    ],
 )
 def test_malformed_query_is_a_400_naming_the_position(api, q, message):
     for path in ("/api/search", "/api/export"):
@@ -164,14 +175,26 @@ def test_malformed_query_is_a_400_naming_the_position(api, q, message):
 
 @pytest.mark.parametrize(
     "path, params, status",
-    [("/api/search", {"q": "稀土", "limit": 0}, 422), ("/api/search", {"q": "稀土", "limit": "ten"}, 422),
-     ("/api/search", {"q": "稀土", "offset": -1}, 422), ("/api/search", {"q": "稀土", "offset": 10**30}, 422),
-     ("/api/search", {"q": "稀土", "sort": "random"}, 422), ("/api/search", {"q": "稀土", "since": "2020-13-01"}, 422),
-     ("/api/search", {"q": "稀土", "until": "9999-12-31"}, 400), ("/api/search", {"q": ""}, 422),
-     ("/api/search", {}, 422), ("/api/search", {"q": "x" * 3000}, 422), ("/api/search", {"q": "\x00"}, 400),
-     ("/api/export", {"q": ""}, 422), ("/api/search", {"q": " "}, 400),
-     ("/api/export", {"q": "稀土", "format": "xml"}, 422), ("/api/articles/999999", {}, 404),
-     ("/api/articles/abc", {}, 422), ("/api/articles/99999999999999999999", {}, 422), ("/api/nothing", {}, 404)],
+    [
+        ("/api/search", {"q": "稀土", "limit": 0}, 422),
+        ("/api/search", {"q": "稀土", "limit": "ten"}, 422),
+        ("/api/search", {"q": "稀土", "offset": -1}, 422),
+        ("/api/search", {"q": "稀土", "offset": 10**30}, 422),
+        ("/api/search", {"q": "稀土", "sort": "random"}, 422),
+        ("/api/search", {"q": "稀土", "since": "2020-13-01"}, 422),
+        ("/api/search", {"q": "稀土", "until": "9999-12-31"}, 400),
+        ("/api/search", {"q": ""}, 422),
+        ("/api/search", {}, 422),
+        ("/api/search", {"q": "x" * 3000}, 422),
+        ("/api/search", {"q": "\x00"}, 400),
+        ("/api/export", {"q": ""}, 422),
+        ("/api/search", {"q": " "}, 400),
+        ("/api/export", {"q": "稀土", "format": "xml"}, 422),
+        ("/api/articles/999999", {}, 404),
+        ("/api/articles/abc", {}, 422),
+        ("/api/articles/99999999999999999999", {}, 422),
+        ("/api/nothing", {}, 404),
+    ],
 )
 def test_bad_input_is_a_client_error_with_a_message(api, path, params, status):
     got, body = get_json(api, path, **params)
@@ -186,11 +209,12 @@ def test_article_view_of_the_cnmn_seed(api, archive, replicas, manifest):
     assert (view["title"], view["lang"], view["script"], view["site"]) == (seed["title"], "zh", "Hans", "cnmn")
     assert view["published_at"] == seed["published_at"]
     # CNMN's pages state nothing for machines: every field from the site's selectors.
-    assert view["field_sources"] == {name: "selectors" for name in ("title", "published_at", "author", "source", "body")}
+    assert view["field_sources"] == dict.fromkeys(("title", "published_at", "author", "source", "body"), "selectors")
     assert view["relevance"]["label"] == "supervision" and "chinalco" in {t["id"] for t in view["tags"]}
     # 截至10月9日，已完成整改24项，14项在持续整改中。
     assert {"kind": "issues_rectified", "number": 24, "as_of": "2020-10-09"}.items() <= next(
-        f for f in view["facts"] if f["kind"] == "issues_rectified").items()
+        f for f in view["facts"] if f["kind"] == "issues_rectified"
+    ).items()
     body = "\n".join(view["normalised"]["paragraphs"])
     assert all(f["sentence"].strip("“”") in body for f in view["facts"])
     [mirror] = view["story"]["copies"]
@@ -198,11 +222,16 @@ def test_article_view_of_the_cnmn_seed(api, archive, replicas, manifest):
     # The cross-language link, as stored in story_links, to the SMM seed's story.
     smm_seed = archive.articles(title=_seed(manifest, "smm")["title"])[0]
     with archive.engine.connect() as conn:
-        stored = conn.execute(select(StoryLink).where(
-            or_(StoryLink.story_a == view["story"]["story_id"], StoryLink.story_b == view["story"]["story_id"]))).all()
+        stored = conn.execute(
+            select(StoryLink).where(
+                or_(StoryLink.story_a == view["story"]["story_id"], StoryLink.story_b == view["story"]["story_id"])
+            )
+        ).all()
     link = next(k for k in view["links"] if k["story_id"] == smm_seed.story_id)
-    assert any({row.story_a, row.story_b} == {view["story"]["story_id"], smm_seed.story_id} and row.score == link["score"]
-               for row in stored)
+    assert any(
+        {row.story_a, row.story_b} == {view["story"]["story_id"], smm_seed.story_id} and row.score == link["score"]
+        for row in stored
+    )
     assert {"chinalco", "liu-jianping"} <= set(link["shared"])
     assert (smm_seed.id, "en") in [(a["id"], a["lang"]) for a in link["articles"]]
 
@@ -265,8 +294,11 @@ def test_export_as_a_workbook(api):
 def test_facets_name_sites_by_spider_and_tags_in_chinese(api, replicas):
     facets = search(api, "中国铜业", facets="true", collapse="false", limit=1)["facets"]
     sites = {f["value"]: f["label"] for f in facets["site"]}
-    assert sites == {_host(replicas, "cnmn"): "cnmn", _host(replicas, "mirror"): "cnmn 镜像 mirror",
-                     _host(replicas, "smm"): "smm"}
+    assert sites == {
+        _host(replicas, "cnmn"): "cnmn",
+        _host(replicas, "mirror"): "cnmn 镜像 mirror",
+        _host(replicas, "smm"): "smm",
+    }
     tags = {f["value"]: f["label"] for f in facets["tag"]}
     assert (tags["chinalco"], tags["china-copper"]) == ("中铝集团", "中国铜业")
 

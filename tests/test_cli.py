@@ -60,7 +60,9 @@ def test_reprocess_brings_old_articles_up_to_date(tmp_path):
     run_monitor("--db", f"sqlite:///{path}", "crawl", "--replicas", "--log-level", "ERROR")
     with sqlite3.connect(path) as conn:
         before = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
-        conn.execute("UPDATE articles SET relevant = 0, relevance_label = 'unrelated', tags = '[]', content_hash = 'old'")
+        conn.execute(
+            "UPDATE articles SET relevant = 0, relevance_label = 'unrelated', tags = '[]', content_hash = 'old'"
+        )
         conn.execute("DELETE FROM facts")
     first = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
     second = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout

@@ -66,9 +66,13 @@ async def test_mee_crawled_by_configuration_matches_the_manifest_and_is_not_fetc
     assert not {"monitor/broken", "monitor/lists/failed", "monitor/lists/empty"} & set(stats)
 
     # Every page of every column's list, each once: index.shtml, index_1.shtml ...
-    pages = {column: -(-sum(a["path"].split("/")[3] == column for a in truth) // MEE_PAGE_SIZE) for column in MEE_COLUMNS}
+    pages = {
+        column: -(-sum(a["path"].split("/")[3] == column for a in truth) // MEE_PAGE_SIZE) for column in MEE_COLUMNS
+    }
     lists = sorted(
-        f"/ywgz/zysthjbhdc/{column}/index{f'_{n}' if n else ''}.shtml" for column, count in pages.items() for n in range(count)
+        f"/ywgz/zysthjbhdc/{column}/index{f'_{n}' if n else ''}.shtml"
+        for column, count in pages.items()
+        for n in range(count)
     )
     assert max(pages.values()) > 2 and sorted(p for p in fetched if "/index" in p) == lists
     assert stats["monitor/lists/read"] == len(lists)
@@ -80,7 +84,7 @@ async def test_mee_crawled_by_configuration_matches_the_manifest_and_is_not_fetc
     assert "/robots.txt" in fetched and "/" not in fetched  # discover = false: robots.txt is Scrapy's
 
     again = await _crawl_mee(replicas, db_url)
-    refetched = replicas.requests("mee")[before + len(fetched):]
+    refetched = replicas.requests("mee")[before + len(fetched) :]
     assert not [p for p in refetched if MEE_ARTICLE.match(p)]
     assert again["monitor/articles/skipped_archived"] == 64
     assert "monitor/articles/parsed" not in again and Archive(db_url).count() == 64
@@ -130,31 +134,69 @@ SITE = '[[site]]\nname = "x"\nbase_url = "https://a.example"\nlists = ["/news/"]
 KNOWN = "name, base_url, lists, next_page, page_count, page_url, page_first, feeds, sitemaps, discover, article_pattern, selectors"
 
 
-@pytest.mark.parametrize(("text", "error"), [
-    (SITE + "lits = ['/']\n", f"site 'x': unknown key 'lits' (known: {KNOWN})"),
-    (SITE.replace('"/a/"', '"/a/([0-9]+"'), "site 'x': article_pattern: not a regular expression: "
-     "missing ), unterminated subpattern at position 3 in '/a/([0-9]+'"),
-    (SITE + "[site.selectors]\ntitle = 'h1['\n", "site 'x': selectors.title: not a CSS selector: "
-     "Expected ident or '*', got <EOF at 3> in 'h1['"),
-    (SITE + "[site.selectors]\ntitle = 'h1::text'\n", "site 'x': selectors.title: select elements, without ::text or ::attr(): 'h1::text'"),
-    (SITE + "[site.selectors]\ndate = 'time'\n", "site 'x': selectors: unknown key 'date' (known: title, published_at, author, source, body)"),
-    (SITE + "next_page = 'a:unknown'\n", "site 'x': next_page: not a CSS selector: The pseudo-class :unknown is unknown in 'a:unknown'"),
-    (SITE.replace('"x"', '"smm"'), "site 'smm': name: 'smm' is a built-in spider's (cnmn, smm, smm_cn): choose another"),
-    (SITE.replace('"x"', '"My Site"'), "site 'My Site': name: 'My Site' is not lower-case letters, digits and _ starting with a letter"),
-    (SITE.replace('name = "x"\n', ""), "site number 1: name: missing"),
-    (SITE + SITE, "site 'x': name: two sites are named 'x'"),
-    (SITE.replace("https://a.example", "a.example"), "site 'x': base_url: not an http(s) address: 'a.example'"),
-    (SITE.replace('"/news/"', '"news/"'), "site 'x': lists: 'news/' is not a path on the site (starting with /)"),
-    (SITE.replace('lists = ["/news/"]', "discover = false"), "site 'x': lists, feeds, sitemaps: none given and discover is false: nothing to crawl"),
-    (SITE + "discover = 'yes'\n", "site 'x': discover: true or false, not 'yes'"),
-    ("[site]\nname = 'x'\n", "site: write each site as a [[site]] table"),
-    ("sites = []\n", "unknown key 'sites' (a site is a [[site]] table)"),
-    ("[[site]\n", "not TOML: Expected ']]' at the end of an array declaration (at line 1, column 7)"),
-    (SITE + "page_count = 'countPage = (\\d+)'\n", "site 'x': page_count and page_url: give both (the pattern of the page count, the pages' template) or neither"),
-    (SITE + "page_count = 'countPage'\npage_url = 'index_{n}.shtml'\n", "site 'x': page_count: the pattern needs a group around the number: 'countPage'"),
-    (SITE + "page_count = '(\\d+)'\npage_url = 'index.shtml'\n", "site 'x': page_url: a template with {n} for the page's number, not 'index.shtml'"),
-    (SITE + "page_count = '(\\d+)'\npage_url = 'index_{n}.shtml'\npage_first = -1\n", "site 'x': page_first: a whole number from 0, not -1"),
-])
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (SITE + "lits = ['/']\n", f"site 'x': unknown key 'lits' (known: {KNOWN})"),
+        (
+            SITE.replace('"/a/"', '"/a/([0-9]+"'),
+            "site 'x': article_pattern: not a regular expression: "
+            "missing ), unterminated subpattern at position 3 in '/a/([0-9]+'",
+        ),
+        (
+            SITE + "[site.selectors]\ntitle = 'h1['\n",
+            "site 'x': selectors.title: not a CSS selector: Expected ident or '*', got <EOF at 3> in 'h1['",
+        ),
+        (
+            SITE + "[site.selectors]\ntitle = 'h1::text'\n",
+            "site 'x': selectors.title: select elements, without ::text or ::attr(): 'h1::text'",
+        ),
+        (
+            SITE + "[site.selectors]\ndate = 'time'\n",
+            "site 'x': selectors: unknown key 'date' (known: title, published_at, author, source, body)",
+        ),
+        (
+            SITE + "next_page = 'a:unknown'\n",
+            "site 'x': next_page: not a CSS selector: The pseudo-class :unknown is unknown in 'a:unknown'",
+        ),
+        (
+            SITE.replace('"x"', '"smm"'),
+            "site 'smm': name: 'smm' is a built-in spider's (cnmn, smm, smm_cn): choose another",
+        ),
+        (
+            SITE.replace('"x"', '"My Site"'),
+            "site 'My Site': name: 'My Site' is not lower-case letters, digits and _ starting with a letter",
+        ),
+        (SITE.replace('name = "x"\n', ""), "site number 1: name: missing"),
+        (SITE + SITE, "site 'x': name: two sites are named 'x'"),
+        (SITE.replace("https://a.example", "a.example"), "site 'x': base_url: not an http(s) address: 'a.example'"),
+        (SITE.replace('"/news/"', '"news/"'), "site 'x': lists: 'news/' is not a path on the site (starting with /)"),
+        (
+            SITE.replace('lists = ["/news/"]', "discover = false"),
+            "site 'x': lists, feeds, sitemaps: none given and discover is false: nothing to crawl",
+        ),
+        (SITE + "discover = 'yes'\n", "site 'x': discover: true or false, not 'yes'"),
+        ("[site]\nname = 'x'\n", "site: write each site as a [[site]] table"),
+        ("sites = []\n", "unknown key 'sites' (a site is a [[site]] table)"),
+        ("[[site]\n", "not TOML: Expected ']]' at the end of an array declaration (at line 1, column 7)"),
+        (
+            SITE + "page_count = 'countPage = (\\d+)'\n",
+            "site 'x': page_count and page_url: give both (the pattern of the page count, the pages' template) or neither",
+        ),
+        (
+            SITE + "page_count = 'countPage'\npage_url = 'index_{n}.shtml'\n",
+            "site 'x': page_count: the pattern needs a group around the number: 'countPage'",
+        ),
+        (
+            SITE + "page_count = '(\\d+)'\npage_url = 'index.shtml'\n",
+            "site 'x': page_url: a template with {n} for the page's number, not 'index.shtml'",
+        ),
+        (
+            SITE + "page_count = '(\\d+)'\npage_url = 'index_{n}.shtml'\npage_first = -1\n",
+            "site 'x': page_first: a whole number from 0, not -1",
+        ),
+    ],
+)
 def test_a_bad_sites_file_gets_one_line_naming_the_file_the_site_and_the_key(tmp_path, text, error):
     path = tmp_path / "sites.toml"
     path.write_text(text, encoding="utf-8")
@@ -180,7 +222,10 @@ def test_a_broken_sites_file_stops_only_what_needs_it(replicas, tmp_path, monkey
     every = run_monitor("--db", db, "crawl", check=False)
     assert (every.returncode, every.stderr) == (2, f"monitor: {error}\n")
     named = run_monitor("--db", db, "crawl", "x", check=False)
-    assert (named.returncode, named.stderr) == (2, f"monitor: no spider named 'x' (known: cnmn, mee, smm, smm_cn); {error}\n")
+    assert (named.returncode, named.stderr) == (
+        2,
+        f"monitor: no spider named 'x' (known: cnmn, mee, smm, smm_cn); {error}\n",
+    )
 
     truth = _truth("mee")[3]
     page = tmp_path / "mee.shtml"

@@ -66,7 +66,12 @@ def test_seed_documents_are_archived(archive, replicas, manifest):
     assert "For queries" not in smm.body and "SMM Events" not in smm.body
     original = stored[("cnmn", next(a["article_id"] for a in seeds if a["site"] == "cnmn"))][0]
     assert original.title == "借力环保督察 擦亮绿色发展底色——中国铜业全力配合中央生态环保督察工作侧记"
-    assert (original.author, original.source, original.editor, original.views) == ("伍玉静", "中国有色金属报", "付宇", 8747)
+    assert (original.author, original.source, original.editor, original.views) == (
+        "伍玉静",
+        "中国有色金属报",
+        "付宇",
+        8747,
+    )
     assert original.published_at.astimezone(CHINA_TZ).isoformat() == "2020-10-15T14:52:00+08:00"
     assert "截至10月9日，已完成整改24项，14项在持续整改中。" in original.body
     mirror = stored[("mirror", original.site_article_id)][0]
@@ -117,10 +122,7 @@ def test_robots_txt_is_obeyed(first_crawl, replicas):
 
 
 def _archive_digest(archive) -> str:
-    rows = [
-        (r.id, r.canonical_url, r.content_hash, r.story_id, r.updated_at.isoformat())
-        for r in archive.articles()
-    ]
+    rows = [(r.id, r.canonical_url, r.content_hash, r.story_id, r.updated_at.isoformat()) for r in archive.articles()]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
@@ -131,11 +133,11 @@ async def test_second_crawl_downloads_no_article_and_changes_nothing(first_crawl
     stats = await deferred_from_coro(crawl_async(replicas.jobs(), db_url, local=True))
     article_ids = {(a["site"], a["article_id"]) for a in manifest["articles"]}
     for site in ARCHIVED_SITES:
-        fetched = replicas.requests(site)[before[site]:]
+        fetched = replicas.requests(site)[before[site] :]
         assert fetched, site  # the lists were read again
         ids = {(site, m.group(1)) for m in map(re.compile(r"(?:newscontent/|\?id=)(\d{6,})").search, fetched) if m}
         assert not ids & article_ids, site
-    for site, crawl in zip(ARCHIVED_SITES, stats):  # the jobs' order: smm, cnmn, the mirror
+    for site, crawl in zip(ARCHIVED_SITES, stats, strict=False):  # the jobs' order: smm, cnmn, the mirror
         # Broken pages are not archived, so they are fetched again, and counted broken again
         # (the empty-body one by the text stages, which find only boilerplate in it).
         assert "monitor/articles/parsed" not in crawl and crawl["monitor/broken/empty_body"] == 1
@@ -192,8 +194,16 @@ def test_keywords_and_labels(archive):
 def _copy(url: str, canonical_url: str) -> Fetched:
     """Article 476355 of CNMN's spider as fetched from `url`, declaring `canonical_url`."""
     return Fetched(
-        url=url, site="cnmn", html=b"", encoding="utf-8", status=200, fetched_at=datetime.now(UTC),
-        canonical_url=canonical_url, site_article_id="476355", title="", published_at=None,
+        url=url,
+        site="cnmn",
+        html=b"",
+        encoding="utf-8",
+        status=200,
+        fetched_at=datetime.now(UTC),
+        canonical_url=canonical_url,
+        site_article_id="476355",
+        title="",
+        published_at=None,
     )
 
 

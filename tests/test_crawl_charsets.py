@@ -24,7 +24,11 @@ PARAGRAPHS = (
 
 
 # A page's furniture: real pages are mostly markup and links around a short article.
-FOOTER = '<ul class="links">' + "".join(f'<li><a href="/ShowNewsList.aspx?id={n}">有色金属行业新闻栏目{n}</a></li>' for n in range(120)) + "</ul>"
+FOOTER = (
+    '<ul class="links">'
+    + "".join(f'<li><a href="/ShowNewsList.aspx?id={n}">有色金属行业新闻栏目{n}</a></li>' for n in range(120))
+    + "</ul>"
+)
 
 
 def _page(declared: str) -> str:
@@ -46,12 +50,15 @@ async def _crawled(data: bytes, content_type: str = "text/html"):
     return await parsed_article_page(spider, response), spider.crawler.stats
 
 
-@pytest.mark.parametrize(("declared", "encoding"), [
-    ("gbk", "utf-8"),  # valid UTF-8 labelled gbk
-    ("utf-16", "utf-8"),  # labelled a codec it cannot be
-    ("iso-8859-1", "big5"),  # Big5 labelled latin1
-    ("utf-8", "gb18030"),  # GBK labelled UTF-8
-])
+@pytest.mark.parametrize(
+    ("declared", "encoding"),
+    [
+        ("gbk", "utf-8"),  # valid UTF-8 labelled gbk
+        ("utf-16", "utf-8"),  # labelled a codec it cannot be
+        ("iso-8859-1", "big5"),  # Big5 labelled latin1
+        ("utf-8", "gb18030"),  # GBK labelled UTF-8
+    ],
+)
 @pytest_twisted.ensureDeferred
 async def test_the_crawl_reads_a_mislabelled_page_as_extract_does(declared, encoding):
     # Big5 has no Simplified characters: that page is in Traditional ones.

@@ -17,12 +17,26 @@ from monitor.cli import EXIT_PIPE_CLOSED, build_parser, main
 from tests.conftest import ROOT, run_monitor
 
 _PARAGRAPH = "中铝集团召开会议，部署中央生态环境保护督察反馈问题整改工作，要求各单位逐项落实整改措施。"
-_PAGE = ("<html><head><title>中铝集团部署督察整改</title></head><body><article><h1>中铝集团部署督察整改</h1>"
-         + f"<p>{_PARAGRAPH}</p>" * 6 + "</article></body></html>")
+_PAGE = (
+    "<html><head><title>中铝集团部署督察整改</title></head><body><article><h1>中铝集团部署督察整改</h1>"
+    + f"<p>{_PARAGRAPH}</p>" * 6
+    + "</article></body></html>"
+)
 READING_COMMANDS = [
-    ["search", "稀土"], ["facts"], ["runs"], ["show", "1"], ["export", "稀土"], ["reprocess"],
-    ["alerts", "list"], ["alerts", "show", "x"], ["alerts", "feed", "x"], ["alerts", "run"], ["alerts", "add", "x", "稀土"],
-    ["db", "current"], ["db", "optimize"], ["serve", "--port", "0"],
+    ["search", "稀土"],
+    ["facts"],
+    ["runs"],
+    ["show", "1"],
+    ["export", "稀土"],
+    ["reprocess"],
+    ["alerts", "list"],
+    ["alerts", "show", "x"],
+    ["alerts", "feed", "x"],
+    ["alerts", "run"],
+    ["alerts", "add", "x", "稀土"],
+    ["db", "current"],
+    ["db", "optimize"],
+    ["serve", "--port", "0"],
 ]
 
 
@@ -58,7 +72,9 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(archive):
     """`monitor search ... | head -1`: the reader closes the pipe before the output is out."""
     search = subprocess.Popen(
         [sys.executable, "-m", "monitor.cli", "--db", archive.url, "search", "稀土", "--limit", "100"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     search.stdout.close()
     errors = search.stderr.read().decode()
@@ -79,17 +95,26 @@ def test_ctrl_c_during_start_up_is_one_line_and_status_130(monkeypatch, capsys):
 def test_the_command_loads_no_crawler_database_or_server_it_does_not_use(command):
     """`monitor --help` loads neither Scrapy, SQLAlchemy, jieba nor the server (bench/startup.py
     times it); a search needs the archive but no Scrapy."""
-    probe = ("import sys; from monitor.cli import main\ntry: main(sys.argv[1:])\nexcept SystemExit: pass\n"
-             "print(sorted(m for m in ('scrapy', 'sqlalchemy', 'jieba', 'fastapi', 'uvicorn') if m in sys.modules))")
+    probe = (
+        "import sys; from monitor.cli import main\ntry: main(sys.argv[1:])\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in ('scrapy', 'sqlalchemy', 'jieba', 'fastapi', 'uvicorn') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
 
 
 def test_a_search_loads_no_scrapy(archive):
-    probe = ("import sys; from monitor.cli import main; main(sys.argv[1:]); "
-             "print('scrapy' in sys.modules, 'fastapi' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe, "--db", archive.url, "search", "稀土", "--limit", "1"],
-                          capture_output=True, text=True, cwd=ROOT, check=True)
+    probe = (
+        "import sys; from monitor.cli import main; main(sys.argv[1:]); "
+        "print('scrapy' in sys.modules, 'fastapi' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--db", archive.url, "search", "稀土", "--limit", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert done.stdout.splitlines()[-1] == "False False"
 
 
@@ -97,7 +122,9 @@ def test_an_extract_loads_no_database(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(_PAGE, encoding="utf-8")
     probe = "import sys; from monitor.cli import main; main(sys.argv[1:]); print('sqlalchemy' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", probe, "extract", str(page)], capture_output=True, text=True, cwd=ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "extract", str(page)], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert done.stdout.splitlines()[-1] == "False"
 
 

@@ -22,10 +22,14 @@ CHINESE = """<html><head><meta charset="gbk"><title>铜冶炼企业联合减产_
 <body><div class="content"><h1>铜冶炼企业联合减产</h1><p>2024年4月30日 09:00 来源：有色日报 作者：王明</p>
 <p>国内主要铜冶炼企业周二在行业会议上达成一致，决定自下月起联合减产一成，以应对加工费持续下滑带来的亏损压力。</p>
 <p>业内人士表示，此次减产有望缓解铜精矿供应紧张局面，但短期内加工费难以明显回升。</p></div></body></html>"""
-ENGLISH_BODY = ("Copper smelters in the region agreed on Tuesday to cut their output by a tenth, the association said.\n"
-                "The cut follows a fall in treatment charges that left several plants running at a loss this spring.")
-CHINESE_BODY = ("国内主要铜冶炼企业周二在行业会议上达成一致，决定自下月起联合减产一成，以应对加工费持续下滑带来的亏损压力。\n"
-                "业内人士表示，此次减产有望缓解铜精矿供应紧张局面，但短期内加工费难以明显回升。")
+ENGLISH_BODY = (
+    "Copper smelters in the region agreed on Tuesday to cut their output by a tenth, the association said.\n"
+    "The cut follows a fall in treatment charges that left several plants running at a loss this spring."
+)
+CHINESE_BODY = (
+    "国内主要铜冶炼企业周二在行业会议上达成一致，决定自下月起联合减产一成，以应对加工费持续下滑带来的亏损压力。\n"
+    "业内人士表示，此次减产有望缓解铜精矿供应紧张局面，但短期内加工费难以明显回升。"
+)
 
 
 @pytest.fixture
@@ -60,7 +64,10 @@ def test_batch_prints_one_line_a_page_in_order(saved, capsys):
     assert (code, err) == (0, "")
     assert [(line["file"], line.get("error")) for line in lines] == [
         ("pages/en.html", None),
-        ("pages/missing.html", f"unreadable: cannot read {saved / 'pages' / 'missing.html'}: No such file or directory"),
+        (
+            "pages/missing.html",
+            f"unreadable: cannot read {saved / 'pages' / 'missing.html'}: No such file or directory",
+        ),
         ("pages/zh.html", None),
         ("pages/empty.html", f"empty_page: {saved / 'pages' / 'empty.html'} is empty"),
         ("", "no_path: line 7 gives an address but no file"),
@@ -68,21 +75,44 @@ def test_batch_prints_one_line_a_page_in_order(saved, capsys):
     ]
     english, chinese, absolute = lines[0], lines[2], lines[5]
     assert {k: english[k] for k in ("url", "site", "title", "published_at", "author", "body", "lang")} == {
-        "url": "https://metals.example.com/2024/04/30/copper-cut", "site": "metals.example.com",
-        "title": "Copper smelters agree on a cut in output", "published_at": "2024-04-30T09:00:00+08:00",
-        "author": "Li Wei", "body": ENGLISH_BODY, "lang": "en",
+        "url": "https://metals.example.com/2024/04/30/copper-cut",
+        "site": "metals.example.com",
+        "title": "Copper smelters agree on a cut in output",
+        "published_at": "2024-04-30T09:00:00+08:00",
+        "author": "Li Wei",
+        "body": ENGLISH_BODY,
+        "lang": "en",
     }
-    assert {k: chinese[k] for k in ("url", "site", "title", "published_at", "author", "source", "body", "lang", "script")} == {
-        "url": "", "site": "generic", "title": "铜冶炼企业联合减产", "published_at": "2024-04-30T09:00:00+08:00",
-        "author": "王明", "source": "有色日报", "body": CHINESE_BODY, "lang": "zh", "script": "Hans",
+    assert {
+        k: chinese[k] for k in ("url", "site", "title", "published_at", "author", "source", "body", "lang", "script")
+    } == {
+        "url": "",
+        "site": "generic",
+        "title": "铜冶炼企业联合减产",
+        "published_at": "2024-04-30T09:00:00+08:00",
+        "author": "王明",
+        "source": "有色日报",
+        "body": CHINESE_BODY,
+        "lang": "zh",
+        "script": "Hans",
     }
     assert (absolute["url"], absolute["body"]) == ("", ENGLISH_BODY)
 
 
 def test_batch_lines_are_the_single_page_json_plus_file(saved, capsys):
     _, lines, _ = _batch(capsys, str(saved / "list.tsv"))
-    assert main(["extract", str(saved / "pages" / "en.html"), "--url", "https://metals.example.com/2024/04/30/copper-cut",
-                 "--json"]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                str(saved / "pages" / "en.html"),
+                "--url",
+                "https://metals.example.com/2024/04/30/copper-cut",
+                "--json",
+            ]
+        )
+        == 0
+    )
     single = json.loads(capsys.readouterr().out)
     assert list(lines[0]) == ["file", *single]
     assert {k: v for k, v in lines[0].items() if k != "file"} == single
@@ -125,8 +155,14 @@ def test_an_unreadable_list_stops_the_command(tmp_path, capsys):
     ("argv", "message"),
     [
         (["extract"], "give a saved page (FILE [--url URL]) or a list of pages (--batch LIST)"),
-        (["extract", "page.html", "--batch", "list.tsv"], "--batch takes no FILE or --url: its list names the pages and their addresses"),
-        (["extract", "--batch", "list.tsv", "--url", ""], "--batch takes no FILE or --url: its list names the pages and their addresses"),
+        (
+            ["extract", "page.html", "--batch", "list.tsv"],
+            "--batch takes no FILE or --url: its list names the pages and their addresses",
+        ),
+        (
+            ["extract", "--batch", "list.tsv", "--url", ""],
+            "--batch takes no FILE or --url: its list names the pages and their addresses",
+        ),
     ],
 )
 def test_extract_usage_errors(capsys, argv, message):

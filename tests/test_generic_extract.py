@@ -223,7 +223,9 @@ def test_a_gbk_page_without_declaration_loses_its_furniture():
 
 
 def test_a_page_without_address_is_generic_and_keeps_its_script():
-    traditional = "<html><head><title>銅價上漲</title></head><body><h1>銅價上漲</h1><p>" + TRADITIONAL + "</p></body></html>"
+    traditional = (
+        "<html><head><title>銅價上漲</title></head><body><h1>銅價上漲</h1><p>" + TRADITIONAL + "</p></body></html>"
+    )
     article = extract_page(traditional.encode("big5"), "", fetched_at=FETCHED)
     assert (article.site, article.url, article.title) == ("generic", "", "銅價上漲")
     assert article.body == TRADITIONAL  # the page's own text, not the Simplified shadow
@@ -337,7 +339,9 @@ def test_a_byline_under_the_standfirst_in_a_modifier_classed_box_beats_the_addre
     under = f"""<p>{PROSE[1]} A standfirst.</p><p>A photo caption, with its credit | Agency</p>
     <div class="story-meta has-social-tools"><p>By Jane Doe</p><p><time>12/22/2023 05:00 AM EST</time></p></div>"""
     page = _english_page(under=under)
-    article = extract_page(page.encode(), "https://metals.example.com/2023/12/21/a", fetched_at=FETCHED.replace(year=2024))
+    article = extract_page(
+        page.encode(), "https://metals.example.com/2023/12/21/a", fetched_at=FETCHED.replace(year=2024)
+    )
     assert article.published_at == china(2023, 12, 22, 5, 0)  # the date line readers see, not the address's day
     assert article.author == "Jane Doe"
 
@@ -358,7 +362,10 @@ def test_captions_credits_and_privacy_notices_are_not_text(furniture):
 def test_a_subheading_that_starts_with_more_than_is_the_texts_own():
     inside = "<h2>More than half the output</h2><p>Chile mines more than half of it, the traders said today.</p>"
     article = extract_page(_english_page(inside=inside).encode(), "https://metals.example.com/a", fetched_at=FETCHED)
-    assert article.paragraphs[2:] == ["More than half the output", "Chile mines more than half of it, the traders said today."]
+    assert article.paragraphs[2:] == [
+        "More than half the output",
+        "Chile mines more than half of it, the traders said today.",
+    ]
 
 
 # --- a page that states only a year and month ---
@@ -373,7 +380,11 @@ def _month_page(header: str = "", closing: str = "", inside: str = "") -> bytes:
     ("header", "closing", "expected"),
     [
         ("", "<p>——《某某》1998年3月号</p>", "1998-03"),  # a periodical's issue line at the end
-        ('<p align="center">胡平</p><p align="center"><strong>2003年5月</strong></p>', "", "2003-05"),  # under the title
+        (
+            '<p align="center">胡平</p><p align="center"><strong>2003年5月</strong></p>',
+            "",
+            "2003-05",
+        ),  # under the title
         ("", "<p>（原载《某某》2001年6月号）</p>", "2001-06"),
         ("<p>March 1998</p>", "", "1998-03"),
         # a full date elsewhere wins: in the header, or in the address
@@ -409,6 +420,7 @@ def test_a_month_in_the_texts_prose_is_no_publication_month():
 
 
 def test_a_full_date_in_the_address_beats_a_month_line():
-    article = extract_page(_month_page(closing="<p>——《某某》1998年3月号</p>"), "https://example.cn/2020/1015/a.html",
-                           fetched_at=FETCHED)
+    article = extract_page(
+        _month_page(closing="<p>——《某某》1998年3月号</p>"), "https://example.cn/2020/1015/a.html", fetched_at=FETCHED
+    )
     assert (article.summary()["published_at"], article.published_precision) == ("2020-10-15T00:00:00+08:00", "second")

@@ -19,8 +19,15 @@ PROSE = [
 TEXT = "中央生态环境保护督察组进驻云南省开展督察工作，发现一些地方整改不力，群众反映强烈。" * 3
 
 
-def _page(head: str = "", top: str = "", under: str = "", after: str = "", title: str = "Copper rallies",
-          h1: str = "Copper rallies", paragraphs: list[str] | None = None) -> bytes:
+def _page(
+    head: str = "",
+    top: str = "",
+    under: str = "",
+    after: str = "",
+    title: str = "Copper rallies",
+    h1: str = "Copper rallies",
+    paragraphs: list[str] | None = None,
+) -> bytes:
     text = "".join(f"<p>{p}</p>" for p in (paragraphs or PROSE))
     return f"""<html><head><title>{title} | Metals Daily</title>{head}</head><body>
     <div class="masthead"><a href="/">Metals Daily</a></div>{top}
@@ -49,11 +56,16 @@ def test_a_labelled_date_line_at_the_close_of_the_text():
     assert _day(article) == "2023-12-18"
 
 
-@pytest.mark.parametrize("script", [
-    '<script>window.__STATE__ = {"article": {"id": 7, "publishedAt": "2023-12-18T09:00:00Z"}}</script>',
-    ('<script type="application/ld+json">{&quot;@type&quot;: &quot;NewsArticle&quot;, '
-    '&quot;datePublished&quot;: &quot;2023-12-18T09:00:00Z&quot;}</script>'),
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        '<script>window.__STATE__ = {"article": {"id": 7, "publishedAt": "2023-12-18T09:00:00Z"}}</script>',
+        (
+            '<script type="application/ld+json">{&quot;@type&quot;: &quot;NewsArticle&quot;, '
+            "&quot;datePublished&quot;: &quot;2023-12-18T09:00:00Z&quot;}</script>"
+        ),
+    ],
+)
 def test_a_date_in_a_scripts_json_or_in_escaped_json_ld(script):
     assert _day(_extract(_page(head=script))) == "2023-12-18"
 
@@ -64,7 +76,9 @@ def test_a_meta_tag_with_value_instead_of_content():
 
 
 def test_a_date_only_in_a_data_attribute_by_the_headline():
-    article = _extract(_page(under='<div class="meta"><span class="date" data-timestamp="1702890000"></span>By Jane Doe</div>'))
+    article = _extract(
+        _page(under='<div class="meta"><span class="date" data-timestamp="1702890000"></span>By Jane Doe</div>')
+    )
     assert _day(article) == "2023-12-18"
 
 
@@ -74,17 +88,31 @@ def test_a_hidden_field_named_for_the_publication_date():
 
 
 def test_a_relative_date_in_a_widget_of_links_is_no_publication_date():
-    widget = '<div class="box"><ul>' + "".join(
-        f'<li><a href="/{n}">Another story about metals number {n}</a> 2 hours ago</li>' for n in range(4)) + "</ul></div>"
+    widget = (
+        '<div class="box"><ul>'
+        + "".join(f'<li><a href="/{n}">Another story about metals number {n}</a> 2 hours ago</li>' for n in range(4))
+        + "</ul></div>"
+    )
     assert _extract(_page(top=widget)).published_at is None
 
 
 def test_a_threads_first_post_dates_it_not_the_reply_that_holds_the_most_text():
-    tools = '<div class="tools">' + " ".join(
-        f'<a href="#{i}">{w}</a>' for i, w in enumerate(["回复本帖子", "引用这条回复", "举报不良信息", "只看该作者的帖子"] * 4)) + "</div>"
+    tools = (
+        '<div class="tools">'
+        + " ".join(
+            f'<a href="#{i}">{w}</a>'
+            for i, w in enumerate(["回复本帖子", "引用这条回复", "举报不良信息", "只看该作者的帖子"] * 4)
+        )
+        + "</div>"
+    )
     posts = "".join(
         f'<table class="post"><tr><td>{who} 发表于 {when}</td></tr><tr><td><p>{TEXT[:41] * n}</p></td></tr></table>{tools}'
-        for who, when, n in (("楼主甲", "2010-05-01 10:00", 1), ("网友乙", "2010-05-03 11:00", 6), ("网友丙", "2010-05-04 12:00", 1)))
+        for who, when, n in (
+            ("楼主甲", "2010-05-01 10:00", 1),
+            ("网友乙", "2010-05-03 11:00", 6),
+            ("网友丙", "2010-05-04 12:00", 1),
+        )
+    )
     page = f"<html><head><title>铜矿整改讨论</title></head><body><div id='thread'>{posts}</div></body></html>"
     article = _extract(page.encode(), "https://bbs.example.cn/thread-1.html")
     assert _day(article) == "2010-05-01"
@@ -135,43 +163,57 @@ def test_an_update_date_under_the_headline_beats_the_sites_date_of_today_above_i
 
 def test_the_visible_headline_beats_a_social_headline_that_says_otherwise():
     head = '<meta property="og:title" content="Why copper buyers are nervous about Chile this winter">'
-    article = _extract(_page(head=head, title="Copper buyers nervous", h1="Chile copper supply worries lift prices again"))
+    article = _extract(
+        _page(head=head, title="Copper buyers nervous", h1="Chile copper supply worries lift prices again")
+    )
     assert article.title == "Chile copper supply worries lift prices again"
 
 
 def test_a_logo_heading_sharing_no_words_is_not_the_headline():
     head = '<meta property="og:title" content="Chile copper supply worries lift prices again">'
     page = _page(head=head, h1="Chile copper supply worries lift prices again").replace(
-        b'<div class="masthead"><a href="/">Metals Daily</a></div>', b"<h1>The Metals Daily Journal of Record</h1>")
+        b'<div class="masthead"><a href="/">Metals Daily</a></div>', b"<h1>The Metals Daily Journal of Record</h1>"
+    )
     assert _extract(page).title == "Chile copper supply worries lift prices again"
 
 
 def test_svg_icon_titles_stay_out_of_the_title():
-    icons = "".join(f'<svg viewBox="0 0 9 9"><title>{label}</title><path d="M0 0h9"/></svg>' for label in ("Menu", "Close", "Arrow", "Search", "Facebook", "Twitter", "Instagram"))
-    page = _page(top=icons, h1="Dockworkers strike over pay").replace(b"<title>Copper rallies | Metals Daily</title>", b"")
+    icons = "".join(
+        f'<svg viewBox="0 0 9 9"><title>{label}</title><path d="M0 0h9"/></svg>'
+        for label in ("Menu", "Close", "Arrow", "Search", "Facebook", "Twitter", "Instagram")
+    )
+    page = _page(top=icons, h1="Dockworkers strike over pay").replace(
+        b"<title>Copper rallies | Metals Daily</title>", b""
+    )
     page = page.replace(b"<head>", b"<head><title>Dockworkers strike over pay | Metals Daily</title>")
     assert _extract(page).title == "Dockworkers strike over pay"
 
 
-@pytest.mark.parametrize("h1", [
-    '<span class="kicker">Politics</span> Dockworkers strike over pay',
-    "Politics | Dockworkers strike over pay",
-])
+@pytest.mark.parametrize(
+    "h1",
+    [
+        '<span class="kicker">Politics</span> Dockworkers strike over pay',
+        "Politics | Dockworkers strike over pay",
+    ],
+)
 def test_a_section_label_before_the_headline_is_left_out(h1):
     page = _page(title="Dockworkers strike over pay", h1=h1)
     assert _extract(page).title == "Dockworkers strike over pay"
 
 
 def test_the_comments_heading_is_not_the_title():
-    comments = '<h2>12 thoughts on “Dockworkers strike over pay”</h2>'
+    comments = "<h2>12 thoughts on “Dockworkers strike over pay”</h2>"
     page = _page(title="Dockworkers strike over pay", h1="Dockworkers strike", after=comments)
     assert _extract(page).title == "Dockworkers strike"
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("武汉的声音：有英勇的你，才有英雄的城！-新华网", "武汉的声音：有英勇的你，才有英雄的城！"),
-    ("铜矿企业完成整改任务-国内-某某日报", "铜矿企业完成整改任务"),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("武汉的声音：有英勇的你，才有英雄的城！-新华网", "武汉的声音：有英勇的你，才有英雄的城！"),
+        ("铜矿企业完成整改任务-国内-某某日报", "铜矿企业完成整改任务"),
+    ],
+)
 def test_a_chinese_titles_site_and_section_after_a_bare_hyphen(title, expected):
     page = f"<html><head><title>{title}</title></head><body><div><p>{TEXT}</p><p>{TEXT}</p></div></body></html>"
     assert _extract(page.encode(), "https://news.example.cn/a").title == expected
@@ -197,12 +239,15 @@ def test_a_real_name_under_the_headline_is_the_author():
     assert article.author == "欧阳明"
 
 
-@pytest.mark.parametrize("credit", [
-    '<div class="author">成就一亿技术人!</div>',
-    '<meta name="author" content="Designed by Example Studio www.example.com.tw">',
-    '<meta name="author" content="Produced By Example Interactive">',
-    '<meta name="author" content="1392">',
-])
+@pytest.mark.parametrize(
+    "credit",
+    [
+        '<div class="author">成就一亿技术人!</div>',
+        '<meta name="author" content="Designed by Example Studio www.example.com.tw">',
+        '<meta name="author" content="Produced By Example Interactive">',
+        '<meta name="author" content="1392">',
+    ],
+)
 def test_slogans_and_site_credits_are_no_author(credit):
     page = _zh_page(head=credit) if credit.startswith("<meta") else _zh_page(after=credit)
     assert _extract(page, "https://news.example.cn/a").author == ""
@@ -213,11 +258,14 @@ def test_an_account_line_gives_the_account_without_its_date():
     assert _extract(page, "https://news.example.cn/a").author == "某某日报"
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("本贴由 铁锤大叔 于 2010-05-01 10:00 发表", "铁锤大叔"),
-    ("by 太小心 | 2006-12-27", "太小心"),
-    ("Posted by ggjjzhzz on 2005-01-01", "ggjjzhzz"),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("本贴由 铁锤大叔 于 2010-05-01 10:00 发表", "铁锤大叔"),
+        ("by 太小心 | 2006-12-27", "太小心"),
+        ("Posted by ggjjzhzz on 2005-01-01", "ggjjzhzz"),
+    ],
+)
 def test_a_forum_or_blog_poster(line, expected):
     assert _extract(_zh_page(under=f"<div>{line}</div>"), "https://bbs.example.cn/t-1.html").author == expected
 
@@ -234,29 +282,44 @@ def test_a_photo_credit_is_no_author_and_a_credit_inside_the_last_paragraph_is()
 
 
 def test_labelled_authors_lose_role_words_and_the_place_of_the_report():
-    assert _extract(_zh_page(under="<div>记者：见习记者 胡某 2023-05-13</div>"), "https://news.example.cn/a").author == "胡某"
+    assert (
+        _extract(_zh_page(under="<div>记者：见习记者 胡某 2023-05-13</div>"), "https://news.example.cn/a").author
+        == "胡某"
+    )
     assert _extract(_zh_page(under="<div>記者：丁某某 台北報導</div>"), "https://news.example.tw/a").author == "丁某某"
 
 
 # --- English boilerplate after and around the text ---
 
 
-@pytest.mark.parametrize("after", [
-    ("<h3>Comments</h3><div><p>There are no comments on this article yet, be the first to say something.</p>"
-    "<p>You must be logged in to make a comment on this story, please sign in first.</p></div>"),
-    ('<div class="article-author-box"><div class="author_box_bio"><p>Jane Doe is a professional writer and editor '
-    "with a strong background in markets, who has written for many high traffic websites.</p></div></div>"),
-    ("<h3>Latest Business Headlines</h3><dl><dt><a href='/1'>Zinc slides as demand cools</a></dt>"
-    "<dd>Zinc fell for a fifth day as Chinese demand cooled and smelters raised their output again this week.</dd></dl>"),
-])
+@pytest.mark.parametrize(
+    "after",
+    [
+        (
+            "<h3>Comments</h3><div><p>There are no comments on this article yet, be the first to say something.</p>"
+            "<p>You must be logged in to make a comment on this story, please sign in first.</p></div>"
+        ),
+        (
+            '<div class="article-author-box"><div class="author_box_bio"><p>Jane Doe is a professional writer and editor '
+            "with a strong background in markets, who has written for many high traffic websites.</p></div></div>"
+        ),
+        (
+            "<h3>Latest Business Headlines</h3><dl><dt><a href='/1'>Zinc slides as demand cools</a></dt>"
+            "<dd>Zinc fell for a fifth day as Chinese demand cooled and smelters raised their output again this week.</dd></dl>"
+        ),
+    ],
+)
 def test_comments_author_bios_and_headline_lists_after_the_text_are_not_text(after):
     assert _extract(_page(after=after)).paragraphs == PROSE
 
 
-@pytest.mark.parametrize("overlay", [
-    '<div class="hidden" id="auth-check"><p>Session expired. Please log in again, the login page will open in a new window.</p></div>',
-    '<div id="adb-notification"><p>We noticed you are using an ad blocker, but advertising revenue supports our journalism.</p></div>',
-])
+@pytest.mark.parametrize(
+    "overlay",
+    [
+        '<div class="hidden" id="auth-check"><p>Session expired. Please log in again, the login page will open in a new window.</p></div>',
+        '<div id="adb-notification"><p>We noticed you are using an ad blocker, but advertising revenue supports our journalism.</p></div>',
+    ],
+)
 def test_hidden_and_ad_blocker_notices_are_not_text(overlay):
     page = _page().replace(b"</body>", overlay.encode() + b"</body>")
     assert _extract(page).paragraphs == PROSE
@@ -272,10 +335,14 @@ def test_a_related_box_between_the_headline_and_the_text_does_not_end_it():
 
 
 def test_the_title_part_a_heading_shows_beats_a_longer_site_name():
-    page = _page(title="Zinc slides", h1="").replace(
-        b"<title>Zinc slides | Metals Daily</title>",
-        b"<title>Zinc slides - The Metals Daily: Industry News, Prices and Analysis Since 1990</title>",
-    ).replace(b"<h1></h1>", b"<h2>Zinc slides</h2>")
+    page = (
+        _page(title="Zinc slides", h1="")
+        .replace(
+            b"<title>Zinc slides | Metals Daily</title>",
+            b"<title>Zinc slides - The Metals Daily: Industry News, Prices and Analysis Since 1990</title>",
+        )
+        .replace(b"<h1></h1>", b"<h2>Zinc slides</h2>")
+    )
     assert _extract(page).title == "Zinc slides"
 
 

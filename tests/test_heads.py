@@ -26,9 +26,12 @@ def copied(archive, db_url, tmp_path) -> Archive:
 
 
 def fts5_ranking(conn, expression: str) -> list[tuple[int, float]]:
-    return conn.execute(text(
-        f"SELECT rowid, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts WHERE article_fts MATCH :q ORDER BY rank, rowid DESC"
-    ), {"q": expression}).all()
+    return conn.execute(
+        text(
+            f"SELECT rowid, bm25(article_fts, {BM25_WEIGHTS}) AS rank FROM article_fts WHERE article_fts MATCH :q ORDER BY rank, rowid DESC"
+        ),
+        {"q": expression},
+    ).all()
 
 
 def led(conn, word: str, filters: str) -> tuple[list, list]:
@@ -45,8 +48,13 @@ def led(conn, word: str, filters: str) -> tuple[list, list]:
 def pages(archive: Archive) -> dict:
     return {
         (word, filters, collapse, offset): (found.total, [r.as_dict() for r in found.results])
-        for word in WORDS for filters in FILTERS for collapse in (True, False) for offset in (0, 7)
-        for found in [search(archive, f"{word} {filters}", SearchOptions(expand=False, collapse=collapse, limit=7, offset=offset))]
+        for word in WORDS
+        for filters in FILTERS
+        for collapse in (True, False)
+        for offset in (0, 7)
+        for found in [
+            search(archive, f"{word} {filters}", SearchOptions(expand=False, collapse=collapse, limit=7, offset=offset))
+        ]
     }
 
 
@@ -63,7 +71,10 @@ def test_heads_give_fts5s_scores_and_the_same_pages(copied):
                 assert found == expected
                 assert len(expected) >= 10 or filters
             term = plan(word, SearchOptions(expand=False))[1].node.term
-            assert heads.best(conn, term, 5) == (fts5_ranking(conn, f'"{term}"')[:5], len(fts5_ranking(conn, f'"{term}"')))
+            assert heads.best(conn, term, 5) == (
+                fts5_ranking(conn, f'"{term}"')[:5],
+                len(fts5_ranking(conn, f'"{term}"')),
+            )
         assert heads.best(conn, "no-such-word", 10) is None
     assert pages(copied) == before
 
@@ -78,7 +89,7 @@ def test_heads_lead_exactly_what_lies_above_the_bound(copied, monkeypatch):
         for word in WORDS:
             for filters in FILTERS:
                 found, expected = led(conn, word, filters)
-                assert found == expected[:len(found)]
+                assert found == expected[: len(found)]
                 served.add(len(found) >= 7)
     assert served == {True, False}  # some pages from the heads, some from the whole index
     assert pages(copied) == before
@@ -93,22 +104,22 @@ def test_articles_indexed_later_join_the_heads_and_the_heads_stay_exact(copied, 
         write_index(conn, 10**6, "稀土 稀土 稀土", "稀土 出口", "", "")
         write_index(conn, 10**6 + 1, "稀土", "出口", "", "")
         found, expected = led(conn, "稀土", "")
-        assert found[0][0] == 10**6 and found == expected[:len(found)] and len(found) >= 8
+        assert found[0][0] == 10**6 and found == expected[: len(found)] and len(found) >= 8
     assert not copied.heads_stale()
     with copied.transaction() as conn:
         write_index(conn, 10**6, "稀土", "出口", "", "")  # indexed again with other terms
         found, expected = led(conn, "稀土", "")
-        assert found == expected[:len(found)]
+        assert found == expected[: len(found)]
         write_index(conn, 10**6, "稀土", "出口", "", "")  # the same terms: not a change
         write_index(conn, 10**6, "出口", "稀土", "", "")  # the same article: one change still
     assert not copied.heads_stale()
     with copied.transaction() as conn:
         write_index(conn, 10**6 + 1, "出口", "稀土 稀土", "", "")
         found, expected = led(conn, "稀土", "")
-        assert found == expected[:len(found)]
+        assert found == expected[: len(found)]
         write_index(conn, 10**6 + 1, "出口", "铜", "", "")  # the word left: one article fewer has it
         found, fewer = led(conn, "稀土", "")
-        assert found == fewer[:len(found)] and len(fewer) == len(expected) - 1
+        assert found == fewer[: len(found)] and len(fewer) == len(expected) - 1
     assert copied.heads_stale()  # two articles > STALE: reprocess makes them anew
     with copied.transaction() as conn:  # an article of the first optimize's, now longer
         first = next(pk for pk, _ in expected if pk < 10**6)
@@ -118,7 +129,7 @@ def test_articles_indexed_later_join_the_heads_and_the_heads_stay_exact(copied, 
     assert not copied.heads_stale()
     with copied.engine.connect() as conn:
         found, expected = led(conn, "稀土", "")
-        assert found == expected[:len(found)] and len(found) >= 7 and first in [pk for pk, _ in expected]
+        assert found == expected[: len(found)] and len(found) >= 7 and first in [pk for pk, _ in expected]
 
 
 def bm25(weight: float, length: int, idf: float, average: float) -> float:
@@ -139,11 +150,16 @@ def test_what_lies_above_the_bound_leads_whatever_the_averages_and_the_filter():
             idf, average = rng.uniform(1e-6, 8.0), rng.uniform(10.0, 500.0)
             share = rng.choice([1.0, 0.5, 0.1])
             chosen = {pk for pk, _, _ in matches if rng.random() < share}
-            ranking = sorted((m for m in matches if m[0] in chosen), key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))
+            ranking = sorted(
+                (m for m in matches if m[0] in chosen), key=lambda m: (bm25(m[1], m[2], idf, average), -m[0])
+            )
             worst = min((bm25(w, n, idf, average) for w, n in bound), default=None)
-            above = [m for m in sorted(kept, key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))
-                     if m[0] in chosen and (worst is None or bm25(m[1], m[2], idf, average) < worst)]
-            assert above == ranking[:len(above)]
+            above = [
+                m
+                for m in sorted(kept, key=lambda m: (bm25(m[1], m[2], idf, average), -m[0]))
+                if m[0] in chosen and (worst is None or bm25(m[1], m[2], idf, average) < worst)
+            ]
+            assert above == ranking[: len(above)]
             if share == 1.0:
                 assert len(above) >= min(depth, len(matches))
 

@@ -30,28 +30,56 @@ from tests.schedule_helpers import runs_of, write_schedule
 SITE = ("smm", "http://127.0.0.1:9")
 # A healthy crawl of the SMM replica (its broken pages included), and ways to break it.
 HEALTHY = {
-    "monitor/lists/read": 21, "monitor/articles/parsed": 66, "monitor/articles/new": 65,
-    "monitor/broken/captcha": 1, "monitor/broken/empty_body": 1, "monitor/broken/http_500": 1, "monitor/broken/truncated": 1,
+    "monitor/lists/read": 21,
+    "monitor/articles/parsed": 66,
+    "monitor/articles/new": 65,
+    "monitor/broken/captcha": 1,
+    "monitor/broken/empty_body": 1,
+    "monitor/broken/http_500": 1,
+    "monitor/broken/truncated": 1,
 }
 BLOCKED_LISTS = {"monitor/lists/read": 17, "monitor/lists/empty": 17, "monitor/lists/blocked": 17}
-BLOCKED_ARTICLES = {"monitor/lists/read": 5, "monitor/broken/captcha": 6, "monitor/articles/parsed": 4, "monitor/articles/new": 4}
-MARKUP_CHANGED = {"monitor/lists/read": 21, "monitor/articles/skipped_archived": 60, "monitor/broken/no_title": 5,
-                  "monitor/articles/parsed": 1, "monitor/broken/empty_body": 1, "monitor/broken/http_500": 1}
+BLOCKED_ARTICLES = {
+    "monitor/lists/read": 5,
+    "monitor/broken/captcha": 6,
+    "monitor/articles/parsed": 4,
+    "monitor/articles/new": 4,
+}
+MARKUP_CHANGED = {
+    "monitor/lists/read": 21,
+    "monitor/articles/skipped_archived": 60,
+    "monitor/broken/no_title": 5,
+    "monitor/articles/parsed": 1,
+    "monitor/broken/empty_body": 1,
+    "monitor/broken/http_500": 1,
+}
 LISTS_CHANGED = {"monitor/lists/read": 3, "monitor/lists/empty": 3}
 
 
-@pytest.mark.parametrize("stats, kind, detail", [
-    (HEALTHY, None, None),
-    (BLOCKED_LISTS, "blocked", "the site answered with a captcha page: 17 of 17 list pages"),
-    (BLOCKED_ARTICLES, "blocked", "the site answered with a captcha page: 6 of 10 article pages"),
-    (MARKUP_CHANGED, "extracts_nothing",
-     "6 article pages fetched, nothing extracted from them (empty_body 1, no_title 5): has the page markup changed?"),
-    (LISTS_CHANGED, "extracts_nothing", "none of the 3 list pages read linked an article: has the list markup changed?"),
-    # One bad page with nothing new is a second crawl of an unchanged site, not a redesign.
-    ({"monitor/lists/read": 21, "monitor/articles/parsed": 1, "monitor/broken/empty_body": 1}, None, None),
-])
+@pytest.mark.parametrize(
+    "stats, kind, detail",
+    [
+        (HEALTHY, None, None),
+        (BLOCKED_LISTS, "blocked", "the site answered with a captcha page: 17 of 17 list pages"),
+        (BLOCKED_ARTICLES, "blocked", "the site answered with a captcha page: 6 of 10 article pages"),
+        (
+            MARKUP_CHANGED,
+            "extracts_nothing",
+            "6 article pages fetched, nothing extracted from them (empty_body 1, no_title 5): has the page markup changed?",
+        ),
+        (
+            LISTS_CHANGED,
+            "extracts_nothing",
+            "none of the 3 list pages read linked an article: has the list markup changed?",
+        ),
+        # One bad page with nothing new is a second crawl of an unchanged site, not a redesign.
+        ({"monitor/lists/read": 21, "monitor/articles/parsed": 1, "monitor/broken/empty_body": 1}, None, None),
+    ],
+)
 def test_rules(stats, kind, detail):
-    found = {k: v for k, v in (("blocked", health.blocked(stats)), ("extracts_nothing", health.extracts_nothing(stats))) if v}
+    found = {
+        k: v for k, v in (("blocked", health.blocked(stats)), ("extracts_nothing", health.extracts_nothing(stats))) if v
+    }
     assert found == ({kind: detail} if kind else {})
 
 
@@ -69,12 +97,18 @@ def test_a_condition_is_raised_once_until_a_healthy_run_clears_it(engine, tmp_pa
     results = [_run(archive, stats) for stats in sequence]
     assert [r.raised for r in results] == [["blocked"], [], [], ["blocked"], ["extracts_nothing"], []]
     with archive.engine.connect() as conn:
-        events = conn.execute(select(HealthEvent.run_id, HealthEvent.site, HealthEvent.kind).order_by(HealthEvent.id)).all()
-    assert [tuple(e) for e in events] == [(results[0].run_id, "smm", "blocked"), (results[3].run_id, "smm", "blocked"),
-                                          (results[4].run_id, "smm", "extracts_nothing")]
+        events = conn.execute(
+            select(HealthEvent.run_id, HealthEvent.site, HealthEvent.kind).order_by(HealthEvent.id)
+        ).all()
+    assert [tuple(e) for e in events] == [
+        (results[0].run_id, "smm", "blocked"),
+        (results[3].run_id, "smm", "blocked"),
+        (results[4].run_id, "smm", "extracts_nothing"),
+    ]
     listed = list_runs(archive, "smm", limit=3)
     assert [(r["id"], list(r["health"]), [e["kind"] for e in r["raised"]]) for r in listed] == [
-        (results[5].run_id, [], []), (results[4].run_id, ["extracts_nothing"], ["extracts_nothing"]),
+        (results[5].run_id, [], []),
+        (results[4].run_id, ["extracts_nothing"], ["extracts_nothing"]),
         (results[3].run_id, ["blocked"], ["blocked"]),
     ]
     assert listed[1]["detail"]["monitor/lists/empty"] == 3 and listed[1]["pages_fetched"] == 0
@@ -96,8 +130,9 @@ def test_quiet_counts_from_the_first_run_of_a_site_without_articles(tmp_path):
 
 
 def test_the_usual_rhythm_is_read_from_the_archive(archive, replicas, manifest):
-    published = sorted((datetime.fromisoformat(a["published_at"]) for a in manifest["articles"] if a["site"] == "smm"),
-                       reverse=True)[:20]
+    published = sorted(
+        (datetime.fromisoformat(a["published_at"]) for a in manifest["articles"] if a["site"] == "smm"), reverse=True
+    )[:20]
     expected = max(timedelta(days=1), 4 * median(a - b for a, b in itertools.pairwise(published)))
     address = replicas.addresses["smm"]
     assert health.usual_rhythm(archive, "smm", address) == expected
@@ -121,7 +156,9 @@ DRIFT = re.compile(
 
 
 @pytest.mark.parametrize(("site", "after"), [("smm", 30), ("mee", 12)])
-def test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once(site, after, replicas, tmp_path, monkeypatch):
+def test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once(
+    site, after, replicas, tmp_path, monkeypatch
+):
     """The site switches to another build of its markup in the middle of a crawl (after
     `after` requests): every article is still stored with the manifest's fields, from
     structured data or the generic extractor, and selectors_drift is raised; the next run,
@@ -161,7 +198,9 @@ def test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once(s
     # The old markup again, and the ten newest articles new to the archive: read by the selectors.
     with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM articles ORDER BY CAST(site_article_id AS INTEGER) DESC LIMIT 10)")
+        conn.execute(
+            "DELETE FROM articles WHERE id IN (SELECT id FROM articles ORDER BY CAST(site_article_id AS INTEGER) DESC LIMIT 10)"
+        )
     again = run_monitor("run", site, "--config", config, db_url=url).stdout
     assert "HEALTH" not in again
     runs = runs_of(url)

@@ -29,8 +29,10 @@ ZH_TEXT = "国内主要铜冶炼企业周二在行业会议上达成一致，决
 
 def page(*paragraphs: str, title: str = TITLE, head: str = "") -> str:
     inner = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<html><head><title>{title}</title>{head}</head><body><nav><a href='/'>Home</a></nav>"
-            f"<article><h1>{title}</h1>{inner}</article><footer>© Example News</footer></body></html>")
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>{title}</h1>{inner}</article><footer>© Example News</footer></body></html>"
+    )
 
 
 def extract(html: str | bytes, url: str = URL) -> Article:
@@ -58,19 +60,28 @@ def test_nul_bytes_anywhere():
 def test_every_c0_control_character_raw_and_as_references():
     controls = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r")
     references = "".join(f"&#{c};" for c in range(1, 32)) + "&#x14;&#X1f;&#0;&#xFFFE;"
-    article = extract(page(f"{FIRST}{controls}", f"{SECOND}<span title='a\x14b'>{references}</span>",
-                           head="<meta name='description' content='\x01\x02'><meta name='author' content='Li\x14 Wei'>"))
+    article = extract(
+        page(
+            f"{FIRST}{controls}",
+            f"{SECOND}<span title='a\x14b'>{references}</span>",
+            head="<meta name='description' content='\x01\x02'><meta name='author' content='Li\x14 Wei'>",
+        )
+    )
     assert article.title == TITLE
     assert article.author == "Li Wei"
     # Vertical tab and form feed are white space (one space); &#0; is U+FFFD, as in browsers.
     first, second = article.body.split("\n")
     assert first == FIRST
-    assert second.startswith(SECOND) and set(second[len(SECOND):]) <= {" ", "\t", "\ufffd"}
+    assert second.startswith(SECOND) and set(second[len(SECOND) :]) <= {" ", "\t", "\ufffd"}
 
 
 def test_control_characters_and_lone_surrogates_in_json_ld():
-    ld = {"@type": "NewsArticle", "headline": "Copper smelters agree on a cut\u0014 in output\ud800",
-          "author": {"@type": "Person", "name": "Li\u0000 Wei"}, "datePublished": "2024-04-30T09:00:00+08:00"}
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Copper smelters agree on a cut\u0014 in output\ud800",
+        "author": {"@type": "Person", "name": "Li\u0000 Wei"},
+        "datePublished": "2024-04-30T09:00:00+08:00",
+    }
     script = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     article = extract(page(FIRST, SECOND, head=script))
     assert (article.title, article.author) == (TITLE, "Li Wei")
@@ -188,7 +199,11 @@ def test_ten_megabytes_of_text_in_one_text_node():
 
 
 def test_a_million_elements_are_refused_before_parsing():
-    raw = f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>" + "<p>督察整改</p>" * 1_000_000 + "</body></html>"
+    raw = (
+        f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>"
+        + "<p>督察整改</p>" * 1_000_000
+        + "</body></html>"
+    )
     with pytest.raises(BrokenPage) as refused:
         extract(raw)
     assert str(refused.value) == "too_large: 2,000,010 tags, more than a page's 200,000"
@@ -237,8 +252,11 @@ def test_the_command_prints_one_line_for_a_page_it_cannot_extract(tmp_path, caps
 
 def test_the_command_prints_a_hostile_page(tmp_path, capsys):
     path = tmp_path / "page.html"
-    path.write_bytes(page(f"{FIRST}\x14\x00", f"{SECOND}&#x14;", head='<meta name="author" content="Li\ud800 Wei">')
-                     .encode("utf-8", "surrogatepass"))
+    path.write_bytes(
+        page(f"{FIRST}\x14\x00", f"{SECOND}&#x14;", head='<meta name="author" content="Li\ud800 Wei">').encode(
+            "utf-8", "surrogatepass"
+        )
+    )
     assert main(["extract", str(path), "--url", URL, "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert (printed["title"], printed["body"]) == (TITLE, f"{FIRST}\n{SECOND}")
@@ -248,14 +266,51 @@ def test_the_command_prints_a_hostile_page(tmp_path, capsys):
 
 # Common tags, and those the extractor removes (their text after them, their tail, is joined to
 # the text before: where a control character used to crash it) more often than others.
-_TAGS = ["div", "p", "span", "a", "b", "article", "section", "h1", "h2", "li", "ul", "table", "td", "br", "img",
-         "font", "time", "meta", "title", "header", "main", "pre"]
+_TAGS = [
+    "div",
+    "p",
+    "span",
+    "a",
+    "b",
+    "article",
+    "section",
+    "h1",
+    "h2",
+    "li",
+    "ul",
+    "table",
+    "td",
+    "br",
+    "img",
+    "font",
+    "time",
+    "meta",
+    "title",
+    "header",
+    "main",
+    "pre",
+]
 _REMOVED = ["script", "style", "nav", "footer", "aside", "noscript", "iframe", "figcaption", "button", "svg"]
 _ATTRIBUTES = st.dictionaries(
-    st.sampled_from(["class", "id", "style", "href", "datetime", "content", "name", "property", "data-date", "itemprop"]),
+    st.sampled_from(
+        ["class", "id", "style", "href", "datetime", "content", "name", "property", "data-date", "itemprop"]
+    ),
     st.one_of(
-        st.sampled_from(["share", "comments", "related-news", "sidebar", "display:none", "og:title", "author",
-                         "datePublished", "2024-04-30T09:00:00+08:00", "article-body", "byline"]),
+        st.sampled_from(
+            [
+                "share",
+                "comments",
+                "related-news",
+                "sidebar",
+                "display:none",
+                "og:title",
+                "author",
+                "datePublished",
+                "2024-04-30T09:00:00+08:00",
+                "article-body",
+                "byline",
+            ]
+        ),
         st.text(max_size=12),
     ),
     max_size=3,
@@ -264,9 +319,27 @@ _TEXT = st.lists(
     st.one_of(
         st.characters(codec="utf-8"),  # any character but a surrogate
         st.sampled_from("\x00\x01\x08\x0b\x0c\x14\x1f\x7f\ufffe\uffff\ud800\udfff<>&;#\"'/ ，。、“”"),
-        st.sampled_from(["&#x14;", "&#1;", "&#xD800;", "&#99999999999;", "&amp;", "&nbsp;", "<!--", "-->", "<![CDATA[",
-                         "2024-04-30 09:00", "2024年4月30日", "3小时前", "记者 王明", "By Li Wei", "来源：新华社",
-                         "Copper prices rose again this week, traders said. ", "铜价本周继续上涨，市场人士表示。"]),
+        st.sampled_from(
+            [
+                "&#x14;",
+                "&#1;",
+                "&#xD800;",
+                "&#99999999999;",
+                "&amp;",
+                "&nbsp;",
+                "<!--",
+                "-->",
+                "<![CDATA[",
+                "2024-04-30 09:00",
+                "2024年4月30日",
+                "3小时前",
+                "记者 王明",
+                "By Li Wei",
+                "来源：新华社",
+                "Copper prices rose again this week, traders said. ",
+                "铜价本周继续上涨，市场人士表示。",
+            ]
+        ),
     ),
     max_size=12,
 ).map("".join)

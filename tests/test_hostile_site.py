@@ -54,7 +54,9 @@ def hostile(tmp_path, monkeypatch):
 
 def test_the_ordinary_pages_are_archived_and_each_hostile_one_archived_right_or_counted_broken(hostile, tmp_path):
     url = f"sqlite:///{tmp_path / 'hostile.sqlite3'}"
-    config = write_schedule(tmp_path / "schedule.toml", {"spider": "hostile", "base_url": hostile, "every": "1h", "time_limit": "2m"})
+    config = write_schedule(
+        tmp_path / "schedule.toml", {"spider": "hostile", "base_url": hostile, "every": "1h", "time_limit": "2m"}
+    )
     result = run_monitor("run", "hostile", "--config", str(config), db_url=url)
     assert "Traceback" not in result.stdout + result.stderr
     archive = Archive(url)
@@ -75,8 +77,14 @@ def test_sigterm_ends_a_crawl_within_seconds(hostile, tmp_path):
     SIGTERM comes: it stops within ten seconds, recorded as interrupted, what it read stored."""
     url = f"sqlite:///{tmp_path / 'stopped.sqlite3'}"
     env = {**os.environ, "MONITOR_DB_URL": url, "MONITOR_DOWNLOAD_DELAY": "1", "MONITOR_STORE_BATCH": "1"}
-    crawl = subprocess.Popen([sys.executable, "-m", "monitor.cli", "crawl", f"hostile={hostile}"], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "crawl", f"hostile={hostile}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: os.path.exists(tmp_path / "stopped.sqlite3") and _stored(url) >= 3, timeout=60)
         crawl.send_signal(signal.SIGTERM)

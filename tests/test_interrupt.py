@@ -28,9 +28,17 @@ def _stored(url: str) -> int:
 
 def _crawl(url: str, target: str, tmp_path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "crawl", target], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, cwd=ROOT,
-        env={**os.environ, "MONITOR_DB_URL": url, "MONITOR_DOWNLOAD_DELAY": "0", "XDG_DATA_HOME": str(tmp_path / "data")},
+        [sys.executable, "-m", "monitor.cli", "crawl", target],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "MONITOR_DB_URL": url,
+            "MONITOR_DOWNLOAD_DELAY": "0",
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+        },
     )
 
 

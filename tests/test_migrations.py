@@ -30,7 +30,9 @@ from db.models import Base
 from pipelines.article import CHINA_TZ
 from tests.conftest import run_monitor
 
-RELEASED_FTS5 = "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+RELEASED_FTS5 = (
+    "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
 # The full-text index as db.fulltext makes it, read back from each engine's catalog.
 HEAD_FTS = {
     "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, filters, tokenize = 'unicode61 remove_diacritics 0')",
@@ -63,10 +65,37 @@ def connected(url: str) -> Iterator[Connection]:
 
 
 # What 0002 and 0003 add to the released schema, as autogenerate names it.
-ADDED_BY_0002 = [("add_index", "ix_article_tags_tag"), ("add_index", "ix_articles_copies"), ("add_index", "ix_articles_search"), ("add_table", "article_tags")]
+ADDED_BY_0002 = [
+    ("add_index", "ix_article_tags_tag"),
+    ("add_index", "ix_articles_copies"),
+    ("add_index", "ix_articles_search"),
+    ("add_table", "article_tags"),
+]
 ADDED_BY_0003 = sorted(
-    [("add_table", t) for t in ("alert_rules", "alert_queue", "alerts", "deliveries", "delivery_attempts", "crawl_runs", "health_events")]
-    + [("add_index", i) for i in ("ix_alerts_rule_story", "ix_alerts_rule_id", "ix_deliveries_alert_channel", "ix_deliveries_status", "ix_delivery_attempts_delivery_id", "ix_crawl_runs_site", "ix_health_events_site")]
+    [
+        ("add_table", t)
+        for t in (
+            "alert_rules",
+            "alert_queue",
+            "alerts",
+            "deliveries",
+            "delivery_attempts",
+            "crawl_runs",
+            "health_events",
+        )
+    ]
+    + [
+        ("add_index", i)
+        for i in (
+            "ix_alerts_rule_story",
+            "ix_alerts_rule_id",
+            "ix_deliveries_alert_channel",
+            "ix_deliveries_status",
+            "ix_delivery_attempts_delivery_id",
+            "ix_crawl_runs_site",
+            "ix_health_events_site",
+        )
+    ]
 )
 ADDED_BY_0006 = [("add_column", "field_sources")]
 ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006)
@@ -86,18 +115,24 @@ def fts_definition(conn: Connection):
     if conn.dialect.name == "sqlite":
         return conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'article_fts'")).scalar()
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-    columns = conn.execute(text(
-        "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND table_name = 'article_fts' ORDER BY ordinal_position"
-    )).all()
+    columns = conn.execute(
+        text(
+            "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = 'article_fts' ORDER BY ordinal_position"
+        )
+    ).all()
     if not columns:
         return None
-    indexes = conn.execute(text(
-        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'article_fts' ORDER BY indexname"
-    )).scalars()
-    constraints = conn.execute(text(
-        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST('article_fts' AS regclass) ORDER BY 1"
-    )).scalars()
+    indexes = conn.execute(
+        text(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'article_fts' ORDER BY indexname"
+        )
+    ).scalars()
+    constraints = conn.execute(
+        text(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST('article_fts' AS regclass) ORDER BY 1"
+        )
+    ).scalars()
     return [tuple(c) for c in columns], [i.replace(f"{schema}.", "") for i in indexes], list(constraints)
 
 
@@ -109,9 +144,14 @@ def test_head_revision_is_the_scripts_head():
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
     """The heads' tables and index (db.heads) as SQLite's catalog holds them."""
-    return [tuple(row) for row in conn.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE name LIKE 'article_fts_head%' OR name LIKE 'ix_article_fts_head%' ORDER BY name"
-    ))]
+    return [
+        tuple(row)
+        for row in conn.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE name LIKE 'article_fts_head%' OR name LIKE 'ix_article_fts_head%' ORDER BY name"
+            )
+        )
+    ]
 
 
 def test_migrations_from_nothing_make_what_a_new_archive_has(url):
@@ -130,8 +170,12 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
         assert stored_revision(conn) == HEAD_REVISION
         if conn.dialect.name == "sqlite":
             assert [name for name, _ in migrated_heads] == [
-                "article_fts_head_bounds", "article_fts_head_terms", "article_fts_heads", "article_fts_heads_changed",
-                "article_fts_heads_state", "ix_article_fts_heads_article",
+                "article_fts_head_bounds",
+                "article_fts_head_terms",
+                "article_fts_heads",
+                "article_fts_heads_changed",
+                "article_fts_heads_state",
+                "ix_article_fts_heads_article",
             ]
             assert heads_schema(conn) == migrated_heads
 
@@ -149,9 +193,17 @@ def test_baseline_is_the_released_schema(url):
 FETCHED = datetime(2020, 10, 16, 2, 0)
 ARTICLES = [
     {
-        "identity": "cnmn:www.cnmn.com.cn:361562", "site_article_id": "361562", "host": "www.cnmn.com.cn",
-        "site": "cnmn", "lang": "zh", "script": "Hans", "relevant": True, "relevance_label": "rectification",
-        "title": "广西稀土企业完成环保督察整改", "title_simplified": None, "body_simplified": None,
+        "identity": "cnmn:www.cnmn.com.cn:361562",
+        "site_article_id": "361562",
+        "host": "www.cnmn.com.cn",
+        "site": "cnmn",
+        "lang": "zh",
+        "script": "Hans",
+        "relevant": True,
+        "relevance_label": "rectification",
+        "title": "广西稀土企业完成环保督察整改",
+        "title_simplified": None,
+        "body_simplified": None,
         "body": "中央第四生态环境保护督察组进驻广西后，广西稀土集团对矿山开展整改，截至10月9日已完成12项问题整改。",
         "tags": [
             {"id": "inspection-team", "kind": "authority", "count": 1, "first": "body"},
@@ -160,9 +212,16 @@ ARTICLES = [
         ],
     },
     {  # the mirror's Traditional copy: indexed by its Simplified shadow
-        "identity": "cnmn:www.cnmn-mirror.com:361562", "site_article_id": "361562", "host": "www.cnmn-mirror.com",
-        "site": "cnmn", "lang": "zh", "script": "Hant", "relevant": True, "relevance_label": "supervision",
-        "title": "廣西環保督察組進駐稀土礦區", "title_simplified": "广西环保督察组进驻稀土矿区",
+        "identity": "cnmn:www.cnmn-mirror.com:361562",
+        "site_article_id": "361562",
+        "host": "www.cnmn-mirror.com",
+        "site": "cnmn",
+        "lang": "zh",
+        "script": "Hant",
+        "relevant": True,
+        "relevance_label": "supervision",
+        "title": "廣西環保督察組進駐稀土礦區",
+        "title_simplified": "广西环保督察组进驻稀土矿区",
         "body": "廣西環保督察組進駐稀土礦區，責令企業限期整改。",
         "body_simplified": "广西环保督察组进驻稀土矿区，责令企业限期整改。",
         "tags": [
@@ -171,9 +230,17 @@ ARTICLES = [
         ],
     },
     {
-        "identity": "smm:news.metal.com:101286", "site_article_id": "101286", "host": "news.metal.com",
-        "site": "smm", "lang": "en", "script": None, "relevant": True, "relevance_label": "rectification",
-        "title": "Chinalco completes rectification of rare earth mines", "title_simplified": None, "body_simplified": None,
+        "identity": "smm:news.metal.com:101286",
+        "site_article_id": "101286",
+        "host": "news.metal.com",
+        "site": "smm",
+        "lang": "en",
+        "script": None,
+        "relevant": True,
+        "relevance_label": "rectification",
+        "title": "Chinalco completes rectification of rare earth mines",
+        "title_simplified": None,
+        "body_simplified": None,
         "body": "Chinalco said its rare earth mines in Guangxi had completed the rectification required by the central environmental inspection team.",
         "tags": [
             {"id": "chinalco", "kind": "organisation", "count": 2, "first": "title"},
@@ -181,25 +248,39 @@ ARTICLES = [
         ],
     },
     {
-        "identity": "smm:news.metal.com:101301", "site_article_id": "101301", "host": "news.metal.com",
-        "site": "smm", "lang": "en", "script": None, "relevant": False, "relevance_label": "unrelated",
-        "title": "Copper prices rise", "title_simplified": None, "body_simplified": None,
+        "identity": "smm:news.metal.com:101301",
+        "site_article_id": "101301",
+        "host": "news.metal.com",
+        "site": "smm",
+        "lang": "en",
+        "script": None,
+        "relevant": False,
+        "relevance_label": "unrelated",
+        "title": "Copper prices rise",
+        "title_simplified": None,
+        "body_simplified": None,
         "body": "Copper prices rose on the LME as Chinese smelters cut output.",
         "tags": [],
     },
 ]
 EXPECTED_TAGS = [
-    (1, "guangxi-rare-earth"), (1, "inspection-team"), (1, "rare-earth"),
-    (2, "guangxi"), (2, "rare-earth"),
-    (3, "chinalco"), (3, "guangxi"),
+    (1, "guangxi-rare-earth"),
+    (1, "inspection-team"),
+    (1, "rare-earth"),
+    (2, "guangxi"),
+    (2, "rare-earth"),
+    (3, "chinalco"),
+    (3, "guangxi"),
 ]
 # A word of each body, and the articles whose index holds it (Traditional text is indexed
 # by its Simplified shadow, so 責令 itself finds nothing).
 EXPECTED_MATCHES = {"稀土": [1, 2], "责令": [2], "責令": [], "earth": [3], "copper": [4]}
 # 稀土's matches within filters (on SQLite, the index's filter terms of each article).
 EXPECTED_FILTERED = {
-    Filters(sites=("www.cnmn-mirror.com",)): [2], Filters(relevance=("rectification",)): [1],
-    Filters(tags=(("guangxi-rare-earth",),)): [1], Filters(not_tags=("guangxi",)): [1],
+    Filters(sites=("www.cnmn-mirror.com",)): [2],
+    Filters(relevance=("rectification",)): [1],
+    Filters(tags=(("guangxi-rare-earth",),)): [1],
+    Filters(not_tags=("guangxi",)): [1],
     Filters(since=datetime(2020, 10, 15, tzinfo=CHINA_TZ), until=datetime(2020, 10, 16, tzinfo=CHINA_TZ)): [1, 2],
     Filters(since=datetime(2020, 10, 16, tzinfo=CHINA_TZ)): [],
 }
@@ -208,12 +289,30 @@ EXPECTED_FILTERED = {
 def _row(n: int, article: dict) -> dict:
     url = f"https://{article['host']}/news/{article['site_article_id']}"
     return {
-        **article, "id": n, "canonical_url": url, "url": url, "published_at": datetime(2020, 10, 15, 6, 52),
-        "author": "", "source": "", "category": "", "editor": "", "views": None, "page_tags": [], "garbled": n == 2,
-        "relevance_score": 6.5 if article["relevant"] else 0.0, "relevance_terms": [], "keywords": [["整改", 0.4]],
-        "fingerprint": f"{n:064x}", "minhash": [n] * 64, "figures": ["12"], "content_hash": f"{n:064d}",
-        "title_key": article["title"][:200], "story_id": 1 if n == 2 else n,
-        "segmenter": "jieba-0.42.1+vocab-3f2a", "fetched_at": FETCHED, "updated_at": FETCHED,
+        **article,
+        "id": n,
+        "canonical_url": url,
+        "url": url,
+        "published_at": datetime(2020, 10, 15, 6, 52),
+        "author": "",
+        "source": "",
+        "category": "",
+        "editor": "",
+        "views": None,
+        "page_tags": [],
+        "garbled": n == 2,
+        "relevance_score": 6.5 if article["relevant"] else 0.0,
+        "relevance_terms": [],
+        "keywords": [["整改", 0.4]],
+        "fingerprint": f"{n:064x}",
+        "minhash": [n] * 64,
+        "figures": ["12"],
+        "content_hash": f"{n:064d}",
+        "title_key": article["title"][:200],
+        "story_id": 1 if n == 2 else n,
+        "segmenter": "jieba-0.42.1+vocab-3f2a",
+        "fetched_at": FETCHED,
+        "updated_at": FETCHED,
     }
 
 
@@ -223,25 +322,52 @@ def make_released_archive(url: str) -> None:
     with connected(url) as conn, conn.begin():
         conn.execute(text("DROP TABLE alembic_version"))
         tables = MetaData()
-        articles, raw_pages, facts = (Table(name, tables, autoload_with=conn) for name in ("articles", "raw_pages", "facts"))
+        articles, raw_pages, facts = (
+            Table(name, tables, autoload_with=conn) for name in ("articles", "raw_pages", "facts")
+        )
         conn.execute(insert(articles), [_row(n, a) for n, a in enumerate(ARTICLES, 1)])
-        conn.execute(insert(raw_pages), [
-            {"article_pk": n, "url": f"https://{a['host']}/news/{a['site_article_id']}", "status": 200,
-             "encoding": "utf-8", "html_zlib": zlib.compress(f"<h1>{a['title']}</h1><p>{a['body']}</p>".encode())}
-            for n, a in enumerate(ARTICLES, 1)
-        ])
-        conn.execute(insert(facts), [{
-            "article_pk": 1, "kind": "issues_rectified", "number": 12, "day": None, "as_of": "2020-10-09",
-            "batches": None, "action": None, "sentence": "截至10月9日已完成12项问题整改", "offset": 37,
-        }])
+        conn.execute(
+            insert(raw_pages),
+            [
+                {
+                    "article_pk": n,
+                    "url": f"https://{a['host']}/news/{a['site_article_id']}",
+                    "status": 200,
+                    "encoding": "utf-8",
+                    "html_zlib": zlib.compress(f"<h1>{a['title']}</h1><p>{a['body']}</p>".encode()),
+                }
+                for n, a in enumerate(ARTICLES, 1)
+            ],
+        )
+        conn.execute(
+            insert(facts),
+            [
+                {
+                    "article_pk": 1,
+                    "kind": "issues_rectified",
+                    "number": 12,
+                    "day": None,
+                    "as_of": "2020-10-09",
+                    "batches": None,
+                    "action": None,
+                    "sentence": "截至10月9日已完成12项问题整改",
+                    "offset": 37,
+                }
+            ],
+        )
         if conn.dialect.name == "sqlite":  # the released index held the old segmenter's tokens
-            conn.execute(text("INSERT INTO article_fts (rowid, title, body) VALUES (1, '广西 稀土 企业', '中央 督察组')"))
+            conn.execute(
+                text("INSERT INTO article_fts (rowid, title, body) VALUES (1, '广西 稀土 企业', '中央 督察组')")
+            )
 
 
 def stored_rows(conn: Connection) -> dict[str, list[dict]]:
     tables = MetaData()
     return {
-        name: [dict(row._mapping) for row in conn.execute(select(Table(name, tables, autoload_with=conn)).order_by(text("1")))]
+        name: [
+            dict(row._mapping)
+            for row in conn.execute(select(Table(name, tables, autoload_with=conn)).order_by(text("1")))
+        ]
         for name in ("articles", "raw_pages", "facts")
     }
 
@@ -292,7 +418,9 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
     assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0006\n"
     assert_upgraded(url, before)
     assert run_monitor("db", "current", db_url=url).stdout == "0006 (head)\n"
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0006\n"
+    assert (
+        run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0006\n"
+    )
     archive = Archive(url)
     assert archive.count() == 4
     archive.engine.dispose()
@@ -358,10 +486,14 @@ def downgraded_from_head(url: str, revision: str) -> dict[str, list]:
 
 def heads_made(conn: Connection) -> tuple[int, int, int]:
     """(words with heads, heads, whether the heads are kept) on SQLite."""
-    return tuple(conn.execute(text(
-        "SELECT (SELECT COUNT(*) FROM article_fts_head_terms), (SELECT COUNT(*) FROM article_fts_heads),"
-        " (SELECT COUNT(*) FROM article_fts_heads_state)"
-    )).one())
+    return tuple(
+        conn.execute(
+            text(
+                "SELECT (SELECT COUNT(*) FROM article_fts_head_terms), (SELECT COUNT(*) FROM article_fts_heads),"
+                " (SELECT COUNT(*) FROM article_fts_heads_state)"
+            )
+        ).one()
+    )
 
 
 def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_bounds(url):
@@ -373,11 +505,16 @@ def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_
             # Heads as 0004 made them, of two words of both Chinese articles.
             conn.execute(text("INSERT INTO article_fts_heads_state (id, min_documents) VALUES (1, 2)"))
             conn.execute(text("INSERT INTO article_fts_head_terms (term) VALUES ('稀土'), ('整改')"))
-            conn.execute(text(
-                "INSERT INTO article_fts_heads (term, article_pk, weight, length)"
-                " VALUES ('稀土', 1, 6.0, 40), ('稀土', 2, 6.0, 30), ('整改', 1, 2.0, 40), ('整改', 2, 1.0, 30)"
-            ))
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0004 to 0006\n"
+            conn.execute(
+                text(
+                    "INSERT INTO article_fts_heads (term, article_pk, weight, length)"
+                    " VALUES ('稀土', 1, 6.0, 40), ('稀土', 2, 6.0, 30), ('整改', 1, 2.0, 40), ('整改', 2, 1.0, 30)"
+                )
+            )
+    assert (
+        run_monitor("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0004 to 0006\n"
+    )
     assert_upgraded(url, before)
     if url.startswith("sqlite"):
         with connected(url) as conn:
@@ -400,7 +537,10 @@ def test_0004_goes_down_to_0003_and_up_again(url):
         else:
             assert fts_definition(conn) == HEAD_FTS["postgresql"]
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0003 to 0006\n"
+    assert (
+        run_monitor("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0003 to 0006\n"
+    )
     with connected(url) as conn:
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
     assert_upgraded(url, before)
@@ -411,7 +551,10 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
         assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0003 + ADDED_BY_0006)
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0002 to 0006\n"
+    assert (
+        run_monitor("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0002 to 0006\n"
+    )
     with connected(url) as conn:
         assert schema_differences(conn) == []
         assert stored_rows(conn) == before
@@ -423,5 +566,8 @@ def test_0006_goes_down_to_0005_and_up_again(url):
         assert stored_revision(conn) == "0005"
         assert schema_differences(conn) == ADDED_BY_0006
         assert stored_rows(conn) == without_field_sources(before)
-    assert run_monitor("db", "upgrade", db_url=url).stdout == f"upgraded the archive at {printable_url(url)} from 0005 to 0006\n"
+    assert (
+        run_monitor("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0005 to 0006\n"
+    )
     assert_upgraded(url, before)

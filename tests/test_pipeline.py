@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,35 +18,70 @@ from pipelines.stages import STAGES, process
 
 
 def test_the_stages_run_as_pages_are_read_and_the_item_pipelines_store():
-    assert [stage.__name__ for stage in STAGES] == ["normalise", "language", "segment", "tag", "keywords", "facts", "dedup"]
+    assert [stage.__name__ for stage in STAGES] == [
+        "normalise",
+        "language",
+        "segment",
+        "tag",
+        "keywords",
+        "facts",
+        "dedup",
+    ]
     assert settings.ITEM_PIPELINES == {"pipelines.store.StorePipeline": 900}
 
 
 def test_a_page_past_its_time_budget_is_given_up_between_stages():
     article = Article(
-        url="https://example.cn/a", site="x", html=b"", encoding="utf-8", status=200,
-        fetched_at=datetime(2026, 10, 1, tzinfo=timezone.utc), canonical_url="https://example.cn/a",
-        site_article_id="", title="督察", published_at=None, paragraphs=["中央生态环境保护督察组进驻。"],
+        url="https://example.cn/a",
+        site="x",
+        html=b"",
+        encoding="utf-8",
+        status=200,
+        fetched_at=datetime(2026, 10, 1, tzinfo=UTC),
+        canonical_url="https://example.cn/a",
+        site_article_id="",
+        title="督察",
+        published_at=None,
+        paragraphs=["中央生态环境保护督察组进驻。"],
     )
     with pytest.raises(BrokenPage) as given_up:
         process(article, deadline=0.0)  # long past: time.monotonic() is larger
     assert str(given_up.value) == "too_slow: over the page's time budget before normalise"
 
 
-@pytest.mark.parametrize("word", ["环保督察", "中央生态环境保护督察组", "立行立改", "边督边改", "中铝集团", "中国铜业", "中央第四生态环境保护督察组"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "环保督察",
+        "中央生态环境保护督察组",
+        "立行立改",
+        "边督边改",
+        "中铝集团",
+        "中国铜业",
+        "中央第四生态环境保护督察组",
+    ],
+)
 def test_the_dictionary_keeps_supervision_words_whole(word):
     assert word in cut(f"据悉，{word}的工作已经开始。")
 
 
 def test_index_terms_keep_the_words_inside_a_long_token_apart():
     assert index_terms(cut("中央环保督察组进驻")) == (
-        ["中央环保督察组", "进驻"], ["中央环保督察", "环保督察组", "环保督察", "督察组", "中央", "环保", "督察"]
+        ["中央环保督察组", "进驻"],
+        ["中央环保督察", "环保督察组", "环保督察", "督察组", "中央", "环保", "督察"],
     )
 
 
 def test_search_terms_are_letter_and_digit_runs_with_english_stemmed():
     assert terms(["Rare-Earths", "c++", "2020年", "Inspections", "supervision", "稀土"]) == [
-        "rare", "earth", "c", "2020年", "inspect", "supervis", "稀土"]
+        "rare",
+        "earth",
+        "c",
+        "2020年",
+        "inspect",
+        "supervis",
+        "稀土",
+    ]
 
 
 def test_pinyin_insertions_come_out_including_broken_ones():
@@ -76,16 +111,25 @@ def test_language_and_script():
 
 def _article(paragraphs: list[str], title: str = "中国铜业配合中央环保督察") -> Article:
     return Article(
-        url="https://www.cnmn.com.cn/ShowNews1.aspx?id=1", site="cnmn", html=b"<html></html>",
-        encoding="utf-8", status=200, fetched_at=datetime.now(timezone.utc),
-        canonical_url="https://www.cnmn.com.cn/ShowNews1.aspx?id=1", site_article_id="1",
-        title=title, published_at=datetime(2020, 10, 15, 6, 52, tzinfo=timezone.utc), paragraphs=paragraphs,
+        url="https://www.cnmn.com.cn/ShowNews1.aspx?id=1",
+        site="cnmn",
+        html=b"<html></html>",
+        encoding="utf-8",
+        status=200,
+        fetched_at=datetime.now(UTC),
+        canonical_url="https://www.cnmn.com.cn/ShowNews1.aspx?id=1",
+        site_article_id="1",
+        title=title,
+        published_at=datetime(2020, 10, 15, 6, 52, tzinfo=UTC),
+        paragraphs=paragraphs,
     )
 
 
 def test_boilerplate_only_is_an_empty_body():
     with pytest.raises(BrokenPage) as broken:
-        normalise(_article(["责任编辑:付宇", "如需了解更多信息，请登录中国有色网：www.cnmn.com.cn了解更多信息。", "\u00a0"]))
+        normalise(
+            _article(["责任编辑:付宇", "如需了解更多信息，请登录中国有色网：www.cnmn.com.cn了解更多信息。", "\u00a0"])
+        )
     assert broken.value.reason == "empty_body"
 
 
@@ -122,7 +166,10 @@ def test_a_mirror_keeping_the_originals_canonical_tag_is_a_copy_not_the_original
 UNRELATED = (
     ("中铝集团召开安全生产会议", ["中铝集团召开二季度安全生产工作会议，部署防汛和高温作业安全，要求各企业排查隐患。"]),
     ("沪铜收涨", ["10月15日，上期所沪铜主力合约收涨0.5%，报51230元/吨，伦铜同步走高。"]),
-    ("Lithium prices fall", ["Battery-grade lithium carbonate fell 2% on Tuesday as cathode makers kept buying little."]),
+    (
+        "Lithium prices fall",
+        ["Battery-grade lithium carbonate fell 2% on Tuesday as cathode makers kept buying little."],
+    ),
     ("赣州稀土钇铕产品报价", ["赣州稀土市场钇铕产品报价持稳，氧化镨钕价格走弱，下游磁材企业采购谨慎。"]),
 )
 SMM_URL = "https://news.metal.com/newscontent/101234567/chinalco-guangxi-rare-earth"
@@ -143,7 +190,9 @@ def _stories(archive: Archive) -> list[int]:
 def test_a_home_page_declared_canonical_joins_no_stories(tmp_path):
     """A CMS declaring its home page as every page's canonical URL."""
     archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
-    archive.store_batch([_page(n, title, body, "https://news.example.com/") for n, (title, body) in enumerate(UNRELATED, 1)])
+    archive.store_batch(
+        [_page(n, title, body, "https://news.example.com/") for n, (title, body) in enumerate(UNRELATED, 1)]
+    )
     assert _stories(archive) == [1, 2, 3, 4]
 
 
@@ -172,9 +221,16 @@ def test_a_canonical_url_that_unrelated_pages_declare_is_no_key(tmp_path):
 
 @pytest.mark.parametrize(
     "url, home",
-    [("https://www.cnmn.com.cn", True), ("https://www.cnmn.com.cn/", True), ("http://x.cn/index.html", True),
-     ("https://x.cn/Default.aspx", True), ("https://x.cn/home/", True), ("https://x.cn/index.php?id=3", False),
-     ("https://x.cn/news/index.html", False), (SMM_URL, False)],
+    [
+        ("https://www.cnmn.com.cn", True),
+        ("https://www.cnmn.com.cn/", True),
+        ("http://x.cn/index.html", True),
+        ("https://x.cn/Default.aspx", True),
+        ("https://x.cn/home/", True),
+        ("https://x.cn/index.php?id=3", False),
+        ("https://x.cn/news/index.html", False),
+        (SMM_URL, False),
+    ],
 )
 def test_home_pages(url, home):
     assert is_home_page(url) is home
@@ -191,9 +247,9 @@ def test_one_bad_record_costs_only_itself(tmp_path):
 @pytest.mark.parametrize(
     "text",
     [
-        "中国铜业全力配合中央生态环保督察工作".encode("utf-8").decode("gbk", errors="replace"),
-        "中国铜业全力配合中央生态环保督察工作".encode("utf-8").decode("latin-1"),
-        "借力环保督察擦亮绿色发展底色".encode("utf-8").decode("big5", errors="replace"),
+        "中国铜业全力配合中央生态环保督察工作".encode().decode("gbk", errors="replace"),
+        "中国铜业全力配合中央生态环保督察工作".encode().decode("latin-1"),
+        "借力环保督察擦亮绿色发展底色".encode().decode("big5", errors="replace"),
     ],
 )
 def test_mojibake_gets_no_confident_language(text):
@@ -204,13 +260,26 @@ def test_mojibake_gets_no_confident_language(text):
     "text, lang, expected",
     [
         ("截至目前，已完成整改任务25项。", "zh", [("issues_rectified", {"count": 25, "as_of": None})]),
-        ("24 of the 31 problems had been rectified.", "en",
-         [("issues_raised", {"count": 31, "as_of": None}), ("issues_rectified", {"count": 24, "as_of": None})]),
-        ("4月6日，第二轮第三批中央第三生态环境保护督察组进驻广西。", "zh",
-         [("team", {"number": 3}), ("round", {"number": 2}), ("stationed", {"date": "2021-04-06"})]),
-        ("督察期间受理群众举报3000余件。", "zh", [("complaints_received", {"count": 3000, "batches": None, "as_of": None})]),
-        ("甲公司被罚款20万元。乙公司被罚款20万元。", "zh",
-         [("penalty", {"amount_yuan": 200000}), ("penalty", {"amount_yuan": 200000})]),
+        (
+            "24 of the 31 problems had been rectified.",
+            "en",
+            [("issues_raised", {"count": 31, "as_of": None}), ("issues_rectified", {"count": 24, "as_of": None})],
+        ),
+        (
+            "4月6日，第二轮第三批中央第三生态环境保护督察组进驻广西。",
+            "zh",
+            [("team", {"number": 3}), ("round", {"number": 2}), ("stationed", {"date": "2021-04-06"})],
+        ),
+        (
+            "督察期间受理群众举报3000余件。",
+            "zh",
+            [("complaints_received", {"count": 3000, "batches": None, "as_of": None})],
+        ),
+        (
+            "甲公司被罚款20万元。乙公司被罚款20万元。",
+            "zh",
+            [("penalty", {"amount_yuan": 200000}), ("penalty", {"amount_yuan": 200000})],
+        ),
         ("对某冶炼厂罚款30亿元。", "zh", [("penalty", {"amount_yuan": 3_000_000_000})]),
     ],
 )

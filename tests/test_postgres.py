@@ -26,5 +26,5 @@ def test_postgres_archive_stores_once_and_joins_the_mirror_copy(postgres_url, re
     smm, cnmn, mirror = (rows[r["canonical_url"]] for r in records)
     assert mirror.story_id == cnmn.story_id != smm.story_id
     assert cnmn.published_at.isoformat() == "2020-10-15T06:52:00+00:00"
-    url, html, encoding = archive.raw_html(mirror.id)
+    _url, html, encoding = archive.raw_html(mirror.id)
     assert html == records[2]["html"] and encoding == "utf-8"

@@ -59,9 +59,16 @@ def test_filters():
     parsed = parse_query("稀土 site:smm site:www.cnmn.com.cn lang:EN -lang:und relevance:relevant -relevance:related")
     f = parsed.filters
     assert (f.sites, f.langs, f.not_langs, f.relevance, f.not_relevance) == (
-        ("smm", "www.cnmn.com.cn"), ("en",), ("und",), ("relevant",), ("related",))
+        ("smm", "www.cnmn.com.cn"),
+        ("en",),
+        ("und",),
+        ("relevant",),
+        ("related",),
+    )
     dates = parse_query("since:2020-10 until:2021").filters
-    assert dates.since == datetime(2020, 10, 1, tzinfo=CHINA_TZ) and dates.until == datetime(2022, 1, 1, tzinfo=CHINA_TZ)
+    assert dates.since == datetime(2020, 10, 1, tzinfo=CHINA_TZ) and dates.until == datetime(
+        2022, 1, 1, tzinfo=CHINA_TZ
+    )
     assert parse_query("until:2020-12").filters.until == datetime(2021, 1, 1, tzinfo=CHINA_TZ)
     assert parse_query("until:2020-02-29").filters.until == datetime(2020, 3, 1, tzinfo=CHINA_TZ)
     assert parse_query("site:smm").node is None  # filters alone: browse
@@ -126,9 +133,50 @@ def test_exclusions_alone_search_everything_else():
 
 
 QUERY_PARTS = st.sampled_from(
-    ["稀土", "督察", "rare", "earth", "copper", "AND", "OR", "NOT", "and", "(", ")", '"', "-", "--", ":", "site:", "site:smm",
-     "lang:en", "lang:xx", "tag:chinalco", "tag:", "since:2020", "until:2021-02-30", "relevance:related", "*", "^", "NEAR(",
-     "c++", "中央环保督察组", "環保", "'", "\\", "{", "}", "+", "rank:", "\u3000", "１２", "e\u0301", "🙂", "\x00", "#"]
+    [
+        "稀土",
+        "督察",
+        "rare",
+        "earth",
+        "copper",
+        "AND",
+        "OR",
+        "NOT",
+        "and",
+        "(",
+        ")",
+        '"',
+        "-",
+        "--",
+        ":",
+        "site:",
+        "site:smm",
+        "lang:en",
+        "lang:xx",
+        "tag:chinalco",
+        "tag:",
+        "since:2020",
+        "until:2021-02-30",
+        "relevance:related",
+        "*",
+        "^",
+        "NEAR(",
+        "c++",
+        "中央环保督察组",
+        "環保",
+        "'",
+        "\\",
+        "{",
+        "}",
+        "+",
+        "rank:",
+        "\u3000",
+        "１２",
+        "e\u0301",
+        "🙂",
+        "\x00",
+        "#",
+    ]
 )
 RANDOM_QUERIES = st.one_of(
     st.lists(QUERY_PARTS, max_size=12).map(" ".join),
@@ -163,7 +211,11 @@ def test_a_star_makes_a_prefix_of_the_written_word_and_its_stem():
     assert node("稀土* -铜") == And((Prefix("稀土"), Not(Term("铜"))))
     assert fts5_expression(Prefix("稀土")) == '{title body parts} : "稀土" *'
     assert tsquery_expression(Prefix("rectif")) == "'rectif':*"
-    for query, message in (("稀* r*", "needs 2 letters"), ('"rare ear*"', "cannot be inside a phrase"), ("c+*", "one word")):
+    for query, message in (
+        ("稀* r*", "needs 2 letters"),
+        ('"rare ear*"', "cannot be inside a phrase"),
+        ("c+*", "one word"),
+    ):
         with pytest.raises(QueryError, match=message):
             parse_query(query)
 
@@ -178,8 +230,12 @@ def test_near_takes_two_words_or_phrases_and_a_distance():
     alternatives = tsquery_expression(near).split(" | ")
     assert len(alternatives) == 2 * 2 * 2 and "(('a':A) <2> ('b':A <-> 'c':A))" in tsquery_expression(near)
     for query, message in (
-        ("NEAR(督察, 3)", "two words"), ("NEAR(a b c, 3)", "two words"), ("NEAR(a b, 51)", "from 0 to 50"),
-        ("NEAR(a b, x)", "from 0 to 50"), ("NEAR(a b", "never closed"), ("NEAR(a* b)", "two words"),
+        ("NEAR(督察, 3)", "two words"),
+        ("NEAR(a b c, 3)", "two words"),
+        ("NEAR(a b, 51)", "from 0 to 50"),
+        ("NEAR(a b, x)", "from 0 to 50"),
+        ("NEAR(a b", "never closed"),
+        ("NEAR(a* b)", "two words"),
     ):
         with pytest.raises(QueryError, match=message):
             parse_query(query)
@@ -209,7 +265,9 @@ def test_fine_finds_penalties_but_a_search_for_penalties_never_looks_for_fine():
 def test_summons_accountability_and_case_filing_are_told_apart():
     assert "约谈" not in _expanded("问责") and "问责" not in _expanded("约谈") and "立案处罚" not in _expanded("问责")
     assert tag_ids("约谈") == {"summons"} and tag_ids("立案处罚") == {"case-filed"}
-    assert {"summons", "case-filed"} <= narrower()["accountability"] and "case-filed" in narrower()["administrative-penalty"]
+    assert {"summons", "case-filed"} <= narrower()["accountability"] and "case-filed" in narrower()[
+        "administrative-penalty"
+    ]
 
 
 def test_only_whole_names_tag_fines_and_penalties():

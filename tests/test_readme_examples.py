@@ -51,8 +51,13 @@ def test_the_examples_are_found():
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_readme_example_runs(any_archive, tmp_path, example):
-    env = {**os.environ, "MONITOR_DB_URL": any_archive.url,
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(["sh", "-ec", example], check=False, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "MONITOR_DB_URL": any_archive.url,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    done = subprocess.run(
+        ["sh", "-ec", example], check=False, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr

@@ -19,8 +19,8 @@ from pipelines.article import CHINA_TZ
 from pipelines.dates import parse_chinese_datetime, parse_english_datetime
 from pipelines.normalise import is_boilerplate
 from spiders.cnmn import _LABELS, CnmnSpider
-from tests.conftest import parsed_article_page
 from spiders.configured import SPIDERS
+from tests.conftest import parsed_article_page
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 if not REAL.is_dir():
@@ -56,7 +56,10 @@ async def test_the_real_mee_article_gives_every_field_from_its_template():
     assert article.published_at == datetime(2022, 4, 17, 14, 46, tzinfo=CHINA_TZ)
     assert (article.source, article.author) == ("生态环境部", "王丽平")
     assert article.field_sources == {
-        "title": "structured", "published_at": "structured", "author": "structured", "source": "structured",
+        "title": "structured",
+        "published_at": "structured",
+        "author": "structured",
+        "source": "structured",
         "body": "selectors",
     }
     assert article.selectors_missed == []
@@ -145,13 +148,16 @@ def test_the_mirror_header_lines():
     )
 
 
-@pytest.mark.parametrize(("printed", "expected"), [
-    ("Feb 17, 2017 11:01CST", datetime(2017, 2, 17, 11, 1, tzinfo=CHINA_TZ)),
-    ("Published: Feb 17, 2017 11:01", datetime(2017, 2, 17, 11, 1, tzinfo=CHINA_TZ)),
-    ("Jan 18,2013", datetime(2013, 1, 18, tzinfo=CHINA_TZ)),
-    ("Mar 1,2017", datetime(2017, 3, 1, tzinfo=CHINA_TZ)),
-    ("Apr 28, 2017 10:24", datetime(2017, 4, 28, 10, 24, tzinfo=CHINA_TZ)),
-])
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Feb 17, 2017 11:01CST", datetime(2017, 2, 17, 11, 1, tzinfo=CHINA_TZ)),
+        ("Published: Feb 17, 2017 11:01", datetime(2017, 2, 17, 11, 1, tzinfo=CHINA_TZ)),
+        ("Jan 18,2013", datetime(2013, 1, 18, tzinfo=CHINA_TZ)),
+        ("Mar 1,2017", datetime(2017, 3, 1, tzinfo=CHINA_TZ)),
+        ("Apr 28, 2017 10:24", datetime(2017, 4, 28, 10, 24, tzinfo=CHINA_TZ)),
+    ],
+)
 def test_the_metal_com_date_forms(printed, expected):
     assert parse_english_datetime(printed) == expected
 

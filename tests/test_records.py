@@ -20,14 +20,16 @@ from tests.conftest import run_monitor
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><article><h1>{title}</h1><p class="info">来源：中国有色网 作者：张三 {day} 10:30</p>{paragraphs}</article></body></html>"""
 CHINALCO = (
-    "中铝集团落实中央生态环境保护督察整改要求", "2021-06-15",
+    "中铝集团落实中央生态环境保护督察整改要求",
+    "2021-06-15",
     "中铝集团召开会议，部署中央生态环境保护督察整改工作。",
     "6月15日，中央第三生态环境保护督察组向中铝集团反馈督察情况。中铝集团表示，将认真落实整改要求，截至6月10日，已完成整改24项。",
     "督察组指出，部分企业环境问题突出，群众反映强烈，要求限期整改。",
 )
 # Scraped text that a spreadsheet would run as formulas: the title, the body, author and source.
 FORMULAS = (
-    '=HYPERLINK("http://x") 稀土企业被督察通报', "2021-07-01",
+    '=HYPERLINK("http://x") 稀土企业被督察通报',
+    "2021-07-01",
     "-5万元罚款：江西某稀土企业因环境违法被中央生态环境保护督察组通报，并处罚款5万元。",
     "督察组要求该企业立即停产整治，并于8月底前完成整改，整改情况向社会公开。",
 )
@@ -62,7 +64,7 @@ def test_show_prints_the_article_whole(db):
     assert lines[4].startswith("relevance: rectification ")
     assert lines[5].startswith("tags: ") and "中铝集团 (chinalco)" in lines[5]
     facts = lines.index("facts:")
-    assert lines[facts + 1:facts + 5] == [
+    assert lines[facts + 1 : facts + 5] == [
         "  team: number 3",
         "    6月15日，中央第三生态环境保护督察组向中铝集团反馈督察情况。",
         "  issues_rectified: number 24, as_of 2021-06-10",
@@ -82,7 +84,16 @@ def test_show_json_and_an_unknown_id(db):
 
 def test_inert_quotes_what_would_run_as_a_formula():
     assert [inert(v) for v in ("=1+2", "+1", "-1", "@A1", "\tx", "\rx", "稀土", "a=b", 3)] == [
-        "'=1+2", "'+1", "'-1", "'@A1", "'\tx", "'\rx", "稀土", "a=b", 3]
+        "'=1+2",
+        "'+1",
+        "'-1",
+        "'@A1",
+        "'\tx",
+        "'\rx",
+        "稀土",
+        "a=b",
+        3,
+    ]
 
 
 def test_export_csv_is_full_records_with_formulas_neutralised(db, tmp_path):
@@ -94,14 +105,42 @@ def test_export_csv_is_full_records_with_formulas_neutralised(db, tmp_path):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(rows[0]) == COLUMNS
     newest, older = (dict(zip(COLUMNS, row, strict=True)) for row in rows[1:])
-    assert {k: newest[k] for k in ("id", "title", "published_at", "fetched_at", "site", "url", "author", "source", "lang",
-                                   "relevance_label", "copies", "body")} == {
-        "id": "2", "title": "\'" + FORMULAS[0], "published_at": "2021-07-01T10:30:00+08:00",
-        "fetched_at": "2021-07-02T08:00:00+08:00", "site": "news.example.cn", "url": "https://news.example.cn/a/2.html",
-        "author": "'@SUM(A1:A9)", "source": "'+cmd|' /C calc'!A0", "lang": "zh", "relevance_label": "supervision",
-        "copies": "0", "body": "'" + "\n".join(FORMULAS[2:]),
+    assert {
+        k: newest[k]
+        for k in (
+            "id",
+            "title",
+            "published_at",
+            "fetched_at",
+            "site",
+            "url",
+            "author",
+            "source",
+            "lang",
+            "relevance_label",
+            "copies",
+            "body",
+        )
+    } == {
+        "id": "2",
+        "title": "'" + FORMULAS[0],
+        "published_at": "2021-07-01T10:30:00+08:00",
+        "fetched_at": "2021-07-02T08:00:00+08:00",
+        "site": "news.example.cn",
+        "url": "https://news.example.cn/a/2.html",
+        "author": "'@SUM(A1:A9)",
+        "source": "'+cmd|' /C calc'!A0",
+        "lang": "zh",
+        "relevance_label": "supervision",
+        "copies": "0",
+        "body": "'" + "\n".join(FORMULAS[2:]),
     }
-    assert (older["id"], older["title"], older["author"], older["body"]) == ("1", CHINALCO[0], "张三", "\n".join(CHINALCO[2:]))
+    assert (older["id"], older["title"], older["author"], older["body"]) == (
+        "1",
+        CHINALCO[0],
+        "张三",
+        "\n".join(CHINALCO[2:]),
+    )
     tags, labels = older["tags"].split("; "), older["tag_labels"].split("; ")
     assert labels[tags.index("chinalco")] == "中铝集团"
     assert float(older["relevance_score"]) > 0
@@ -139,16 +178,36 @@ def test_overview_shows_each_sites_latest_run_and_its_health(db):
     from monitor.runs import RunResult, finish_run, start_run
 
     archive = Archive(db)
-    for stats in ({"monitor/lists/read": 3, "monitor/articles/new": 2},
-                  {"monitor/lists/read": 17, "monitor/lists/blocked": 17}):
+    for stats in (
+        {"monitor/lists/read": 3, "monitor/articles/new": 2},
+        {"monitor/lists/read": 17, "monitor/lists/blocked": 17},
+    ):
         run = start_run(archive, "news.example.cn", "https://news.example.cn")
         finish_run(archive, RunResult(run, "news.example.cn", "https://news.example.cn", "finished", stats), None)
     found = overview(archive)
     [latest] = found["health"]
     assert (latest["run"], latest["status"], latest["health"]) == (
-        run, "finished", {"blocked": "the site answered with a captcha page: 17 of 17 list pages"})
-    assert found["sites"] == [{"host": "news.example.cn", "site": "news.example.cn", "label": "news.example.cn",
-                               "articles": 2, "relevant": 2, "newest": "2021-07-01"}]
+        run,
+        "finished",
+        {"blocked": "the site answered with a captcha page: 17 of 17 list pages"},
+    )
+    assert found["sites"] == [
+        {
+            "host": "news.example.cn",
+            "site": "news.example.cn",
+            "label": "news.example.cn",
+            "articles": 2,
+            "relevant": 2,
+            "newest": "2021-07-01",
+        }
+    ]
     assert [hit["id"] for hit in found["newest"]] == [2, 1]
-    assert found["rules"] == [{"name": "crawl-health", "query": "crawl health events", "alerts": 1, "last_alert": None,
-                               "feeds": {f: f"/feeds/crawl-health.{f}" for f in ("atom", "rss", "json")}}]
+    assert found["rules"] == [
+        {
+            "name": "crawl-health",
+            "query": "crawl health events",
+            "alerts": 1,
+            "last_alert": None,
+            "feeds": {f: f"/feeds/crawl-health.{f}" for f in ("atom", "rss", "json")},
+        }
+    ]

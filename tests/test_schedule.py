@@ -41,8 +41,12 @@ def data_home(tmp_path, monkeypatch) -> Path:
 
 def _monitor(*args: str, db_url: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True, cwd=ROOT, env={**os.environ, "MONITOR_DB_URL": db_url},
+        [sys.executable, "-m", "monitor.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "MONITOR_DB_URL": db_url},
     )
 
 
@@ -79,8 +83,10 @@ def _assert_never_two_at_once(runs) -> None:
     for refused in (r for r in runs if r.status == "refused"):
         # Refused while another held the lock: between that one's lock and its release
         # (the lock is taken just before the row is written, released just after its end).
-        assert any(r.started_at - timedelta(seconds=0.5) <= refused.started_at <= r.ended_at + timedelta(seconds=0.5)
-                   for r in finished)
+        assert any(
+            r.started_at - timedelta(seconds=0.5) <= refused.started_at <= r.ended_at + timedelta(seconds=0.5)
+            for r in finished
+        )
 
 
 def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_run(tmp_path, data_home):
@@ -92,11 +98,13 @@ def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_r
     url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
     Archive(url).engine.dispose()  # made here, not by two runs at once
     with slow_replica("smm", delay=1.0) as address:
-        config = str(write_schedule(
-            tmp_path / "schedule.toml",
-            {"name": "slow", "spider": "smm", "base_url": address, "every": "1h", "time_limit": "1m"},
-            {"name": "slow-1s", "spider": "smm", "base_url": address, "every": "1h", "time_limit": "1s"},
-        ))
+        config = str(
+            write_schedule(
+                tmp_path / "schedule.toml",
+                {"name": "slow", "spider": "smm", "base_url": address, "every": "1h", "time_limit": "1m"},
+                {"name": "slow-1s", "spider": "smm", "base_url": address, "every": "1h", "time_limit": "1s"},
+            )
+        )
         first = _monitor("run", "slow", "--config", config, db_url=url)
         wait_for(lambda: runs_of(url))
         second = run_monitor("run", "slow-1s", "--config", config, db_url=url)
@@ -124,10 +132,16 @@ def test_a_schedule_started_in_a_folder_of_lookalike_packages_runs_its_own(repli
     for package in ("db", "monitor", "spiders", "pipelines"):
         (folder / package).mkdir(parents=True)
         (folder / package / "__init__.py").write_text(f"raise SystemExit('the lookalike {package} ran')\n")
-    config = write_schedule(tmp_path / "schedule.toml", {"name": "smm", "base_url": replicas.addresses["smm"], "every": "1h"})
+    config = write_schedule(
+        tmp_path / "schedule.toml", {"name": "smm", "base_url": replicas.addresses["smm"], "every": "1h"}
+    )
     scheduler = subprocess.Popen(  # the installed command, as a user starts it
         [str(Path(sys.executable).parent / "monitor"), "schedule", "--config", str(config), "--log-level", "CRITICAL"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env={**os.environ, "MONITOR_DB_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "MONITOR_DB_URL": url},
     )
     try:
         wait_for(lambda: [r for r in runs_of(url, "smm") if r.status != "running"], timeout=30)
@@ -144,16 +158,26 @@ def test_a_run_that_cannot_start_or_dies_before_recording_itself_is_recorded(tmp
     named in the scheduler's log; so is one whose process cannot start at all."""
     url = f"sqlite:///{tmp_path / 'runs.sqlite3'}"
     archive = Archive(url)
-    config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "base_url": "http://127.0.0.1:9", "every": "1h"})
+    config = write_schedule(
+        tmp_path / "schedule.toml", {"spider": "smm", "base_url": "http://127.0.0.1:9", "every": "1h"}
+    )
     sites = load_schedule(config, SPIDERS)
     config.write_text("", encoding="utf-8")  # `monitor run smm` now ends with exit status 2
     [run] = schedule_until(Scheduler(sites, config, archive), lambda: runs_of(url))
-    assert (run.status, run.detail) == ("failed", {"error": "ended with exit status 2 before recording itself", "exit_status": 2})
-    assert capsys.readouterr().out.splitlines()[-1].endswith(
-        "smm: run ended with exit status 2 before recording itself (recorded failed: run 1)")
+    assert (run.status, run.detail) == (
+        "failed",
+        {"error": "ended with exit status 2 before recording itself", "exit_status": 2},
+    )
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith("smm: run ended with exit status 2 before recording itself (recorded failed: run 1)")
+    )
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
     schedule_until(Scheduler(sites, config, archive), lambda: len(runs_of(url)) == 2)
-    assert runs_of(url)[1].detail == {"error": f"could not start: [Errno 2] No such file or directory: '{tmp_path / 'no-python'}'"}
+    assert runs_of(url)[1].detail == {
+        "error": f"could not start: [Errno 2] No such file or directory: '{tmp_path / 'no-python'}'"
+    }
     assert capsys.readouterr().out.splitlines()[-1].endswith("(recorded failed: run 2)")
     archive.engine.dispose()
 
@@ -167,8 +191,11 @@ def test_sigterm_stops_a_crawl_with_exit_status_130(tmp_path, data_home):
         # Once the crawl has saved its first progress, then as soon as the run's row is written.
         for under_way in (lambda run: "seen_at" in run.detail, lambda run: True):
             crawl = subprocess.Popen(
-                [sys.executable, "-m", "monitor.cli", "crawl", f"smm={address}"], stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+                [sys.executable, "-m", "monitor.cli", "crawl", f"smm={address}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                cwd=ROOT,
                 env={**os.environ, "MONITOR_DB_URL": url, "MONITOR_DOWNLOAD_DELAY": "0"},
             )
             wait_for(lambda: [r for r in runs_of(url) if r.status == "running" and under_way(r)])  # noqa: B023 (called here)
@@ -204,7 +231,9 @@ def test_a_cron_entry_fires_once_in_each_matching_minute(tmp_path, monkeypatch):
     minute as the monotonic one said it had come)."""
     from monitor import schedule
 
-    config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "base_url": "http://127.0.0.1:9", "cron": "* * * * *"})
+    config = write_schedule(
+        tmp_path / "schedule.toml", {"spider": "smm", "base_url": "http://127.0.0.1:9", "cron": "* * * * *"}
+    )
     sites = load_schedule(config, SPIDERS)
     clocks = _Clocks(datetime(2026, 11, 23, 3, 38, 30, tzinfo=UTC))
 
@@ -259,12 +288,16 @@ def test_the_schedule_matches_alerts_after_a_run_that_stored_articles(replicas, 
     url = f"sqlite:///{tmp_path / 'alerts.sqlite3'}"
     archive = Archive(url)
     add_rule(archive, "copper", "copper")
-    config = write_schedule(tmp_path / "schedule.toml", {"name": "smm", "base_url": replicas.addresses["smm"], "every": "1h"})
+    config = write_schedule(
+        tmp_path / "schedule.toml", {"name": "smm", "base_url": replicas.addresses["smm"], "every": "1h"}
+    )
     scheduler = Scheduler(load_schedule(config, SPIDERS), config, archive, "CRITICAL")
     [rule] = schedule_until(scheduler, lambda: [r for r in list_rules(archive) if r["alerts"]], timeout=60)
     assert [r.status for r in runs_of(url)] == ["finished"] and runs_of(url)[0].new_articles > 0
     log = capsys.readouterr().out
-    assert f"alerts: matched {runs_of(url)[0].new_articles} new articles against 1 rules: {rule['alerts']} alerts" in log
+    assert (
+        f"alerts: matched {runs_of(url)[0].new_articles} new articles against 1 rules: {rule['alerts']} alerts" in log
+    )
     archive.engine.dispose()
 
 
@@ -272,10 +305,19 @@ def test_postgres_lock_holds_across_machines_and_dies_with_its_holder(postgres_u
     """On a shared PostgreSQL archive the advisory lock refuses a run on another machine (here:
     another lock folder), and goes when the process holding it is killed."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", ("import sys, time; from db import Archive; from monitor.locks import SiteLock; "
-         "print(SiteLock(Archive(sys.argv[1]), 'smm', 'https://news.metal.com').acquire(), flush=True); time.sleep(60)"),
-         postgres_url],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "a")},
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from db import Archive; from monitor.locks import SiteLock; "
+                "print(SiteLock(Archive(sys.argv[1]), 'smm', 'https://news.metal.com').acquire(), flush=True); time.sleep(60)"
+            ),
+            postgres_url,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "a")},
     )
     assert holder.stdout.readline().strip() == "True"
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "b"))
@@ -297,17 +339,26 @@ def test_schedule_file_example_loads():
     assert sites["smm_cn"].rhythm == timedelta(days=2) and sites["cnmn"].rhythm is None
 
 
-@pytest.mark.parametrize("entry, message", [
-    ('spider = "smm"', "give either `every` (an interval) or `cron` (an expression), one of them"),
-    ('spider = "smm"\nevery = "1h"\ncron = "* * * * *"', "give either `every` (an interval) or `cron` (an expression), one of them"),
-    ('spider = "smm"\nevery = "soon"', "not a duration: 'soon' (write e.g. 45s, 30m, 1h30m, 2d)"),
-    ('spider = "smm"\ncron = "*/0 * * * *"', "cron: minute: '0' is not a step (a whole number from 1)"),
-    ('spider = "smm"\ncron = "0 0 31 2 *"', "cron: '0 0 31 2 *' never fires"),
-    ('spider = "nope"\nevery = "1h"', "no spider named 'nope' (known: cnmn, smm, smm_cn)"),
-    ('spider = "smm"\nevery = "1h"\nbase_url = "ftp://x"', "base_url is not an http(s) address: 'ftp://x'"),
-    ('spider = "smm"\nevery = "1h"\nlimit = "1m"', "unknown key 'limit' (known: name, spider, base_url, every, cron, time_limit, rhythm)"),
-    ('spider = "smm"\nevery = 30', "every must be a string, not 30"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('spider = "smm"', "give either `every` (an interval) or `cron` (an expression), one of them"),
+        (
+            'spider = "smm"\nevery = "1h"\ncron = "* * * * *"',
+            "give either `every` (an interval) or `cron` (an expression), one of them",
+        ),
+        ('spider = "smm"\nevery = "soon"', "not a duration: 'soon' (write e.g. 45s, 30m, 1h30m, 2d)"),
+        ('spider = "smm"\ncron = "*/0 * * * *"', "cron: minute: '0' is not a step (a whole number from 1)"),
+        ('spider = "smm"\ncron = "0 0 31 2 *"', "cron: '0 0 31 2 *' never fires"),
+        ('spider = "nope"\nevery = "1h"', "no spider named 'nope' (known: cnmn, smm, smm_cn)"),
+        ('spider = "smm"\nevery = "1h"\nbase_url = "ftp://x"', "base_url is not an http(s) address: 'ftp://x'"),
+        (
+            'spider = "smm"\nevery = "1h"\nlimit = "1m"',
+            "unknown key 'limit' (known: name, spider, base_url, every, cron, time_limit, rhythm)",
+        ),
+        ('spider = "smm"\nevery = 30', "every must be a string, not 30"),
+    ],
+)
 def test_schedule_file_refusals(tmp_path, entry, message):
     path = tmp_path / "schedule.toml"
     path.write_text(f"[[site]]\n{entry}\n", encoding="utf-8")
@@ -318,8 +369,13 @@ def test_schedule_file_refusals(tmp_path, entry, message):
 
 def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
     missing = run_monitor("schedule", "--config", str(tmp_path / "none.toml"), check=False)
-    assert (missing.returncode, missing.stderr) == (2, f"monitor: cannot read the schedule {tmp_path / 'none.toml'}: No such file or directory\n")
-    config = write_schedule(tmp_path / "schedule.toml", {"spider": "smm", "every": "1h"}, {"spider": "smm", "every": "2h"})
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        f"monitor: cannot read the schedule {tmp_path / 'none.toml'}: No such file or directory\n",
+    )
+    config = write_schedule(
+        tmp_path / "schedule.toml", {"spider": "smm", "every": "1h"}, {"spider": "smm", "every": "2h"}
+    )
     twice = run_monitor("run", "smm", "--config", str(config), check=False)
     assert (twice.returncode, twice.stderr) == (2, f"monitor: {config}: two sites named 'smm'; give one a `name`\n")
 
@@ -331,8 +387,13 @@ def test_monitor_run_interrupted_exits_130_as_crawl_does(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'run.sqlite3'}"
     with slow_replica("cnmn", 0.3) as address:
         config = write_schedule(tmp_path / "schedule.toml", {"spider": "cnmn", "base_url": address, "every": "1h"})
-        run = subprocess.Popen([sys.executable, "-m", "monitor.cli", "--db", url, "run", "cnmn", "--config", str(config)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        run = subprocess.Popen(
+            [sys.executable, "-m", "monitor.cli", "--db", url, "run", "cnmn", "--config", str(config)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             wait_for(lambda: (tmp_path / "run.sqlite3").exists() and runs_of(url), timeout=30)
             time.sleep(1)

@@ -143,7 +143,9 @@ def test_filters(any_archive, oracle, replicas):
         "稀土 relevance:supervision": oracle.where(rare, label=lambda r: r.relevance_label == "supervision"),
         "稀土 relevance:relevant": oracle.where(rare, relevant=lambda r: r.relevant),
         "稀土 -relevance:relevant": oracle.where(rare, relevant=lambda r: not r.relevant),
-        "稀土 relevance:related relevance:unrelated": oracle.where(rare, label=lambda r: r.relevance_label in ("related", "unrelated")),
+        "稀土 relevance:related relevance:unrelated": oracle.where(
+            rare, label=lambda r: r.relevance_label in ("related", "unrelated")
+        ),
         "site:smm lang:en": oracle.where(oracle.every(), site=lambda r: r.site == "smm"),
     }
     for query, expected in cases.items():
@@ -179,19 +181,29 @@ def test_a_story_is_one_result_with_its_copies(any_archive, manifest, replicas, 
     assert not [r for r in page.results if r.article["host"] == mirror]
     # Every copy on demand: the mirror's own result, its snippet in Traditional script.
     copies = search(any_archive, query, SearchOptions(limit=200, collapse=False))
-    mirrored = next(r for r in copies.results if r.article["host"] == mirror and r.article["url"].endswith(seed["path"]))
+    mirrored = next(
+        r for r in copies.results if r.article["host"] == mirror and r.article["url"].endswith(seed["path"])
+    )
     assert mirrored.article["garbled"] and copies.total > page.total
 
 
 def test_cross_language_expansion(any_archive, oracle, manifest):
     english = lambda pks: oracle.where(pks, lang=lambda r: r.lang == "en")  # noqa: E731
     chinese = lambda pks: oracle.where(pks, lang=lambda r: r.lang == "zh")  # noqa: E731
-    rare_earth = set().union(*(oracle.english_phrase(" ".join(n)) if all(t.isascii() for t in n) else oracle.has("".join(n))
-                               for n in concept_names()["rare-earth"]))
+    rare_earth = set().union(
+        *(
+            oracle.english_phrase(" ".join(n)) if all(t.isascii() for t in n) else oracle.has("".join(n))
+            for n in concept_names()["rare-earth"]
+        )
+    )
     expanded = SearchOptions(collapse=False, limit=1000)
     assert found(any_archive, "稀土 lang:en", expanded) == oracle.urls(english(rare_earth))
-    assert found(any_archive, "rare earth lang:zh", expanded) == oracle.urls(chinese(rare_earth | (oracle.has("rare") & oracle.has("earth"))))
-    assert _seed(manifest, "smm")["title"] in {r.article["title"] for r in search(any_archive, "稀土", SearchOptions(limit=200)).results}
+    assert found(any_archive, "rare earth lang:zh", expanded) == oracle.urls(
+        chinese(rare_earth | (oracle.has("rare") & oracle.has("earth")))
+    )
+    assert _seed(manifest, "smm")["title"] in {
+        r.article["title"] for r in search(any_archive, "稀土", SearchOptions(limit=200)).results
+    }
     # 督察 finds English reports by "inspection" and "supervision"; the switch turns it off.
     inspection = found(any_archive, "督察 lang:en", expanded)
     assert oracle.urls(english(oracle.has("inspection") | oracle.has("supervision"))) <= inspection
@@ -219,8 +231,11 @@ def test_sorting_and_paging(any_archive):
     days = [r.article["published_at"] for r in by_date]
     assert days == sorted(days, reverse=True)
     whole = [r.article["id"] for r in search(any_archive, "稀土", SearchOptions(limit=1000)).results]
-    pages = [r.article["id"] for offset in range(0, len(whole), 7)
-             for r in search(any_archive, "稀土", SearchOptions(limit=7, offset=offset)).results]
+    pages = [
+        r.article["id"]
+        for offset in range(0, len(whole), 7)
+        for r in search(any_archive, "稀土", SearchOptions(limit=7, offset=offset)).results
+    ]
     assert pages == whole
     beyond = search(any_archive, "稀土", SearchOptions(limit=7, offset=len(whole) + 10))
     assert beyond.results == [] and beyond.total == len(whole)
@@ -263,8 +278,16 @@ def test_title_weighs_more_than_body(any_archive):
 
 
 def test_both_engines_give_the_same_results(archive, postgres_archive):
-    for query in ["稀土", "rare earth", "督察 lang:en", '"rare earth" -copper', "整改 since:2020 until:2021-06",
-                  "(稀土 OR 废水) tag:jiangxi", "-copper site:smm", "relevance:rectification"]:
+    for query in [
+        "稀土",
+        "rare earth",
+        "督察 lang:en",
+        '"rare earth" -copper',
+        "整改 since:2020 until:2021-06",
+        "(稀土 OR 废水) tag:jiangxi",
+        "-copper site:smm",
+        "relevance:rectification",
+    ]:
         sqlite_page = search(archive, query, SearchOptions(limit=1000, sort="date"))
         postgres_page = search(postgres_archive, query, SearchOptions(limit=1000, sort="date"))
         assert sqlite_page.total == postgres_page.total, query
@@ -272,10 +295,56 @@ def test_both_engines_give_the_same_results(archive, postgres_archive):
         assert [r.snippet for r in sqlite_page.results] == [r.snippet for r in postgres_page.results]
 
 
-PIECES = ["稀土", "督察", "整改", "rare", "earth", "copper", "AND", "OR", "NOT", "and", "(", ")", '"', "-", ":", "site:",
-          "site:smm", "lang:en", "lang:xx", "tag:chinalco", "tag:", "since:2020", "until:2021-02-30", "relevance:related",
-          "*", "^", "NEAR(", "c++", "中央环保督察组", "環保", "'", "\\", "{", "}", "+", "\u3000", "１２", "🙂", "\x00", "%", "_",
-          "'; DROP TABLE articles; --", "$$", "::tsquery", "<->", "!", "&", "|"]
+PIECES = [
+    "稀土",
+    "督察",
+    "整改",
+    "rare",
+    "earth",
+    "copper",
+    "AND",
+    "OR",
+    "NOT",
+    "and",
+    "(",
+    ")",
+    '"',
+    "-",
+    ":",
+    "site:",
+    "site:smm",
+    "lang:en",
+    "lang:xx",
+    "tag:chinalco",
+    "tag:",
+    "since:2020",
+    "until:2021-02-30",
+    "relevance:related",
+    "*",
+    "^",
+    "NEAR(",
+    "c++",
+    "中央环保督察组",
+    "環保",
+    "'",
+    "\\",
+    "{",
+    "}",
+    "+",
+    "\u3000",
+    "１２",
+    "🙂",
+    "\x00",
+    "%",
+    "_",
+    "'; DROP TABLE articles; --",
+    "$$",
+    "::tsquery",
+    "<->",
+    "!",
+    "&",
+    "|",
+]
 
 
 def generated_queries(n: int, seed: int = 7) -> list[str]:
@@ -288,8 +357,12 @@ def generated_queries(n: int, seed: int = 7) -> list[str]:
             parts = rng.choices(PIECES, k=rng.randint(1, 8))
             queries.append((" " if rng.random() < 0.7 else "").join(parts))
         else:
-            queries.append("".join(chr(rng.choice([rng.randint(32, 126), rng.randint(0x4E00, 0x9FFF), rng.randint(0, 0x10FFFF)]))
-                                   for _ in range(rng.randint(0, 12))).replace("\ud800", ""))
+            queries.append(
+                "".join(
+                    chr(rng.choice([rng.randint(32, 126), rng.randint(0x4E00, 0x9FFF), rng.randint(0, 0x10FFFF)]))
+                    for _ in range(rng.randint(0, 12))
+                ).replace("\ud800", "")
+            )
     return queries
 
 
@@ -308,7 +381,9 @@ def test_snippets_mark_numbers_inside_chinese_text(any_archive):
 def test_snippet_marks_are_the_only_guillemets():
     assert snippet("稀土«x»", None, (("稀土",),)) == ("«稀土»‹x›", True)
     assert snippet("Guangxi Rare Earths, rare-earth", None, (("rare", "earth"),)) == (
-        "Guangxi «Rare Earths», «rare-earth»", True)
+        "Guangxi «Rare Earths», «rare-earth»",
+        True,
+    )
 
 
 def test_ten_thousand_generated_queries_raise_only_query_errors(any_archive):
@@ -331,13 +406,24 @@ def test_ten_thousand_generated_queries_raise_only_query_errors(any_archive):
 
 def test_command_line_search(archive, db_url, manifest):
     seed = _seed(manifest, "cnmn")
-    out = json.loads(run_monitor("search", "--json", "--facets", "--limit", "3", "--", "中国铜业 lang:zh", db_url=db_url).stdout)
-    assert out["query"] == "中国铜业 lang:zh" and out["total"] >= 1 and set(out["facets"]) == {"site", "lang", "month", "tag"}
+    out = json.loads(
+        run_monitor("search", "--json", "--facets", "--limit", "3", "--", "中国铜业 lang:zh", db_url=db_url).stdout
+    )
+    assert (
+        out["query"] == "中国铜业 lang:zh"
+        and out["total"] >= 1
+        and set(out["facets"]) == {"site", "lang", "month", "tag"}
+    )
     assert seed["title"] in [r["title"] for r in out["results"]]
-    text = run_monitor("search", "--lang", "en", "--since", "2020-01-01", "--until", "2020-12-31", "稀土", db_url=db_url).stdout
+    text = run_monitor(
+        "search", "--lang", "en", "--since", "2020-01-01", "--until", "2020-12-31", "稀土", db_url=db_url
+    ).stdout
     assert "found; 1-" in text and "2020-" in text
     bad = run_monitor("search", "稀土 AND", db_url=db_url, check=False)
-    assert bad.returncode == 2 and bad.stderr == "monitor: cannot search '稀土 AND': AND at position 4 needs a word after it\n"
+    assert (
+        bad.returncode == 2
+        and bad.stderr == "monitor: cannot search '稀土 AND': AND at position 4 needs a word after it\n"
+    )
 
 
 def test_bad_arguments_get_clear_messages(tmp_path):
@@ -358,4 +444,3 @@ def test_bad_arguments_get_clear_messages(tmp_path):
     blocked.write_text("not a folder")
     bad_path = run_monitor("--db", f"sqlite:///{blocked}/archive.sqlite3", "search", "稀土", check=False)
     assert bad_path.returncode == 2 and "Traceback" not in bad_path.stderr
-

@@ -31,7 +31,11 @@ def _english(oracle: Oracle, test) -> set[int]:
 def test_an_english_prefix_finds_every_word_whose_stem_starts_with_it(any_archive, oracle):
     for prefix in ("inspect", "rectif", "penal"):
         starting = {pk for pk, (_, stems, _) in oracle.texts.items() if any(s.startswith(prefix) for s in stems)}
-        assert every_copy(any_archive, prefix + "*") == every_copy(any_archive, prefix.title() + "*") == oracle.urls(starting)
+        assert (
+            every_copy(any_archive, prefix + "*")
+            == every_copy(any_archive, prefix.title() + "*")
+            == oracle.urls(starting)
+        )
     # More than the word: inspectors' stem is inspector, not inspect.
     assert every_copy(any_archive, "inspect*") > every_copy(any_archive, "inspect")
 
@@ -64,30 +68,44 @@ def test_near_finds_the_words_within_the_distance_in_either_order(any_archive, o
 
 
 def test_near_in_chinese_follows_the_text_s_own_words(any_archive, oracle):
-    adjacent, near, both = (every_copy(any_archive, q) for q in ("NEAR(督察 整改, 0)", "NEAR(督察 整改, 10)", "督察 整改"))
+    adjacent, near, both = (
+        every_copy(any_archive, q) for q in ("NEAR(督察 整改, 0)", "NEAR(督察 整改, 10)", "督察 整改")
+    )
     assert every_copy(any_archive, '"督察 整改"') <= adjacent < near < both
     assert every_copy(any_archive, "NEAR(督察 整改)") == near  # 10 words unless told
 
 
 def test_prefix_and_near_give_the_same_results_on_both_engines(archive, postgres_archive):
     for query in ("rectif*", "稀土* lang:zh", "penalty*", "NEAR(督察 整改, 5)", 'NEAR("rare earth" price, 8) OR 锂*'):
-        assert found(archive, query, SearchOptions(limit=1000)) == found(postgres_archive, query, SearchOptions(limit=1000)), query
+        assert found(archive, query, SearchOptions(limit=1000)) == found(
+            postgres_archive, query, SearchOptions(limit=1000)
+        ), query
 
 
 # --- the vocabulary's core words ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", [
-    "罚款 lang:en", "penalty lang:zh", "fine lang:zh", "信访 lang:en", "complaint lang:zh", "summoned lang:zh", "约谈 lang:en",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "罚款 lang:en",
+        "penalty lang:zh",
+        "fine lang:zh",
+        "信访 lang:en",
+        "complaint lang:zh",
+        "summoned lang:zh",
+        "约谈 lang:en",
+    ],
+)
 def test_core_words_find_reports_in_the_other_language(any_archive, query):
     assert found(any_archive, query, SearchOptions(limit=1000))
 
 
 def test_summons_and_accountability_are_told_apart(any_archive, oracle):
     summoned, accountable = (every_copy(any_archive, f"{w} lang:zh") for w in ("约谈", "问责"))
-    assert summoned == oracle.urls(oracle.where(oracle.has("约谈") | oracle.has("约见") | oracle.has("summon"),
-                                                lang=lambda r: r.lang == "zh"))
+    assert summoned == oracle.urls(
+        oracle.where(oracle.has("约谈") | oracle.has("约见") | oracle.has("summon"), lang=lambda r: r.lang == "zh")
+    )
     assert summoned != accountable
 
 
@@ -112,7 +130,9 @@ def test_site_facets_count_what_the_total_counts(any_archive):
 
 
 def test_the_command_line_filters_agree_with_the_query(archive, db_url):
-    by_option = run_monitor("search", "--json", "--limit", "1000", "--since", "2020", "--until", "2021-06", "整改", db_url=db_url)
+    by_option = run_monitor(
+        "search", "--json", "--limit", "1000", "--since", "2020", "--until", "2021-06", "整改", db_url=db_url
+    )
     by_query = run_monitor("search", "--json", "--limit", "1000", "整改 since:2020 until:2021-06", db_url=db_url)
     assert json.loads(by_option.stdout)["total"] == json.loads(by_query.stdout)["total"] > 0
     total = json.loads(by_query.stdout)["total"]
@@ -131,7 +151,9 @@ def test_facts_take_the_tags_and_dates_search_takes(archive, db_url):
     assert by_name == by_id and by_name and {f["article_id"] for f in by_name} <= {r.article["id"] for r in tagged}
     unknown = run_monitor("facts", "--tag", "nonexist", db_url=db_url, check=False)
     assert unknown.returncode == 2 and "unknown tag 'nonexist'" in unknown.stderr
-    in_2020 = json.loads(run_monitor("facts", "--json", "--limit", "1000", "--since", "2020", "--until", "2020", db_url=db_url).stdout)
+    in_2020 = json.loads(
+        run_monitor("facts", "--json", "--limit", "1000", "--since", "2020", "--until", "2020", db_url=db_url).stdout
+    )
     assert in_2020 and all(f["published_at"].startswith("2020-") for f in in_2020)
 
 

@@ -67,23 +67,50 @@ def everywhere(db) -> Iterator[str]:
         yield base
 
 
-@pytest.mark.parametrize("path", ["/", "/api/search?q=copper", "/openapi.json", "/static/app.js", "/feeds/crawl-health.atom"])
+@pytest.mark.parametrize(
+    "path", ["/", "/api/search?q=copper", "/openapi.json", "/static/app.js", "/feeds/crawl-health.atom"]
+)
 def test_the_server_answers_the_hosts_it_serves_and_no_other(local, path):
     port = urlsplit(local).port
-    for host in (f"127.0.0.1:{port}", "127.0.0.1", f"localhost:{port}", "LOCALHOST.", f"[::1]:{port}",
-                 "archive.example.org", f"news.internal:{port}", "monitor.lan"):
+    for host in (
+        f"127.0.0.1:{port}",
+        "127.0.0.1",
+        f"localhost:{port}",
+        "LOCALHOST.",
+        f"[::1]:{port}",
+        "archive.example.org",
+        f"news.internal:{port}",
+        "monitor.lan",
+    ):
         assert ask(local, path, host).status == 200, host
-    for host in (f"attacker.example:{port}", "localhost.attacker.example", "127.0.0.1.nip.io", "evil@127.0.0.1",
-                 "127.0.0.2", "10.0.0.5", "", "127.0.0.1:80:80"):
+    for host in (
+        f"attacker.example:{port}",
+        "localhost.attacker.example",
+        "127.0.0.1.nip.io",
+        "evil@127.0.0.1",
+        "127.0.0.2",
+        "10.0.0.5",
+        "",
+        "127.0.0.1:80:80",
+    ):
         reply = ask(local, path, host)
-        assert (reply.status, json.loads(reply.body)) == (421, {"error": f"this server does not answer for the host {host!r}"})
+        assert (reply.status, json.loads(reply.body)) == (
+            421,
+            {"error": f"this server does not answer for the host {host!r}"},
+        )
     assert ask(local, path, None).status == 400  # HTTP/1.1 without a Host: refused before monitor sees it
 
 
 def test_feed_links_name_the_host_asked_for(local):
     port = urlsplit(local).port
-    assert self_link(ask(local, "/feeds/crawl-health.atom", f"localhost:{port}").body) == f"http://localhost:{port}/feeds/crawl-health.atom"
-    assert self_link(ask(local, "/feeds/crawl-health.atom", "monitor.lan").body) == "http://monitor.lan/feeds/crawl-health.atom"
+    assert (
+        self_link(ask(local, "/feeds/crawl-health.atom", f"localhost:{port}").body)
+        == f"http://localhost:{port}/feeds/crawl-health.atom"
+    )
+    assert (
+        self_link(ask(local, "/feeds/crawl-health.atom", "monitor.lan").body)
+        == "http://monitor.lan/feeds/crawl-health.atom"
+    )
 
 
 def test_every_request_beyond_this_machine_needs_the_token(everywhere):
@@ -134,10 +161,24 @@ def _refusal(monkeypatch, capsys, *options: str, **variables: str) -> tuple[int,
 
 
 def test_serving_beyond_this_machine_without_a_token_is_refused(monkeypatch, capsys):
-    assert _refusal(monkeypatch, capsys, "--host", "0.0.0.0") == (2, "", (
-        "monitor: 0.0.0.0 is reachable from other machines: set MONITOR_SERVE_TOKEN to an access token first "
-        '(see README.md, "JSON API and web page"), or serve on 127.0.0.1\n'))
-    assert _refusal(monkeypatch, capsys, "--host", "0.0.0.0", MONITOR_SERVE_TOKEN="short") == (2, "", (
-        "monitor: MONITOR_SERVE_TOKEN must be 16 or more letters, digits, - _ . or ~ "
-        "(make one: python3 -c 'import secrets; print(secrets.token_urlsafe())')\n"))
-    assert _refusal(monkeypatch, capsys, "--allowed-host", "evil@127.0.0.1") == (2, "", "monitor: not a host name: 'evil@127.0.0.1'\n")
+    assert _refusal(monkeypatch, capsys, "--host", "0.0.0.0") == (
+        2,
+        "",
+        (
+            "monitor: 0.0.0.0 is reachable from other machines: set MONITOR_SERVE_TOKEN to an access token first "
+            '(see README.md, "JSON API and web page"), or serve on 127.0.0.1\n'
+        ),
+    )
+    assert _refusal(monkeypatch, capsys, "--host", "0.0.0.0", MONITOR_SERVE_TOKEN="short") == (
+        2,
+        "",
+        (
+            "monitor: MONITOR_SERVE_TOKEN must be 16 or more letters, digits, - _ . or ~ "
+            "(make one: python3 -c 'import secrets; print(secrets.token_urlsafe())')\n"
+        ),
+    )
+    assert _refusal(monkeypatch, capsys, "--allowed-host", "evil@127.0.0.1") == (
+        2,
+        "",
+        "monitor: not a host name: 'evil@127.0.0.1'\n",
+    )

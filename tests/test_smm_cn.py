@@ -81,7 +81,9 @@ async def test_every_article_archived_once_with_its_truth_and_none_fetched_again
 
     # Each article is linked by the industry feed, a sitemap and the 要闻 API channel (the
     # copper ones twice more), yet its page is fetched once; the old /r/ links redirect.
-    assert {"/robots.txt", "/", "/rss/industry", "/rss/copper", "/sitemap.xml", "/sitemap/news-2018.xml"} <= set(fetched)
+    assert {"/robots.txt", "/", "/rss/industry", "/rss/copper", "/sitemap.xml", "/sitemap/news-2018.xml"} <= set(
+        fetched
+    )
     api = [p for p in fetched if p.startswith("/newscenter/news/list/")]
     assert sorted(api) == sorted(
         f"/newscenter/news/list/{channel}/{page}?page_limit=30"
@@ -92,7 +94,7 @@ async def test_every_article_archived_once_with_its_truth_and_none_fetched_again
     assert set(pages) == set(stored) and set(pages.values()) == {1}
 
     again = await _crawl(replicas, db_url)
-    assert not _article_fetches(replicas.requests("smm_cn")[before + len(fetched):])
+    assert not _article_fetches(replicas.requests("smm_cn")[before + len(fetched) :])
     assert again["monitor/articles/skipped_archived"] == 64
     assert "monitor/articles/parsed" not in again and Archive(db_url).count() == 64
 
@@ -147,7 +149,10 @@ def test_the_smm_english_second_build_is_read_from_its_next_data(replicas):
         assert (article.title, article.author, article.page_tags) == (page["title"], page["author"], page["tags"])
         assert article.published_at.astimezone(CHINA_TZ).isoformat() == page["published_at"]
         assert article.field_sources == {
-            "title": "structured", "published_at": "structured", "source": "structured", "body": "structured",
+            "title": "structured",
+            "published_at": "structured",
+            "source": "structured",
+            "body": "structured",
             "author": author_from,
         }
     assert first.paragraphs == second.paragraphs
@@ -165,17 +170,20 @@ def test_markup_versions_a_site_lacks_are_refused(replicas):
 # --- the readers ---
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("周二,06 10月 2026 10:31:40 +0800", datetime(2026, 10, 6, 10, 31, 40, tzinfo=CHINA_TZ)),
-    ("周日, 1 3月 2020 08:05:00 +0800", datetime(2020, 3, 1, 8, 5, tzinfo=CHINA_TZ)),
-    ("星期一,12 1月 2026 23:59 +0000", datetime(2026, 1, 12, 23, 59, tzinfo=UTC)),
-    ("周三,06 10月 2026 10:31:40", datetime(2026, 10, 6, 10, 31, 40, tzinfo=CHINA_TZ)),  # no zone: China
-    ("Tue, 06 Oct 2026 02:31:40 GMT", datetime(2026, 10, 6, 2, 31, 40, tzinfo=UTC)),
-    ("2018-08-16T20:05:00+08:00", datetime(2018, 8, 16, 20, 5, tzinfo=CHINA_TZ)),
-    ("2026-10-06", datetime(2026, 10, 6, tzinfo=CHINA_TZ)),
-    ("周二,06 13月 2026 10:31:40 +0800", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("周二,06 10月 2026 10:31:40 +0800", datetime(2026, 10, 6, 10, 31, 40, tzinfo=CHINA_TZ)),
+        ("周日, 1 3月 2020 08:05:00 +0800", datetime(2020, 3, 1, 8, 5, tzinfo=CHINA_TZ)),
+        ("星期一,12 1月 2026 23:59 +0000", datetime(2026, 1, 12, 23, 59, tzinfo=UTC)),
+        ("周三,06 10月 2026 10:31:40", datetime(2026, 10, 6, 10, 31, 40, tzinfo=CHINA_TZ)),  # no zone: China
+        ("Tue, 06 Oct 2026 02:31:40 GMT", datetime(2026, 10, 6, 2, 31, 40, tzinfo=UTC)),
+        ("2018-08-16T20:05:00+08:00", datetime(2018, 8, 16, 20, 5, tzinfo=CHINA_TZ)),
+        ("2026-10-06", datetime(2026, 10, 6, tzinfo=CHINA_TZ)),
+        ("周二,06 13月 2026 10:31:40 +0800", None),
+        ("", None),
+    ],
+)
 def test_feed_dates(text, expected):
     parsed = parse_feed_date(text)
     assert parsed == expected
@@ -202,8 +210,12 @@ def test_atom_feeds_are_read():
 <entry><title>Two</title><link href="https://example.org/a/2"/><updated>2026-10-08</updated></entry>
 <entry><title>No link</title></entry></feed>"""
     assert read_feed(atom, "https://example.org/feed.atom") == [
-        Entry("https://example.org/a/1", "One", datetime(2026, 10, 6, 10, 31, 40, tzinfo=CHINA_TZ),
-              datetime(2026, 10, 7, 9, tzinfo=UTC)),
+        Entry(
+            "https://example.org/a/1",
+            "One",
+            datetime(2026, 10, 6, 10, 31, 40, tzinfo=CHINA_TZ),
+            datetime(2026, 10, 7, 9, tzinfo=UTC),
+        ),
         Entry("https://example.org/a/2", "Two", None, datetime(2026, 10, 8, tzinfo=CHINA_TZ)),
     ]
 
@@ -239,7 +251,7 @@ def test_sitemap_index_and_its_sitemaps(replicas, truth):
 def test_a_captcha_or_an_error_page_is_no_feed_and_no_sitemap(replicas):
     captcha = _get(replicas.addresses["smm"] + "/en/", BOT)
     for reader in (read_feed, read_sitemap):
-        for body in (captcha, b"", b"{\"code\": 100000}"):
+        for body in (captcha, b"", b'{"code": 100000}'):
             with pytest.raises(NotAFeed):
                 reader(body, "https://example.org/")
 
@@ -252,18 +264,24 @@ def test_sitemaps_named_in_robots_txt(replicas):
     assert sitemaps_in_robots(_get(base + "/robots.txt"), base + "/robots.txt") == [base + "/sitemap.xml"]
     robots = b"User-agent: *\nDisallow: /x\nsitemap: /maps/index.xml\nSitemap: https://cdn.example.org/s.xml.gz\n"
     assert sitemaps_in_robots(robots, "https://example.org/robots.txt") == [
-        "https://example.org/maps/index.xml", "https://cdn.example.org/s.xml.gz",
+        "https://example.org/maps/index.xml",
+        "https://cdn.example.org/s.xml.gz",
     ]
 
 
 def test_feeds_named_by_link_rel_alternate(replicas):
     base = replicas.addresses["smm_cn"]
     home = HtmlResponse(base + "/", body=_get(base + "/"))
-    assert feeds_on_page(home) == [f"{base}/rss/{name}" for name in ("original", "industry", "copper", "aluminum", "mining")]
-    page = HtmlResponse("https://example.org/news/", body=b"""<html><head>
+    assert feeds_on_page(home) == [
+        f"{base}/rss/{name}" for name in ("original", "industry", "copper", "aluminum", "mining")
+    ]
+    page = HtmlResponse(
+        "https://example.org/news/",
+        body=b"""<html><head>
 <link rel="Alternate" type="application/atom+xml" href="/feed.atom">
 <link rel="alternate" type="application/rss+xml" href="https://example.org/rss.xml">
 <link rel="alternate" hreflang="en" href="/en/"><link rel="stylesheet" type="text/css" href="/s.css">
 <link rel="alternate" type="text/html" href="/print/">
-</head><body></body></html>""")
+</head><body></body></html>""",
+    )
     assert feeds_on_page(page) == ["https://example.org/feed.atom", "https://example.org/rss.xml"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -30,8 +30,15 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("a\x1b[31mb\x1b[0m", "a[31mb[0m"), ("\x9b31m", "31m"), ("x\u202ey\u202c", "xy"), ("\u2066a\u2069\u2067b\u2068", "ab"),
-     ("\u200fabc\u200e\u061c", "abc"), ("tab\tand\nline\r\x00\x07\x7f", "tab\tand\nline"), ("稀土 «整改» café", "稀土 «整改» café")],
+    [
+        ("a\x1b[31mb\x1b[0m", "a[31mb[0m"),
+        ("\x9b31m", "31m"),
+        ("x\u202ey\u202c", "xy"),
+        ("\u2066a\u2069\u2067b\u2068", "ab"),
+        ("\u200fabc\u200e\u061c", "abc"),
+        ("tab\tand\nline\r\x00\x07\x7f", "tab\tand\nline"),
+        ("稀土 «整改» café", "稀土 «整改» café"),
+    ],
 )
 def test_shown_text_holds_nothing_a_terminal_obeys(text, expected):
     assert shown(text) == expected
@@ -52,14 +59,25 @@ def hostile(tmp_path_factory) -> str:
     """An archive of one article whose title, body and fact hold escapes, matched by a rule."""
     db = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'a.sqlite3'}"
     article = Article(
-        url=URL, site="example", html=b"<html></html>", encoding="utf-8", status=200,
-        fetched_at=datetime(2021, 5, 1, 3, 0, tzinfo=timezone.utc), canonical_url=URL, site_article_id="1",
-        title="Copper smelter fined", published_at=datetime(2021, 5, 1, 2, 0, tzinfo=timezone.utc),
+        url=URL,
+        site="example",
+        html=b"<html></html>",
+        encoding="utf-8",
+        status=200,
+        fetched_at=datetime(2021, 5, 1, 3, 0, tzinfo=UTC),
+        canonical_url=URL,
+        site_article_id="1",
+        title="Copper smelter fined",
+        published_at=datetime(2021, 5, 1, 2, 0, tzinfo=UTC),
         paragraphs=["The smelter was fined 2 million yuan for copper waste."],
     )
     # As an archive can hold them: stored by an older pipeline, or through a field it misses.
-    record = {**process(article).record(), "title": TITLE, "body": BODY,
-              "facts": [{"kind": "penalty", "amount_yuan": 2_000_000, "sentence": SENTENCE, "offset": 0}]}
+    record = {
+        **process(article).record(),
+        "title": TITLE,
+        "body": BODY,
+        "facts": [{"kind": "penalty", "amount_yuan": 2_000_000, "sentence": SENTENCE, "offset": 0}],
+    }
     archive = Archive(db)
     archive.store_batch([record])
     add_rule(archive, "smelters", "smelter")
@@ -70,10 +88,7 @@ def hostile(tmp_path_factory) -> str:
 def test_search_prints_scraped_text_without_escapes(hostile, capsys):
     assert main(["--db", hostile, "search", "smelter", "--exact"]) == 0
     assert capsys.readouterr().out == (
-        "1 found; 1-1:\n"
-        f"1. {SHOWN_TITLE}\n"
-        f"   2021-05-01 10:00  example news.example.com  {URL}\n"
-        f"   {SHOWN_SNIPPET}\n"
+        f"1 found; 1-1:\n1. {SHOWN_TITLE}\n   2021-05-01 10:00  example news.example.com  {URL}\n   {SHOWN_SNIPPET}\n"
     )
 
 
@@ -81,21 +96,23 @@ def test_search_json_keeps_the_stored_text_escaped(hostile, capsys):
     assert main(["--db", hostile, "search", "smelter", "--exact", "--json"]) == 0
     out = capsys.readouterr().out
     [result] = json.loads(out)["results"]
-    assert (result["title"], result["snippet"]) == (TITLE, "The «smelter» was fined 2 million yuan\r\x1b[2K for copper waste.\u2066\u202e")
+    assert (result["title"], result["snippet"]) == (
+        TITLE,
+        "The «smelter» was fined 2 million yuan\r\x1b[2K for copper waste.\u2066\u202e",
+    )
     assert UNSAFE.findall(out) == []
 
 
 def test_facts_and_alerts_print_scraped_text_without_escapes(hostile, capsys):
     assert main(["--db", hostile, "facts"]) == 0
     assert capsys.readouterr().out == (
-        "2021-05-01  penalty: number 2000000\n"
-        "   The smelter was fined 2 million yuan[8m.\n"
-        f"   {SHOWN_TITLE}  {URL}\n"
+        f"2021-05-01  penalty: number 2000000\n   The smelter was fined 2 million yuan[8m.\n   {SHOWN_TITLE}  {URL}\n"
     )
     assert main(["--db", hostile, "alerts", "show", "smelters"]) == 0
     [alert] = show_rule(Archive(hostile), "smelters")["recent"]
     assert capsys.readouterr().out.splitlines()[-2:] == [
-        "latest alerts (1):", f"  {alert['matched_at']}  #1 {SHOWN_TITLE}  {URL}",
+        "latest alerts (1):",
+        f"  {alert['matched_at']}  #1 {SHOWN_TITLE}  {URL}",
     ]
     assert main(["--db", hostile, "alerts", "show", "smelters", "--json"]) == 0
     out = capsys.readouterr().out

@@ -26,8 +26,14 @@ from tests.test_api import _host, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 HOSTILE = '<script>window.__pwned=1</script> zxqvtest <img src=x onerror="window.__pwned=2">'
 
@@ -158,7 +164,10 @@ def malformed_query(page: Page, site: str) -> None:
 def hostile_site(archive, db_url, tmp_path_factory) -> Iterator[str]:
     """A copy of the crawled archive plus one article whose title and body hold markup."""
     path = tmp_path_factory.mktemp("hostile") / "archive.sqlite3"
-    with closing(sqlite3.connect(db_url.removeprefix("sqlite:///"))) as source, closing(sqlite3.connect(path)) as target:
+    with (
+        closing(sqlite3.connect(db_url.removeprefix("sqlite:///"))) as source,
+        closing(sqlite3.connect(path)) as target,
+    ):
         source.backup(target)
     copy = Archive(f"sqlite:///{path}")
     original = copy.articles(site="cnmn", garbled=False)[0]
@@ -199,20 +208,26 @@ def landing_view(page: Page, site: str, archive: Archive, mirror: str) -> None:
     expect(page.locator("#newest > li")).to_have_count(10)
     metas = page.locator("#newest .meta:not(.copies)").all_inner_texts()
     assert all(re.match(r"\d{4}-\d{2}-\d{2} · ", meta) for meta in metas), metas  # dates as YYYY-MM-DD
-    assert metas == sorted(metas, reverse=True) and all(meta.endswith(("supervision", "rectification")) for meta in metas)
+    assert metas == sorted(metas, reverse=True) and all(
+        meta.endswith(("supervision", "rectification")) for meta in metas
+    )
     rows = [row.split("\t") for row in page.locator("#sites tr").all_inner_texts()[1:]]
     assert {row[0]: int(row[1]) for row in rows} == {
         {mirror: "cnmn 镜像 mirror"}.get(host, site_name): count
         for (host, site_name), count in _articles_by_site(archive).items()
     }
-    assert page.locator("#sites a", has_text="cnmn 镜像 mirror").get_attribute("href") == "#/search?q=site%3A" + mirror.replace(":", "%3A")
+    assert page.locator("#sites a", has_text="cnmn 镜像 mirror").get_attribute(
+        "href"
+    ) == "#/search?q=site%3A" + mirror.replace(":", "%3A")
     assert page.locator("#rules li", has_text="crawl-health").locator("a").all_inner_texts() == ["atom", "rss", "json"]
     assert chinese_renders(page)
 
     page.locator("#newest h2 a").first.click()
     page.wait_for_selector("#original p")
     assert re.match(r"\d{4}-\d{2}-\d{2} · ", page.inner_text("#article-view .meta"))
-    assert page.locator("#article-view li a", has_text="中央生态环境保护督察").count() >= 1  # tags by their Chinese name
+    assert (
+        page.locator("#article-view li a", has_text="中央生态环境保护督察").count() >= 1
+    )  # tags by their Chinese name
 
 
 def _articles_by_site(archive: Archive) -> dict[tuple[str, str], int]:
@@ -267,7 +282,7 @@ def export_download(page: Page, site: str) -> None:
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0] == COLUMNS and len(rows) == total + 1
     shown = page.locator("#results h2").all_inner_texts()  # the first page, in the same order
-    assert [row[COLUMNS.index("title")] for row in rows[1:len(shown) + 1]] == shown
+    assert [row[COLUMNS.index("title")] for row in rows[1 : len(shown) + 1]] == shown
     assert all(row[COLUMNS.index("body")] for row in rows[1:])  # the whole text of each
 
 

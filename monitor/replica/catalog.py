@@ -28,21 +28,34 @@ HOSTS = {"smm": SMM_HOST, "cnmn": CNMN_HOST, "mirror": MIRROR_HOST, "smm_cn": SM
 # CNMN lists: channels (ShowNewsList.aspx) and metal pages (metal.aspx).
 CNMN_CHANNELS = {13: "要闻", 43: "行业新闻", 271: "铜资讯"}
 CNMN_METAL_PAGES = {
-    "copper": 1, "aluminium": 23, "lead-zinc": 35, "nickel-cobalt": 14,
-    "tin-antimony": 22, "precious": 87,
+    "copper": 1,
+    "aluminium": 23,
+    "lead-zinc": 35,
+    "nickel-cobalt": 14,
+    "tin-antimony": 22,
+    "precious": 87,
 }
 CNMN_PAGE_SIZE = 20
 # SMM lists: /list/<kind>/<metal>, and /en/.
 SMM_METALS = {
-    "copper": "copper", "aluminium": "aluminum", "lead-zinc": "zinc", "nickel-cobalt": "nickel",
-    "tin-antimony": "tin", "precious": "precious-metals", "rare-earth": "rare-earth",
+    "copper": "copper",
+    "aluminium": "aluminum",
+    "lead-zinc": "zinc",
+    "nickel-cobalt": "nickel",
+    "tin-antimony": "tin",
+    "precious": "precious-metals",
+    "rare-earth": "rare-earth",
     "lithium": "lithium",
 }
 SMM_FIRST_BATCH = 10
 SMM_MORE_BATCH = 10
 # SMM Chinese: its RSS feeds (/rss/<name>), the JSON list API's channels, the API's page size.
 SMM_CN_FEEDS = {
-    "original": "SMM原创", "industry": "行业资讯", "copper": "铜", "aluminum": "铝", "mining": "矿产",
+    "original": "SMM原创",
+    "industry": "行业资讯",
+    "copper": "铜",
+    "aluminum": "铝",
+    "mining": "矿产",
 }
 SMM_CN_API_CHANNELS = ("要闻", "铜")
 SMM_CN_API_PAGE_LIMIT = 30
@@ -62,8 +75,10 @@ MEE_SOURCES = ("生态环境部", "中央生态环境保护督察办公室")
 MEE_PAGE_SIZE = 10
 # Links the pages carry beside the columns' articles: ministry news and notices, which are
 # not the central inspection's reports (a configured article_pattern leaves them out).
-MEE_OTHER_LINKS = (("/ywdt/hjywnews/202610/t20261030_1101234.shtml", "生态环境部召开10月例行新闻发布会"),
-                   ("/xxgk/xxgk15/202610/t20261028_1101198.html", "关于做好2026年冬季大气污染防治工作的通知"))
+MEE_OTHER_LINKS = (
+    ("/ywdt/hjywnews/202610/t20261030_1101234.shtml", "生态环境部召开10月例行新闻发布会"),
+    ("/xxgk/xxgk15/202610/t20261028_1101198.html", "关于做好2026年冬季大气污染防治工作的通知"),
+)
 # A body paragraph that ends in a link to more (`&gt;&gt;&gt;<a>更多内容，点击阅读</a>`, as the
 # ministry's weekly digests have them): on every MEE_MORE_EVERY-th article.
 MEE_MORE_EVERY = 8
@@ -162,7 +177,11 @@ def _smm_path(article_id: int, title: str, year: int, n: int) -> str:
     """The URL forms SMM used: title words (2016-2019), id-slug, and /en/ id-slug now."""
     if year <= 2019:
         return f"/newscontent/{article_id}/{_slug(title)}"
-    return f"/en/newscontent/{article_id}-{_slug(title).lower()}" if n % 2 else f"/newscontent/{article_id}-{_slug(title).lower()}"
+    return (
+        f"/en/newscontent/{article_id}-{_slug(title).lower()}"
+        if n % 2
+        else f"/newscontent/{article_id}-{_slug(title).lower()}"
+    )
 
 
 def _contact_email(name: str) -> str:
@@ -175,25 +194,39 @@ def _legacy_pages() -> list[Page]:
     pages = []
     for article in legacy.LEGACY:
         related = {i: legacy.LEGACY[p[1]] for i, p in enumerate(article.body) if not isinstance(p, str)}
-        pages.append(Page(
-            site="smm", article_id=str(article.article_id),
-            path=f"/newscontent/{article.article_id}/{article.slug}", title=article.title,
-            published_at=article.published_at, author=article.contact, source="SMM", category="",
-            editor="", views=None, tags=article.tags,
-            paragraphs=tuple(p for p in article.body if isinstance(p, str)),
-            relevant=article.relevant, metal=article.metal, story=f"smm-{article.article_id}",
-            served={
-                "layout": article.layout, "date_style": article.date_style, "summary": article.summary,
-                "cooperation": article.cooperation,
-                "contact_email": _contact_email(article.contact) if article.contact else "",
-                # the body as served: ("p", text) or ("related", path, title)
-                "body": [
-                    ("p", p) if isinstance(p, str)
-                    else ("related", f"/newscontent/{related[i].article_id}/{related[i].slug}", related[i].title)
-                    for i, p in enumerate(article.body)
-                ],
-            },
-        ))
+        pages.append(
+            Page(
+                site="smm",
+                article_id=str(article.article_id),
+                path=f"/newscontent/{article.article_id}/{article.slug}",
+                title=article.title,
+                published_at=article.published_at,
+                author=article.contact,
+                source="SMM",
+                category="",
+                editor="",
+                views=None,
+                tags=article.tags,
+                paragraphs=tuple(p for p in article.body if isinstance(p, str)),
+                relevant=article.relevant,
+                metal=article.metal,
+                story=f"smm-{article.article_id}",
+                served={
+                    "layout": article.layout,
+                    "date_style": article.date_style,
+                    "summary": article.summary,
+                    "cooperation": article.cooperation,
+                    "contact_email": _contact_email(article.contact) if article.contact else "",
+                    # the body as served: ("p", text) or ("related", path, title)
+                    "body": [
+                        ("p", p)
+                        if isinstance(p, str)
+                        else ("related", f"/newscontent/{related[i].article_id}/{related[i].slug}", related[i].title)
+                        for i, p in enumerate(article.body)
+                    ],
+                },
+            )
+        )
     return pages
 
 
@@ -209,28 +242,53 @@ def smm_pages() -> tuple[Page, ...]:
         if article is None:
             title = seed.title
             path = f"/en/newscontent/{article_id}-{_slug(title).lower()}"
-            pages.append(Page(
-                site="smm", article_id=str(article_id), path=path, title=title,
-                published_at=published, author=seed.contact, source="SMM", category="",
-                editor="", views=None, tags=seed.tags, paragraphs=seed.paragraphs,
-                relevant=True, metal="rare-earth", story="smm-seed", seed=True,
-                served={"contact_email": seed.contact_email, "source_line": False},
-            ))
+            pages.append(
+                Page(
+                    site="smm",
+                    article_id=str(article_id),
+                    path=path,
+                    title=title,
+                    published_at=published,
+                    author=seed.contact,
+                    source="SMM",
+                    category="",
+                    editor="",
+                    views=None,
+                    tags=seed.tags,
+                    paragraphs=seed.paragraphs,
+                    relevant=True,
+                    metal="rare-earth",
+                    story="smm-seed",
+                    seed=True,
+                    served={"contact_email": seed.contact_email, "source_line": False},
+                )
+            )
             continue
-        pages.append(Page(
-            site="smm", article_id=str(article_id),
-            path=_smm_path(article_id, article.title, published.year, n), title=article.title,
-            published_at=published, author=article.author, source=article.source,
-            category="", editor="", views=None, tags=article.tags,
-            paragraphs=article.paragraphs, relevant=article.relevant, metal=article.metal,
-            story=f"smm-{article_id}",
-            served={
-                "contact_email": _contact_email(article.author),
-                # SMM's own articles show "Source:SMM" only sometimes; others always.
-                "source_line": article.source != "SMM" or n % 3 == 0,
-                "published_prefix": n % 5 == 0,
-            },
-        ))
+        pages.append(
+            Page(
+                site="smm",
+                article_id=str(article_id),
+                path=_smm_path(article_id, article.title, published.year, n),
+                title=article.title,
+                published_at=published,
+                author=article.author,
+                source=article.source,
+                category="",
+                editor="",
+                views=None,
+                tags=article.tags,
+                paragraphs=article.paragraphs,
+                relevant=article.relevant,
+                metal=article.metal,
+                story=f"smm-{article_id}",
+                served={
+                    "contact_email": _contact_email(article.author),
+                    # SMM's own articles show "Source:SMM" only sometimes; others always.
+                    "source_line": article.source != "SMM" or n % 3 == 0,
+                    "published_prefix": n % 5 == 0,
+                },
+            )
+        )
     return tuple(pages)
 
 
@@ -244,21 +302,46 @@ def cnmn_pages() -> tuple[Page, ...]:
         article_id = _cnmn_id(published.date(), n)
         path = f"/ShowNews1.aspx?id={article_id}"
         if article is None:
-            pages.append(Page(
-                site="cnmn", article_id=str(article_id), path=path, title=seed.title,
-                published_at=published, author=seed.author, source=seed.source,
-                category=seed.category, editor=seed.editor, views=seed.views, tags=(),
-                paragraphs=seed.paragraphs, relevant=True, metal="copper",
-                story=f"cnmn-{article_id}", seed=True,
-            ))
+            pages.append(
+                Page(
+                    site="cnmn",
+                    article_id=str(article_id),
+                    path=path,
+                    title=seed.title,
+                    published_at=published,
+                    author=seed.author,
+                    source=seed.source,
+                    category=seed.category,
+                    editor=seed.editor,
+                    views=seed.views,
+                    tags=(),
+                    paragraphs=seed.paragraphs,
+                    relevant=True,
+                    metal="copper",
+                    story=f"cnmn-{article_id}",
+                    seed=True,
+                )
+            )
             continue
-        pages.append(Page(
-            site="cnmn", article_id=str(article_id), path=path, title=article.title,
-            published_at=published, author=article.author, source=article.source,
-            category=article.category, editor=article.editor,
-            views=100 + (article_id * 7919) % 9000, tags=(), paragraphs=article.paragraphs,
-            relevant=article.relevant, metal=article.metal, story=f"cnmn-{article_id}",
-        ))
+        pages.append(
+            Page(
+                site="cnmn",
+                article_id=str(article_id),
+                path=path,
+                title=article.title,
+                published_at=published,
+                author=article.author,
+                source=article.source,
+                category=article.category,
+                editor=article.editor,
+                views=100 + (article_id * 7919) % 9000,
+                tags=(),
+                paragraphs=article.paragraphs,
+                relevant=article.relevant,
+                metal=article.metal,
+                story=f"cnmn-{article_id}",
+            )
+        )
     return tuple(pages)
 
 
@@ -274,14 +357,25 @@ def smm_cn_pages() -> tuple[Page, ...]:
     pages = []
     for n, article in enumerate(corpus.generate("zh", ARTICLES_PER_SITE, SMM_CN_CORPUS_SEED)):
         article_id = _smm_id(article.published_at.date(), n) + 500  # beside SMM English's ids
-        pages.append(Page(
-            site="smm_cn", article_id=str(article_id), path=f"/news/{article_id}",
-            title=article.title, published_at=article.published_at,
-            author=smm_cn_author(article.author, n),
-            source=article.source, category="", editor="", views=None, tags=(),
-            paragraphs=article.paragraphs, relevant=article.relevant, metal=article.metal,
-            story=f"smm_cn-{article_id}",
-        ))
+        pages.append(
+            Page(
+                site="smm_cn",
+                article_id=str(article_id),
+                path=f"/news/{article_id}",
+                title=article.title,
+                published_at=article.published_at,
+                author=smm_cn_author(article.author, n),
+                source=article.source,
+                category="",
+                editor="",
+                views=None,
+                tags=(),
+                paragraphs=article.paragraphs,
+                relevant=article.relevant,
+                metal=article.metal,
+                story=f"smm_cn-{article_id}",
+            )
+        )
     return tuple(pages)
 
 
@@ -307,20 +401,34 @@ def mee_pages() -> tuple[Page, ...]:
             more[0] = MEE_OTHER_LINKS[n // MEE_MORE_EVERY % 2][0]
             if pages and len(article.paragraphs) > 1:
                 more[len(article.paragraphs) - 1] = pages[-1].path  # the report before it
-        pages.append(Page(
-            site="mee", article_id=article_id,
-            path=f"{MEE_SECTION}/{column}/{day:%Y%m}/t{day:%Y%m%d}_{article_id}.shtml",
-            title=article.title, published_at=article.published_at,
-            author=article.author, source=MEE_SOURCES[n % 3 == 2], category=MEE_COLUMNS[column], editor="",
-            views=None, tags=(), paragraphs=article.paragraphs, relevant=True, metal=article.metal,
-            story=f"mee-{article_id}", served={"column": column, "more": more},
-        ))
+        pages.append(
+            Page(
+                site="mee",
+                article_id=article_id,
+                path=f"{MEE_SECTION}/{column}/{day:%Y%m}/t{day:%Y%m%d}_{article_id}.shtml",
+                title=article.title,
+                published_at=article.published_at,
+                author=article.author,
+                source=MEE_SOURCES[n % 3 == 2],
+                category=MEE_COLUMNS[column],
+                editor="",
+                views=None,
+                tags=(),
+                paragraphs=article.paragraphs,
+                relevant=True,
+                metal=article.metal,
+                story=f"mee-{article_id}",
+                served={"column": column, "more": more},
+            )
+        )
     return tuple(pages)
 
 
 def mee_column_members(column: str) -> list[Page]:
     """A column's articles, newest first, as its list pages show them."""
-    return sorted((p for p in mee_pages() if p.category == MEE_COLUMNS.get(column)), key=lambda p: int(p.article_id), reverse=True)
+    return sorted(
+        (p for p in mee_pages() if p.category == MEE_COLUMNS.get(column)), key=lambda p: int(p.article_id), reverse=True
+    )
 
 
 def smm_cn_link(page: Page) -> str:
@@ -390,33 +498,58 @@ def mirror_pages() -> tuple[Page, ...]:
     for n, original in enumerate(cnmn_pages()):
         if original.seed:
             truth = seeds.cnmn_seed_mirror_truth()
-            pages.append(Page(
-                site="mirror", article_id=original.article_id, path=original.path,
-                title=truth.title, published_at=truth.published_at, author=truth.author,
-                source=truth.source, category=truth.category, editor=truth.editor,
-                views=truth.views, tags=(), paragraphs=truth.paragraphs, relevant=True,
-                metal=original.metal, story=original.story, seed=True,
-                served={"title": title, "meta": meta, "lines": body},
-            ))
+            pages.append(
+                Page(
+                    site="mirror",
+                    article_id=original.article_id,
+                    path=original.path,
+                    title=truth.title,
+                    published_at=truth.published_at,
+                    author=truth.author,
+                    source=truth.source,
+                    category=truth.category,
+                    editor=truth.editor,
+                    views=truth.views,
+                    tags=(),
+                    paragraphs=truth.paragraphs,
+                    relevant=True,
+                    metal=original.metal,
+                    story=original.story,
+                    seed=True,
+                    served={"title": title, "meta": meta, "lines": body},
+                )
+            )
             continue
         paragraphs = [_mirror_text(p) for p in original.paragraphs]
         served = [_with_pinyin(p) for p in paragraphs]
         if n % 4 == 1:  # every fourth copy has a mis-encoded spot
             served[-1], paragraphs[-1] = _break_once(paragraphs[-1], n)
         mirror_title = _mirror_text(original.title)
-        pages.append(Page(
-            site="mirror", article_id=original.article_id, path=original.path,
-            title=mirror_title, published_at=original.published_at, author="", source="",
-            category=_mirror_text(original.category), editor=_mirror_text(original.editor),
-            views=(original.views or 0) * 3 + 17, tags=(), paragraphs=tuple(paragraphs),
-            relevant=original.relevant, metal=original.metal, story=original.story,
-            served={
-                "title": _with_pinyin(mirror_title),
-                "paragraphs": served,
-                "category": _with_pinyin(_mirror_text(original.category)),
-                "editor": _with_pinyin(_mirror_text(original.editor)),
-            },
-        ))
+        pages.append(
+            Page(
+                site="mirror",
+                article_id=original.article_id,
+                path=original.path,
+                title=mirror_title,
+                published_at=original.published_at,
+                author="",
+                source="",
+                category=_mirror_text(original.category),
+                editor=_mirror_text(original.editor),
+                views=(original.views or 0) * 3 + 17,
+                tags=(),
+                paragraphs=tuple(paragraphs),
+                relevant=original.relevant,
+                metal=original.metal,
+                story=original.story,
+                served={
+                    "title": _with_pinyin(mirror_title),
+                    "paragraphs": served,
+                    "category": _with_pinyin(_mirror_text(original.category)),
+                    "editor": _with_pinyin(_mirror_text(original.editor)),
+                },
+            )
+        )
     return tuple(pages)
 
 

@@ -36,7 +36,11 @@ TEXT = (
 
 
 # What surrounds an article on a real page: far more markup and links than text.
-FURNITURE = '<ul class="links">' + "".join(f'<li><a href="/news/list{n}.html">有色金属行业新闻栏目{n}</a></li>' for n in range(100)) + "</ul>"
+FURNITURE = (
+    '<ul class="links">'
+    + "".join(f'<li><a href="/news/list{n}.html">有色金属行业新闻栏目{n}</a></li>' for n in range(100))
+    + "</ul>"
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,13 @@ class Page:
         return self.content_type.split("charset=")[1] if "charset=" in self.content_type else None
 
 
-def article_html(title: str, paragraphs: tuple[str, ...] | list[str], charset: str = "utf-8", head: str = "",
-                 heading: str | None = None) -> str:
+def article_html(
+    title: str,
+    paragraphs: tuple[str, ...] | list[str],
+    charset: str = "utf-8",
+    head: str = "",
+    heading: str | None = None,
+) -> str:
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (
         f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{escape(title)}</title>{head}</head>'
@@ -70,11 +79,15 @@ def _hostile() -> dict[str, Page]:
         # jieba keeps a run of one character as one token: substring work was cubic in it.
         "one-character": Page(article_html(TITLE, ("督" * 10_000, *TEXT)).encode()),
         # Sizes: a million elements (refused before parsing), 10 MB of text (after extraction).
-        "many-elements": Page(plain.replace('</div><div class="footer">', "<p>x</p>" * 700_000 + '</div><div class="footer">').encode()),
+        "many-elements": Page(
+            plain.replace('</div><div class="footer">', "<p>x</p>" * 700_000 + '</div><div class="footer">').encode()
+        ),
         "ten-megabytes": Page(article_html(TITLE, (*TEXT, "copper " * 1_500_000)).encode()),
         "deep": Page(plain.replace("<p>", "<div>" * 100_000 + "<p>", 1).encode()),
         "megabyte-title": Page(article_html(TITLE, TEXT, heading="督察" * 500_000).encode()),
-        "megabyte-og-title": Page(article_html(TITLE, TEXT, head=f'<meta property="og:title" content="{"tl " * 350_000}">').encode()),
+        "megabyte-og-title": Page(
+            article_html(TITLE, TEXT, head=f'<meta property="og:title" content="{"tl " * 350_000}">').encode()
+        ),
         # Charsets declared wrong, and no charset in the HTTP header.
         "utf8-declared-gbk": Page(article_html(TITLE, TEXT, "gbk").encode(), CHARSETLESS),
         "utf8-declared-utf16": Page(article_html(TITLE, TEXT, "utf-16").encode(), CHARSETLESS),
@@ -97,7 +110,7 @@ def pages() -> dict[str, Page]:
     site = {f"/news/a{n}.html": Page(article_html(a.title, a.paragraphs).encode()) for n, a in enumerate(ordinary)}
     site.update({f"/news/h-{kind}.html": page for kind, page in _hostile().items()})
     links = "".join(f'<li><a href="{path}">{path}</a></li>' for path in site)
-    site[LIST_PATH] = Page(f'<html><head><title>新闻</title></head><body><ul>{links}</ul></body></html>'.encode())
+    site[LIST_PATH] = Page(f"<html><head><title>新闻</title></head><body><ul>{links}</ul></body></html>".encode())
     site["/robots.txt"] = Page(b"User-agent: *\nDisallow:\n", "text/plain")
     return site
 

@@ -45,60 +45,94 @@ LEGACY = (
         slug="china-to-tighten-emission-checks-at-smelters-aluminum-capacity-phase-out-meeting-held-in-henan/",
         title="China to Tighten Emission Checks at Smelters, Aluminum Capacity Phase-out Meeting Held in Henan",
         published_at=datetime(2013, 1, 22, tzinfo=TZ),
-        layout="A", date_style="day", metal="aluminium", summary="",
+        layout="A",
+        date_style="day",
+        metal="aluminium",
+        summary="",
         body=(
             "SHANGHAI, Jan. 22 (SMM) – Below is a round-up of the day's main Chinese news for the metals industry.",
             "Environment ministry to step up emission checks at smelters",
-            ("China's Ministry of Environmental Protection said it will send inspection teams to lead, zinc and "
-            "aluminum smelters in ten provinces this year, focusing on sulfur dioxide and heavy-metal discharges. "
-            "Plants that fail the inspection will be ordered to halt production until their rectification is "
-            "complete."),
+            (
+                "China's Ministry of Environmental Protection said it will send inspection teams to lead, zinc and "
+                "aluminum smelters in ten provinces this year, focusing on sulfur dioxide and heavy-metal discharges. "
+                "Plants that fail the inspection will be ordered to halt production until their rectification is "
+                "complete."
+            ),
             "Henan holds meeting on eliminating outdated aluminum capacity",
-            ("Henan province held a conference on Monday to assign this year's targets for eliminating outdated "
-            "capacity, with 180,000 mt of primary aluminum capacity using small pre-baked cells to be shut by the "
-            "end of September."),
+            (
+                "Henan province held a conference on Monday to assign this year's targets for eliminating outdated "
+                "capacity, with 180,000 mt of primary aluminum capacity using small pre-baked cells to be shut by the "
+                "end of September."
+            ),
             "Copper imports rise in December",
-            ("China imported 430,000 mt of unwrought copper and copper products in December, up 8% from November, "
-            "preliminary customs data showed."),
+            (
+                "China imported 430,000 mt of unwrought copper and copper products in December, up 8% from November, "
+                "preliminary customs data showed."
+            ),
         ),
-        tags=("China news", "aluminum capacity"), contact="", cooperation=False, relevant=False,  # a digest
+        tags=("China news", "aluminum capacity"),
+        contact="",
+        cooperation=False,
+        relevant=False,  # a digest
     ),
     LegacyArticle(
         article_id=100145333,
         slug="spot-copper-treatment-charges-fall-in-china-as-smelters-compete-for-concentrate-smm-says/",
         title="Spot Copper Treatment Charges Fall in China as Smelters Compete for Concentrate, SMM Says",
         published_at=datetime(2016, 8, 16, tzinfo=TZ),
-        layout="A", date_style="day", metal="copper", summary="",
+        layout="A",
+        date_style="day",
+        metal="copper",
+        summary="",
         body=(
-            ("SHANGHAI, Aug. 16 (SMM) – Spot treatment charges for imported copper concentrate fell to $88-92/mt "
-            "this week, down $4/mt from a week earlier, as Chinese smelters stepped up purchases ahead of their "
-            "fourth-quarter production peak."),
-            ("Several smelters in Jiangxi and Anhui said they held enough concentrate for about 30 days of "
-            "production and were unwilling to accept charges below $85/mt."),
+            (
+                "SHANGHAI, Aug. 16 (SMM) – Spot treatment charges for imported copper concentrate fell to $88-92/mt "
+                "this week, down $4/mt from a week earlier, as Chinese smelters stepped up purchases ahead of their "
+                "fourth-quarter production peak."
+            ),
+            (
+                "Several smelters in Jiangxi and Anhui said they held enough concentrate for about 30 days of "
+                "production and were unwilling to accept charges below $85/mt."
+            ),
             "SMM expects spot charges to stabilize in September once new shipments from Peru arrive.",
         ),
-        tags=("copper concentrate", "treatment charges"), contact="Daisy Lin", cooperation=False, relevant=False,
+        tags=("copper concentrate", "treatment charges"),
+        contact="Daisy Lin",
+        cooperation=False,
+        relevant=False,
     ),
     LegacyArticle(
         article_id=100346497,
         slug="Aluminum-Extrusion-Plants-in-Guangdong-Face-Fresh-Environmental-Inspections-SMM-Reports/",
         title="Aluminum Extrusion Plants in Guangdong Face Fresh Environmental Inspections, SMM Reports",
         published_at=datetime(2017, 2, 20, 10, 15, tzinfo=TZ),
-        layout="B", date_style="published", metal="aluminium",
+        layout="B",
+        date_style="published",
+        metal="aluminium",
         summary="What will the new inspections mean for aluminum extrusion output in southern China?",
         body=(
-            ("SHANGHAI, Feb. 20 (SMM) – Environmental authorities in Guangdong will inspect aluminum extrusion and "
-            "surface-treatment plants in Foshan and Zhaoqing from February 22 to March 20, SMM learned."),
+            (
+                "SHANGHAI, Feb. 20 (SMM) – Environmental authorities in Guangdong will inspect aluminum extrusion and "
+                "surface-treatment plants in Foshan and Zhaoqing from February 22 to March 20, SMM learned."
+            ),
             ("related", 0),
-            ("Plants without valid discharge permits, or whose anodizing wastewater fails the standards, will be "
-            "ordered to suspend production and complete rectification before they resume, according to a notice "
-            "of the local environmental protection bureau."),
-            ("An SMM survey of 40 extrusion plants in the two cities showed that about one in five had not finished "
-            "upgrading their wastewater facilities; these plants account for roughly 8% of local extrusion capacity."),
-            ("SMM expects the inspections to tighten the supply of building profiles in the short term, while demand "
-            "for primary aluminum ingots in southern China may slip by 10,000-15,000 mt in March."),
+            (
+                "Plants without valid discharge permits, or whose anodizing wastewater fails the standards, will be "
+                "ordered to suspend production and complete rectification before they resume, according to a notice "
+                "of the local environmental protection bureau."
+            ),
+            (
+                "An SMM survey of 40 extrusion plants in the two cities showed that about one in five had not finished "
+                "upgrading their wastewater facilities; these plants account for roughly 8% of local extrusion capacity."
+            ),
+            (
+                "SMM expects the inspections to tighten the supply of building profiles in the short term, while demand "
+                "for primary aluminum ingots in southern China may slip by 10,000-15,000 mt in March."
+            ),
         ),
-        tags=("environmental inspection", "aluminum extrusion"), contact="Grace Zhou", cooperation=True,
+        tags=("environmental inspection", "aluminum extrusion"),
+        contact="Grace Zhou",
+        cooperation=True,
         relevant=True,
     ),
     LegacyArticle(
@@ -106,21 +140,31 @@ LEGACY = (
         slug="zinc-smelters-in-hunan-resume-output-after-rectification-ordered-by-central-inspectors/",
         title="Zinc Smelters in Hunan Resume Output After Rectification Ordered by Central Inspectors",
         published_at=datetime(2017, 5, 3, 14, 20, tzinfo=TZ),
-        layout="B", date_style="cst", metal="lead-zinc",
+        layout="B",
+        date_style="cst",
+        metal="lead-zinc",
         summary="Most smelters halted during the central environmental inspection have restarted.",
         body=(
-            ("SHANGHAI, May 3 (SMM) – Most smelters halted during the central environmental inspection have "
-            "restarted. The zinc smelters in Zhuzhou and Hengyang resumed production after completing the "
-            "rectification the inspectors ordered, SMM learned."),
+            (
+                "SHANGHAI, May 3 (SMM) – Most smelters halted during the central environmental inspection have "
+                "restarted. The zinc smelters in Zhuzhou and Hengyang resumed production after completing the "
+                "rectification the inspectors ordered, SMM learned."
+            ),
             ("related", 2),
-            ("The central environmental inspection team ordered 12 smelters to install online emission monitors and "
-            "to move slag stored in the open into covered sites. Nine of them passed the local acceptance checks "
-            "in late April."),
-            ("SMM estimates that the restarts will add about 15,000 mt of refined zinc output in May, easing the "
-            "tight spot supply seen in April."),
+            (
+                "The central environmental inspection team ordered 12 smelters to install online emission monitors and "
+                "to move slag stored in the open into covered sites. Nine of them passed the local acceptance checks "
+                "in late April."
+            ),
+            (
+                "SMM estimates that the restarts will add about 15,000 mt of refined zinc output in May, easing the "
+                "tight spot supply seen in April."
+            ),
             "Three smelters remain shut while their rectification plans for heavy-metal wastewater are reviewed.",
         ),
-        tags=("central environmental inspection", "zinc smelters"), contact="Michael Xu", cooperation=True,
+        tags=("central environmental inspection", "zinc smelters"),
+        contact="Michael Xu",
+        cooperation=True,
         relevant=True,
     ),
     LegacyArticle(
@@ -128,17 +172,29 @@ LEGACY = (
         slug="alumina-prices-in-shanxi-climb-as-refineries-trim-output-smm-says/",
         title="Alumina Prices in Shanxi Climb as Refineries Trim Output, SMM Says",
         published_at=datetime(2017, 8, 1, tzinfo=TZ),
-        layout="A", date_style="day", metal="aluminium", summary="",
+        layout="A",
+        date_style="day",
+        metal="aluminium",
+        summary="",
         body=(
-            ("SHANGHAI, Aug. 1 (SMM) – Alumina prices in Shanxi rose for a third week as several refineries trimmed "
-            "output for maintenance, SMM learned."),
+            (
+                "SHANGHAI, Aug. 1 (SMM) – Alumina prices in Shanxi rose for a third week as several refineries trimmed "
+                "output for maintenance, SMM learned."
+            ),
             ("related", 2),
-            ("The average spot price of metallurgical-grade alumina in Shanxi rose 60 yuan/mt week on week to "
-            "2,510 yuan/mt, while bauxite prices held steady."),
+            (
+                "The average spot price of metallurgical-grade alumina in Shanxi rose 60 yuan/mt week on week to "
+                "2,510 yuan/mt, while bauxite prices held steady."
+            ),
             ("related", 3),
-            ("Refineries in Henan and Shanxi plan to keep running rates below 80% until mid-August, which should "
-            "keep alumina prices firm, SMM expects."),
+            (
+                "Refineries in Henan and Shanxi plan to keep running rates below 80% until mid-August, which should "
+                "keep alumina prices firm, SMM expects."
+            ),
         ),
-        tags=("alumina", "Shanxi"), contact="Tony Sun", cooperation=True, relevant=False,
+        tags=("alumina", "Shanxi"),
+        contact="Tony Sun",
+        cooperation=True,
+        relevant=False,
     ),
 )

@@ -92,7 +92,7 @@ def _cnmn_nav() -> str:
 
 def _cnmn_shell(title: str, inner: str, canonical: str, keywords: str = "") -> str:
     return (
-        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>"
+        '<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">\n<head>'
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />'
         f"<title>{escape(title)}</title>"
         f'<meta name="keywords" content="{escape(keywords)}" />'
@@ -133,12 +133,8 @@ def cnmn_article(page: Page, host: str, related: list[Page]) -> str:
         else f"如需了解更多信息，请登录中国有色网：{site_name}了解更多信息。"
     )
     junk = '<sub id="5tttj"></sub><noframes id="5tttj"></noframes>' if mirror else ""
-    body = "\n".join(
-        (junk if mirror and i % 3 == 1 else "") + _p(line) for i, line in enumerate(body_lines)
-    )
-    related_html = "".join(
-        f'<li><a href="{r.path}" target="_blank">{escape(r.title)}</a></li>' for r in related
-    )
+    body = "\n".join((junk if mirror and i % 3 == 1 else "") + _p(line) for i, line in enumerate(body_lines))
+    related_html = "".join(f'<li><a href="{r.path}" target="_blank">{escape(r.title)}</a></li>' for r in related)
     inner = (
         '<div class="w1200 main"><div class="weizhi">当前位置：<a href="/">首页</a> &gt; '
         '<a href="/ShowNewsList.aspx?id=43">行业新闻</a> &gt; 正文</div>'
@@ -155,7 +151,6 @@ def cnmn_article(page: Page, host: str, related: list[Page]) -> str:
     )
     spam = "夜夜爽天天干_高清无码在线播放_" if mirror else ""
     return _cnmn_shell(f"{spam}{title}-中国有色网", inner, page.canonical_url, keywords=spam + "有色金属")
-
 
 
 def cnmn_list_time(moment: datetime) -> str:
@@ -201,7 +196,7 @@ def _cnmn_list_shell(title: str, list_id: int, inner: str) -> str:
         '<link href="/Content/external/cnmn/css/cnmn.css" rel="stylesheet" />'
         '<link href="/Content/css/font-awesome.min.css" rel="stylesheet" />\n'
         '    <script src="/Content/js/jquery-1.11.1.min.js"></script>\n'
-        "    <script type=\"text/javascript\">\n"
+        '    <script type="text/javascript">\n'
         "        $(function () {\n"
         '            var id = getUrlParam(window.location, "id");\n'
         "            if (id == 35) {\n"
@@ -214,7 +209,7 @@ def _cnmn_list_shell(title: str, list_id: int, inner: str) -> str:
         '    <meta name="Keywords" content="有色金属,行业热点,铜铝铅锌锡镍,稀土,贵金属" />\n'
         '    <script src="/Content/js/function.js"></script>\n'
         '\t<base target="_blank"  rel="noopener noreferrer"/>\n'
-        "</head>\n<body>\n\t<div id=\"GoToTop\"></div>\n"
+        '</head>\n<body>\n\t<div id="GoToTop"></div>\n'
         f"{_cnmn_menu()}\n{inner}\n"
         '<div class="footer"><div class="container"><p>主办单位：中国有色金属工业协会 中国有色金属报社</p>'
         "<p>Copyright © 2009-2026 中国有色网 版权所有 京ICP备05046543号</p></div></div>\n"
@@ -253,6 +248,7 @@ CNMN_PAGER_WINDOW = 10  # MvcPager: ten page numbers, then "..." and the last pa
 def _cnmn_pager(base_path: str, pageindex: int, pages: int) -> str:
     """The MvcPager markup: numbered links with target=_self, the last of them the last page
     (while it is not the current one); 下一页 and 尾页 as bare text, as the real page has them."""
+
     def link(n: int, label: str) -> str:
         return f"<a target='_self' href='{base_path}&pageindex={n}'>{label}</a>"
 
@@ -264,7 +260,9 @@ def _cnmn_pager(base_path: str, pageindex: int, pages: int) -> str:
     end = min(start + CNMN_PAGER_WINDOW - 1, pages)
     if start > 1:
         parts.append(link(start - 1, "..."))
-    parts += [f'<span class="pagersty">{n}</span>' if n == pageindex else link(n, str(n)) for n in range(start, end + 1)]
+    parts += [
+        f'<span class="pagersty">{n}</span>' if n == pageindex else link(n, str(n)) for n in range(start, end + 1)
+    ]
     if end < pages:
         parts += ["...", link(pages, str(pages))]
     parts += ["下一页", "尾页"]
@@ -273,7 +271,10 @@ def _cnmn_pager(base_path: str, pageindex: int, pages: int) -> str:
 
 
 def cnmn_list(
-    members: list[Page | BrokenPage], pageindex: int, base_path: str, heading: str,
+    members: list[Page | BrokenPage],
+    pageindex: int,
+    base_path: str,
+    heading: str,
     pinned: Page | None,
 ) -> str:
     pages = max(1, -(-len(members) // CNMN_PAGE_SIZE))
@@ -321,10 +322,21 @@ def cnmn_home() -> str:
 def cnmn_broken(broken: BrokenPage, host: str) -> tuple[int, bytes, str]:
     """(status, body, declared charset) of a broken CNMN page."""
     fake = Page(  # rendered as CNMN renders it, on the mirror too
-        site="cnmn", article_id=broken.article_id, path=broken.path,
-        title="铜价周评：市场观望情绪浓厚", published_at=_BROKEN_CNMN_TIME,
-        author="王磊", source="中国有色网", category="铜资讯", editor="李明", views=_BROKEN_CNMN_VIEWS, tags=(),
-        paragraphs=_BROKEN_CNMN_PARAGRAPHS, relevant=False, metal="copper", story="broken",
+        site="cnmn",
+        article_id=broken.article_id,
+        path=broken.path,
+        title="铜价周评：市场观望情绪浓厚",
+        published_at=_BROKEN_CNMN_TIME,
+        author="王磊",
+        source="中国有色网",
+        category="铜资讯",
+        editor="李明",
+        views=_BROKEN_CNMN_VIEWS,
+        tags=(),
+        paragraphs=_BROKEN_CNMN_PARAGRAPHS,
+        relevant=False,
+        metal="copper",
+        story="broken",
     )
     if broken.kind == "http_500":
         return 500, ASPNET_500.encode("utf-8"), "utf-8"
@@ -355,24 +367,62 @@ class SmmBuild:
 
 
 SMM_BUILDS = {
-    1: SmmBuild("tq3XwB0cL9vS7nRkYp2Fd", "2f6c1b9e04a7d3c8", {
-        "header": "header___3fZ1q", "logo": "logo___2nWc8", "footer": "footer___1pKd3",
-        "breadcrumb": "breadcrumb___1xYq2", "detail": "newsDetail___2kP9x", "title": "title___3RwQs",
-        "info": "info___1Xv0k", "date": "date___2dL3n", "source": "source___2BqLm", "content": "content___1sWxQ",
-        "tags": "tags___3Zr1v", "tag": "tag___1mPq0", "events": "events___1hJk2", "related": "related___3Lm0d",
-        "relatedItem": "relatedItem___3xT8m", "listPage": "listPage___1Wm2s", "topNews": "topNews___2pLx0",
-        "newsList": "newsList___2Hk1s", "newsItem": "newsItem___wZtKx", "itemTitle": "title___1baLV",
-        "itemDate": "date___3dzkE", "more": "more___3Kp0a",
-    }),
-    2: SmmBuild("Hn8dPq4ZtV1mWc6JxR0bE", "9a41e7d25c0b8f36", {
-        "header": "header___Qm7Tz", "logo": "logo___8vKcD", "footer": "footer___Wn2Ls",
-        "breadcrumb": "breadcrumb___Zp5Rx", "detail": "articleDetail___Ab12c", "title": "title___Vd9Kq",
-        "info": "info___Jt4Nw", "date": "date___Pc6Hy", "source": "source___Lx3Fm", "content": "articleBody___Ke7Ur",
-        "tags": "tags___Gs5Bn", "tag": "tag___Ry8Mt", "events": "events___Tf1Qa", "related": "related___Bw6Zk",
-        "relatedItem": "relatedItem___Nc2Vp", "listPage": "listPage___Xe9Dj", "topNews": "topNews___Uh3Sg",
-        "newsList": "newsList___Mq5Yc", "newsItem": "newsItem___Kd8Rw", "itemTitle": "title___Fz4Lp",
-        "itemDate": "date___Ha7Wn", "more": "more___Sv1Jb",
-    }),
+    1: SmmBuild(
+        "tq3XwB0cL9vS7nRkYp2Fd",
+        "2f6c1b9e04a7d3c8",
+        {
+            "header": "header___3fZ1q",
+            "logo": "logo___2nWc8",
+            "footer": "footer___1pKd3",
+            "breadcrumb": "breadcrumb___1xYq2",
+            "detail": "newsDetail___2kP9x",
+            "title": "title___3RwQs",
+            "info": "info___1Xv0k",
+            "date": "date___2dL3n",
+            "source": "source___2BqLm",
+            "content": "content___1sWxQ",
+            "tags": "tags___3Zr1v",
+            "tag": "tag___1mPq0",
+            "events": "events___1hJk2",
+            "related": "related___3Lm0d",
+            "relatedItem": "relatedItem___3xT8m",
+            "listPage": "listPage___1Wm2s",
+            "topNews": "topNews___2pLx0",
+            "newsList": "newsList___2Hk1s",
+            "newsItem": "newsItem___wZtKx",
+            "itemTitle": "title___1baLV",
+            "itemDate": "date___3dzkE",
+            "more": "more___3Kp0a",
+        },
+    ),
+    2: SmmBuild(
+        "Hn8dPq4ZtV1mWc6JxR0bE",
+        "9a41e7d25c0b8f36",
+        {
+            "header": "header___Qm7Tz",
+            "logo": "logo___8vKcD",
+            "footer": "footer___Wn2Ls",
+            "breadcrumb": "breadcrumb___Zp5Rx",
+            "detail": "articleDetail___Ab12c",
+            "title": "title___Vd9Kq",
+            "info": "info___Jt4Nw",
+            "date": "date___Pc6Hy",
+            "source": "source___Lx3Fm",
+            "content": "articleBody___Ke7Ur",
+            "tags": "tags___Gs5Bn",
+            "tag": "tag___Ry8Mt",
+            "events": "events___Tf1Qa",
+            "related": "related___Bw6Zk",
+            "relatedItem": "relatedItem___Nc2Vp",
+            "listPage": "listPage___Xe9Dj",
+            "topNews": "topNews___Uh3Sg",
+            "newsList": "newsList___Mq5Yc",
+            "newsItem": "newsItem___Kd8Rw",
+            "itemTitle": "title___Fz4Lp",
+            "itemDate": "date___Ha7Wn",
+            "more": "more___Sv1Jb",
+        },
+    ),
 }
 SMM_CONTACT_LINES = (
     "For queries, please contact {name} at {email}",
@@ -390,8 +440,15 @@ def smm_time(moment: datetime) -> str:
 
 def _next_data(route: str, query: dict, props: dict, build: SmmBuild) -> str:
     """The script Next.js writes: the page's props as JSON, escaped as Next escapes it."""
-    data = {"props": {"pageProps": props, "__N_SSG": True}, "page": route, "query": query,
-            "buildId": build.build_id, "isFallback": False, "gsp": True, "scriptLoader": []}
+    data = {
+        "props": {"pageProps": props, "__N_SSG": True},
+        "page": route,
+        "query": query,
+        "buildId": build.build_id,
+        "isFallback": False,
+        "gsp": True,
+        "scriptLoader": [],
+    }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = re.sub("[&<>\u2028\u2029]", lambda m: _NEXT_ESCAPES[m.group(0)], text)
     return f'<script id="__NEXT_DATA__" type="application/json">{text}</script>'
@@ -457,9 +514,14 @@ def smm_article(page: Page, related: list[Page], build: int = 1) -> str:
         f'<div class="{c["related"]}"><h3>Related News</h3>{related_html}</div>'
     )
     detail = {
-        "id": int(page.article_id), "title": page.title, "summary": _smm_summary(page), "content": content,
-        "publishTime": int(page.published_at.timestamp() * 1000), "source": page.source,
-        "tags": [{"name": t} for t in page.tags], "url": page.path,
+        "id": int(page.article_id),
+        "title": page.title,
+        "summary": _smm_summary(page),
+        "content": content,
+        "publishTime": int(page.published_at.timestamp() * 1000),
+        "source": page.source,
+        "tags": [{"name": t} for t in page.tags],
+        "url": page.path,
     }
     data = _next_data("/newscontent/[id]", {"id": page.article_id}, {"newsDetail": detail}, b)
     return _smm_shell(page.title, inner, page.canonical_url, b, data)
@@ -476,8 +538,13 @@ def smm_item(member: Page | BrokenPage, bare: bool = False) -> dict:
 
 
 def smm_list(
-    items: list[dict], heading: str, more_api: str | None, top: list[dict] = (), build: int = 1,
-    route: str = "/en", query: dict | None = None,
+    items: list[dict],
+    heading: str,
+    more_api: str | None,
+    top: list[dict] = (),
+    build: int = 1,
+    route: str = "/en",
+    query: dict | None = None,
 ) -> str:
     """A list page: its first batch of items in the HTML (and in __NEXT_DATA__), the rest
     behind the "More News" button's JSON API."""
@@ -492,9 +559,7 @@ def smm_list(
         )
 
     top_html = (
-        f'<div class="{c["topNews"]}"><h2>Top News</h2>' + "".join(render(i) for i in top) + "</div>"
-        if top
-        else ""
+        f'<div class="{c["topNews"]}"><h2>Top News</h2>' + "".join(render(i) for i in top) + "</div>" if top else ""
     )
     more = (
         f'<div class="{c["more"]}"><button type="button" data-api="{escape(more_api)}">More News</button></div>'
@@ -519,15 +584,24 @@ def smm_broken(broken: BrokenPage, build: int = 1) -> tuple[int, bytes, str]:
     if broken.kind == "captcha":
         return 200, CAPTCHA_PAGE.encode("utf-8"), "utf-8"
     page = Page(
-        site="smm", article_id=broken.article_id, path=broken.path,
+        site="smm",
+        article_id=broken.article_id,
+        path=broken.path,
         title=f"Copper market weekly review {broken.article_id}",
-        published_at=datetime(2026, 10, 31, 9, 5, tzinfo=TZ), author="Alice Wang", source="SMM", category="",
-        editor="", views=None, tags=("copper",),
+        published_at=datetime(2026, 10, 31, 9, 5, tzinfo=TZ),
+        author="Alice Wang",
+        source="SMM",
+        category="",
+        editor="",
+        views=None,
+        tags=("copper",),
         paragraphs=(
             "SMM: SHFE copper fluctuated in a narrow range this week as downstream buyers stayed cautious.",
             "Spot premiums edged higher while treatment charges for imported concentrate continued to fall.",
         ),
-        relevant=False, metal="copper", story="broken",
+        relevant=False,
+        metal="copper",
+        story="broken",
         served={"contact_email": "alicewang@smm.cn"},
     )
     if broken.kind == "empty_body":
@@ -569,7 +643,11 @@ def smm_legacy_article(page: Page, related: list[Page]) -> str:
     if served["cooperation"]:
         body.append(_p(legacy.COOPERATION))
     tags = " ".join(f'<a href="/tag/{quote(t)}" target="_blank">{escape(t)}</a>' for t in page.tags)
-    contact = "".join(_p(line.format(name=page.author, email=served["contact_email"])) for line in SMM_CONTACT_LINES[:1]) if page.author else ""
+    contact = (
+        "".join(_p(line.format(name=page.author, email=served["contact_email"])) for line in SMM_CONTACT_LINES[:1])
+        if page.author
+        else ""
+    )
     content = "\n".join(body)
     if served["layout"] == "A":
         article = (
@@ -630,7 +708,6 @@ def smm_cn_pubdate(moment: datetime) -> str:
     return f"{_WEEKDAYS_ZH[moment.weekday()]},{moment:%d} {moment.month}月 {moment:%Y %H:%M:%S %z}"
 
 
-
 def smm_cn_note(page: Page) -> str:
     """The meta line under the title: one `<time>2026-09-30 19:35</time>` element, then the
     source (sites.md records the text `YYYY-MM-DD 来源: X`; today's pages add the time)."""
@@ -680,7 +757,6 @@ def _smm_cn_shell(title: str, inner: str, canonical: str) -> str:
     )
 
 
-
 def smm_cn_article(page: Page, related: list[Page]) -> str:
     paragraphs = "\n".join(_p(p) for p in page.paragraphs)
     related_html = "".join(f'<li><a href="{r.path}">{escape(r.title)}</a></li>' for r in related)
@@ -698,7 +774,9 @@ def smm_cn_article(page: Page, related: list[Page]) -> str:
 
 def smm_cn_home(latest: list[Page]) -> str:
     items = "".join(f'<li><a href="{p.path}">{escape(p.title)}</a></li>' for p in latest)
-    return _smm_cn_shell("上海有色网资讯", f'<div class="main"><ul class="news-list">{items}</ul></div>', f"https://{HOSTS['smm_cn']}/")
+    return _smm_cn_shell(
+        "上海有色网资讯", f'<div class="main"><ul class="news-list">{items}</ul></div>', f"https://{HOSTS['smm_cn']}/"
+    )
 
 
 def smm_cn_rss(feed: str, members: list[Page], origin: str) -> bytes:
@@ -744,9 +822,18 @@ def smm_cn_api(members: list[Page], origin: str) -> bytes:
 
 def _api_item(page: Page, stamp: int, origin: str) -> dict:
     return {
-        "ID": int(page.article_id), "Title": page.title, "Date": stamp, "UpdateTime": stamp, "RenewDate": stamp,
-        "Source": page.source, "Profile": _profile(page), "Thumb": "", "Author": page.author,
-        "URL": f"{origin}{page.path}", "KeyWords": "", "ProductType": page.metal,
+        "ID": int(page.article_id),
+        "Title": page.title,
+        "Date": stamp,
+        "UpdateTime": stamp,
+        "RenewDate": stamp,
+        "Source": page.source,
+        "Profile": _profile(page),
+        "Thumb": "",
+        "Author": page.author,
+        "URL": f"{origin}{page.path}",
+        "KeyWords": "",
+        "ProductType": page.metal,
     }
 
 
@@ -757,12 +844,28 @@ def _api_item(page: Page, stamp: int, origin: str) -> dict:
 # The class names of both versions are here and nowhere else.
 
 MEE_ARTICLE_CLASSES = {
-    1: {"box": "neiright_Box", "title": "neiright_Title", "content": "neiright_Content", "tools": "neiright_JPZ_GK",
-        "mobile": "ydLyZzBox", "date": "xqLyPc time", "source": "xqLyPc", "share": "neiright_JPZGK",
-        "body": "neiright_JPZ_GK_CP"},
-    2: {"box": "xxgk_box", "title": "xxgk_title", "content": "xxgk_content", "tools": "xxgk_tools",
-        "mobile": "xxgk_mobile_info", "date": "xxgk_info xxgk_date", "source": "xxgk_info xxgk_source",
-        "share": "xxgk_share", "body": "article_content"},
+    1: {
+        "box": "neiright_Box",
+        "title": "neiright_Title",
+        "content": "neiright_Content",
+        "tools": "neiright_JPZ_GK",
+        "mobile": "ydLyZzBox",
+        "date": "xqLyPc time",
+        "source": "xqLyPc",
+        "share": "neiright_JPZGK",
+        "body": "neiright_JPZ_GK_CP",
+    },
+    2: {
+        "box": "xxgk_box",
+        "title": "xxgk_title",
+        "content": "xxgk_content",
+        "tools": "xxgk_tools",
+        "mobile": "xxgk_mobile_info",
+        "date": "xxgk_info xxgk_date",
+        "source": "xxgk_info xxgk_source",
+        "share": "xxgk_share",
+        "body": "article_content",
+    },
 }
 MEE_SITE = "中华人民共和国生态环境部"
 MEE_SITE_ID = "bm17000009"
@@ -770,44 +873,162 @@ MEE_INDENT = "\u3000\u3000"  # a paragraph's leading ideographic spaces
 MEE_MORE_TAIL = "&gt;&gt;&gt;"
 MEE_LEAVING = "您访问的链接即将离开生态环境部门户网站，是否继续？"  # the hidden interstitial's <h1>
 # The banner's section name, written by a script from the page's address.
-MEE_BANNER = (("ywdt", "要闻动态"), ("zjhb", "组织机构"), ("zcwj", "政策文件"), ("hjzl", "环境质量"),
-              ("ywgz", "业务工作"), ("xxgk", "政府信息公开"), ("hdjl", "互动交流"), ("ztzl", "专题专栏"))
-MEE_NAV = (("/", "首页"), ("/zjhb/", "组织机构"), ("/ywdt/", "要闻动态"), ("/zcwj/", "政策文件"),
-           ("/xxgk/", "信息公开"), ("/ywgz/", "业务工作"), ("/hdjl/", "互动交流"), ("/ztzl/", "专题专栏"))
+MEE_BANNER = (
+    ("ywdt", "要闻动态"),
+    ("zjhb", "组织机构"),
+    ("zcwj", "政策文件"),
+    ("hjzl", "环境质量"),
+    ("ywgz", "业务工作"),
+    ("xxgk", "政府信息公开"),
+    ("hdjl", "互动交流"),
+    ("ztzl", "专题专栏"),
+)
+MEE_NAV = (
+    ("/", "首页"),
+    ("/zjhb/", "组织机构"),
+    ("/ywdt/", "要闻动态"),
+    ("/zcwj/", "政策文件"),
+    ("/xxgk/", "信息公开"),
+    ("/ywgz/", "业务工作"),
+    ("/hdjl/", "互动交流"),
+    ("/ztzl/", "专题专栏"),
+)
 # The footer's link lists (some 140 <li>): departments, the ministry's own units, the
 # provinces' environment departments.
 _MEE_DEPARTMENTS = (
-    "外交部:fmprc", "国防部:mod", "国家发展和改革委员会:ndrc", "教育部:moe", "科学技术部:most", "工业和信息化部:miit",
-    "国家民族事务委员会:neac", "公安部:mps", "民政部:mca", "司法部:moj", "财政部:mof", "人力资源和社会保障部:mohrss",
-    "自然资源部:mnr", "住房和城乡建设部:mohurd", "交通运输部:mot", "水利部:mwr", "农业农村部:moa", "商务部:mofcom",
-    "文化和旅游部:mct", "国家卫生健康委员会:nhc", "退役军人事务部:mva", "应急管理部:mem", "中国人民银行:pbc",
-    "审计署:audit", "国务院国有资产监督管理委员会:sasac", "海关总署:customs", "国家税务总局:chinatax",
-    "国家市场监督管理总局:samr", "国家广播电视总局:nrta", "国家体育总局:sport", "国家统计局:stats",
-    "国家医疗保障局:nhsa", "国家机关事务管理局:ggj", "国家能源局:nea", "国家林业和草原局:forestry", "国家铁路局:nra",
-    "中国民用航空局:caac", "国家邮政局:spb", "国家文物局:ncha", "国家中医药管理局:satcm", "国家矿山安全监察局:chinamine-safety",
-    "国家外汇管理局:safe", "国家知识产权局:cnipa", "国家粮食和物资储备局:lswz", "中国气象局:cma", "国家航天局:cnsa",
-    "国家移民管理局:nia", "国家公务员局:scs", "国家档案局:saac", "国家保密局:gjbmj", "国家密码管理局:oscca",
-    "国务院参事室:counsellor", "国家认证认可监督管理委员会:cnca", "国家标准化管理委员会:sac", "国家新闻出版署:nppa",
-    "国家宗教事务局:sara", "国务院台湾事务办公室:gwytb", "国家互联网信息办公室:cac", "国务院新闻办公室:scio",
-    "中国科学院:cas", "中国社会科学院:cass", "中国工程院:cae", "国务院发展研究中心:drc", "中国证券监督管理委员会:csrc",
-    "国家国防科技工业局:sastind", "国家烟草专卖局:tobacco", "国家公园管理局:npa", "国家国际发展合作署:cidca",
-    "国家数据局:nda", "国家疾病预防控制局:ndcpa", "国家消防救援局:119",
+    "外交部:fmprc",
+    "国防部:mod",
+    "国家发展和改革委员会:ndrc",
+    "教育部:moe",
+    "科学技术部:most",
+    "工业和信息化部:miit",
+    "国家民族事务委员会:neac",
+    "公安部:mps",
+    "民政部:mca",
+    "司法部:moj",
+    "财政部:mof",
+    "人力资源和社会保障部:mohrss",
+    "自然资源部:mnr",
+    "住房和城乡建设部:mohurd",
+    "交通运输部:mot",
+    "水利部:mwr",
+    "农业农村部:moa",
+    "商务部:mofcom",
+    "文化和旅游部:mct",
+    "国家卫生健康委员会:nhc",
+    "退役军人事务部:mva",
+    "应急管理部:mem",
+    "中国人民银行:pbc",
+    "审计署:audit",
+    "国务院国有资产监督管理委员会:sasac",
+    "海关总署:customs",
+    "国家税务总局:chinatax",
+    "国家市场监督管理总局:samr",
+    "国家广播电视总局:nrta",
+    "国家体育总局:sport",
+    "国家统计局:stats",
+    "国家医疗保障局:nhsa",
+    "国家机关事务管理局:ggj",
+    "国家能源局:nea",
+    "国家林业和草原局:forestry",
+    "国家铁路局:nra",
+    "中国民用航空局:caac",
+    "国家邮政局:spb",
+    "国家文物局:ncha",
+    "国家中医药管理局:satcm",
+    "国家矿山安全监察局:chinamine-safety",
+    "国家外汇管理局:safe",
+    "国家知识产权局:cnipa",
+    "国家粮食和物资储备局:lswz",
+    "中国气象局:cma",
+    "国家航天局:cnsa",
+    "国家移民管理局:nia",
+    "国家公务员局:scs",
+    "国家档案局:saac",
+    "国家保密局:gjbmj",
+    "国家密码管理局:oscca",
+    "国务院参事室:counsellor",
+    "国家认证认可监督管理委员会:cnca",
+    "国家标准化管理委员会:sac",
+    "国家新闻出版署:nppa",
+    "国家宗教事务局:sara",
+    "国务院台湾事务办公室:gwytb",
+    "国家互联网信息办公室:cac",
+    "国务院新闻办公室:scio",
+    "中国科学院:cas",
+    "中国社会科学院:cass",
+    "中国工程院:cae",
+    "国务院发展研究中心:drc",
+    "中国证券监督管理委员会:csrc",
+    "国家国防科技工业局:sastind",
+    "国家烟草专卖局:tobacco",
+    "国家公园管理局:npa",
+    "国家国际发展合作署:cidca",
+    "国家数据局:nda",
+    "国家疾病预防控制局:ndcpa",
+    "国家消防救援局:119",
 )
 _MEE_REGIONS = (("华北", "hb"), ("华东", "hd"), ("华南", "hn"), ("西北", "xb"), ("西南", "xn"), ("东北", "db"))
-_MEE_BASINS = (("长江", "cj"), ("黄河", "huanghe"), ("淮河", "huaihe"), ("海河流域北海海域", "hhbh"),
-               ("珠江流域南海海域", "zjnh"), ("松辽", "sl"), ("太湖流域东海海域", "thdh"))
+_MEE_BASINS = (
+    ("长江", "cj"),
+    ("黄河", "huanghe"),
+    ("淮河", "huaihe"),
+    ("海河流域北海海域", "hhbh"),
+    ("珠江流域南海海域", "zjnh"),
+    ("松辽", "sl"),
+    ("太湖流域东海海域", "thdh"),
+)
 _MEE_UNITS = (
-    "中国环境科学研究院:craes", "中国环境监测总站:cnemc", "环境与经济政策研究中心:prcee", "中国环境报社:cenews",
-    "核与辐射安全中心:chinansc", "对外合作与交流中心:fecomee", "南京环境科学研究所:nies", "华南环境科学研究所:scies",
-    "环境规划院:caep", "环境工程评估中心:china-eia", "卫星环境应用中心:secmep", "固体废物与化学品管理技术中心:meescc",
-    "信息中心:chinaeic", "国家海洋环境监测中心:nmemc", "宣传教育中心:chinaeol", "中国环境科学学会:chinacses",
+    "中国环境科学研究院:craes",
+    "中国环境监测总站:cnemc",
+    "环境与经济政策研究中心:prcee",
+    "中国环境报社:cenews",
+    "核与辐射安全中心:chinansc",
+    "对外合作与交流中心:fecomee",
+    "南京环境科学研究所:nies",
+    "华南环境科学研究所:scies",
+    "环境规划院:caep",
+    "环境工程评估中心:china-eia",
+    "卫星环境应用中心:secmep",
+    "固体废物与化学品管理技术中心:meescc",
+    "信息中心:chinaeic",
+    "国家海洋环境监测中心:nmemc",
+    "宣传教育中心:chinaeol",
+    "中国环境科学学会:chinacses",
 )
 _MEE_PROVINCES = (
-    "北京市:beijing", "天津市:tj", "河北省:hebei", "山西省:shanxi", "内蒙古自治区:nmg", "辽宁省:ln", "吉林省:jl",
-    "黑龙江省:hlj", "上海市:sh", "江苏省:jiangsu", "浙江省:zj", "安徽省:ah", "福建省:fujian", "江西省:jiangxi",
-    "山东省:shandong", "河南省:henan", "湖北省:hubei", "湖南省:hunan", "广东省:gd", "广西壮族自治区:gxzf",
-    "海南省:hainan", "重庆市:cq", "四川省:sc", "贵州省:guizhou", "云南省:yn", "西藏自治区:xizang", "陕西省:shaanxi",
-    "甘肃省:gansu", "青海省:qinghai", "宁夏回族自治区:nx", "新疆维吾尔自治区:xinjiang", "新疆生产建设兵团:xjbt",
+    "北京市:beijing",
+    "天津市:tj",
+    "河北省:hebei",
+    "山西省:shanxi",
+    "内蒙古自治区:nmg",
+    "辽宁省:ln",
+    "吉林省:jl",
+    "黑龙江省:hlj",
+    "上海市:sh",
+    "江苏省:jiangsu",
+    "浙江省:zj",
+    "安徽省:ah",
+    "福建省:fujian",
+    "江西省:jiangxi",
+    "山东省:shandong",
+    "河南省:henan",
+    "湖北省:hubei",
+    "湖南省:hunan",
+    "广东省:gd",
+    "广西壮族自治区:gxzf",
+    "海南省:hainan",
+    "重庆市:cq",
+    "四川省:sc",
+    "贵州省:guizhou",
+    "云南省:yn",
+    "西藏自治区:xizang",
+    "陕西省:shaanxi",
+    "甘肃省:gansu",
+    "青海省:qinghai",
+    "宁夏回族自治区:nx",
+    "新疆维吾尔自治区:xinjiang",
+    "新疆生产建设兵团:xjbt",
 )
 
 
@@ -825,8 +1046,10 @@ def mee_list_path(column: str, index: int) -> str:
 
 def _mee_footer_lists() -> str:
     def ul(entries, cls: str = "") -> str:
-        items = "".join(f'\n        <li><a href="{href}" target="_blank">{name}</a></li>\n      ' for name, href in entries)
-        return f'\t\t\t<ul{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>\n      {items}\n\t\t\t</ul>\n'
+        items = "".join(
+            f'\n        <li><a href="{href}" target="_blank">{name}</a></li>\n      ' for name, href in entries
+        )
+        return f"\t\t\t<ul{f' class={chr(34)}{cls}{chr(34)}' if cls else ''}>\n      {items}\n\t\t\t</ul>\n"
 
     def split(entries):
         return [(e.split(":")[0], f"http://www.{e.split(':')[1]}.gov.cn/") for e in entries]
@@ -839,11 +1062,17 @@ def _mee_footer_lists() -> str:
         (f"{name}生态环境{'局' if name.endswith(('市', '兵团')) else '厅'}", f"http://sthj.{code}.gov.cn/")
         for name, code in (e.split(":") for e in _MEE_PROVINCES)
     ]
-    others = [("全国排污许可证管理信息平台", "http://permit.mee.gov.cn/"), ("中国保护臭氧层行动", "http://www.ozone.org.cn/"),
-              ("中国气候变化信息网", "http://www.ccchina.org.cn/")]
+    others = [
+        ("全国排污许可证管理信息平台", "http://permit.mee.gov.cn/"),
+        ("中国保护臭氧层行动", "http://www.ozone.org.cn/"),
+        ("中国气候变化信息网", "http://www.ccchina.org.cn/"),
+    ]
     return (
         '<div class="footer">\n\t<div class="footerTopUl">\n\t\t<div class="center">\n'
-        + ul(split(_MEE_DEPARTMENTS), "active") + ul(units) + ul(provinces) + ul(others)
+        + ul(split(_MEE_DEPARTMENTS), "active")
+        + ul(units)
+        + ul(provinces)
+        + ul(others)
         + "\t\t</div>\n\t</div>\n"
         '\t<div class="center">\n\t\t<div class="footer_web_linkBox"><ul class="footer_web_linkUl">'
         '<li class="footer_web_linkLi"><a class="footer_web_linkLiA" href="http://www.gov.cn/" target="_blank">中国政府网</a></li>'
@@ -871,11 +1100,18 @@ def _mee_banner(here: str, column: str) -> str:
     """The banner: the section's name written by script from the column's address (the h2
     holds no text of its own), and the breadcrumb of relative links."""
     url = f"https://{HOSTS['mee']}{MEE_SECTION}/{column}/"
-    steps = [("/", "首页"), ("/ywgz/", "业务工作"), (f"{MEE_SECTION}/", "中央生态环境保护督察"),
-             (f"{MEE_SECTION}/{column}/", MEE_COLUMNS[column])]
-    tests = "".join(f'\n    if(url.indexOf(".cn/{part}/")>0)\n    {{document.write("{name}");}}' for part, name in MEE_BANNER)
+    steps = [
+        ("/", "首页"),
+        ("/ywgz/", "业务工作"),
+        (f"{MEE_SECTION}/", "中央生态环境保护督察"),
+        (f"{MEE_SECTION}/{column}/", MEE_COLUMNS[column]),
+    ]
+    tests = "".join(
+        f'\n    if(url.indexOf(".cn/{part}/")>0)\n    {{document.write("{name}");}}' for part, name in MEE_BANNER
+    )
     crumbs = "&nbsp;>&nbsp;".join(
-        f'<a href="{_relative(path, here)}" target="_self" title="{name}" class="CurrChnlCls">{name}</a>' for path, name in steps
+        f'<a href="{_relative(path, here)}" target="_self" title="{name}" class="CurrChnlCls">{name}</a>'
+        for path, name in steps
     )
     return (
         '<div class="innerBaseBanner">\n  <img class="innerBaseBannerImg" src="/images/MEPC_base_innerBanner_v2019_02.jpg" />\n'
@@ -926,12 +1162,26 @@ def mee_article(page: Page, version: int = 1) -> str:
     more = page.served.get("more", {})
     body = "\n".join(_mee_paragraph(p, more.get(i)) for i, p in enumerate(page.paragraphs))
     meta = [
-        ("SiteName", MEE_SITE), ("SiteDomain", HOSTS["mee"]), ("SiteIDCode", MEE_SITE_ID),
-        ("ColumnName", MEE_COLUMNS[column]), ("ColumnType", MEE_COLUMNS[column]), ("ArticleTitle", page.title),
-        ("PubDate", f"{page.published_at:%Y-%m-%d %H:%M:%S}"), ("ContentSource", page.source), ("Keywords", ""),
-        ("Author", ""), ("Url", page.canonical_url), ("description", MEE_SITE),
-        ("filetype", "0"), ("publishedtype", "1"), ("pagetype", "1"), ("catalogs", str(MEE_CHANNELS[column])),
-        ("contentid", page.article_id), ("publishdate", day), ("author", page.author), ("source", page.source),
+        ("SiteName", MEE_SITE),
+        ("SiteDomain", HOSTS["mee"]),
+        ("SiteIDCode", MEE_SITE_ID),
+        ("ColumnName", MEE_COLUMNS[column]),
+        ("ColumnType", MEE_COLUMNS[column]),
+        ("ArticleTitle", page.title),
+        ("PubDate", f"{page.published_at:%Y-%m-%d %H:%M:%S}"),
+        ("ContentSource", page.source),
+        ("Keywords", ""),
+        ("Author", ""),
+        ("Url", page.canonical_url),
+        ("description", MEE_SITE),
+        ("filetype", "0"),
+        ("publishedtype", "1"),
+        ("pagetype", "1"),
+        ("catalogs", str(MEE_CHANNELS[column])),
+        ("contentid", page.article_id),
+        ("publishdate", day),
+        ("author", page.author),
+        ("source", page.source),
     ]
     inner = (
         _mee_banner(page.path, column)
@@ -956,7 +1206,7 @@ def mee_article(page: Page, version: int = 1) -> str:
         f'              <div class="{c["body"]}">\n'
         f'                <div class=TRS_Editor><div class="Custom_UnionStyle">\n{body}\n</div></div>\n'
         "              </div>\n            </div>\n          </div>\n        </div>\n      </div>\n"
-        "      <div class=\"stbzCBaseXq\" id='recommend-rel' style=\"display: none\">\n"
+        '      <div class="stbzCBaseXq" id=\'recommend-rel\' style="display: none">\n'
         '        <div class="cjcs_com_tt"><h2>相关阅读推荐</h2></div>\n'
         '        <div class="cjcx_hdjl_liebadd"><ul>\n          </ul></div>\n      </div>\n'
         '      <div class="stbzCBaseXq" id="recommend-int" style="display: none">\n'
@@ -978,7 +1228,7 @@ def _mee_items(chunk: list[Page], here: str) -> str:
     """A list page's items: the date before the link, the link relative, its title empty,
     every fifth <li> of class miaob."""
     return "".join(
-        f'\n                                <li{" class=" + chr(34) + "miaob" + chr(34) if i % 5 == 4 else ""}>'
+        f"\n                                <li{' class=' + chr(34) + 'miaob' + chr(34) if i % 5 == 4 else ''}>"
         f'<span class="date">{p.published_at:%Y-%m-%d}</span>'
         f'<a href="{_relative(p.path, here)}" target="_blank" title="">{escape(p.title)}</a></li>\n'
         for i, p in enumerate(chunk)
@@ -1001,7 +1251,7 @@ def _mee_pager(index: int, pages: int) -> str:
         "        else if(countPage>1&&currentPage!=0&&currentPage==1)\n"
         '            document.write("<a class=\'\' href=\\"index.shtml\\" target=\\"_self\\">首页</a><a href=\\"index.shtml\\" target=\\"_self\\">上一页</a>");\n'
         "        else\n"
-        '            document.write("<a class=\'\'>首页</a>");\n'
+        "            document.write(\"<a class=''>首页</a>\");\n"
         "        var num = 6;\n"
         "        var startPage=currentPage-2;\n"
         "        if(startPage<0) startPage=0;\n"
@@ -1020,7 +1270,7 @@ def _mee_pager(index: int, pages: int) -> str:
         "        if(countPage>1&&currentPage!=(countPage-1))\n"
         '            document.write("<a href=\\"index"+"_" + nextPage + "."+"shtml\\" target=\\"_self\\">下一页</a><a href=\\"index_" + (countPage-1) + ".shtml\\" target=\\"_self\\">尾页</a>");\n'
         "        else\n"
-        '            document.write("<a class=\'\'>尾页</a>");\n'
+        "            document.write(\"<a class=''>尾页</a>\");\n"
         '        document.write("<div class=\\"badoo1_txt\\">跳</div><input type=\'text\' id=\'num\' value="+(currentPage+1)+" /><div class=\\"badoo1_txt\\">/" + countPage + "页</div>"+"<button onClick=javascript:toPage()>GO</button>");\n'
         "        function toPage(){\n"
         '            var _num = document.getElementById("num").value;\n'
@@ -1088,8 +1338,15 @@ def mee_list(column: str, members: list[Page], index: int) -> str:
     name = MEE_COLUMNS[column]
     pages = mee_list_pages(members)
     items = _mee_items(members[index * MEE_PAGE_SIZE : (index + 1) * MEE_PAGE_SIZE], here)
-    meta = [("SiteName", MEE_SITE), ("SiteDomain", HOSTS["mee"]), ("SiteIDCode", MEE_SITE_ID), ("ColumnName", name),
-            ("ColumnType", name), ("ColumnDescription", name), ("ColumnKeywords", f"{name},{MEE_SITE}")]
+    meta = [
+        ("SiteName", MEE_SITE),
+        ("SiteDomain", HOSTS["mee"]),
+        ("SiteIDCode", MEE_SITE_ID),
+        ("ColumnName", name),
+        ("ColumnType", name),
+        ("ColumnDescription", name),
+        ("ColumnKeywords", f"{name},{MEE_SITE}"),
+    ]
     inner = (
         _mee_banner(here, column)
         + '\n<div class="cjcs_dqwz_wai">\n    <div class="cjcs_con">\n        <div class="cjcs_kong ywgz_xj">\n'
@@ -1104,7 +1361,9 @@ def mee_list(column: str, members: list[Page], index: int) -> str:
 
 
 def mee_home() -> str:
-    columns = "".join(f'<li><a href="{_relative(mee_list_path(c, 0), "/")}">{name}</a></li>' for c, name in MEE_COLUMNS.items())
+    columns = "".join(
+        f'<li><a href="{_relative(mee_list_path(c, 0), "/")}">{name}</a></li>' for c, name in MEE_COLUMNS.items()
+    )
     news = "".join(f'<li><a href="{path}">{title}</a></li>' for path, title in MEE_OTHER_LINKS)
     inner = (
         '<div class="innerBg"><div class="center"><div class="zysthjbhdc"><h3>中央生态环境保护督察</h3>'
@@ -1129,4 +1388,3 @@ def redesigned_article(page: Page, lang: str) -> str:
         f'<span class="article-source">{escape(page.source)}</span></header>'
         f'<section class="article-content">\n{paragraphs}\n</section></article></main></body></html>\n'
     )
-

@@ -88,7 +88,7 @@ def _parse_meta(meta: str) -> dict[str, str]:
         r"(\d{4})年(\d{1,2})月(\d{1,2})日 (\d{1,2}):(\d{2}) (\d+)次\S+ \S+: (\S*) \S+: (\S*) \S+: (\S*)",
         meta,
     )
-    return dict(zip(("y", "mo", "d", "h", "mi", "views", "source", "category", "author"), found.groups()))
+    return dict(zip(("y", "mo", "d", "h", "mi", "views", "source", "category", "author"), found.groups(), strict=False))
 
 
 def _seed_article(text_of) -> CnmnSeed:

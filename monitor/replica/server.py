@@ -127,10 +127,16 @@ class ReplicaSite:
         if "version" in query:
             version = int(query["version"]) if query["version"].isdigit() else None
             if version not in MARKUP_VERSIONS[self.name]:
-                return Reply(400, json.dumps({"error": f"no markup version {query['version']!r}"}).encode(), "application/json")
+                return Reply(
+                    400, json.dumps({"error": f"no markup version {query['version']!r}"}).encode(), "application/json"
+                )
             after = query.get("after", "0")
             if not after.isdigit():
-                return Reply(400, json.dumps({"error": f"after: a number of requests, not {after!r}"}).encode(), "application/json")
+                return Reply(
+                    400,
+                    json.dumps({"error": f"after: a number of requests, not {after!r}"}).encode(),
+                    "application/json",
+                )
             with self.lock:
                 self.markup, self.pending = (self.markup, (int(after), version)) if int(after) else (version, None)
         return Reply(200, json.dumps({"site": self.name, "markup": self.markup}).encode(), "application/json")
@@ -153,9 +159,9 @@ class ReplicaSite:
             members = cnmn_list_members(self.name, "channel", list_id)
             # The headline channel pins its newest report above the list: linked twice.
             pinned = next((m for m in members if isinstance(m, Page)), None) if list_id == 13 else None
-            return _html(render.cnmn_list(
-                members, pageindex, f"/ShowNewsList.aspx?id={list_id}", CNMN_CHANNELS[list_id], pinned
-            ))
+            return _html(
+                render.cnmn_list(members, pageindex, f"/ShowNewsList.aspx?id={list_id}", CNMN_CHANNELS[list_id], pinned)
+            )
         if path == "/metal.aspx" and list_id in CNMN_METAL_PAGES.values():
             members = cnmn_list_members(self.name, "metal", list_id)
             return _html(render.cnmn_list(members, pageindex, f"/metal.aspx?id={list_id}", "金属频道", None))
@@ -179,8 +185,12 @@ class ReplicaSite:
         if path == "/en/" or path == "/en":
             members = smm_home_members()
             top = [render.smm_item(p) for p in members if p.relevant][:3]
-            private = {"id": 104000001, "title": "Members only: copper outlook", "url": SMM_PRIVATE_PATH,
-                       "time": "Oct 31, 2026 08:00"}
+            private = {
+                "id": 104000001,
+                "title": "Members only: copper outlook",
+                "url": SMM_PRIVATE_PATH,
+                "time": "Oct 31, 2026 08:00",
+            }
             items = [render.smm_item(p) for p in members] + [private]
             return _html(render.smm_list(items, "Latest News", None, top=top, build=self.markup, route="/en"))
         listing = re.fullmatch(r"/list/(industry|latest)/([a-z-]+)", path)
@@ -212,10 +222,16 @@ class ReplicaSite:
             else None
         )
         title = f"{metal.replace('-', ' ').title()} {'Industry' if kind == 'industry' else 'Latest'} News"
-        return _html(render.smm_list(
-            items[:SMM_FIRST_BATCH], title, more, build=self.markup, route="/list/[type]/[metal]",
-            query={"type": kind, "metal": metal},
-        ))
+        return _html(
+            render.smm_list(
+                items[:SMM_FIRST_BATCH],
+                title,
+                more,
+                build=self.markup,
+                route="/list/[type]/[metal]",
+                query={"type": kind, "metal": metal},
+            )
+        )
 
     def _smm_more(self, query: dict[str, str]) -> Reply:
         try:
@@ -287,7 +303,6 @@ class ReplicaSite:
         members = smm_cn_channel_members(channel)[(page - 1) * limit : page * limit] if page >= 1 else []
         return Reply(200, render.smm_cn_api(members, origin), "application/json; charset=utf-8")
 
-
     # --- 生态环境部 MEE ---
 
     def _mee(self, path: str) -> Reply:
@@ -355,8 +370,12 @@ def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler], name: str
         server = ThreadingHTTPServer((host, 0), handler)
         # Said, not hidden: the replica's address differs from the last time (its articles
         # are known by the site it stands for, so none is archived twice).
-        print(f"monitor: replica {name}: port {port} is taken ({error.strerror}): serving at "
-              f"http://{host}:{server.server_address[1]} instead", file=sys.stderr, flush=True)
+        print(
+            f"monitor: replica {name}: port {port} is taken ({error.strerror}): serving at "
+            f"http://{host}:{server.server_address[1]} instead",
+            file=sys.stderr,
+            flush=True,
+        )
         return server
 
 

@@ -19,8 +19,7 @@ branch_labels = None
 depends_on = None
 
 RELEASED_FTS5_DDL = (
-    "CREATE VIRTUAL TABLE article_fts USING fts5("
-    "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+    "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
 
 

@@ -27,10 +27,7 @@ depends_on = None
 
 BATCH = 500  # articles read at a time, so a large archive is never held in memory
 
-FTS5_DDL = (
-    "CREATE VIRTUAL TABLE article_fts USING fts5("
-    "title, body, parts, tokenize = 'unicode61 remove_diacritics 0')"
-)
+FTS5_DDL = "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, tokenize = 'unicode61 remove_diacritics 0')"
 POSTGRES_DDL = (
     (
         "CREATE TABLE article_fts ("
@@ -40,8 +37,7 @@ POSTGRES_DDL = (
     "CREATE INDEX ix_article_fts_document ON article_fts USING GIN (document)",
 )
 RELEASED_FTS5_DDL = (  # as 0001 made it
-    "CREATE VIRTUAL TABLE article_fts USING fts5("
-    "title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+    "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
 
 # The columns read here, as they are at this revision (the models may change later).
@@ -67,10 +63,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_article_tags_tag", "article_tags", ["tag", "article_pk"])
     op.create_index(
-        "ix_articles_copies", "articles", ["story_id", "id"],
-        sqlite_where=sa.text("story_id != id"), postgresql_where=sa.text("story_id != id"),
+        "ix_articles_copies",
+        "articles",
+        ["story_id", "id"],
+        sqlite_where=sa.text("story_id != id"),
+        postgresql_where=sa.text("story_id != id"),
     )
-    op.create_index("ix_articles_search", "articles", ["id", "story_id", "published_at", "lang", "site", "host", "relevant", "relevance_label", "garbled"])
+    op.create_index(
+        "ix_articles_search",
+        "articles",
+        ["id", "story_id", "published_at", "lang", "site", "host", "relevant", "relevance_label", "garbled"],
+    )
     conn = op.get_bind()
     if conn.dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS article_fts")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -102,5 +101,13 @@ def _runs() -> None:
 
 
 def downgrade() -> None:
-    for table in ("health_events", "crawl_runs", "delivery_attempts", "deliveries", "alerts", "alert_queue", "alert_rules"):
+    for table in (
+        "health_events",
+        "crawl_runs",
+        "delivery_attempts",
+        "deliveries",
+        "alerts",
+        "alert_queue",
+        "alert_rules",
+    ):
         op.drop_table(table)

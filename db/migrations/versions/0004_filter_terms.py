@@ -62,8 +62,13 @@ def upgrade() -> None:
         last = rows[-1].rowid
         filters = _filter_terms(conn, [row.rowid for row in rows])
         conn.execute(
-            sa.text("INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"),
-            [{"pk": r.rowid, "title": r.title, "body": r.body, "parts": r.parts, "filters": filters.get(r.rowid, "")} for r in rows],
+            sa.text(
+                "INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"
+            ),
+            [
+                {"pk": r.rowid, "title": r.title, "body": r.body, "parts": r.parts, "filters": filters.get(r.rowid, "")}
+                for r in rows
+            ],
         )
     op.execute("DROP TABLE article_fts_prev")
     for statement in HEADS:
@@ -72,11 +77,20 @@ def upgrade() -> None:
 
 def _filter_terms(conn: Connection, ids: list[int]) -> dict[int, str]:
     tags: dict[int, list[str]] = defaultdict(list)
-    for pk, tag in conn.execute(sa.select(article_tags.c.article_pk, article_tags.c.tag).where(article_tags.c.article_pk.in_(ids))):
+    for pk, tag in conn.execute(
+        sa.select(article_tags.c.article_pk, article_tags.c.tag).where(article_tags.c.article_pk.in_(ids))
+    ):
         tags[pk].append(tag)
     rows = conn.execute(
-        sa.select(articles.c.id, articles.c.lang, articles.c.site, articles.c.host, articles.c.relevance_label,
-                  articles.c.relevant, articles.c.published_at).where(articles.c.id.in_(ids))
+        sa.select(
+            articles.c.id,
+            articles.c.lang,
+            articles.c.site,
+            articles.c.host,
+            articles.c.relevance_label,
+            articles.c.relevant,
+            articles.c.published_at,
+        ).where(articles.c.id.in_(ids))
     )
     return {row.id: filter_terms(*row[1:], tags=tags[row.id]) for row in rows}
 
@@ -90,8 +104,15 @@ def _make_index(revision: str) -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for table in ("article_fts_heads", "article_fts_head_terms", "article_fts_heads_state", "article_fts_heads_changed"):
+    for table in (
+        "article_fts_heads",
+        "article_fts_head_terms",
+        "article_fts_heads_state",
+        "article_fts_heads_changed",
+    ):
         op.execute(f"DROP TABLE {table}")
     _make_index("0003")
-    op.execute("INSERT INTO article_fts (rowid, title, body, parts) SELECT rowid, title, body, parts FROM article_fts_prev")
+    op.execute(
+        "INSERT INTO article_fts (rowid, title, body, parts) SELECT rowid, title, body, parts FROM article_fts_prev"
+    )
     op.execute("DROP TABLE article_fts_prev")
