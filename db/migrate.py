@@ -61,7 +61,9 @@ def migration_connection(url: str) -> Iterator[Connection]:
                 # CASCADE would empty every table referring to it. The pragma is ignored in a
                 # transaction, so it goes to the driver's connection before BEGIN is sent;
                 # the connection is closed with the engine, never reused with the keys off.
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+                driver = conn.connection.driver_connection
+                assert driver is not None  # a live connection, just opened
+                driver.execute("PRAGMA foreign_keys=OFF")
             with conn.begin():
                 yield conn
     finally:

@@ -29,7 +29,7 @@ def fit_document_frequencies(
 ) -> DocumentFrequencies:
     """Count afresh, with today's segmenter and vocabulary, in how many articles each word
     occurs (new dictionary words would otherwise look unseen, and top every keyword list)."""
-    total, done, counts = archive.count(), 0, Counter()
+    total, done, counts = archive.count(), 0, Counter[str]()
     for texts in archive.texts():
         for title, body in texts:
             counts.update(set(candidates(cut(title) + cut(body))))

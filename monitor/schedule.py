@@ -185,7 +185,10 @@ class _CronTurns:
 
 
 def _turns(site: SiteSchedule) -> _IntervalTurns | _CronTurns:
-    return _IntervalTurns(site.every) if site.every else _CronTurns(site.cron)
+    if site.every:
+        return _IntervalTurns(site.every)
+    assert site.cron is not None  # a site has either `every` or `cron` (checked on load)
+    return _CronTurns(site.cron)
 
 
 # --- the scheduler ---

@@ -45,7 +45,7 @@ def article_view(archive: Archive, pk: int) -> dict[str, Any] | None:
             .where(ArticleRow.story_id == article.story_id, ArticleRow.id != pk)
             .order_by(ArticleRow.id)
         ).all()
-        links = _links(conn, article.story_id)
+        links = _links(conn, article.story_id) if article.story_id is not None else []
     return {
         "id": article.id,
         "title": article.title,

@@ -186,9 +186,9 @@ def chinese_byline(text: str) -> dict[str, str]:
         if value and kind not in fields and _plausible_value(value):
             fields[kind] = value
     if "author" not in fields:
-        found = _POSTER.search(text) or (_BRACKETED_NAME.search(text) if _HAS_DATE.search(text) else None)
-        if found and not _NOT_PERSON.search(found.group(1)):  # [ 人民网 ] is the outlet
-            fields["author"] = _tidy(found.group(1))
+        poster = _POSTER.search(text) or (_BRACKETED_NAME.search(text) if _HAS_DATE.search(text) else None)
+        if poster and not _NOT_PERSON.search(poster.group(1)):  # [ 人民网 ] is the outlet
+            fields["author"] = _tidy(poster.group(1))
     return fields
 
 

@@ -192,7 +192,7 @@ def year_month_line(text: str, fetched_at: datetime) -> datetime | None:
     if found is None:
         found = _EN_YEAR_MONTH.fullmatch(text)
         month = MONTHS[found["mname"].lower().rstrip(".")] if found else None
-    if found is None or not 1 <= month <= 12:
+    if found is None or month is None or not 1 <= month <= 12:
         return None
     moment = datetime(int(found["year"]), month, 1, tzinfo=CHINA_TZ)
     return moment if plausible(moment, fetched_at) else None

@@ -234,9 +234,10 @@ def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> st
     pattern = _ZH_AS_OF if zh else _EN_AS_OF
     before = [m for m in pattern.finditer(sentence) if m.start() <= position]
     after = [] if zh or before else [m for m in pattern.finditer(sentence) if m.start() > position]
-    governing = (before[-1:] or after[:1] or [None])[0]
-    if governing is None:
+    governed = before[-1:] or after[:1]
+    if not governed:
         return None
+    governing = governed[0]
     day = _zh_as_of_day(governing, published) if zh else _en_as_of_day(governing, published)
     return day.isoformat() if day else None
 

@@ -408,7 +408,9 @@ def _first_post(found: tuple[Block, datetime], blocks: list[Block], fetched_at: 
         (b for b in blocks if is_meta_line(b) and _POSTED.search(b.text) and parse_full_datetime(b.text, fetched_at)),
         None,
     )
-    return parse_full_datetime(first.text, fetched_at) if first is not None and first is not block else moment
+    if first is None or first is block:
+        return moment
+    return parse_full_datetime(first.text, fetched_at) or moment
 
 
 def _before(blocks: list[Block], header: list[Block]) -> list[Block]:
