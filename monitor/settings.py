@@ -58,6 +58,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
+
 # Settings for crawling the local replicas: no politeness delay is needed on 127.0.0.1.
 LOCAL_CRAWL = {
     "DOWNLOAD_DELAY": 0,
