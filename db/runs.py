@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, func, insert, or_, select, update
 
 from db.models import CrawlRun
 
@@ -33,7 +33,7 @@ def insert_run(
     ).scalar_one()
 
 
-def _of_site(site: str, base_url: str) -> Any:
+def _of_site(site: str, base_url: str) -> ColumnElement[bool]:
     return (CrawlRun.site == site) & (CrawlRun.base_url == base_url)
 
 

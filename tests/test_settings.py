@@ -19,6 +19,7 @@ from monitor.crawl import project_settings
 from monitor.settings import DeliverySettings, SettingError, SmtpSettings, delivery_settings
 from tests.conftest import ROOT
 
+# Values that do not read (the SMTP host makes the port one to read).
 BAD = {
     "MONITOR_RETRY_BASE": "abc",
     "MONITOR_DOWNLOAD_DELAY": "x",
