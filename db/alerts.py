@@ -146,7 +146,7 @@ def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
             {"channel": channel, "last": last_alert},
         )
     rows = conn.execute(select(Alert.rule_id, func.count()).where(Alert.id > last_alert).group_by(Alert.rule_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())  # not dict(rows): a result has keys(), dict() would take it for a mapping
 
 
 def _show_better_faces(conn: Connection) -> None:
@@ -271,13 +271,15 @@ def log_attempt(
 
 def recent_alerts(conn: Connection, rule_id: int, limit: int) -> list[Any]:
     """A rule's latest alerts with their article, newest first."""
-    return conn.execute(
-        select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE)
-        .join(Article, Article.id == Alert.article_pk)
-        .where(Alert.rule_id == rule_id)
-        .order_by(Alert.id.desc())
-        .limit(limit)
-    ).all()
+    return list(
+        conn.execute(
+            select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE)
+            .join(Article, Article.id == Alert.article_pk)
+            .where(Alert.rule_id == rule_id)
+            .order_by(Alert.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def rule_counts(conn: Connection) -> dict[int, tuple[int, datetime | None]]:

@@ -25,14 +25,13 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 from scrapy.http import HtmlResponse
-from sqlalchemy import func, select
 from sqlalchemy.exc import NoResultFound
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db import Archive
+from db import health as health_events
+from db import sites as site_figures
 from db.fulltext import Filters
-from db.models import Article as ArticleRow
-from db.models import HealthEvent
 from monitor.alerts import HEALTH_FEED, AlertError, feed_path, list_rules, rule_feed
 from monitor.export import MEDIA, encoded, records
 from monitor.extract import SPIDERS
@@ -477,17 +476,7 @@ def overview(archive: Archive) -> dict[str, Any]:
 def _site_counts(archive: Archive) -> list[dict[str, Any]]:
     with archive.engine.connect() as conn:
         labels = site_labels(conn)
-        rows = conn.execute(
-            select(
-                ArticleRow.host,
-                ArticleRow.site,
-                func.count(),
-                func.count().filter(ArticleRow.relevant),
-                func.max(ArticleRow.published_at),
-            )
-            .group_by(ArticleRow.host, ArticleRow.site)
-            .order_by(func.count().desc(), ArticleRow.host)
-        ).all()
+        rows = site_figures.article_counts(conn)
     return [
         {
             "host": host,
@@ -515,7 +504,7 @@ def _latest_runs(archive: Archive) -> list[dict[str, Any]]:
 def _rule_feeds(archive: Archive) -> list[dict[str, Any]]:
     rules = [(r["name"], r["query"], r["alerts"], r["last_alert"]) for r in list_rules(archive)]
     with archive.engine.connect() as conn:
-        events = conn.execute(select(func.count()).select_from(HealthEvent)).scalar_one()
+        events = health_events.count(conn)
     rules.append((HEALTH_FEED, "crawl health events", events, None))
     return [
         {

@@ -16,7 +16,7 @@ from time import monotonic
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from monitor.settings import db_url, demo_db_url
+from monitor.settings import SettingError, db_url, demo_db_url
 from monitor.terminal import json_text, say, shown
 from pipelines.article import CHINA_TZ, BrokenPage, china_time
 from pipelines.facts import FACT_KINDS
@@ -286,7 +286,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     was raised, so that a command without an archive does not load SQLAlchemy for it."""
     from db.engine import ArchiveError
 
-    return (UsageError, ArchiveError, BrokenPage)
+    return (UsageError, ArchiveError, BrokenPage, SettingError)
 
 
 def reader_gone() -> int:
@@ -869,9 +869,10 @@ def cmd_alerts_remove(args: argparse.Namespace) -> int:
 
 def cmd_alerts_run(args: argparse.Namespace) -> int:
     from monitor.alerts import run
+    from monitor.settings import delivery_settings
 
     archive = _archive(args)
-    report = run(archive)
+    report = run(archive, delivery_settings())
     for line in report.lines():
         say(line)
     if args.feeds:
@@ -882,12 +883,13 @@ def cmd_alerts_run(args: argparse.Namespace) -> int:
 def _write_feeds(archive: Archive, folder: Path) -> None:
     from monitor.alerts import HEALTH_FEED, list_rules, rule_feed
     from monitor.feeds import FORMATS, render
-    from monitor.settings import MONITOR_PUBLIC_URL
+    from monitor.settings import public_url
 
+    links = public_url()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name in [r["name"] for r in list_rules(archive)] + [HEALTH_FEED]:
-            feed = rule_feed(archive, name, MONITOR_PUBLIC_URL)
+            feed = rule_feed(archive, name, links)
             for fmt in FORMATS:
                 (folder / f"{name}.{fmt}").write_bytes(render(feed, fmt))
     except OSError as error:
@@ -898,9 +900,9 @@ def _write_feeds(archive: Archive, folder: Path) -> None:
 def cmd_alerts_feed(args: argparse.Namespace) -> int:
     from monitor.alerts import rule_feed
     from monitor.feeds import render
-    from monitor.settings import MONITOR_PUBLIC_URL
+    from monitor.settings import public_url
 
-    document = render(_alert_call(rule_feed, _archive(args), args.name, MONITOR_PUBLIC_URL), args.format)
+    document = render(_alert_call(rule_feed, _archive(args), args.name, public_url()), args.format)
     if args.output is None:
         sys.stdout.buffer.write(document)
         return 0
@@ -1085,8 +1087,8 @@ def _serve_access(bound: str, allowed: list[str]) -> Access:
     # there. Unset, they link to the address each request gave.
     public_url = os.environ.get("MONITOR_PUBLIC_URL", "").rstrip("/") or None
     hosts = set(LOOPBACK_NAMES) | ({str(address)} if not address.is_unspecified else set())
-    if public_url and urlsplit(public_url).hostname:
-        hosts.add(urlsplit(public_url).hostname)
+    if public_url and (public_host := urlsplit(public_url).hostname):
+        hosts.add(public_host)
     for name in allowed + [n.strip() for n in os.environ.get("MONITOR_ALLOWED_HOSTS", "").split(",") if n.strip()]:
         found = host_name(name)
         if found is None:

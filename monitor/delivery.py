@@ -1,6 +1,6 @@
 """Sending alerts: a signed JSON POST per alert to a webhook, a digest e-mail per rule over
 SMTP. Each try answers delivered or not, with the status and error for the delivery log;
-monitor.alerts decides about retries."""
+monitor.alerts.deliveries decides about retries."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from monitor.settings import SmtpSettings
 
 SIGNATURE_HEADER = "X-Monitor-Signature"
 TIMESTAMP_HEADER = "X-Monitor-Timestamp"
@@ -150,17 +152,6 @@ class _AbortableHTTP(http.client.HTTPConnection):
 
 class _AbortableHTTPS(_AbortableHTTP, http.client.HTTPSConnection):
     pass
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    sender: str
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 30.0
 
 
 def send_email(settings: SmtpSettings, to: list[str], subject: str, text: str, html: str) -> Outcome:

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 from statistics import median
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection
 
-from db import Archive
-from db.models import Article, CrawlRun, HealthEvent
+from db import Archive, sites
+from db import health as health_events
+from db import runs as run_rows
 from monitor.durations import format_duration
 from pipelines.article import china_time
 
@@ -95,16 +96,13 @@ def usual_rhythm(archive: Archive, spider: str, base_url: str) -> timedelta | No
     """The time between the site's new articles, judged from the publication times of its
     newest ones; None while it has too few."""
     with archive.engine.connect() as conn:
-        published = conn.scalars(
-            select(Article.published_at)
-            .where(Article.site == spider, Article.host == urlsplit(base_url).netloc, Article.published_at.is_not(None))
-            .order_by(Article.published_at.desc())
-            .limit(RHYTHM_SAMPLE)
-        ).all()
+        published = sites.newest_publication_times(conn, spider, urlsplit(base_url).netloc, RHYTHM_SAMPLE)
     if len(published) < MIN_RHYTHM_SAMPLE:
         return None
     gaps = [newer - older for newer, older in itertools.pairwise(published)]
-    return max(MIN_DERIVED_RHYTHM, median(gaps) * RHYTHM_FACTOR)
+    # In seconds: statistics.median is typed for numbers only (it takes timedeltas all the same).
+    typical = timedelta(seconds=median(gap.total_seconds() for gap in gaps))
+    return max(MIN_DERIVED_RHYTHM, typical * RHYTHM_FACTOR)
 
 
 def quiet(archive: Archive, spider: str, base_url: str, rhythm: timedelta | None, now: datetime) -> str | None:
@@ -114,21 +112,12 @@ def quiet(archive: Archive, spider: str, base_url: str, rhythm: timedelta | None
     if rhythm is None:
         return None
     with archive.engine.connect() as conn:
-        newest = conn.scalar(
-            select(func.max(Article.fetched_at)).where(
-                Article.site == spider, Article.host == urlsplit(base_url).netloc
-            )
-        )
-        since = newest or conn.scalar(
-            select(func.min(CrawlRun.started_at)).where(CrawlRun.site == spider, CrawlRun.base_url == base_url)
-        )
+        newest = sites.last_fetched(conn, spider, urlsplit(base_url).netloc)
+        since = newest or run_rows.first_started(conn, spider, base_url)
     if since is None or now - since <= rhythm:
         return None
-    what = (
-        f"no new article since {china_time(since)[:19]}"
-        if newest
-        else f"no article at all since the first run, {china_time(since)[:19]}"
-    )
+    when = (china_time(since) or "")[:19]
+    what = f"no new article since {when}" if newest else f"no article at all since the first run, {when}"
     return f"{what} ({format_duration(now - since)}), longer than its usual rhythm of {format_duration(rhythm)}"
 
 
@@ -145,27 +134,10 @@ def conditions(archive: Archive, spider: str, base_url: str, stats: dict, rhythm
 
 def raise_new(conn: Connection, run_id: int, spider: str, base_url: str, found: dict[str, str]) -> list[str]:
     """Raise the conditions the site's previous checked run did not have; their kinds."""
-    earlier = conn.execute(
-        select(CrawlRun.detail)
-        .where(
-            CrawlRun.site == spider,
-            CrawlRun.base_url == base_url,
-            CrawlRun.id < run_id,
-            CrawlRun.status.not_in(("running", "refused")),
-        )
-        .order_by(CrawlRun.id.desc())
-        .limit(50)
-    ).scalars()
+    earlier = run_rows.earlier_details(conn, spider, base_url, run_id, limit=50)
     # Runs killed or abandoned were never checked: the last one that was decides.
-    previous = next((detail["health"] for detail in earlier if "health" in detail), {})
+    previous: dict[str, str] = next((detail["health"] for detail in earlier if "health" in detail), {})
     raised = [kind for kind in found if kind not in previous]
     if raised:
-        now = datetime.now(UTC)
-        conn.execute(
-            insert(HealthEvent),
-            [
-                {"site": spider, "run_id": run_id, "kind": kind, "detail": found[kind], "raised_at": now}
-                for kind in raised
-            ],
-        )
+        health_events.add_events(conn, run_id, spider, {kind: found[kind] for kind in raised}, datetime.now(UTC))
     return raised

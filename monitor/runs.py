@@ -17,23 +17,24 @@ import logging
 import signal
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.spiderloader import SpiderLoader
-from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
 from db import Archive
-from db.models import CrawlRun, HealthEvent
+from db import health as health_events
+from db import runs as run_rows
 from monitor import health
 from monitor.crawl import CrawlJob, project_settings, run_crawls, uninterrupted
 from monitor.locks import SiteLock, site_key
 from pipelines.archive_access import archive_for
 from pipelines.article import china_time
+from spiders.base import SiteSpider
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,8 @@ def site_address(job: CrawlJob) -> str:
     """The address a job crawls: its own, or its spider's live site."""
     if job.base_url:
         return job.base_url.rstrip("/")
-    return SpiderLoader.from_settings(project_settings("sqlite://")).load(job.spider).live_base_url
+    spider = cast(type[SiteSpider], SpiderLoader.from_settings(project_settings("sqlite://")).load(job.spider))
+    return spider.live_base_url
 
 
 def figures(stats: dict[str, Any]) -> dict[str, int]:
@@ -107,21 +109,8 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
 def start_run(
     archive: Archive, spider: str, base_url: str, status: str = "running", detail: dict[str, Any] | None = None
 ) -> int:
-    now = _now()
     with archive.engine.begin() as conn:
-        return conn.execute(
-            insert(CrawlRun).values(
-                site=spider,
-                base_url=base_url,
-                started_at=now,
-                ended_at=None if status == "running" else now,
-                status=status,
-                pages_fetched=0,
-                new_articles=0,
-                errors=0,
-                detail=detail or {},
-            )
-        ).inserted_primary_key[0]
+        return run_rows.insert_run(conn, spider, base_url, _now(), status, detail or {})
 
 
 def record_failed_start(
@@ -137,29 +126,20 @@ def record_failed_start(
 
 def recorded_since(archive: Archive, spider: str, base_url: str, since: datetime) -> bool:
     """Whether a run of the site has been recorded since then."""
-    query = select(CrawlRun.id).where(
-        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since
-    )
     with archive.engine.connect() as conn:
-        return conn.execute(query.limit(1)).first() is not None
+        return run_rows.recorded_since(conn, spider, base_url, since)
 
 
 def new_articles_since(archive: Archive, spider: str, base_url: str, since: datetime) -> int:
     """The new articles the site's runs recorded since then have stored."""
-    query = select(func.coalesce(func.sum(CrawlRun.new_articles), 0)).where(
-        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.started_at >= since
-    )
     with archive.engine.connect() as conn:
-        return conn.execute(query).scalar_one()
+        return run_rows.new_articles_since(conn, spider, base_url, since)
 
 
 def running_run(archive: Archive, spider: str, base_url: str) -> int | None:
     """The site's newest run still `running`: the one that holds its lock, as a rule."""
-    query = select(CrawlRun.id).where(
-        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status == "running"
-    )
     with archive.engine.connect() as conn:
-        return conn.execute(query.order_by(CrawlRun.id.desc()).limit(1)).scalar()
+        return run_rows.newest_running(conn, spider, base_url)
 
 
 def close_abandoned(
@@ -175,16 +155,10 @@ def close_abandoned(
     holding the site's lock, or knowing the run's process has ended, when no run of the site
     can be alive. `since`: only those started then or later. A row without an end ends at
     `ended_at` (when its process was seen to end), else when its run was last seen alive."""
-    query = select(CrawlRun.id, CrawlRun.started_at, CrawlRun.ended_at, CrawlRun.detail).where(
-        CrawlRun.site == spider, CrawlRun.base_url == base_url, CrawlRun.status.in_(of)
-    )
-    if since is not None:
-        query = query.where(CrawlRun.started_at >= since)
     with archive.transaction() as conn:
-        rows = conn.execute(query).all()
+        rows = run_rows.with_status(conn, spider, base_url, of, since)
         for row in rows:
-            end = row.ended_at or ended_at or _last_seen(row)
-            conn.execute(update(CrawlRun).where(CrawlRun.id == row.id).values(status=status, ended_at=end))
+            run_rows.set_status(conn, row.id, status, row.ended_at or ended_at or _last_seen(row))
     return len(rows)
 
 
@@ -199,15 +173,13 @@ def finish_run(archive: Archive, result: RunResult, rhythm: timedelta | None) ->
     result.health = health.conditions(archive, result.spider, result.base_url, result.stats, rhythm)
     with archive.transaction() as conn:
         result.raised = health.raise_new(conn, result.run_id, result.spider, result.base_url, result.health)
-        conn.execute(
-            update(CrawlRun)
-            .where(CrawlRun.id == result.run_id)
-            .values(
-                ended_at=_now(),
-                status=result.status,
-                **figures(result.stats),
-                detail={**_counts(result.stats), "health": result.health},
-            )
+        run_rows.complete(
+            conn,
+            result.run_id,
+            result.status,
+            _now(),
+            **figures(result.stats),
+            detail={**_counts(result.stats), "health": result.health},
         )
 
 
@@ -229,7 +201,7 @@ class Progress:
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         return extension
 
-    def opened(self, spider: Spider) -> None:
+    def opened(self, spider: SiteSpider) -> None:
         run_id = self.crawler.settings.getdict("MONITOR_RUNS").get(site_key(spider.name, spider.base_url))
         if run_id is not None:
             self.archive = archive_for(self.crawler)
@@ -250,10 +222,7 @@ class Progress:
         try:
             assert self.archive is not None
             with self.archive.transaction() as conn:
-                # A row completed meanwhile keeps its final figures.
-                conn.execute(
-                    update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running").values(**values)
-                )
+                run_rows.save_progress(conn, run_id, **values)
         except SQLAlchemyError as error:  # the next save may get through; the crawl goes on regardless
             logger.warning("progress of run %s not saved: %s", run_id, error)
 
@@ -334,16 +303,9 @@ def _crawl(archive: Archive, running: list[RunResult], local: bool, overrides: d
 def list_runs(archive: Archive, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The newest runs first, each with the health events it raised. `site`: a spider name or
     a host (`127.0.0.1:8741`, `news.metal.com`)."""
-    query = select(*CrawlRun.__table__.columns).order_by(CrawlRun.id.desc()).limit(limit)
-    if site:
-        query = query.where(or_(CrawlRun.site == site, CrawlRun.base_url.in_((f"http://{site}", f"https://{site}"))))
     with archive.engine.connect() as conn:
-        runs = conn.execute(query).all()
-        events = conn.execute(
-            select(HealthEvent.run_id, HealthEvent.kind, HealthEvent.detail, HealthEvent.raised_at)
-            .where(HealthEvent.run_id.in_([run.id for run in runs]))
-            .order_by(HealthEvent.id)
-        ).all()
+        runs = run_rows.newest(conn, site, limit)
+        events = health_events.events_of_runs(conn, [run.id for run in runs])
     raised: dict[int, list[dict[str, Any]]] = {}
     for event in events:
         raised.setdefault(event.run_id, []).append(

@@ -42,6 +42,7 @@ from monitor.runs import (
     recorded_since,
     site_address,
 )
+from monitor.settings import delivery_settings
 from pipelines.article import CHINA_TZ
 
 SITE_KEYS = ("name", "spider", "base_url", "every", "cron", "time_limit", "rhythm")
@@ -187,7 +188,7 @@ class _CronTurns:
 def _turns(site: SiteSchedule) -> _IntervalTurns | _CronTurns:
     if site.every:
         return _IntervalTurns(site.every)
-    assert site.cron is not None  # a site has either `every` or `cron` (checked on load)
+    assert site.cron is not None  # a site has `every` or `cron` (load_schedule checks)
     return _CronTurns(site.cron)
 
 
@@ -333,7 +334,7 @@ class Scheduler:
         if not new_articles_since(self.archive, child.site.spider, site_address(child.site.job), child.started_at):
             return
         try:
-            report = alerts.run(self.archive)
+            report = alerts.run(self.archive, delivery_settings())
         except Exception as error:
             _say(f"alerts: matching failed: {error}")
             return

@@ -2,26 +2,31 @@
 
 Scrapy loads this module through scrapy.cfg; the CLI loads the same module
 (monitor.crawl.project_settings), so `scrapy crawl` and `monitor crawl` behave alike.
+
+The environment is read when a setting is used, never at import: the settings it gives a
+crawl are read as Scrapy reads this module (`__getattr__` below), the alerts' settings by
+`delivery_settings()` when a run delivers. A variable that does not read is a SettingError
+(`MONITOR_X must be a number, got 'abc'`) from the command that needs it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 BOT_NAME = "monitor"
 SPIDER_MODULES = ["spiders"]  # spiders.configured: one spider per site of the sites files
 NEWSPIDER_MODULE = "spiders"
 SPIDER_LOADER_CLASS = "spiders.configured.ConfiguredSpiderLoader"  # names a broken sites file
 
-# Identify honestly, without the word "Bot": SMM's firewall answers such agents with a captcha.
-USER_AGENT = os.environ.get("MONITOR_USER_AGENT") or "Mozilla/5.0 (compatible; monitor/0.1; metals news archive)"
 ROBOTSTXT_OBEY = True
 
 # Polite defaults for live sites; replica crawls on 127.0.0.1 override them (LOCAL_CRAWL).
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = float(os.environ.get("MONITOR_DOWNLOAD_DELAY", "1.0"))
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
@@ -35,7 +40,6 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")
 
 EXTENSIONS = {
     # A shutdown drops the requests waiting for their turn instead of downloading them all.
@@ -54,12 +58,6 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
-# Seconds one article page may take to be read and go through the text stages; a page over
-# it is a broken page (too_slow), not stored.
-MONITOR_PAGE_BUDGET = float(os.environ.get("MONITOR_PAGE_BUDGET", "20"))
-
-# Articles are written in batches of this size, off the reactor thread.
-MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "50"))
 
 # Settings for crawling the local replicas: no politeness delay is needed on 127.0.0.1.
 LOCAL_CRAWL = {
@@ -105,11 +103,11 @@ def sites_paths() -> list[Path]:
     return [SHIPPED_SITES, user] if user.exists() else [SHIPPED_SITES]
 
 
-def db_url(override: str | None = None) -> str:
+def db_url(override: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
     """The archive's database URL: --db, else MONITOR_DB_URL, else the embedded SQLite file."""
     if override:
         return override
-    return os.environ.get("MONITOR_DB_URL") or f"sqlite:///{data_dir() / 'archive.sqlite3'}"
+    return environ.get("MONITOR_DB_URL") or f"sqlite:///{data_dir() / 'archive.sqlite3'}"
 
 
 def demo_db_url(override: str | None = None) -> str:
@@ -118,21 +116,117 @@ def demo_db_url(override: str | None = None) -> str:
     return override or f"sqlite:///{data_dir() / 'demo.sqlite3'}"
 
 
-MONITOR_DB_URL = db_url()
+class SettingError(Exception):
+    """An environment variable whose value does not read; the message names it."""
+
+
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A number from the environment (unset or empty: the default)."""
+    return _parsed(environ, name, default, float, "a number")
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
+    return _parsed(environ, name, default, int, "a whole number")
+
+
+_Value = TypeVar("_Value")  # not upper case: Scrapy would take it for a setting
+
+
+def _parsed(
+    environ: Mapping[str, str], name: str, default: _Value, parse: Callable[[str], _Value], what: str
+) -> _Value:
+    value = environ.get(name, "")
+    if not value.strip():
+        return default
+    try:
+        return parse(value)
+    except ValueError:
+        raise SettingError(f"{name} must be {what}, got {value!r}") from None
+
+
+def crawl_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str | float | int]:
+    """The Scrapy settings the environment gives, as it is now."""
+    return {
+        # Identify honestly, without the word "Bot": SMM's firewall answers such agents with a captcha.
+        "USER_AGENT": environ.get("MONITOR_USER_AGENT") or "Mozilla/5.0 (compatible; monitor/0.1; metals news archive)",
+        "DOWNLOAD_DELAY": _number(environ, "MONITOR_DOWNLOAD_DELAY", 1.0),
+        "LOG_LEVEL": environ.get("MONITOR_LOG_LEVEL", "INFO"),
+        # Seconds one article page may take to be read and go through the text stages; a page
+        # over it is a broken page (too_slow), not stored.
+        "MONITOR_PAGE_BUDGET": _number(environ, "MONITOR_PAGE_BUDGET", 20.0),
+        # Articles are written in batches of this size, off the reactor thread.
+        "MONITOR_STORE_BATCH": _whole_number(environ, "MONITOR_STORE_BATCH", 50),
+        # `scrapy crawl`'s archive; `monitor crawl` gives its own (--db).
+        "MONITOR_DB_URL": db_url(environ=environ),
+    }
+
+
+def __getattr__(name: str) -> str | float | int:
+    """Scrapy reads this module's upper-case names (BaseSettings.setmodule): those the
+    environment gives are read then, when a crawl's settings are made."""
+    if name not in crawl_environment({}):  # any other name is missing, whatever the environment holds
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return crawl_environment()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *crawl_environment({})])
+
 
 # --- alerts (monitor alerts run) ---
-# The address analysts reach `monitor serve` at: feeds, webhooks and e-mails link into it.
-MONITOR_PUBLIC_URL = os.environ.get("MONITOR_PUBLIC_URL", "http://127.0.0.1:8750").rstrip("/")
-# A failed delivery waits this many seconds, doubling with each failure; a run waits for
-# retries up to MONITOR_RETRY_WAIT_MAX seconds in all, then leaves a failing receiver alone.
-MONITOR_RETRY_BASE = float(os.environ.get("MONITOR_RETRY_BASE", "2"))
-MONITOR_RETRY_WAIT_MAX = float(os.environ.get("MONITOR_RETRY_WAIT_MAX", "10"))
-MONITOR_DELIVERY_ATTEMPTS = int(os.environ.get("MONITOR_DELIVERY_ATTEMPTS", "12"))  # then: failed
-MONITOR_WEBHOOK_TIMEOUT = float(os.environ.get("MONITOR_WEBHOOK_TIMEOUT", "10"))
-# E-mail digests go out through this SMTP server (none set: e-mail deliveries wait).
-MONITOR_SMTP_HOST = os.environ.get("MONITOR_SMTP_HOST", "")
-MONITOR_SMTP_PORT = int(os.environ.get("MONITOR_SMTP_PORT", "25"))
-MONITOR_SMTP_FROM = os.environ.get("MONITOR_SMTP_FROM", "monitor@localhost")
-MONITOR_SMTP_USER = os.environ.get("MONITOR_SMTP_USER") or None
-MONITOR_SMTP_PASSWORD = os.environ.get("MONITOR_SMTP_PASSWORD") or None
-MONITOR_SMTP_STARTTLS = os.environ.get("MONITOR_SMTP_STARTTLS", "") == "1"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    sender: str
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How an alert run delivers: where its links point, how it retries, its SMTP server."""
+
+    public_url: str  # the address analysts reach `monitor serve` at: the links point into it
+    # A failed delivery waits retry_base seconds, doubling with each failure; a run waits for
+    # retries up to retry_wait_max seconds in all, then leaves a failing receiver alone.
+    retry_base: float
+    retry_wait_max: float
+    attempts: int  # then: failed
+    webhook_timeout: float
+    smtp: SmtpSettings | None  # None: e-mail deliveries wait
+
+
+def public_url(environ: Mapping[str, str] = os.environ) -> str:
+    """Where analysts reach `monitor serve`: written feeds, webhooks and e-mails link into it."""
+    return (environ.get("MONITOR_PUBLIC_URL") or "http://127.0.0.1:8750").rstrip("/")
+
+
+def delivery_settings(environ: Mapping[str, str] = os.environ) -> DeliverySettings:
+    """The alerts' settings as the environment gives them now (README: "Configuration")."""
+    return DeliverySettings(
+        public_url=public_url(environ),
+        retry_base=_number(environ, "MONITOR_RETRY_BASE", 2.0),
+        retry_wait_max=_number(environ, "MONITOR_RETRY_WAIT_MAX", 10.0),
+        attempts=_whole_number(environ, "MONITOR_DELIVERY_ATTEMPTS", 12),
+        webhook_timeout=_number(environ, "MONITOR_WEBHOOK_TIMEOUT", 10.0),
+        smtp=smtp_settings(environ),
+    )
+
+
+def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings | None:
+    """The SMTP server of e-mail digests; None when MONITOR_SMTP_HOST is not set."""
+    if not environ.get("MONITOR_SMTP_HOST"):
+        return None
+    return SmtpSettings(
+        host=environ["MONITOR_SMTP_HOST"],
+        port=_whole_number(environ, "MONITOR_SMTP_PORT", 25),
+        sender=environ.get("MONITOR_SMTP_FROM") or "monitor@localhost",
+        user=environ.get("MONITOR_SMTP_USER") or None,
+        password=environ.get("MONITOR_SMTP_PASSWORD") or None,
+        starttls=environ.get("MONITOR_SMTP_STARTTLS", "") == "1",
+    )

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -27,16 +28,17 @@ from sqlalchemy import delete, insert, select
 from db import Archive
 from db.models import Alert, AlertQueue, AlertRule, Article, Delivery, DeliveryAttempt
 from monitor import alerts
-from monitor.alerts import AlertError, DeliveryConfig, RunReport
-from monitor.delivery import SmtpSettings
+from monitor.alerts import AlertError, RunReport
 from monitor.feeds import render
 from monitor.query import QueryError
 from monitor.replica.server import serving
+from monitor.settings import SmtpSettings, delivery_settings
 from tests.conftest import ROOT, run_monitor
 from tests.schedule_helpers import copy_of_archive
 from tests.test_search import Oracle
 
 SECRET = "s3cret"
+DEFAULTS = delivery_settings({})  # the settings no MONITOR_* variable changes
 
 
 def reset(archive: Archive) -> None:
@@ -190,7 +192,7 @@ def test_feeds_hold_exactly_the_alerts(archive, db_url, oracle):
     try:
         alerts.add_rule(archive, "rectify", "整改 site:cnmn", exact=True)
         alerts.add_rule(archive, "empty", "zzzunseenword")
-        alerts.run(archive, DeliveryConfig())
+        alerts.run(archive, DEFAULTS)
         expected = alerted_urls(archive, "rectify")[::-1]  # newest alert first
         assert set(expected) == oracle.faces(oracle.where(oracle.has("整改"), site=lambda r: r.site == "cnmn"))
         with served(db_url) as base:
@@ -414,7 +416,7 @@ def test_a_receiver_that_is_down_holds_up_no_other(fresh):
         alerts.add_rule(fresh, "dead", "整改", exact=True, webhook=dead)
         alerts.add_rule(fresh, "live", "rectification", exact=True, webhook=receiver.url)
         began = time.monotonic()
-        report = alerts.run(fresh, DeliveryConfig(retry_base=0.05, retry_wait_max=0.2))
+        report = alerts.run(fresh, replace(DEFAULTS, retry_base=0.05, retry_wait_max=0.2))
         assert time.monotonic() - began < 30
         assert report.delivered == {"webhook": report.alerts["live"]} and report.failed == {}
         assert report.retrying == {"webhook": report.alerts["dead"]}
@@ -533,7 +535,7 @@ def test_redirects_are_not_followed_but_logged_with_their_location(fresh):
     with serving(Redirect) as address:
         for name in ("found", "ftp", "moved"):
             alerts.add_rule(fresh, name, "整改 site:cnmn", exact=True, webhook=f"{address}/{name}")
-        report = alerts.run(fresh, DeliveryConfig(retry_base=0.05, retry_wait_max=0.2))
+        report = alerts.run(fresh, replace(DEFAULTS, retry_base=0.05, retry_wait_max=0.2))
     assert Redirect.reached == [] and report.delivered == {}
     assert report.failed == {"webhook": report.alerts["moved"]}
     assert report.retrying == {"webhook": report.alerts["found"] + report.alerts["ftp"]}
@@ -570,7 +572,7 @@ def test_a_local_smtp_server_receives_one_digest_per_rule(fresh):
         alerts.add_rule(fresh, "rectify", "整改 site:cnmn", exact=True, email="analyst@example.test, lead@example.test")
         alerts.add_rule(fresh, "english", "rectification lang:en", email="analyst@example.test")
         smtp = SmtpSettings("127.0.0.1", port, "monitor@example.test")
-        report = alerts.run(fresh, DeliveryConfig(smtp=smtp, public_url="http://archive.example"))
+        report = alerts.run(fresh, replace(DEFAULTS, smtp=smtp, public_url="http://archive.example"))
         counts = dict(report.alerts.items())
         assert report.delivered == {"email": sum(counts.values())}
         subjects = sorted(m["Subject"] for m in received)
@@ -583,7 +585,7 @@ def test_a_local_smtp_server_receives_one_digest_per_rule(fresh):
         for url in alerted_urls(fresh, "rectify"):
             assert url in text
         assert text.count("in the archive: http://archive.example/#/article/") == counts["rectify"]
-        assert alerts.run(fresh, DeliveryConfig(smtp=smtp)).delivered == {}
+        assert alerts.run(fresh, replace(DEFAULTS, smtp=smtp)).delivered == {}
         assert len(received) == 2
     finally:
         controller.stop()
@@ -591,7 +593,7 @@ def test_a_local_smtp_server_receives_one_digest_per_rule(fresh):
 
 def test_without_an_smtp_server_digests_wait(fresh):
     alerts.add_rule(fresh, "rectify", "整改", exact=True, email="analyst@example.test")
-    report = alerts.run(fresh, DeliveryConfig(smtp=None))
+    report = alerts.run(fresh, DEFAULTS)
     assert report.waiting == {"email": report.alerts["rectify"]} and report.delivered == {}
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from db import Archive
 from db.models import Article, HealthEvent, RawPage
 from monitor import health
-from monitor.alerts import HEALTH_TITLES
+from monitor.alerts.feeds import HEALTH_TITLES
 from monitor.durations import format_duration
 from monitor.replica.catalog import manifest as build_manifest
 from monitor.runs import RunResult, finish_run, list_runs, start_run

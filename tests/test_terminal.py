@@ -12,6 +12,7 @@ import pytest
 from db import Archive
 from monitor.alerts import add_rule, run, show_rule
 from monitor.cli import main
+from monitor.settings import delivery_settings
 from monitor.terminal import json_text, shown
 from pipelines.article import Article
 from pipelines.stages import process
@@ -81,7 +82,7 @@ def hostile(tmp_path_factory) -> str:
     archive = Archive(db)
     archive.store_batch([record])
     add_rule(archive, "smelters", "smelter")
-    run(archive)
+    run(archive, delivery_settings({}))
     return db
 
 
