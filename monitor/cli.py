@@ -340,12 +340,12 @@ def crawl_status(results: list) -> int:
 def _crawl_jobs(targets: list[str], replicas: bool) -> list:
     """The crawls `crawl` is asked for (default: every spider, or every one with a replica).
     A broken sites file stops them only when they need its sites; otherwise it is named."""
-    from monitor.crawl import CrawlJob, spider_names
+    from monitor.crawl import CrawlJob, spider_loader
     from monitor.replica.catalog import SITES as REPLICA_SITES
-    from spiders.configured import LOAD_ERROR
 
-    known = spider_names()
-    problem = f"a sites file is not used: {LOAD_ERROR}" if LOAD_ERROR else None
+    loader = spider_loader()
+    known = sorted(loader.list())
+    problem = f"a sites file is not used: {loader.sites_error}" if loader.sites_error else None
     if problem and not targets:
         raise UsageError(problem)
     jobs = []

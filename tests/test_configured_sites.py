@@ -12,15 +12,14 @@ import pytest
 import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
 
+from common.china_time import CHINA_TZ
 from db import Archive
 from monitor.crawl import CrawlJob, crawl_async
 from monitor.extract import extract_page
 from monitor.replica.catalog import MEE_COLUMNS, MEE_PAGE_SIZE
 from monitor.replica.catalog import manifest as build_manifest
-from monitor.settings import SHIPPED_SITES
-from monitor.sites import SitesError, load_sites
-from pipelines.article import CHINA_TZ
 from spiders.configured import BUILT_IN
+from spiders.sites import SHIPPED_SITES, SitesError, read_sites_file
 from tests.conftest import run_monitor
 
 MEE_ARTICLE = re.compile(r"^/ywgz/zysthjbhdc/\w+/\d{6}/t\d{8}_(\d+)\.shtml$")
@@ -201,12 +200,12 @@ def test_a_bad_sites_file_gets_one_line_naming_the_file_the_site_and_the_key(tmp
     path = tmp_path / "sites.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SitesError) as raised:
-        load_sites([path], BUILT_IN)
+        read_sites_file(path, BUILT_IN)
     assert str(raised.value) == f"{path}: {error}"
 
 
 def test_the_shipped_sites_file_is_valid_and_holds_mee():
-    sites = load_sites([SHIPPED_SITES], BUILT_IN)
+    sites = read_sites_file(SHIPPED_SITES, BUILT_IN)
     assert list(sites) == ["mee"] and sites["mee"].base_url == "https://www.mee.gov.cn"
 
 

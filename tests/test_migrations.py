@@ -16,6 +16,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, Table, insert, select, text
 
+from common.china_time import CHINA_TZ
 from db import Archive, printable_url
 from db.engine import make_engine
 from db.fulltext import Filters, Search, Term, ranked
@@ -27,7 +28,6 @@ from db.migrate import (
     stored_revision,
 )
 from db.models import Base
-from pipelines.article import CHINA_TZ
 from tests.conftest import run_monitor
 
 RELEASED_FTS5 = (
