@@ -664,11 +664,18 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from db import printable_url
+    from db import Archive, printable_url
     from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, upgrade
+    from db.unindexed import index_unindexed
+    from pipelines.segment import cut, index_terms
 
     url = db_url(args.db)
     before, after = upgrade(url)
+    # The migrations compute no index terms: the articles they leave out of the index are
+    # indexed here, with the segmenter of the day.
+    archive = Archive(url)
+    index_unindexed(archive, lambda text: index_terms(cut(text)))
+    archive.engine.dispose()
     where = f"the archive at {printable_url(url)}"
     if before == HEAD_REVISION:
         print(f"{where} is already at {after}")
