@@ -196,7 +196,7 @@ class ConfiguredSpiderLoader(SpiderLoader):
         configured = configured_sites(settings.getlist("MONITOR_SITES_FILES"))
         self.sites_error = configured.error
         for spider in configured.spiders:
-            self._spiders[spider.name] = spider
+            self._spiders[spider.name] = spider  # Scrapy's table of the spiders it found
 
     def load(self, spider_name: str) -> type[scrapy.Spider]:
         try:
