@@ -28,17 +28,18 @@ BATCH = 500  # articles indexed in one transaction
 def index_unindexed(archive: Archive, text_terms: TextTerms) -> int:
     """Index every article of `archive` that the index lacks, in write transactions of
     BATCH articles each; returns how many were indexed."""
-    indexed = 0
+    indexed = last = 0
     while True:
         with archive.transaction() as conn:
-            rows = _unindexed(conn)
+            rows = _unindexed(conn, after=last)
             _index(conn, rows, text_terms)
         if not rows:
             return indexed
-        indexed += len(rows)
+        indexed, last = indexed + len(rows), rows[-1].id
 
 
-def _unindexed(conn: Connection) -> list[sa.Row]:
+def _unindexed(conn: Connection, after: int) -> list[sa.Row]:
+    """The next BATCH articles the index lacks, by id, after the article `after`."""
     key = "rowid" if conn.dialect.name == "sqlite" else "article_pk"  # the index's article id
     index = sa.table("article_fts", sa.column(key))
     return list(
@@ -54,7 +55,7 @@ def _unindexed(conn: Connection) -> list[sa.Row]:
                 Article.relevant,
                 Article.published_at,
             )
-            .where(~sa.exists().where(index.c[key] == Article.id))
+            .where(Article.id > after, ~sa.exists().where(index.c[key] == Article.id))
             .order_by(Article.id)
             .limit(BATCH)
         )
