@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from pipelines.article import CHINA_TZ
+from common.china_time import CHINA_TZ
 
 if TYPE_CHECKING:
     from db.fulltext import Filters

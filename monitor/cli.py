@@ -340,12 +340,12 @@ def crawl_status(results: list) -> int:
 def _crawl_jobs(targets: list[str], replicas: bool) -> list:
     """The crawls `crawl` is asked for (default: every spider, or every one with a replica).
     A broken sites file stops them only when they need its sites; otherwise it is named."""
-    from monitor.crawl import CrawlJob, spider_names
+    from monitor.crawl import CrawlJob, spider_loader
     from monitor.replica.catalog import SITES as REPLICA_SITES
-    from spiders.configured import LOAD_ERROR
 
-    known = spider_names()
-    problem = f"a sites file is not used: {LOAD_ERROR}" if LOAD_ERROR else None
+    loader = spider_loader()
+    known = sorted(loader.list())
+    problem = f"a sites file is not used: {loader.sites_error}" if loader.sites_error else None
     if problem and not targets:
         raise UsageError(problem)
     jobs = []
@@ -664,11 +664,18 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from db import printable_url
+    from db import Archive, printable_url
     from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, upgrade
+    from db.unindexed import index_unindexed
+    from pipelines.segment import cut, index_terms
 
     url = db_url(args.db)
     before, after = upgrade(url)
+    # The migrations compute no index terms: the articles they leave out of the index are
+    # indexed here, with the segmenter of the day.
+    archive = Archive(url)
+    index_unindexed(archive, lambda text: index_terms(cut(text)))
+    archive.engine.dispose()
     where = f"the archive at {printable_url(url)}"
     if before == HEAD_REVISION:
         print(f"{where} is already at {after}")

@@ -18,10 +18,10 @@ from scrapy.crawler import (
     CrawlerRunnerBase,
 )
 from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
 
 from monitor import settings as monitor_settings
 from pipelines.store import store_leftovers
+from spiders.configured import ConfiguredSpiderLoader
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,13 @@ def project_settings(db_url: str, local: bool = False, **overrides: Any) -> Sett
     return settings
 
 
+def spider_loader() -> ConfiguredSpiderLoader:
+    """The project's spiders: the built-in ones and those of the sites files."""
+    return ConfiguredSpiderLoader.from_settings(project_settings("sqlite://"))
+
+
 def spider_names() -> list[str]:
-    return sorted(SpiderLoader.from_settings(project_settings("sqlite://")).list())
+    return sorted(spider_loader().list())
 
 
 def _start(runner: CrawlerRunnerBase, jobs: list[CrawlJob]) -> list[tuple[Crawler, Any]]:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
 
-from monitor.settings import DOWNLOAD_MAXSIZE
+from monitor.settings import DOWNLOAD_MAXSIZE, MONITOR_SITES_FILES
 from pipelines.article import Article, BrokenPage
 from pipelines.charset import detect_encoding
 from pipelines.generic import extract_generic
@@ -20,14 +20,19 @@ from pipelines.keywords import UNIFORM, DocumentFrequencies
 from pipelines.stages import process
 from spiders.base import SiteSpider
 from spiders.cnmn import CnmnSpider
-from spiders.configured import SPIDERS as CONFIGURED_SPIDERS
+from spiders.configured import configured_sites
 from spiders.fields import FIELDS, generic_value
 from spiders.parsing import check_page
 from spiders.smm import SmmSpider
 from spiders.smm_cn import SmmCnSpider
 
 # The built-in spiders first: a configured site's selectors may also fit their pages.
-SPIDERS: tuple[type[SiteSpider], ...] = (SmmSpider, SmmCnSpider, CnmnSpider, *CONFIGURED_SPIDERS)
+SPIDERS: tuple[type[SiteSpider], ...] = (
+    SmmSpider,
+    SmmCnSpider,
+    CnmnSpider,
+    *configured_sites(MONITOR_SITES_FILES).spiders,
+)
 
 
 # A saved page larger than a crawl downloads (settings.DOWNLOAD_MAXSIZE) is refused unread.

@@ -17,11 +17,10 @@ import logging
 import signal
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self, cast
+from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.spiderloader import SpiderLoader
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
@@ -30,7 +29,7 @@ from db import Archive
 from db import health as health_events
 from db import runs as run_rows
 from monitor import health
-from monitor.crawl import CrawlJob, project_settings, run_crawls, uninterrupted
+from monitor.crawl import CrawlJob, project_settings, run_crawls, spider_loader, uninterrupted
 from monitor.locks import SiteLock, site_key
 from pipelines.archive_access import archive_for
 from pipelines.article import china_time
@@ -61,8 +60,7 @@ def site_address(job: CrawlJob) -> str:
     """The address a job crawls: its own, or its spider's live site."""
     if job.base_url:
         return job.base_url.rstrip("/")
-    spider = cast(type[SiteSpider], SpiderLoader.from_settings(project_settings("sqlite://")).load(job.spider))
-    return spider.live_base_url
+    return spider_loader().load(job.spider).live_base_url
 
 
 def figures(stats: dict[str, Any]) -> dict[str, int]:

@@ -72,12 +72,6 @@ def data_dir() -> Path:
     return Path(data_home) / "monitor"
 
 
-def cache_dir() -> Path:
-    """Files monitor can make again at any time (the segmenter's dictionary)."""
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache_home) / "monitor"
-
-
 def schedule_path(override: str | None = None) -> Path:
     """The schedule file (README: "Scheduled crawls"): --config, else MONITOR_SCHEDULE, else
     monitor/schedule.toml in the user's configuration folder."""
@@ -87,20 +81,10 @@ def schedule_path(override: str | None = None) -> Path:
     return Path(config_home) / "monitor" / "schedule.toml"
 
 
-SHIPPED_SITES = Path(__file__).with_name(
-    "sites.toml"
-)  # the sites monitor ships (README: "Adding a site by configuration")
-
-
-def sites_paths() -> list[Path]:
-    """The sites files, in order (a later entry replaces an earlier one of its name): the
-    shipped one, then MONITOR_SITES, else monitor/sites.toml in the user's configuration
-    folder when it exists."""
-    if os.environ.get("MONITOR_SITES"):
-        return [SHIPPED_SITES, Path(os.environ["MONITOR_SITES"]).expanduser()]
-    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    user = Path(config_home) / "monitor" / "sites.toml"
-    return [SHIPPED_SITES, user] if user.exists() else [SHIPPED_SITES]
+# The sites files spiders.configured makes spiders of, in order (README: "Adding a site by
+# configuration"); none named: the shipped one, then $MONITOR_SITES or the user's own
+# (spiders.sites.default_sites_files).
+MONITOR_SITES_FILES: list[str] = []
 
 
 def db_url(override: str | None = None, environ: Mapping[str, str] = os.environ) -> str:

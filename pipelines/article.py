@@ -5,14 +5,15 @@ from __future__ import annotations
 import ipaddress
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from common.china_time import CHINA_TZ
 
 if TYPE_CHECKING:  # a search or an extract should not pay for importing Scrapy
     from scrapy.statscollectors import StatsCollector
 
-CHINA_TZ = timezone(timedelta(hours=8), "China")
 logger = logging.getLogger("monitor.broken")
 
 

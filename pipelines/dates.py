@@ -11,7 +11,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from pipelines.article import CHINA_TZ
+from common.china_time import CHINA_TZ
 
 EARLIEST_YEAR = 1990  # the web's news: anything earlier is a number that looks like a year
 

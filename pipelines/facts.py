@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pipelines.article import CHINA_TZ, Article
+from common.china_time import CHINA_TZ
+from pipelines.article import Article
 from pipelines.dates import MONTHS
 
 # --- numbers ---------------------------------------------------------------------------

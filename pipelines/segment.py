@@ -15,7 +15,6 @@ from pathlib import Path
 import jieba
 import snowballstemmer
 
-from monitor.settings import cache_dir
 from pipelines.article import Article
 from pipelines.vocabulary import load_vocabulary
 
@@ -46,6 +45,12 @@ def tokenizer() -> jieba.Tokenizer:
         tk.add_word(word)
     _save_dictionary(cached, tk)
     return tk
+
+
+def cache_dir() -> Path:
+    """Files monitor can make again at any time (the segmenter's dictionary)."""
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "monitor"
 
 
 def _dictionary_file() -> Path:

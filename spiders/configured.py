@@ -1,32 +1,37 @@
-"""Spiders of the sites files (monitor.sites), no Python written: one subclass of
-ConfiguredSpider per configured site, made when this module is imported, so that Scrapy's
-spider loader (`monitor crawl NAME`, `scrapy crawl NAME`) finds them like any other.
+"""Spiders of the sites files (spiders.sites), no Python written: one subclass of
+ConfiguredSpider per configured site, made by the project's spider loader
+(ConfiguredSpiderLoader, settings.SPIDER_LOADER_CLASS) from the files its
+MONITOR_SITES_FILES setting names, so that `monitor crawl NAME` and `scrapy crawl NAME` find
+them like any other spider.
 
-A broken user sites file makes no spider and breaks nothing else: the shipped sites still
-load, and LOAD_ERROR holds the file's one-line error, which `monitor crawl` and Scrapy's
-"spider not found" report."""
+A broken sites file makes no spider and breaks nothing else: the other files' sites still
+load, and the loader holds the file's one-line error (sites_error), which `monitor crawl`
+and Scrapy's "spider not found" report."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spiderloader import SpiderLoader
 
-from monitor.settings import SHIPPED_SITES, sites_paths
-from monitor.sites import SiteConfig, SitesError, load_sites
 from pipelines.byline import chinese_byline
 from pipelines.dates import parse_human_datetime
 from spiders.cnmn import CnmnSpider
 from spiders.feeds import Entry
 from spiders.fields import GENERIC, SELECTORS, Fields, Markup
 from spiders.parsing import paragraphs_of, text_of
+from spiders.sites import SiteConfig, SitesError, default_sites_files, read_sites_file
 from spiders.smm import SmmSpider
 from spiders.smm_cn import SmmCnSpider
 from spiders.sources import FeedSiteSpider
@@ -73,7 +78,7 @@ class ConfiguredSpider(FeedSiteSpider):
             else []
         )
         if self.site.page_count is not None and root == response.url:
-            hrefs += self.scripted_pages(response)
+            hrefs += self.scripted_pages(response, self.site.page_count)
         for url in dict.fromkeys(response.urljoin(href.strip()) for href in hrefs):
             if url in self._listed:
                 continue
@@ -83,12 +88,12 @@ class ConfiguredSpider(FeedSiteSpider):
             self._more_pages[root] += 1
             yield self.list_request(url, root=root)
 
-    def scripted_pages(self, response: Response) -> list[str]:
+    def scripted_pages(self, response: Response, page_count: re.Pattern[str]) -> list[str]:
         """The further pages of a list whose pager a script writes from a page count
         (`var countPage = 31`: index_1.shtml ... index_30.shtml)."""
-        found = self.site.page_count.search(response.text)
+        found = page_count.search(response.text)
         if found is None:
-            self.logger.warning("list page without its page count (%s): %s", self.site.page_count.pattern, response.url)
+            self.logger.warning("list page without its page count (%s): %s", page_count.pattern, response.url)
             return []
         first = self.site.page_first
         return [self.site.page_url.replace("{n}", str(n)) for n in range(first, first + int(found.group(1)) - 1)]
@@ -145,7 +150,7 @@ def _value(element: Selector, name: str) -> Any:
 
 def _spider_class(site: SiteConfig) -> type[ConfiguredSpider]:
     attributes = {
-        "__module__": __name__,  # the spider loader takes the classes defined in this module
+        "__module__": __name__,
         "__doc__": f"The configured site {site.name} ({site.base_url}).",
         "name": site.name,
         "site": site,
@@ -161,27 +166,42 @@ def _spider_class(site: SiteConfig) -> type[ConfiguredSpider]:
     return type(class_name, (ConfiguredSpider,), attributes)
 
 
-def _load() -> tuple[dict[str, SiteConfig], str | None]:
-    """The sites of every sites file; when the user's is broken, the shipped ones and why."""
-    try:
-        return load_sites(sites_paths(), BUILT_IN), None
-    except SitesError as error:
-        return load_sites([SHIPPED_SITES], BUILT_IN), str(error)
+@dataclass(frozen=True)
+class ConfiguredSites:
+    spiders: tuple[type[ConfiguredSpider], ...]
+    error: str | None  # the one-line errors of the files not used, if any
 
 
-SITES, LOAD_ERROR = _load()
-SPIDERS: tuple[type[ConfiguredSpider], ...] = tuple(_spider_class(site) for site in SITES.values())
-globals().update((spider.__name__, spider) for spider in SPIDERS)
+def configured_sites(files: Sequence[str | Path]) -> ConfiguredSites:
+    """A spider for each site of the sites files, in order (a later file's site replaces an
+    earlier one of its name; none named: spiders.sites.default_sites_files). A file that
+    cannot be used adds no site and is named in the error."""
+    sites: dict[str, SiteConfig] = {}
+    errors = []
+    for path in [Path(file).expanduser() for file in files] or default_sites_files():
+        try:
+            sites.update(read_sites_file(path, BUILT_IN))
+        except SitesError as error:
+            errors.append(str(error))
+    return ConfiguredSites(tuple(_spider_class(site) for site in sites.values()), "; ".join(errors) or None)
 
 
 class ConfiguredSpiderLoader(SpiderLoader):
-    """Scrapy's spider loader (settings.SPIDER_LOADER_CLASS), naming a broken sites file
-    when a spider is not found."""
+    """Scrapy's spider loader (settings.SPIDER_LOADER_CLASS): the spiders of SPIDER_MODULES
+    and one for each site of the sites files MONITOR_SITES_FILES names; a spider not found
+    names a sites file not used."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        configured = configured_sites(settings.getlist("MONITOR_SITES_FILES"))
+        self.sites_error = configured.error
+        for spider in configured.spiders:
+            self._spiders[spider.name] = spider  # Scrapy's table of the spiders it found
 
     def load(self, spider_name: str) -> type[scrapy.Spider]:
         try:
             return super().load(spider_name)
         except KeyError:
-            if LOAD_ERROR is None:
+            if self.sites_error is None:
                 raise
-            raise KeyError(f"Spider not found: {spider_name} (a sites file is not used: {LOAD_ERROR})") from None
+            raise KeyError(f"Spider not found: {spider_name} (a sites file is not used: {self.sites_error})") from None

@@ -19,7 +19,7 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from pipelines.article import CHINA_TZ
+from common.china_time import CHINA_TZ
 from pipelines.dates import parse_machine_datetime
 from pipelines.page_meta import json_ld_articles, names_of
 from spiders.parsing import paragraphs_of

@@ -12,15 +12,14 @@ import pytest
 import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
 
+from common.china_time import CHINA_TZ
 from db import Archive
-from monitor.crawl import CrawlJob, crawl_async
+from monitor.crawl import CrawlJob, crawl_async, project_settings
 from monitor.extract import extract_page
 from monitor.replica.catalog import MEE_COLUMNS, MEE_PAGE_SIZE
 from monitor.replica.catalog import manifest as build_manifest
-from monitor.settings import SHIPPED_SITES
-from monitor.sites import SitesError, load_sites
-from pipelines.article import CHINA_TZ
-from spiders.configured import BUILT_IN
+from spiders.configured import BUILT_IN, ConfiguredSpiderLoader
+from spiders.sites import SHIPPED_SITES, SitesError, read_sites_file
 from tests.conftest import run_monitor
 
 MEE_ARTICLE = re.compile(r"^/ywgz/zysthjbhdc/\w+/\d{6}/t\d{8}_(\d+)\.shtml$")
@@ -201,13 +200,38 @@ def test_a_bad_sites_file_gets_one_line_naming_the_file_the_site_and_the_key(tmp
     path = tmp_path / "sites.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SitesError) as raised:
-        load_sites([path], BUILT_IN)
+        read_sites_file(path, BUILT_IN)
     assert str(raised.value) == f"{path}: {error}"
 
 
 def test_the_shipped_sites_file_is_valid_and_holds_mee():
-    sites = load_sites([SHIPPED_SITES], BUILT_IN)
+    sites = read_sites_file(SHIPPED_SITES, BUILT_IN)
     assert list(sites) == ["mee"] and sites["mee"].base_url == "https://www.mee.gov.cn"
+
+
+def test_the_sites_files_are_named_by_a_scrapy_setting(tmp_path, monkeypatch):
+    """MONITOR_SITES_FILES names the files Scrapy's spider loader makes spiders of; left
+    empty, the shipped file and the one MONITOR_SITES names. A broken file adds no spider,
+    and a spider not found names it."""
+    mine, broken = tmp_path / "mine.toml", tmp_path / "broken.toml"
+    mine.write_text(SITE, encoding="utf-8")
+    broken.write_text(SITE + "lits = ['/']\n", encoding="utf-8")
+    monkeypatch.setenv("MONITOR_SITES", str(mine))
+
+    def loader(**settings) -> ConfiguredSpiderLoader:
+        return ConfiguredSpiderLoader.from_settings(project_settings("sqlite://", **settings))
+
+    default, named = loader(), loader(MONITOR_SITES_FILES=[str(mine)])
+    assert (sorted(default.list()), default.sites_error) == (["cnmn", "mee", "smm", "smm_cn", "x"], None)
+    assert (sorted(named.list()), named.sites_error) == (["cnmn", "smm", "smm_cn", "x"], None)
+    assert named.load("x").site.base_url == "https://a.example"
+
+    with_broken = loader(MONITOR_SITES_FILES=f"{SHIPPED_SITES},{broken}")  # as `scrapy crawl -s` gives it
+    error = f"{broken}: site 'x': unknown key 'lits' (known: {KNOWN})"
+    assert (sorted(with_broken.list()), with_broken.sites_error) == (["cnmn", "mee", "smm", "smm_cn"], error)
+    with pytest.raises(KeyError) as raised:
+        with_broken.load("x")
+    assert raised.value.args == (f"Spider not found: x (a sites file is not used: {error})",)
 
 
 def test_a_broken_sites_file_stops_only_what_needs_it(replicas, tmp_path, monkeypatch):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from common.china_time import CHINA_TZ
 from db.filter_terms import MARK, NOTHING, _date_terms, filter_terms, restrict
 from db.fulltext import Filters
-from pipelines.article import CHINA_TZ
 
 
 def _hex(value: str) -> str:

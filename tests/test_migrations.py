@@ -1,9 +1,13 @@
 """Schema migrations, on SQLite and PostgreSQL: the migrations make the models' schema, an
 archive made by the released monitor (no alembic_version) is refused until `monitor db
-upgrade` brings it up to date with its rows kept, and the migrations go down and up again."""
+upgrade` brings it up to date with its rows kept, the migrations go down and up again, and
+none of them runs the project's live code (what they compute is frozen in them)."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,19 +20,20 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, Table, insert, select, text
 
+from common.china_time import CHINA_TZ
 from db import Archive, printable_url
 from db.engine import make_engine
 from db.fulltext import Filters, Search, Term, ranked
 from db.migrate import (
     HEAD_REVISION,
+    MIGRATIONS,
     REVISIONS,
     alembic_config,
     include_name,
     stored_revision,
 )
 from db.models import Base
-from pipelines.article import CHINA_TZ
-from tests.conftest import run_monitor
+from tests.conftest import ROOT, run_monitor
 
 RELEASED_FTS5 = (
     "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
@@ -570,4 +575,66 @@ def test_0006_goes_down_to_0005_and_up_again(url):
         run_monitor("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0005 to 0006\n"
     )
+    assert_upgraded(url, before)
+
+
+# --- migrations that give the same result whenever they run ---
+
+PROJECT = ("common", "db", "monitor", "pipelines", "spiders")
+
+
+def project_imports(source: str) -> list[str]:
+    """The project's modules a script imports, at its top or inside a function."""
+    modules: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.append(node.module)
+    return sorted(module for module in modules if module.split(".")[0] in PROJECT)
+
+
+def test_project_imports_finds_an_import_inside_a_function():
+    script = (
+        "import sqlalchemy as sa\n\n\ndef _fill():\n    from pipelines.segment import cut\n    import db.fulltext\n"
+    )
+    assert project_imports(script) == ["db.fulltext", "pipelines.segment"]
+
+
+def test_no_migration_imports_project_code():
+    scripts = sorted((MIGRATIONS / "versions").glob("*.py"))
+    assert [script.name[:4] for script in scripts] == list(REVISIONS)
+    assert {script.name: project_imports(script.read_text(encoding="utf-8")) for script in scripts} == {
+        script.name: [] for script in scripts
+    }
+
+
+MIGRATE_ALONE = """
+import sys
+from alembic import command
+from db.migrate import BASELINE_REVISION, alembic_config
+config = alembic_config(sys.argv[1])
+command.stamp(config, BASELINE_REVISION)
+command.upgrade(config, "head")
+print(sorted({name.split(".")[0] for name in sys.modules} & {"monitor", "pipelines", "spiders"}))
+"""
+
+
+def test_the_migrations_alone_load_no_pipeline_code_and_leave_the_index_to_db_upgrade(url):
+    """Run by Alembic alone, the migrations load nothing of pipelines/ (the segmenter), fill
+    article_tags from the rows and leave the new index empty; `monitor db upgrade` then
+    indexes every article with the segmenter of the day, as for any upgrade."""
+    make_released_archive(url)
+    with connected(url) as conn:
+        before = stored_rows(conn)
+    migrated = subprocess.run(
+        [sys.executable, "-c", MIGRATE_ALONE, url], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert migrated.stdout == "[]\n"
+    with connected(url) as conn:
+        assert stored_revision(conn) == HEAD_REVISION
+        assert tags(conn) == EXPECTED_TAGS
+        assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == 0
+    upgraded = run_monitor("db", "upgrade", db_url=url)
+    assert upgraded.stdout == f"the archive at {printable_url(url)} is already at 0006\n"
     assert_upgraded(url, before)

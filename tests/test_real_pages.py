@@ -19,7 +19,8 @@ from pipelines.article import CHINA_TZ
 from pipelines.dates import parse_chinese_datetime, parse_english_datetime
 from pipelines.normalise import is_boilerplate
 from spiders.cnmn import _LABELS, CnmnSpider
-from spiders.configured import SPIDERS
+from spiders.configured import configured_sites
+from spiders.sites import SHIPPED_SITES
 from tests.conftest import parsed_article_page
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realpages"
@@ -28,7 +29,7 @@ if not REAL.is_dir():
         raise RuntimeError(f"CI needs the real pages at {REAL}")
     pytest.skip(f"no real pages at {REAL}", allow_module_level=True)
 
-MEE = next(spider for spider in SPIDERS if spider.name == "mee")
+[MEE] = configured_sites([SHIPPED_SITES]).spiders
 
 
 def _response(name: str, url: str) -> HtmlResponse:

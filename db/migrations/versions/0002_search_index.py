@@ -3,8 +3,10 @@
 article_tags is filled from each article's tags JSON. The index (db.fulltext) now holds
 search terms computed in Python, in three fields (title, body, the dictionary words inside
 long tokens): on SQLite it replaces the released FTS5 table, whose porter tokenizer would
-stem the terms a second time; PostgreSQL gets a tsvector table with a GIN index. Every
-stored article is re-segmented into it, as the crawl's segment stage would.
+stem the terms a second time; PostgreSQL gets a tsvector table with a GIN index. The index
+is made empty: its terms come from the segmenter of the day (jieba, the vocabulary,
+Snowball), which would make this migration's result change with them. `monitor db upgrade`
+indexes the articles it lacks once the migrations have run (db.unindexed).
 
 Revision ID: 0002
 Revises: 0001
@@ -17,8 +19,6 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Connection
-
-from db.fulltext import tsvector_literal
 
 revision = "0002"
 down_revision = "0001"
@@ -41,15 +41,7 @@ RELEASED_FTS5_DDL = (  # as 0001 made it
 )
 
 # The columns read here, as they are at this revision (the models may change later).
-articles = sa.table(
-    "articles",
-    sa.column("id", sa.Integer),
-    sa.column("title", sa.Text),
-    sa.column("title_simplified", sa.Text),
-    sa.column("body", sa.Text),
-    sa.column("body_simplified", sa.Text),
-    sa.column("tags", sa.JSON),
-)
+articles = sa.table("articles", sa.column("id", sa.Integer), sa.column("tags", sa.JSON))
 article_tags = sa.table("article_tags", sa.column("article_pk", sa.Integer), sa.column("tag", sa.String))
 
 
@@ -82,55 +74,20 @@ def upgrade() -> None:
         for statement in POSTGRES_DDL:
             op.execute(statement)
     for rows in _batches(conn):
-        _fill(conn, rows)
+        tags = [{"article_pk": row.id, "tag": tag} for row in rows for tag in sorted({t["id"] for t in row.tags or []})]
+        if tags:
+            conn.execute(sa.insert(article_tags), tags)
 
 
 def _batches(conn: Connection) -> Iterator[list[sa.Row]]:
     last = 0
-    while True:
-        rows = conn.execute(
-            sa.select(
-                articles.c.id,
-                articles.c.tags,
-                sa.func.coalesce(articles.c.title_simplified, articles.c.title).label("title"),
-                sa.func.coalesce(articles.c.body_simplified, articles.c.body).label("body"),
-            )
-            .where(articles.c.id > last)
-            .order_by(articles.c.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return
+    while rows := list(
+        conn.execute(
+            sa.select(articles.c.id, articles.c.tags).where(articles.c.id > last).order_by(articles.c.id).limit(BATCH)
+        )
+    ):
         last = rows[-1].id
         yield rows
-
-
-def _fill(conn: Connection, rows: list[sa.Row]) -> None:
-    # The segmenter of today (jieba, the vocabulary, Snowball), imported only here: loading
-    # its dictionary takes a second, and only this upgrade needs it.
-    from pipelines.segment import cut, index_terms
-
-    tags = [{"article_pk": row.id, "tag": tag} for row in rows for tag in sorted({t["id"] for t in row.tags or []})]
-    if tags:
-        conn.execute(sa.insert(article_tags), tags)
-    for row in rows:
-        title_terms, title_parts = index_terms(cut(row.title))
-        body_terms, body_parts = index_terms(cut(row.body))
-        _write_index(conn, row.id, " ".join(title_terms), " ".join(body_terms), " ".join(title_parts + body_parts))
-
-
-def _write_index(conn: Connection, pk: int, title: str, body: str, parts: str) -> None:
-    """One article into the index as this revision makes it."""
-    if conn.dialect.name == "sqlite":
-        conn.execute(
-            sa.text("INSERT INTO article_fts (rowid, title, body, parts) VALUES (:pk, :title, :body, :parts)"),
-            {"pk": pk, "title": title, "body": body, "parts": parts},
-        )
-    else:
-        conn.execute(
-            sa.text("INSERT INTO article_fts (article_pk, document) VALUES (:pk, CAST(:document AS tsvector))"),
-            {"pk": pk, "document": tsvector_literal(title, body, parts)},
-        )
 
 
 def downgrade() -> None:

@@ -2,8 +2,10 @@
 article's language, site, host, relevance, tags and day of publication as reserved terms,
 so that filtered searches are answered by the index. The FTS5 table is made again with the
 new field and filled from the old one (its terms are kept as they are) and the articles'
-rows. And the tables of the frequent words' heads (db.heads), empty until `monitor db
-optimize` fills them. PostgreSQL filters on the rows and is not changed.
+rows, the filter terms written as this revision writes them (frozen here, not read from
+db.filter_terms, which may change). And the tables of the frequent words' heads (db.heads),
+empty until `monitor db optimize` fills them. PostgreSQL filters on the rows and is not
+changed.
 
 Revision ID: 0004
 Revises: 0003
@@ -12,12 +14,12 @@ Revises: 0003
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Connection
-
-from db.filter_terms import filter_terms
 
 revision = "0004"
 down_revision = "0003"
@@ -47,6 +49,33 @@ articles = sa.table(
     sa.column("published_at", sa.DateTime),  # UTC without a zone
 )
 article_tags = sa.table("article_tags", sa.column("article_pk", sa.Integer), sa.column("tag", sa.String))
+
+# --- the filter terms as this revision writes them ---
+MARK = "\ue000"  # a private-use character: no search term starts with one
+CHINA = timezone(timedelta(hours=8))  # an article's day and year are China's
+
+
+def _term(kind: str, value: str, year: int | None = None) -> str:
+    return f"{MARK}{kind}{value.encode().hex()}" + ("" if year is None else f"{MARK}{year}")
+
+
+def filter_terms(
+    lang: str,
+    site: str,
+    host: str,
+    relevance_label: str,
+    relevant: bool,
+    published_at: datetime | None,  # UTC without a zone, as stored
+    tags: Iterable[str],
+) -> str:
+    day = published_at.replace(tzinfo=UTC).astimezone(CHINA).date() if published_at is not None else None
+    pairs = [("l", lang), ("s", site), ("h", host), ("r", relevance_label)]
+    pairs += [("t", tag) for tag in sorted(set(tags))] + ([("v", "")] if relevant else [])
+    terms = [_term(kind, value) for kind, value in pairs]
+    if day is not None:
+        terms += [_term(kind, value, day.year) for kind, value in pairs]
+        terms += [f"{MARK}y{day:%Y}", f"{MARK}m{day:%Y%m}", f"{MARK}d{day:%Y%m%d}"]
+    return " ".join(terms)
 
 
 def upgrade() -> None:

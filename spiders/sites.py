@@ -1,13 +1,13 @@
-"""Sites by configuration: the sites files read and checked (README: "Adding a site by
-configuration"). A site is a name, a base URL, where its article links are (list pages,
+"""Sites by configuration: the sites files found, read and checked (README: "Adding a site
+by configuration"). A site is a name, a base URL, where its article links are (list pages,
 feeds, sitemaps), a pattern that tells an article's URL, and CSS selectors for any field;
 spiders.configured makes a spider of each."""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,19 @@ SITE_KEYS = (
 )
 FIELDS = ("title", "published_at", "author", "source", "body")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+SHIPPED_SITES = Path(__file__).with_name("sites.toml")  # the sites monitor ships
+
+
+def default_sites_files() -> list[Path]:
+    """The sites files when the MONITOR_SITES_FILES setting names none, in order (a later
+    file's site replaces an earlier one of its name): the shipped one, then the file the
+    MONITOR_SITES environment variable names, else monitor/sites.toml in the user's
+    configuration folder when it exists."""
+    if os.environ.get("MONITOR_SITES"):
+        return [SHIPPED_SITES, Path(os.environ["MONITOR_SITES"]).expanduser()]
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(config_home) / "monitor" / "sites.toml"
+    return [SHIPPED_SITES, user] if user.exists() else [SHIPPED_SITES]
 
 
 class SitesError(ValueError):
@@ -56,16 +69,9 @@ class SiteConfig:
     selectors: dict[str, str] = field(default_factory=dict)  # field -> CSS selector
 
 
-def load_sites(paths: Iterable[Path], reserved: Iterable[str]) -> dict[str, SiteConfig]:
-    """The sites of the files by name; a later file's site replaces an earlier one of the
-    same name. `reserved`: the built-in spiders' names, which no site may take."""
-    sites: dict[str, SiteConfig] = {}
-    for path in paths:
-        sites.update(read_sites_file(path, frozenset(reserved)))
-    return sites
-
-
 def read_sites_file(path: Path, reserved: frozenset[str]) -> dict[str, SiteConfig]:
+    """The sites of one file by name. `reserved`: the built-in spiders' names, which no site
+    may take."""
     try:
         with open(path, "rb") as file:
             document = tomllib.load(file)
@@ -107,7 +113,7 @@ def _site(table: dict[str, Any], reserved: frozenset[str]) -> SiteConfig:
     return SiteConfig(
         name=name,
         base_url=_base_url(table),
-        article_pattern=_pattern(table),
+        article_pattern=_pattern("article_pattern", _required(table, "article_pattern")),
         lists=lists,
         next_page=_selector("next_page", next_page) if next_page is not None else None,
         page_count=page_count,
@@ -120,17 +126,22 @@ def _site(table: dict[str, Any], reserved: frozenset[str]) -> SiteConfig:
     )
 
 
-def _text(table: dict[str, Any], key: str, required: bool = False, prefix: str = "") -> str | None:
+def _text(table: dict[str, Any], key: str, prefix: str = "") -> str | None:
     value = table.get(key)
-    if value is None and required:
-        raise ValueError(f"{prefix}{key}: missing")
     if value is not None and not (isinstance(value, str) and value.strip()):
         raise TypeError(f"{prefix}{key}: a non-empty string, not {value!r}")
     return value
 
 
+def _required(table: dict[str, Any], key: str, prefix: str = "") -> str:
+    value = _text(table, key, prefix)
+    if value is None:
+        raise ValueError(f"{prefix}{key}: missing")
+    return value
+
+
 def _name(table: dict[str, Any], reserved: frozenset[str]) -> str:
-    name = _text(table, "name", required=True)
+    name = _required(table, "name")
     if not _NAME.fullmatch(name):
         raise ValueError(f"name: {name!r} is not lower-case letters, digits and _ starting with a letter")
     if name in reserved:
@@ -139,7 +150,7 @@ def _name(table: dict[str, Any], reserved: frozenset[str]) -> str:
 
 
 def _base_url(table: dict[str, Any]) -> str:
-    base_url = _text(table, "base_url", required=True)
+    base_url = _required(table, "base_url")
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"base_url: not an http(s) address: {base_url!r}")
@@ -156,10 +167,7 @@ def _paths(table: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _pattern(table: dict[str, Any], key: str = "article_pattern", required: bool = True) -> re.Pattern[str] | None:
-    pattern = _text(table, key, required=required)
-    if pattern is None:
-        return None
+def _pattern(key: str, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as error:
@@ -167,7 +175,8 @@ def _pattern(table: dict[str, Any], key: str = "article_pattern", required: bool
 
 
 def _scripted_pager(table: dict[str, Any]) -> tuple[re.Pattern[str] | None, str, int]:
-    count = _pattern(table, "page_count", required=False)
+    count_pattern = _text(table, "page_count")
+    count = _pattern("page_count", count_pattern) if count_pattern is not None else None
     url = _text(table, "page_url")
     first = table.get("page_first", 1)
     if (count is None) != (url is None):
@@ -201,5 +210,5 @@ def _selectors(table: Any) -> dict[str, str]:
     if unknown:
         raise ValueError(f"selectors: unknown key {unknown[0]!r} (known: {', '.join(FIELDS)})")
     return {
-        key: _selector(f"selectors.{key}", _text(table, key, prefix="selectors.")) for key in FIELDS if key in table
+        key: _selector(f"selectors.{key}", _required(table, key, prefix="selectors.")) for key in FIELDS if key in table
     }
