@@ -1,0 +1,130 @@
+"""Assigning articles to cases: a case is one inspected party in one central inspection.
+
+A pure function over case readings (pipelines.cases): articles that name the inspection's
+round and batch found the cases; one that names only the team, or only the year, joins the
+party's case of that team or year; one that names nothing joins the party's latest case
+stationed before it (a look-back a year or two later belongs to the inspection it looks
+back on). A subsidiary's article joins its parent's case when the subsidiary has none.
+Languages and reposts need nothing of their own: they read alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipelines.cases import CaseReading, Figure, ancestors
+
+# How long after its stationing an article may still be about an inspection: rectification
+# runs two years or so, a look-back comes a year or two after stationing.
+CASE_SPAN_DAYS = 3 * 365
+# How long before the first article found an inspection may have been stationed.
+EARLIER_DAYS = 2 * 365
+# A repost comes within days of its original.
+REPOST_DAYS = 7
+
+
+@dataclass
+class Case:
+    """A case as assembled: its key and its articles' readings."""
+
+    key: str  # party/inspection, e.g. "chinalco/r2b4" or "chinalco/t4-2020"
+    party: str
+    round: int | None
+    batch: int | None
+    team: int | None
+    first: date  # its first article's day
+    stationed: date | None = None  # the stationing day an article states
+    readings: list[CaseReading] = field(default_factory=list)
+
+    def add(self, reading: CaseReading) -> None:
+        self.readings.append(reading)
+        self.first = min(self.first, reading.published)
+        if reading.stationed:
+            self.stationed = min(self.stationed or reading.stationed.day, reading.stationed.day)
+        self.team = self.team or reading.inspection.team
+
+    def figures(self, reading: CaseReading) -> tuple[Figure, ...]:
+        """The reading's figures as the case holds them: a repost (the same sentences stating
+        the same figures, days after) that dates them not has them as of its original's days."""
+        if not reading.figures or any(figure.dated for figure in reading.figures):
+            return reading.figures
+        stated = {(figure.kind, figure.value, figure.sentence) for figure in reading.figures}
+        for earlier in sorted(self.readings, key=lambda r: r.published):
+            days = (reading.published - earlier.published).days
+            if 0 < days <= REPOST_DAYS and {(f.kind, f.value, f.sentence) for f in earlier.figures} == stated:
+                return earlier.figures
+        return reading.figures
+
+    @property
+    def start(self) -> date:
+        return self.stationed or self.first
+
+    def may_hold(self, day: date, year: int | None) -> bool:
+        """Whether an article of that day, about an inspection of that year (if it says),
+        can be about this case: stationed that year, and the day within the case's span.
+        Without a stationing day the case may have begun before its first article."""
+        earliest = self.stationed or date.fromordinal(self.first.toordinal() - EARLIER_DAYS)
+        if year is not None and not earliest.year <= year <= self.start.year:
+            return False
+        return earliest <= day <= date.fromordinal(self.start.toordinal() + CASE_SPAN_DAYS)
+
+
+def case_key(party: str, reading: CaseReading) -> str:
+    inspection = reading.inspection
+    if inspection.round and inspection.batch:
+        return f"{party}/r{inspection.round}b{inspection.batch}"
+    start = reading.stationed.day if reading.stationed else reading.published
+    year = inspection.year or start.year
+    return f"{party}/t{inspection.team}-{year}" if inspection.team else f"{party}/{year}"
+
+
+def _fits(case: Case, reading: CaseReading) -> bool:
+    """Whether what the reading names of its inspection agrees with the case."""
+    inspection = reading.inspection
+    if inspection.round and inspection.batch:
+        return (case.round, case.batch) == (inspection.round, inspection.batch)
+    if inspection.team and case.team and inspection.team != case.team:
+        return False
+    return case.may_hold(reading.published, inspection.year)
+
+
+def _order(reading: CaseReading) -> tuple:
+    """Readings that name the most of their inspection go first: they found the cases."""
+    inspection = reading.inspection
+    named = 0 if inspection.round and inspection.batch else 1 if inspection.team else 2 if inspection.year else 3
+    # A parent's article before its subsidiary's: the subsidiary's then joins the parent's case.
+    depth = len(ancestors(reading.party)) if reading.party else 0
+    return (named, depth, reading.published, reading.article)
+
+
+def assign_cases(readings: Iterable[CaseReading]) -> dict[str, Case]:
+    """Case of each article about a central inspection, by the article's identity."""
+    cases: dict[str, Case] = {}
+    by_party: dict[str, list[Case]] = {}
+    assigned: dict[str, Case] = {}
+    for reading in sorted((r for r in readings if r.central and r.party), key=_order):
+        assert reading.party is not None
+        case = _existing(reading, by_party)
+        if case is None:
+            key = case_key(reading.party, reading)
+            case = cases.get(key)
+            if case is None:
+                inspection = reading.inspection
+                case = Case(key, reading.party, inspection.round, inspection.batch, inspection.team, reading.published)
+                cases[key] = case
+                by_party.setdefault(reading.party, []).append(case)
+        case.add(reading)
+        assigned[reading.article] = case
+    return assigned
+
+
+def _existing(reading: CaseReading, by_party: dict[str, list[Case]]) -> Case | None:
+    """The case the reading belongs to among those found so far: of its party, else of the
+    nearest organisation or place above it; the latest that fits."""
+    assert reading.party is not None
+    for party in ancestors(reading.party):
+        fitting = [case for case in by_party.get(party, []) if _fits(case, reading)]
+        if fitting:
+            return max(fitting, key=lambda case: case.start)
+    return None
