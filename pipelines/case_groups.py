@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipelines.cases import CaseReading, Figure, ancestors
+from pipelines.cases import CaseReading, Figure
+from pipelines.parties import ancestors
 
 # How long after its stationing an article may still be about an inspection: rectification
 # runs two years or so, a look-back comes a year or two after stationing.

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipelines.article import CHINA_TZ, Article
 from pipelines.dates import MONTHS
+from pipelines.parties import fact_parties
 
 # --- numbers ---------------------------------------------------------------------------
 
@@ -745,14 +746,17 @@ def extract_facts(text: str, lang: str, published: datetime | date | None) -> li
 
 def facts(article: Article) -> Article:
     """Facts of relevant articles (others state none worth a row), each with its sentence as
-    the original writes it (Traditional stays Traditional) where the two forms align."""
+    the original writes it (Traditional stays Traditional) where the two forms align, and
+    the party and place it is about (pipelines.parties)."""
     article.facts = []
     if not article.relevant or article.lang not in ("zh", "en"):
         return article
     text = f"{article.simplified_title}\n{article.simplified_body}"
     original = f"{article.title}\n{article.body}"
-    for fact in extract_facts(text, article.lang, article.published_at):
-        row = fact.as_dict()
+    found = extract_facts(text, article.lang, article.published_at)
+    parties = fact_parties(found, article.simplified_title, article.simplified_body, article.lang)
+    for fact, (party, place) in zip(found, parties, strict=True):
+        row = fact.as_dict() | {"party": party, "place": place}
         if len(original) == len(text):
             row["sentence"] = original[fact.offset : fact.offset + len(fact.sentence)]
         article.facts.append(row)
