@@ -9,12 +9,18 @@ Languages and reposts need nothing of their own: they read alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from pipelines.cases import CaseReading, Figure
-from pipelines.parties import ancestors
+from sqlalchemy.engine import Engine
+
+from db import cases as db_cases
+from db.cases import CaseUpdate
+from pipelines.article import Article
+from pipelines.cases import CaseReading, Figure, read_case
+from pipelines.parties import ancestors, party_kind_of
 
 # How long after its stationing an article may still be about an inspection: rectification
 # runs two years or so, a look-back comes a year or two after stationing.
@@ -129,3 +135,69 @@ def _existing(reading: CaseReading, by_party: dict[str, list[Case]]) -> Case | N
         if fitting:
             return max(fitting, key=lambda case: case.start)
     return None
+
+
+# --- cases as rows ----------------------------------------------------------------------
+
+
+def family(party: str) -> str:
+    """The topmost organisation or place above a party: its cases are assembled together."""
+    return ancestors(party)[-1]
+
+
+def case_rows(case: Case) -> dict[str, Any]:
+    """A case as db.cases stores it: its articles (by identity), stages and figures."""
+    readings = sorted(case.readings, key=lambda r: (r.published, r.article))
+    stages = {
+        (event.stage, event.day, reading.article): event for reading in readings for event in reading.events
+    }
+    figures = [(figure, reading.article) for reading in readings for figure in case.figures(reading)]
+    return {
+        "key": case.key,
+        "family": family(case.party),
+        "party": case.party,
+        "party_kind": party_kind_of(case.party),
+        "round": case.round,
+        "batch": case.batch,
+        "team": case.team,
+        "stationed": case.stationed.isoformat() if case.stationed else None,
+        "first_day": readings[0].published.isoformat(),
+        "last_day": readings[-1].published.isoformat(),
+        "articles": [reading.article for reading in readings],
+        "stages": [
+            {"stage": stage, "day": day.isoformat(), "article": article, "sentence": event.sentence}
+            for (stage, day, article), event in sorted(stages.items(), key=lambda item: (item[0][1], item[0][2]))
+        ],
+        "figures": [
+            {
+                "kind": figure.kind,
+                "value": figure.value,
+                "as_of": figure.as_of.isoformat(),
+                "article": article,
+                "sentence": figure.sentence,
+            }
+            for figure, article in figures
+        ],
+    }
+
+
+def assemble(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The cases of stored readings (CaseReading.record()), as rows: what db.cases asks for."""
+    cases = {case.key: case for case in assign_cases(CaseReading.from_record(r) for r in records).values()}
+    return [case_rows(case) for case in cases.values()]
+
+
+def reading_rows(articles: Iterable[Article]) -> dict[str, dict[str, Any]]:
+    """Each article's case reading with its family, by the article's identity."""
+    rows = {}
+    for article in articles:
+        reading = read_case(article)
+        belongs = reading.central and reading.party is not None
+        rows[article.identity] = {"family": family(reading.party) if belongs else "", "reading": reading.record()}
+    return rows
+
+
+def keep_cases(engine: Engine, articles: Iterable[Article]) -> CaseUpdate:
+    """Bring the cases up to date with articles just stored: the hook of the store path and
+    of `monitor reprocess` (after Archive.store_batch)."""
+    return db_cases.keep_cases(engine, reading_rows(articles), assemble)

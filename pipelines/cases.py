@@ -12,8 +12,10 @@ as-of day. db.cases groups readings into cases (assign_cases)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from pipelines.article import CHINA_TZ, Article
 from pipelines.facts import ORDINALS_EN, chinese_number, extract_facts, sentences
@@ -279,6 +281,30 @@ class CaseReading:
     stationed: StageEvent | None  # a stationing day the article states, whatever its stage
     figures: tuple[Figure, ...] = field(default=())
 
+    def record(self) -> dict[str, Any]:
+        """The reading as a plain mapping (JSON), as db.cases stores it."""
+        return _plain(asdict(self))
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> CaseReading:
+        def event(value: Mapping[str, Any] | None) -> StageEvent | None:
+            return StageEvent(value["stage"], date.fromisoformat(value["day"]), value["sentence"]) if value else None
+
+        return cls(
+            article=record["article"],
+            published=date.fromisoformat(record["published"]),
+            lang=record["lang"],
+            central=record["central"],
+            party=record["party"],
+            inspection=Inspection(**record["inspection"]),
+            stage=event(record["stage"]),
+            stationed=event(record["stationed"]),
+            figures=tuple(
+                Figure(f["kind"], f["value"], date.fromisoformat(f["as_of"]), f["sentence"], f["dated"])
+                for f in record["figures"]
+            ),
+        )
+
     @property
     def events(self) -> list[StageEvent]:
         """The stages the article shows: its own, and the stationing it dates."""
@@ -286,6 +312,17 @@ class CaseReading:
         if self.stationed and not (self.stage and self.stage.stage == "stationing"):
             own.append(self.stationed)
         return own
+
+
+def _plain(value: Any) -> Any:
+    """Days as ISO strings, tuples as lists: JSON."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _published_day(article: Article) -> date:

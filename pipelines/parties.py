@@ -50,6 +50,10 @@ def party_kind(concept: Concept) -> str | None:
     return None
 
 
+def party_kind_of(party: str) -> str | None:
+    return party_kind(_concepts()[party])
+
+
 def ancestors(party: str) -> list[str]:
     """The party and the organisations or places above it, nearest first."""
     chain, seen = [party], {party}

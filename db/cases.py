@@ -1,0 +1,101 @@
+"""Inspection cases in the archive, kept up to date as articles are stored.
+
+Each stored article's case reading is kept (case_readings, with the family of its party:
+the topmost organisation or place above it). When articles are stored, only the families
+they touch are assembled again, from their stored readings, by the `assemble` function the
+caller passes (pipelines.case_groups.assemble: db/ never imports pipelines); a case keeps its
+id while its key (party and inspection) lives on, so links to it stay good."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from db.models import Article, Case, CaseArticle, CaseFigure, CaseReadingRow, CaseStage
+
+# Readings (with "article": the article's identity) -> case rows (pipelines.case_groups.case_rows).
+Assemble = Callable[[list[Mapping[str, Any]]], list[dict[str, Any]]]
+CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stationed", "first_day", "last_day")
+
+
+@dataclass
+class CaseUpdate:
+    families: int = 0  # families assembled again
+    cases: int = 0  # their cases now
+    removed: int = 0  # cases that no longer hold
+
+
+def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble) -> CaseUpdate:
+    """Store the readings ({identity: {"family", "reading"}}) of articles already in the
+    archive, and assemble again the cases of the families they are in, or were in."""
+    with engine.connect() as conn, conn.begin():
+        pks = _article_pks(conn, list(rows))
+        stored = set(pks.values())
+        families = set(
+            conn.execute(select(CaseReadingRow.family).where(CaseReadingRow.article_pk.in_(stored))).scalars()
+        )
+        conn.execute(delete(CaseReadingRow).where(CaseReadingRow.article_pk.in_(stored)))
+        new_rows = [
+            {"article_pk": pks[identity], "family": row["family"], "reading": row["reading"]}
+            for identity, row in rows.items()
+            if identity in pks
+        ]
+        if new_rows:
+            conn.execute(insert(CaseReadingRow), new_rows)
+        families |= {row["family"] for row in new_rows}
+        families.discard("")  # articles about no case
+        return _reassemble(conn, sorted(families), assemble)
+
+
+def _article_pks(conn: Connection, identities: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(identities), 500):  # bound the IN list
+        chunk = identities[start : start + 500]
+        rows = conn.execute(select(Article.identity, Article.id).where(Article.identity.in_(chunk)))
+        found.update({identity: pk for identity, pk in rows})
+    return found
+
+
+def _reassemble(conn: Connection, families: list[str], assemble: Assemble) -> CaseUpdate:
+    result = CaseUpdate(families=len(families))
+    if not families:
+        return result
+    readings = conn.execute(
+        select(Article.identity, Article.id, CaseReadingRow.reading)
+        .join(Article, Article.id == CaseReadingRow.article_pk)
+        .where(CaseReadingRow.family.in_(families))
+    ).all()
+    pk_of = {row.identity: row.id for row in readings}
+    cases = assemble([row.reading for row in readings])
+    existing = {key: case_id for key, case_id in conn.execute(select(Case.key, Case.id).where(Case.family.in_(families)))}
+    gone = [case_id for key, case_id in existing.items() if key not in {case["key"] for case in cases}]
+    if gone:
+        conn.execute(delete(Case).where(Case.id.in_(gone)))
+    for case in cases:
+        _write_case(conn, case, existing.get(case["key"]), pk_of)
+    result.cases, result.removed = len(cases), len(gone)
+    return result
+
+
+def _write_case(conn: Connection, case: Mapping[str, Any], case_id: int | None, pk_of: Mapping[str, int]) -> None:
+    values = {name: case[name] for name in CASE_COLUMNS}
+    if case_id is None:
+        case_id = conn.execute(insert(Case).values(key=case["key"], **values)).inserted_primary_key[0]
+    else:
+        conn.execute(update(Case).where(Case.id == case_id).values(**values))
+        for table in (CaseArticle, CaseStage, CaseFigure):
+            conn.execute(delete(table).where(table.case_id == case_id))
+    conn.execute(insert(CaseArticle), [{"case_id": case_id, "article_pk": pk_of[a]} for a in case["articles"]])
+    if case["stages"]:
+        conn.execute(insert(CaseStage), [_child(case_id, row, pk_of) for row in case["stages"]])
+    if case["figures"]:
+        conn.execute(insert(CaseFigure), [_child(case_id, row, pk_of) for row in case["figures"]])
+
+
+def _child(case_id: int, row: Mapping[str, Any], pk_of: Mapping[str, int]) -> dict[str, Any]:
+    values = {name: value for name, value in row.items() if name != "article"}
+    return {"case_id": case_id, "article_pk": pk_of[row["article"]], **values}
