@@ -219,11 +219,14 @@ def read_stage(title: str, body: str, lang: str, published: date) -> StageEvent 
     that names a stage; dated by that sentence."""
     body_sentences = [s.strip() for _, s in sentences(body, lang)]
     title_stage = stage_of(title, lang)
+    lead_day = _stated_day(body_sentences[0], lang, published) if body_sentences else published
     for sentence in body_sentences:
         stage = stage_of(sentence, lang)
         if stage and (title_stage is None or stage == title_stage):
-            return StageEvent(stage, _stated_day(sentence, lang, published), sentence)
-    if title_stage:
+            # Dated by its sentence, else by the lead: the day of the event reported.
+            day = _stated_day(sentence, lang, published)
+            return StageEvent(stage, lead_day if day == published else day, sentence)
+    if title_stage:  # the title names it, the lead dates it
         lead = body_sentences[0] if body_sentences else title
         return StageEvent(title_stage, _stated_day(lead, lang, published), title)
     return None
