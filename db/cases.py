@@ -56,7 +56,7 @@ def _article_pks(conn: Connection, identities: list[str]) -> dict[str, int]:
     for start in range(0, len(identities), 500):  # bound the IN list
         chunk = identities[start : start + 500]
         rows = conn.execute(select(Article.identity, Article.id).where(Article.identity.in_(chunk)))
-        found.update({identity: pk for identity, pk in rows})
+        found.update({row.identity: row.id for row in rows})
     return found
 
 
@@ -71,7 +71,7 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble) -> Ca
     ).all()
     pk_of = {row.identity: row.id for row in readings}
     cases = assemble([row.reading for row in readings])
-    existing = {key: case_id for key, case_id in conn.execute(select(Case.key, Case.id).where(Case.family.in_(families)))}
+    existing = {row.key: row.id for row in conn.execute(select(Case.key, Case.id).where(Case.family.in_(families)))}
     gone = [case_id for key, case_id in existing.items() if key not in {case["key"] for case in cases}]
     if gone:
         conn.execute(delete(Case).where(Case.id.in_(gone)))
@@ -84,7 +84,7 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble) -> Ca
 def _write_case(conn: Connection, case: Mapping[str, Any], case_id: int | None, pk_of: Mapping[str, int]) -> None:
     values = {name: case[name] for name in CASE_COLUMNS}
     if case_id is None:
-        case_id = conn.execute(insert(Case).values(key=case["key"], **values)).inserted_primary_key[0]
+        case_id = conn.execute(insert(Case).values(key=case["key"], **values).returning(Case.id)).scalar_one()
     else:
         conn.execute(update(Case).where(Case.id == case_id).values(**values))
         for table in (CaseArticle, CaseStage, CaseFigure):

@@ -100,7 +100,11 @@ def figure_scores(labelled: list[Labelled]) -> dict[str, Any]:
         figures = case.figures(item.reading) if case else item.reading.figures
         wanted = {(f["kind"], f["value"], f["as_of"]) for f in item.truth["figures"]}
         found = {(f.kind, f.value, f.as_of.isoformat()) for f in figures}
-        wanted_total, found_total, right = wanted_total + len(wanted), found_total + len(found), right + len(wanted & found)
+        wanted_total, found_total, right = (
+            wanted_total + len(wanted),
+            found_total + len(found),
+            right + len(wanted & found),
+        )
         if wanted != found:
             errors.append((item.truth["id"], sorted(wanted - found), sorted(found - wanted)))
     return {

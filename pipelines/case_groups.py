@@ -148,9 +148,7 @@ def family(party: str) -> str:
 def case_rows(case: Case) -> dict[str, Any]:
     """A case as db.cases stores it: its articles (by identity), stages and figures."""
     readings = sorted(case.readings, key=lambda r: (r.published, r.article))
-    stages = {
-        (event.stage, event.day, reading.article): event for reading in readings for event in reading.events
-    }
+    stages = {(event.stage, event.day, reading.article): event for reading in readings for event in reading.events}
     figures = [(figure, reading.article) for reading in readings for figure in case.figures(reading)]
     return {
         "key": case.key,
@@ -192,8 +190,8 @@ def reading_rows(articles: Iterable[Article]) -> dict[str, dict[str, Any]]:
     rows = {}
     for article in articles:
         reading = read_case(article)
-        belongs = reading.central and reading.party is not None
-        rows[article.identity] = {"family": family(reading.party) if belongs else "", "reading": reading.record()}
+        belongs = family(reading.party) if reading.central and reading.party else ""
+        rows[article.identity] = {"family": belongs, "reading": reading.record()}
     return rows
 
 

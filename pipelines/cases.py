@@ -258,7 +258,7 @@ def read_figures(text: str, lang: str, published: date, event_day: date | None =
             kind = "people_held_accountable"
         if kind is None:
             continue
-        value = fact.values.get("count", fact.values.get("amount_yuan"))
+        value: int = fact.values["count"] if "count" in fact.values else fact.values["amount_yuan"]
         own = fact.values.get("as_of")
         before = [day for offset, day in stated if offset <= fact.offset]
         fallback = before[-1] if before else stated[0][1] if stated else event_day or published

@@ -289,7 +289,9 @@ _ZH_SIGNED_OFF = re.compile(r"(?:已有|已)\s*(\d+)\s*(?:项|个|条|处)(?:问
 _ZH_IN_PROGRESS = (
     re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在|持续)+(?:整改|推进|按计划推进|有序推进)"),
     re.compile(_COUNT + r"(?:问题|任务|事项)?[^。；，,\d]{0,4}?整改中"),
-    re.compile(r"(?:其余|剩余|另有|尚有|还有|仍有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改|限期整改)"),
+    re.compile(
+        r"(?:其余|剩余|另有|尚有|还有|仍有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改|限期整改)"
+    ),
     re.compile(r"(?:正在整改|整改中|持续整改)(?:的)?(?:问题|任务|事项)?(\d+)\s*(?:项|个|条)"),
     re.compile(r"达到序时进度\s*(\d+)\s*(?:项|个|条)"),  # on schedule, not yet done
 )
@@ -482,7 +484,9 @@ _EN_COUNTS = (
     # "the 83 problems raised by central environmental inspectors"
     (
         "issues_raised",
-        re.compile(rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:raised|identified|found|pointed out|handed over)\b", re.I),
+        re.compile(
+            rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:raised|identified|found|pointed out|handed over)\b", re.I
+        ),
     ),
     (
         "issues_rectified",
@@ -507,7 +511,9 @@ _EN_COUNTS = (
     ),
     (
         "issues_rectified",
-        re.compile(rf"\bof\s+which\s+{_NUM}\s+(?:were|have\s+been|had\s+been)\s+(?:rectified|fixed|resolved|completed)", re.I),
+        re.compile(
+            rf"\bof\s+which\s+{_NUM}\s+(?:were|have\s+been|had\s+been)\s+(?:rectified|fixed|resolved|completed)", re.I
+        ),
     ),
     (
         "issues_in_progress",

@@ -22,10 +22,15 @@ _CN_ORDINAL = "[一二三四五六七八九十]+"
 # Where a party stands as the one inspected: 进驻X, 督察X, 向X反馈, 公布X督察典型案例, 转办X,
 # X召开/公开/公布/通报/组织开展, X累计收到; "to X", "at X", "X said/has published".
 _ZH_OBJECT_BEFORE = re.compile(r"(?:进驻|督察|向|对|公布|转办|关于)$")
-_ZH_OBJECT_AFTER = re.compile(r"^(?:[^，。；]{0,6}?)(?:召开|公开|公布|通报|组织|开展|累计|印发|已完成|中央|督察|[“\"「『])")
+_ZH_OBJECT_AFTER = re.compile(
+    r"^(?:[^，。；]{0,6}?)(?:召开|公开|公布|通报|组织|开展|累计|印发|已完成|中央|督察|[“\"「『])"
+)
 _ZH_DOWN = re.compile(r"(?:下沉|深入)[^，。；]{0,6}$")  # sites within the party, not the party
 _EN_OBJECT_BEFORE = re.compile(r"(?:\bto|\bat|\bof|\bon)\s+(?:the\s+)?$", re.I)
-_EN_OBJECT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:province|autonomous region|city\s+)?\s*(?:said|says|has|had|ran|is|was|reports|unveils|closes|look-back)\b", re.I)
+_EN_OBJECT_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:province|autonomous region|city\s+)?\s*(?:said|says|has|had|ran|is|was|reports|unveils|closes|look-back)\b",
+    re.I,
+)
 
 _PROVINCE_ENDINGS = ("省", "自治区", "特别行政区")
 _MUNICIPALITIES = frozenset({"beijing", "tianjin", "shanghai", "chongqing"})
@@ -43,7 +48,9 @@ def party_kind(concept: Concept) -> str | None:
         return "organisation"
     if concept.kind != "place":
         return None
-    if not concept.parents and (concept.id in _MUNICIPALITIES or any(z.endswith(_PROVINCE_ENDINGS) for z in concept.zh)):
+    if not concept.parents and (
+        concept.id in _MUNICIPALITIES or any(z.endswith(_PROVINCE_ENDINGS) for z in concept.zh)
+    ):
         return "province"
     if concept.parents and any(z.endswith(_CITY_ENDINGS) for z in concept.zh):
         return "city"
@@ -116,8 +123,6 @@ def read_party(title: str, body: str, lang: str) -> str | None:
 
 def _inspector_name(after: str) -> bool:
     return bool(re.match(rf"(?:第{_CN_ORDINAL})?(?:生态环境保护|生态环保|环境保护|环保)?督察组", after))
-
-
 
 
 def place_of(party: str | None, text: str) -> str | None:
