@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pipelines.article import CHINA_TZ, Article
-from pipelines.facts import ORDINALS_EN, chinese_number, extract_facts, sentences
+from pipelines.facts import ORDINALS_EN, Fact, chinese_number, extract_facts, sentences
 from pipelines.parties import read_party
 
 STAGES = ("stationing", "onsite", "feedback", "plan", "progress", "typical_case", "lookback", "closure")
@@ -244,12 +244,11 @@ class Figure:
     dated: bool = True  # its as-of day is one the text states as such (截至, "as of")
 
 
-def read_figures(text: str, lang: str, published: date, event_day: date | None = None) -> list[Figure]:
-    """The figures the text states, each (kind, value) once, each with its as-of day: the one
+def read_figures(facts: list[Fact], published: date, event_day: date | None = None) -> list[Figure]:
+    """The figures among a text's facts, each (kind, value) once, each with its as-of day: the one
     its sentence states, else the last one stated before it (a 截至 day governs what
     follows), else the first the article states, else the day of the event the article
     reports (a feedback meeting's figures are as of the meeting), else the publication day."""
-    facts = extract_facts(text, lang, published)
     stated = [(f.offset, date.fromisoformat(f.values["as_of"])) for f in facts if f.values.get("as_of")]
     figures: dict[tuple[str, int], Figure] = {}
     for fact in facts:
@@ -339,14 +338,15 @@ def read_case(article: Article) -> CaseReading:
     title, body = article.simplified_title, article.simplified_body
     published = _published_day(article)
     text = f"{title}\n{body}"
-    stationed_facts = [f for f in extract_facts(text, lang, published) if f.kind == "stationed"]
+    facts = extract_facts(text, lang, published)
+    stationed_facts = [f for f in facts if f.kind == "stationed"]
     stationed = (
         StageEvent("stationing", date.fromisoformat(stationed_facts[0].values["date"]), stationed_facts[0].sentence)
         if stationed_facts
         else None
     )
     stage = read_stage(title, body, lang, published)
-    figures = read_figures(text, lang, published, stage.day if stage else None)
+    figures = read_figures(facts, published, stage.day if stage else None)
     if stage and stage.stage == "stationing" and stationed:
         stage = stationed
     return CaseReading(
