@@ -95,15 +95,18 @@ TITLE_WEIGHT = 3
 OBJECT_WEIGHT = 3
 
 
-def read_party(title: str, body: str, lang: str) -> str | None:
-    """The inspected party: the organisation or province or city the article names most,
-    counting a mention in the title or where the inspected one stands more."""
+PARTY_KINDS = ("organisation", "province", "city")
+
+
+def read_party(title: str, body: str, lang: str, kinds: tuple[str, ...] = PARTY_KINDS) -> str | None:
+    """The inspected party: the organisation or province or city (of `kinds`) the article
+    names most, counting a mention in the title or where the inspected one stands more."""
     scores: Counter[str] = Counter()
     order: dict[str, int] = {}
     for weight, text in ((TITLE_WEIGHT, title), (0, body)):
         for hit in find_concepts(text):
             concept = hit.concept
-            if hit.nested or concept.id in _NOT_PARTIES or party_kind(concept) is None:
+            if hit.nested or concept.id in _NOT_PARTIES or party_kind(concept) not in kinds:
                 continue
             before, after = text[max(0, hit.offset - 8) : hit.offset], text[hit.offset + len(hit.alias) :][:20]
             score = 1 + weight
@@ -138,12 +141,14 @@ def place_of(party: str | None, text: str) -> str | None:
 
 
 def fact_parties(facts: Sequence[Fact], title: str, body: str, lang: str) -> list[tuple[str | None, str | None]]:
-    """The party and the place each fact is about: those its sentence names, else the
-    article's."""
+    """The party and the place each fact is about: the organisation its sentence names, with
+    the province or city the sentence names; else the article's party, with the place the
+    sentence names or else the article's."""
     party = read_party(title, body, lang)
     place = place_of(party, f"{title}\n{body}")
-    result = []
+    result: list[tuple[str | None, str | None]] = []
     for fact in facts:
-        own = read_party("", fact.sentence, lang)
-        result.append((own, place_of(own, fact.sentence)) if own else (party, place))
+        own = read_party("", fact.sentence, lang, ("organisation",))
+        named = place_of(None, fact.sentence)
+        result.append((own, named) if own and own != party else (party, named or place))
     return result

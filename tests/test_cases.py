@@ -52,6 +52,17 @@ def test_both_seed_documents_are_the_chinalco_2020_case_of_the_fourth_team(seed_
     assert (case.party, case.team, case.stationed) == ("chinalco", 4, date(2020, 8, 31))
 
 
+def test_the_seeds_join_the_case_an_article_naming_round_and_batch_founds(seed_readings):
+    stationing = _read(
+        "中央第四生态环境保护督察组督察中国铝业集团有限公司工作动员会召开",
+        "经党中央、国务院批准，中央第四生态环境保护督察组于2020年8月31日进驻中国铝业集团有限公司，"
+        "开展第二轮第三批中央生态环境保护例行督察。",
+        "2020-08-31",
+    )
+    cases = assign_cases([stationing, *seed_readings.values()])
+    assert {cases[r.article].key for r in (stationing, *seed_readings.values())} == {"chinalco/r2b3"}
+
+
 def test_the_china_copper_seed_is_the_stationing_with_the_figures_it_states(seed_readings):
     reading = seed_readings["cnmn"]
     assert reading.central and reading.party == "china-copper"  # a Chinalco subsidiary: the case is Chinalco's
