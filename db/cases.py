@@ -1,7 +1,7 @@
 """Inspection cases in the archive, kept up to date as articles are stored.
 
-Each stored article's case reading is kept (case_readings, with the family of its party:
-the topmost organisation or place above it). When articles are stored, only the families
+The case reading of each stored article about a case is kept (case_readings, with the
+family of its party: the topmost organisation or place above it). When articles are stored, only the families
 they touch are assembled again, from their stored readings, by the `assemble` function the
 caller passes (pipelines.case_groups.assemble: db/ never imports pipelines); a case keeps its
 id while its key (party and inspection) lives on, so links to it stay good."""
@@ -30,8 +30,9 @@ class CaseUpdate:
 
 
 def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble) -> CaseUpdate:
-    """Store the readings ({identity: {"family", "reading"}}) of articles already in the
-    archive, and assemble again the cases of the families they are in, or were in."""
+    """Store the readings ({identity: {"family", "reading"}}; family "" for an article about
+    no case) of articles already in the archive, and assemble again the cases of the
+    families they are in, or were in."""
     with engine.connect() as conn, conn.begin():
         pks = _article_pks(conn, list(rows))
         stored = set(pks.values())
@@ -42,12 +43,11 @@ def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: 
         new_rows = [
             {"article_pk": pks[identity], "family": row["family"], "reading": row["reading"]}
             for identity, row in rows.items()
-            if identity in pks
+            if identity in pks and row["family"]  # "": about no case, nothing to keep
         ]
         if new_rows:
             conn.execute(insert(CaseReadingRow), new_rows)
         families |= {row["family"] for row in new_rows}
-        families.discard("")  # articles about no case
         return _reassemble(conn, sorted(families), assemble)
 
 

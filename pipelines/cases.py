@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pipelines.article import CHINA_TZ, Article
-from pipelines.facts import ORDINALS_EN, Fact, chinese_number, extract_facts, sentences
+from pipelines.facts import _EN_DATE, ORDINALS_EN, Fact, _day, _en_date, chinese_number, extract_facts, sentences
 from pipelines.parties import read_party
 
 STAGES = ("stationing", "onsite", "feedback", "plan", "progress", "typical_case", "lookback", "closure")
@@ -57,7 +57,7 @@ _EN_CENTRAL = re.compile(
 )
 # Other inspections that use the same words; named in the title or lead, they are the subject.
 _ZH_OTHER = re.compile(
-    r"(?:省|自治区|市)(?:级|第[一二三四五六七八九十]+)(?:生态环境保护|生态环保|环境保护|环保)督察|省级|省委"
+    r"(?:省|自治区|市)(?:级|第[一二三四五六七八九十]+)(?:生态环境保护|生态环保|环境保护|环保)督察|省级"
     r"|安委会|安全生产|应急管理|巡视|巡察|自然资源督察"
 )
 _EN_OTHER = re.compile(
@@ -199,18 +199,22 @@ class StageEvent:
 _ZH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 
 
-def _stated_day(sentence: str, lang: str, published: date) -> date:
-    """The first day the sentence states (its year from the publication when left out),
-    else the publication day."""
-    from pipelines.facts import _EN_DATE, _day, _en_date
+# A day written without its year, up to this long after the publication, is one announced
+# ahead ("stationed from Aug. 31", published on the 30th); earlier, one passed.
+ANNOUNCED_DAYS = 30
 
+
+def _stated_day(sentence: str, lang: str, published: date) -> date:
+    """The first day the sentence states (its year, when left out, the one that puts it last
+    before the publication or just after it), else the publication day."""
+    horizon = published + timedelta(days=ANNOUNCED_DAYS)
     if lang == "zh":
         if match := _ZH_DAY.search(sentence):
             year = int(match.group(1)) if match.group(1) else None
-            return _day(year, int(match.group(2)), int(match.group(3)), published) or published
+            return _day(year, int(match.group(2)), int(match.group(3)), horizon) or published
         return published
     if match := re.search(_EN_DATE, sentence, re.I):
-        return _en_date(match, published) or published
+        return _en_date(match, horizon) or published
     return published
 
 
