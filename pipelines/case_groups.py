@@ -185,17 +185,16 @@ def assemble(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [case_rows(case) for case in cases.values()]
 
 
-def reading_rows(articles: Iterable[Article]) -> dict[str, dict[str, Any]]:
-    """Each article's case reading with its family, by the article's identity."""
-    rows = {}
-    for article in articles:
-        reading = read_case(article)
-        belongs = family(reading.party) if reading.central and reading.party else ""
-        rows[article.identity] = {"family": belongs, "reading": reading.record()}
-    return rows
+def reading_row(article: Article) -> dict[str, Any]:
+    """An article's case reading as db.cases keeps it: its family ("" when the article is
+    about no case) and the reading."""
+    reading = read_case(article)
+    belongs = family(reading.party) if reading.central and reading.party else ""
+    return {"family": belongs, "reading": reading.record()}
 
 
-def keep_cases(engine: Engine, articles: Iterable[Article]) -> CaseUpdate:
-    """Bring the cases up to date with articles just stored: the hook of the store path and
-    of `monitor reprocess` (after Archive.store_batch)."""
-    return db_cases.keep_cases(engine, reading_rows(articles), assemble)
+def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]]) -> CaseUpdate:
+    """Bring the cases up to date with articles just stored, given their reading rows by
+    identity ({article.identity: reading_row(article)}): the hook of the store path and of
+    `monitor reprocess`, after Archive.store_batch."""
+    return db_cases.keep_cases(engine, rows, assemble)

@@ -13,7 +13,7 @@ from monitor.case_evaluation import report
 from monitor.evaluation import _article, _served_lines
 from monitor.replica import catalog
 from pipelines.article import Article
-from pipelines.case_groups import assign_cases, keep_cases
+from pipelines.case_groups import assign_cases, keep_cases, reading_row
 from pipelines.cases import CaseReading, read_case
 from pipelines.stages import process
 from tests.conftest import postgres_schema
@@ -196,7 +196,7 @@ def _cases(archive: Archive) -> dict[str, tuple]:
 
 def _store(archive: Archive, articles: list[Article]) -> None:
     archive.store_batch([article.record() for article in articles])
-    keep_cases(archive.engine, articles)
+    keep_cases(archive.engine, {article.identity: reading_row(article) for article in articles})
 
 
 def _kept_incrementally(url: str) -> None:
