@@ -23,7 +23,7 @@ from typing import Any
 
 from monitor.evaluation import _article
 from pipelines.case_groups import assign_cases
-from pipelines.cases import CaseReading, read_case
+from pipelines.cases import FIGURE_KINDS, STAGES, CaseReading, read_case
 from pipelines.stages import process
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "cases"
@@ -78,21 +78,30 @@ def pair_scores(labelled: list[Labelled]) -> dict[str, Any]:
 def stage_scores(labelled: list[Labelled]) -> dict[str, Any]:
     """The stage read for each article of a case, against its label."""
     errors = []
-    total = 0
+    by_stage = {stage: [0, 0] for stage in STAGES}  # right, labelled
     for item in labelled:
         if not item.truth["case"]:
             continue
-        total += 1
         stage = item.reading.stage.stage if item.reading.stage else None
-        if stage != item.truth["stage"]:
+        by_stage[item.truth["stage"]][1] += 1
+        if stage == item.truth["stage"]:
+            by_stage[stage][0] += 1
+        else:
             errors.append((item.truth["id"], item.truth["stage"], stage))
-    return {"accuracy": round(1 - len(errors) / total, 4) if total else 0.0, "articles": total, "errors": errors}
+    total = sum(labelled for _, labelled in by_stage.values())
+    return {
+        "accuracy": round(1 - len(errors) / total, 4) if total else 0.0,
+        "articles": total,
+        "by_stage": by_stage,
+        "errors": errors,
+    }
 
 
 def figure_scores(labelled: list[Labelled]) -> dict[str, Any]:
     """Every labelled figure found exactly (kind, value, as-of), and nothing else found: the
     figures of an article in a case as its case holds them, of any other as read."""
     wanted_total = found_total = right = 0
+    by_kind = {kind: [0, 0] for kind in FIGURE_KINDS}  # right, labelled
     errors = []
     cases = assign_cases(item.reading for item in labelled)
     for item in labelled:
@@ -100,6 +109,10 @@ def figure_scores(labelled: list[Labelled]) -> dict[str, Any]:
         figures = case.figures(item.reading) if case else item.reading.figures
         wanted = {(f["kind"], f["value"], f["as_of"]) for f in item.truth["figures"]}
         found = {(f.kind, f.value, f.as_of.isoformat()) for f in figures}
+        for kind, *_ in wanted:
+            by_kind[kind][1] += 1
+        for kind, *_ in wanted & found:
+            by_kind[kind][0] += 1
         wanted_total, found_total, right = (
             wanted_total + len(wanted),
             found_total + len(found),
@@ -113,6 +126,7 @@ def figure_scores(labelled: list[Labelled]) -> dict[str, Any]:
         "right": right,
         "exact_articles": len(labelled) - len(errors),
         "articles": len(labelled),
+        "by_kind": by_kind,
         "errors": errors,
     }
 
@@ -138,6 +152,8 @@ def main() -> None:
         f"figures      {figures['right']} of {figures['labelled']} labelled found, {figures['found']} found in all; "
         f"{figures['exact_articles']} of {figures['articles']} articles exact"
     )
+    print("  by stage   " + ", ".join(f"{stage} {right}/{n}" for stage, (right, n) in stages["by_stage"].items()))
+    print("  by figure  " + ", ".join(f"{kind} {right}/{n}" for kind, (right, n) in figures["by_kind"].items()))
     if args.errors:
         for name in ("wrong", "missed"):
             for pair in pairs[name]:

@@ -7,7 +7,7 @@ check, a provincial inspection, a 中央巡视 or a 自然资源督察 that uses
 passing mention); the inspected party (an organisation of the vocabulary, or a province or
 city); the inspection as far as the article names it (round and batch, team number, year);
 the stage the article reports with its sentence and day; and the figures, each with its
-as-of day. db.cases groups readings into cases (assign_cases)."""
+as-of day. pipelines.case_groups groups readings into cases, db.cases keeps them."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from pipelines.article import CHINA_TZ, Article
 from pipelines.facts import _EN_DATE, ORDINALS_EN, Fact, _day, _en_date, chinese_number, extract_facts, sentences
-from pipelines.parties import read_party
+from pipelines.parties import CN_ORDINAL, read_party
 
 STAGES = ("stationing", "onsite", "feedback", "plan", "progress", "typical_case", "lookback", "closure")
 FIGURE_KINDS = (
@@ -43,9 +43,8 @@ _FIGURE_OF_FACT = {
 
 # --- which inspection -------------------------------------------------------------------
 
-_CN_ORDINAL = "[一二三四五六七八九十]+"
 _ZH_CENTRAL = re.compile(
-    rf"中央(?:第{_CN_ORDINAL})?(?:生态环境保护|生态环保|环境保护|环保)督察|第{_CN_ORDINAL}轮第{_CN_ORDINAL}批"
+    rf"中央(?:第{CN_ORDINAL})?(?:生态环境保护|生态环保|环境保护|环保)督察|第{CN_ORDINAL}轮第{CN_ORDINAL}批"
 )
 _EN_CENTRAL = re.compile(
     r"\bcentral\s+(?:(?:eco-?|ecological\s+(?:and\s+)?)?environment(?:al)?\s+(?:protection\s+)?)?"
@@ -57,7 +56,7 @@ _EN_CENTRAL = re.compile(
 )
 # Other inspections that use the same words; named in the title or lead, they are the subject.
 _ZH_OTHER = re.compile(
-    r"(?:省|自治区|市)(?:级|第[一二三四五六七八九十]+)(?:生态环境保护|生态环保|环境保护|环保)督察|省级"
+    rf"(?:省|自治区|市)(?:级|第{CN_ORDINAL})(?:生态环境保护|生态环保|环境保护|环保)督察|省级"
     r"|安委会|安全生产|应急管理|巡视|巡察|自然资源督察"
 )
 _EN_OTHER = re.compile(
@@ -79,13 +78,13 @@ def is_central_inspection(title: str, body: str, lang: str) -> bool:
     return bool(central.search(head)) and not other.search(head)
 
 
-_ZH_ROUND_BATCH = re.compile(rf"第({_CN_ORDINAL}|\d+)轮第({_CN_ORDINAL}|\d+)批")
+_ZH_ROUND_BATCH = re.compile(rf"第({CN_ORDINAL}|\d+)轮第({CN_ORDINAL}|\d+)批")
 _ORD = "|".join(ORDINALS_EN)
 _EN_ROUND_BATCH = (
     re.compile(rf"\b({_ORD})\s+batch\s+of\s+the\s+({_ORD})\s+round", re.I),  # batch, round
     re.compile(rf"\b({_ORD})\s+round,?\s+(?:the\s+)?({_ORD})\s+batch", re.I),  # round, batch
 )
-_ZH_TEAM = re.compile(rf"中央第({_CN_ORDINAL})(?:生态环境保护|环境保护|生态环保|环保)督察组")
+_ZH_TEAM = re.compile(rf"中央第({CN_ORDINAL})(?:生态环境保护|环境保护|生态环保|环保)督察组")
 _EN_TEAM = re.compile(
     rf"\b(?:the\s+)?({_ORD})\s+(?:central\s+)?(?:(?:eco-?|ecological\s+)?environment(?:al)?\s+(?:protection\s+)?)?"
     rf"(?:inspection|supervision)?\s*(?:team|group)|\bcentral\s+({_ORD})\s+(?:[\w-]+\s+){{0,4}}?(?:team|group)",

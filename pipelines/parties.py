@@ -15,7 +15,7 @@ from pipelines.vocabulary import Concept, load_vocabulary
 if TYPE_CHECKING:  # facts names parties through this module
     from pipelines.facts import Fact
 
-_CN_ORDINAL = "[一二三四五六七八九十]+"
+CN_ORDINAL = "[一二三四五六七八九十]+"  # 第四, 第十: the ordinals of teams, rounds and batches
 
 # --- party ------------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def read_party(title: str, body: str, lang: str, kinds: tuple[str, ...] = PARTY_
 
 
 def _inspector_name(after: str) -> bool:
-    return bool(re.match(rf"(?:第{_CN_ORDINAL})?(?:生态环境保护|生态环保|环境保护|环保)?督察组", after))
+    return bool(re.match(rf"(?:第{CN_ORDINAL})?(?:生态环境保护|生态环保|环境保护|环保)?督察组", after))
 
 
 def place_of(party: str | None, text: str) -> str | None:
