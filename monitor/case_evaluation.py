@@ -83,11 +83,12 @@ def stage_scores(labelled: list[Labelled]) -> dict[str, Any]:
         if not item.truth["case"]:
             continue
         stage = item.reading.stage.stage if item.reading.stage else None
-        by_stage[item.truth["stage"]][1] += 1
-        if stage == item.truth["stage"]:
-            by_stage[stage][0] += 1
+        wanted: str = item.truth["stage"]
+        by_stage[wanted][1] += 1
+        if stage == wanted:
+            by_stage[wanted][0] += 1
         else:
-            errors.append((item.truth["id"], item.truth["stage"], stage))
+            errors.append((item.truth["id"], wanted, stage))
     total = sum(labelled for _, labelled in by_stage.values())
     return {
         "accuracy": round(1 - len(errors) / total, 4) if total else 0.0,
