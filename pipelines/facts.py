@@ -509,6 +509,14 @@ _EN_COUNTS = (
             re.I,
         ),
     ),
+    # "all 35 problems raised ... had been rectified": rectified = raised
+    (
+        "issues_rectified",
+        re.compile(
+            rf"\ball\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had|were)\s+(?:all\s+)?(?:been\s+)?(?:rectified|fixed|resolved|completed)",
+            re.I,
+        ),
+    ),
     (
         "issues_rectified",
         re.compile(
