@@ -3,8 +3,9 @@
 A pure function over case readings (pipelines.cases): articles that name the inspection's
 round and batch found the cases; one that names only the team, or only the year, joins the
 party's case of that team or year; one that names nothing joins the party's latest case
-stationed before it (a look-back a year or two later belongs to the inspection it looks
-back on). A subsidiary's article joins its parent's case when the subsidiary has none.
+within three years of its stationing (a look-back a year or two later belongs to the
+inspection it looks back on). A subsidiary's (or a city's) article joins its parent's (its
+province's) case when it has none of its own.
 Languages and reposts need nothing of their own: they read alike."""
 
 from __future__ import annotations
@@ -111,27 +112,26 @@ def assign_cases(readings: Iterable[CaseReading]) -> dict[str, Case]:
     by_party: dict[str, list[Case]] = {}
     assigned: dict[str, Case] = {}
     for reading in sorted((r for r in readings if r.central and r.party), key=_order):
-        assert reading.party is not None
-        case = _existing(reading, by_party)
+        party = reading.party or ""
+        case = _existing(reading, party, by_party)
         if case is None:
-            key = case_key(reading.party, reading)
+            key = case_key(party, reading)
             case = cases.get(key)
             if case is None:
                 inspection = reading.inspection
-                case = Case(key, reading.party, inspection.round, inspection.batch, inspection.team, reading.published)
+                case = Case(key, party, inspection.round, inspection.batch, inspection.team, reading.published)
                 cases[key] = case
-                by_party.setdefault(reading.party, []).append(case)
+                by_party.setdefault(party, []).append(case)
         case.add(reading)
         assigned[reading.article] = case
     return assigned
 
 
-def _existing(reading: CaseReading, by_party: dict[str, list[Case]]) -> Case | None:
+def _existing(reading: CaseReading, party: str, by_party: dict[str, list[Case]]) -> Case | None:
     """The case the reading belongs to among those found so far: of its party, else of the
     nearest organisation or place above it; the latest that fits."""
-    assert reading.party is not None
-    for party in ancestors(reading.party):
-        fitting = [case for case in by_party.get(party, []) if _fits(case, reading)]
+    for above in ancestors(party):
+        fitting = [case for case in by_party.get(above, []) if _fits(case, reading)]
         if fitting:
             return max(fitting, key=lambda case: case.start)
     return None
