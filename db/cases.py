@@ -9,7 +9,7 @@ id while its key (party and inspection) lives on, so links to it stay good."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -24,9 +24,13 @@ CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stat
 
 @dataclass
 class CaseUpdate:
+    """What an update changed; the new stages and figures are what a follower is told of."""
+
     families: int = 0  # families assembled again
     cases: int = 0  # their cases now
     removed: int = 0  # cases that no longer hold
+    new_stages: list[tuple[int, str, str]] = field(default_factory=list)  # case id, stage, day
+    new_figures: list[tuple[int, str, int, str]] = field(default_factory=list)  # case id, kind, value, as_of
 
 
 def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble) -> CaseUpdate:
@@ -76,19 +80,35 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble) -> Ca
     if gone:
         conn.execute(delete(Case).where(Case.id.in_(gone)))
     for case in cases:
-        _write_case(conn, case, existing.get(case["key"]), pk_of)
+        _write_case(conn, case, existing.get(case["key"]), pk_of, result)
     result.cases, result.removed = len(cases), len(gone)
     return result
 
 
-def _write_case(conn: Connection, case: Mapping[str, Any], case_id: int | None, pk_of: Mapping[str, int]) -> None:
+def _write_case(
+    conn: Connection, case: Mapping[str, Any], case_id: int | None, pk_of: Mapping[str, int], result: CaseUpdate
+) -> None:
+    """Write one case, noting the stages (stage, day) and figures (kind, value, as-of) it
+    did not have: another article showing a stage it has is no new stage."""
     values = {name: case[name] for name in CASE_COLUMNS}
+    old_stages: set[tuple] = set()
+    old_figures: set[tuple] = set()
     if case_id is None:
         case_id = conn.execute(insert(Case).values(key=case["key"], **values).returning(Case.id)).scalar_one()
     else:
         conn.execute(update(Case).where(Case.id == case_id).values(**values))
+        old_stages = set(conn.execute(select(CaseStage.stage, CaseStage.day).where(CaseStage.case_id == case_id)))
+        old_figures = set(
+            conn.execute(
+                select(CaseFigure.kind, CaseFigure.value, CaseFigure.as_of).where(CaseFigure.case_id == case_id)
+            )
+        )
         for table in (CaseArticle, CaseStage, CaseFigure):
             conn.execute(delete(table).where(table.case_id == case_id))
+    stages = dict.fromkeys((row["stage"], row["day"]) for row in case["stages"])
+    figures = dict.fromkeys((row["kind"], row["value"], row["as_of"]) for row in case["figures"])
+    result.new_stages += [(case_id, *stage) for stage in stages if stage not in old_stages]
+    result.new_figures += [(case_id, *figure) for figure in figures if figure not in old_figures]
     conn.execute(insert(CaseArticle), [{"case_id": case_id, "article_pk": pk_of[a]} for a in case["articles"]])
     if case["stages"]:
         conn.execute(insert(CaseStage), [_child(case_id, row, pk_of) for row in case["stages"]])

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from db import Archive
+from db.cases import CaseUpdate
 from monitor.case_evaluation import report
 from monitor.evaluation import _article, _served_lines
 from monitor.replica import catalog
@@ -194,9 +195,9 @@ def _cases(archive: Archive) -> dict[str, tuple]:
     return {row[1]: (row[0], row[2], row[3]) for row in rows}
 
 
-def _store(archive: Archive, articles: list[Article]) -> None:
+def _store(archive: Archive, articles: list[Article]) -> CaseUpdate:
     archive.store_batch([article.record() for article in articles])
-    keep_cases(archive.engine, {article.identity: reading_row(article) for article in articles})
+    return keep_cases(archive.engine, {article.identity: reading_row(article) for article in articles})
 
 
 def _kept_incrementally(url: str) -> None:
@@ -212,7 +213,7 @@ def _kept_incrementally(url: str) -> None:
         "jiangxi-copper/r2b4": (1, 1),
         "jiangxi-copper/r3b3": (1, 1),
     }
-    _store(
+    update = _store(
         archive,
         [
             _processed(*FEEDBACK_EN, "2021-12-02", "https://b.example/1"),
@@ -220,12 +221,19 @@ def _kept_incrementally(url: str) -> None:
         ],
     )
     after = _cases(archive)
-    assert after["jiangxi-copper/r2b4"] == (before["jiangxi-copper/r2b4"][0], 3, 3)  # same id, two more stages
+    case_id = before["jiangxi-copper/r2b4"][0]
+    assert (update.families, update.cases, update.removed) == (1, 2, 0)
+    assert update.new_stages == [(case_id, "feedback", "2021-12-02"), (case_id, "lookback", "2022-11-20")]
+    assert len(update.new_figures) == 6 and {figure[0] for figure in update.new_figures} == {case_id}
+    # The same lookback again, reposted elsewhere: no new stage, no new figure.
+    repost = _store(archive, [_processed(*LOOKBACK_ZH_HANT, "2022-11-20", "https://c.example/1")])
+    assert (repost.new_stages, repost.new_figures) == ([], [])
+    assert after["jiangxi-copper/r2b4"] == (case_id, 3, 3)  # the same id, two more articles and stages
     assert after["jiangxi-copper/r3b3"] == before["jiangxi-copper/r3b3"]
     with archive.engine.connect() as conn:
         figures = conn.execute(
             text(
-                "SELECT f.kind, f.value, f.as_of FROM case_figures f JOIN cases c ON c.id = f.case_id"
+                "SELECT DISTINCT f.kind, f.value, f.as_of FROM case_figures f JOIN cases c ON c.id = f.case_id"
                 " WHERE c.key = 'jiangxi-copper/r2b4' ORDER BY f.as_of, f.kind"
             )
         ).all()
@@ -239,7 +247,7 @@ def _kept_incrementally(url: str) -> None:
     ]
     # The later round's only article, stored again as a safety check, leaves no case behind.
     _store(archive, [_processed(*SAFETY_ZH, "2024-11-27", "https://a.example/2")])
-    assert set(_cases(archive)) == {"jiangxi-copper/r2b4"}
+    assert {key: counts[1:] for key, counts in _cases(archive).items()} == {"jiangxi-copper/r2b4": (4, 4)}
     archive.engine.dispose()
 
 
