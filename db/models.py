@@ -292,3 +292,73 @@ class HealthEvent(Base):
     kind: Mapped[str] = mapped_column(String(24))  # blocked, extracts_nothing, selectors_drift, quiet
     detail: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- inspection cases (db.cases keeps them; pipelines.cases reads, pipelines.case_groups groups) ---
+
+
+class CaseReadingRow(Base):
+    """What one article says about its inspection case, as pipelines.cases read it: kept so
+    that cases are re-assembled without reading the articles again."""
+
+    __tablename__ = "case_readings"
+
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    # The inspected party's topmost organisation or place: a family's cases are assembled together.
+    family: Mapped[str] = mapped_column(String(80), index=True)
+    reading: Mapped[dict] = mapped_column(JSON)
+
+
+class Case(Base):
+    """One inspected party in one central eco-environmental protection inspection."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # party/inspection, e.g. chinalco/r2b4
+    family: Mapped[str] = mapped_column(String(80), index=True)
+    party: Mapped[str] = mapped_column(String(80), index=True)  # a vocabulary concept id
+    party_kind: Mapped[str] = mapped_column(String(16))  # organisation, province, city
+    round: Mapped[int | None] = mapped_column(Integer)
+    batch: Mapped[int | None] = mapped_column(Integer)
+    team: Mapped[int | None] = mapped_column(Integer)
+    stationed: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD
+    first_day: Mapped[str] = mapped_column(String(10))  # its first and last article's days
+    last_day: Mapped[str] = mapped_column(String(10))
+
+
+class CaseArticle(Base):
+    __tablename__ = "case_articles"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class CaseStage(Base):
+    """A stage of a case, dated, with the article and sentence that show it."""
+
+    __tablename__ = "case_stages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # stationing, onsite, feedback, plan, progress, typical_case, lookback, closure
+    stage: Mapped[str] = mapped_column(String(16))
+    day: Mapped[str] = mapped_column(String(10))
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    sentence: Mapped[str] = mapped_column(Text)
+
+
+class CaseFigure(Base):
+    """A figure of a case as of a day, with the article and sentence that state it."""
+
+    __tablename__ = "case_figures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # problems_raised, problems_rectified, problems_in_progress, complaints_received,
+    # complaints_closed, penalty_yuan, people_held_accountable
+    kind: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(BigInteger)
+    as_of: Mapped[str] = mapped_column(String(10))
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    sentence: Mapped[str] = mapped_column(Text)

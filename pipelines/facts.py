@@ -19,6 +19,7 @@ from typing import Any
 from common.china_time import CHINA_TZ
 from pipelines.article import Article
 from pipelines.dates import MONTHS
+from pipelines.parties import fact_parties
 
 # --- numbers ---------------------------------------------------------------------------
 
@@ -37,7 +38,8 @@ _CN_DIGITS = {
     "九": 9,
 }
 # Counts only: ordinals (第三批, 第二轮) stay as they are.
-_CN_NUMBER = re.compile(r"(?<!第)[零〇一二两三四五六七八九十百]+(?=[项个件批起人名家条处宗])")
+_CN_NUMBER = re.compile(r"(?<!第)[零〇一二两三四五六七八九十百千]+(?=[项个件批起人名家条处宗]|万元|亿元|元)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _EN_NUMBERS = {
     w: n
     for n, w in enumerate(
@@ -84,7 +86,7 @@ FACT_KINDS = (
 
 
 def chinese_number(text: str) -> int:
-    """一 .. 九百九十九 (十二, 二十, 两百零五) as an int."""
+    """一 .. 九千九百九十九 (十二, 二十, 两百零五) as an int."""
     total, current = 0, 0
     for char in text:
         if char in _CN_DIGITS:
@@ -95,11 +97,16 @@ def chinese_number(text: str) -> int:
         elif char == "百":
             total += (current or 1) * 100
             current = 0
+        elif char == "千":
+            total += (current or 1) * 1000
+            current = 0
     return total + current
 
 
 def _arabic(sentence: str) -> str:
-    """Chinese numerals before a counter word (十二项, 两件) as Arabic digits."""
+    """Chinese numerals before a counter word or a unit of money (十二项, 两件, 一百二十万元) as
+    Arabic digits, and thousands separators dropped (1,899件)."""
+    sentence = _THOUSANDS.sub("", sentence)
     return _CN_NUMBER.sub(lambda m: str(chinese_number(m.group(0))), sentence)
 
 
@@ -254,11 +261,11 @@ def _en_as_of_day(match: re.Match, published: date) -> date | None:
 
 _ZH_RAISED = (
     re.compile(
-        r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|列出|明确)(?:了)?[^。；，,]{0,14}?(?:问题|整改任务|任务|事项)[^。；，,\d]{0,6}?"
+        r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|列出|明确)(?:了)?[^。；，,\d]{0,14}?(?:问题|整改任务|任务|事项|隐患)[^。；，,\d]{0,6}?"
         + _COUNT
     ),
     re.compile(
-        r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|明确)(?:了)?[^。；，,\d]{0,8}?"
+        r"(?:提出|反馈|交办|指出|发现|梳理出?|排查出?|明确)(?:了)?[^。；，,\d]{0,8}?(?:\d+\s*(?:个)?方面的?)?"
         + _COUNT
         + r"[^。；，,]{0,6}?(?:问题|整改任务|任务|事项)"
     ),
@@ -267,21 +274,31 @@ _ZH_RAISED = (
 )
 _ZH_RECTIFIED = (
     re.compile(
-        r"(?:已|已经)?(?:完成|整改完成|销号)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)(?=[，,。；;、\s]|$|问题|整改|任务|事项)"
+        r"(?:(?:已|已经)?(?:完成|整改完成|销号)|(?:已|已经)整改)(?:了)?(?:整改|整改任务|整改事项|问题)?\s*(\d+)\s*(?:项|个|条|处)(?=[，,。；;、\s]|$|问题|整改|任务|事项)"
     ),
     # "3项问题已全部完成整改", but not the total of "12项已完成7项"
     re.compile(
-        _COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?!\s*\d)"
+        _COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?![整改]*\s*\d)"
     ),
 )
-# "12项已完成7项", "12项中已完成7项": a total, then what is done.
-_ZH_TOTAL_DONE = re.compile(_COUNT + r"(?:问题|任务|事项)?中?(?:已|已经)(?:完成|整改)(?:整改)?\s*\d+\s*(?:项|个|条|处)")
+# "12项已完成7项", "12项中已完成7项", "28个问题中已有26个通过验收": a total, then what is done.
+_ZH_TOTAL_DONE = re.compile(
+    _COUNT + r"(?:整改任务|问题|任务|事项)?中?(?:已|已经)(?:有)?(?:完成|整改)?(?:整改)?\s*\d+\s*(?:项|个|条|处)"
+)
+# "已有26个通过验收并销号": signed off at closure.
+_ZH_SIGNED_OFF = re.compile(r"(?:已有|已)\s*(\d+)\s*(?:项|个|条|处)(?:问题)?(?:通过验收|验收销号)")
 _ZH_IN_PROGRESS = (
     re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在|持续)+(?:整改|推进|按计划推进|有序推进)"),
     re.compile(_COUNT + r"(?:问题|任务|事项)?[^。；，,\d]{0,4}?整改中"),
-    re.compile(r"(?:其余|剩余|另有|尚有|还有|仍有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改)"),
+    re.compile(
+        r"(?:其余|剩余|另有|尚有|还有|仍有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改|限期整改)"
+    ),
     re.compile(r"(?:正在整改|整改中|持续整改)(?:的)?(?:问题|任务|事项)?(\d+)\s*(?:项|个|条)"),
+    re.compile(r"达到序时进度\s*(\d+)\s*(?:项|个|条)"),  # on schedule, not yet done
 )
+
+
+_ZH_PLANNED = re.compile(r"(?:计划|拟|力争|确保|将)[^。；，,]{0,12}$|(?:底|之)前$")
 
 
 def _zh_counts(sentence: str, published: date, found: _Found) -> None:
@@ -289,7 +306,7 @@ def _zh_counts(sentence: str, published: date, found: _Found) -> None:
         found.add("issues_raised", count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
     for kind, patterns in (
         ("issues_raised", _ZH_RAISED),
-        ("issues_rectified", _ZH_RECTIFIED),
+        ("issues_rectified", (*_ZH_RECTIFIED, _ZH_SIGNED_OFF)),
         ("issues_in_progress", _ZH_IN_PROGRESS),
     ):
         for pattern in patterns:
@@ -297,6 +314,10 @@ def _zh_counts(sentence: str, published: date, found: _Found) -> None:
                 context = sentence[max(0, match.start() - 4) : match.end()]
                 if kind == "issues_raised" and re.search(r"完成|在整改|正在|销号", context):
                     continue
+                if match.group(1) == "1" and "、" in sentence[match.start() - 1 : match.end() + 1]:
+                    continue  # 整改一个、验收一个、销号一个: a method, not a count
+                if kind == "issues_rectified" and _ZH_PLANNED.search(sentence[: match.start()]):
+                    continue  # 计划2025年底前完成42项: planned, not done
                 found.add(kind, count=int(match.group(1)), as_of=_as_of(sentence, match.start(), published))
 
 
@@ -442,7 +463,7 @@ def _en_stationed(sentence: str, published: date, found: _Found) -> None:
             found.add("stationed", date=day)
 
 
-_PROBLEMS = r"(?:problems?|issues?|tasks?|items?)"
+_PROBLEMS = r"(?:problems?|issues?|tasks?|items?|hazards?)"
 _COMPLAINTS = r"(?:complaints?|cases|reports|petitions)"
 # Problems raised, rectified, in progress; complaint cases received, closed, partly closed.
 _EN_COUNTS = (
@@ -461,6 +482,13 @@ _EN_COUNTS = (
         ),
     ),
     ("issues_raised", re.compile(rf"\bof\s+the\s+{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b", re.I)),
+    # "the 83 problems raised by central environmental inspectors"
+    (
+        "issues_raised",
+        re.compile(
+            rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\s+(?:raised|identified|found|pointed out|handed over)\b", re.I
+        ),
+    ),
     (
         "issues_rectified",
         re.compile(
@@ -478,14 +506,28 @@ _EN_COUNTS = (
     (
         "issues_rectified",
         re.compile(
-            rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed)",
+            rf"\b{_NUM}\s+of\s+the\s+\d[\d,]*\s+(?:\w+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had)\s+been\s+(?:rectified|completed|resolved|fixed|signed\s+off)",
             re.I,
+        ),
+    ),
+    # "all 35 problems raised ... had been rectified": rectified = raised
+    (
+        "issues_rectified",
+        re.compile(
+            rf"\ball\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?{_PROBLEMS}\b[^.;]{{0,80}}?\b(?:have|has|had|were)\s+(?:all\s+)?(?:been\s+)?(?:rectified|fixed|resolved|completed)",
+            re.I,
+        ),
+    ),
+    (
+        "issues_rectified",
+        re.compile(
+            rf"\bof\s+which\s+{_NUM}\s+(?:were|have\s+been|had\s+been)\s+(?:rectified|fixed|resolved|completed)", re.I
         ),
     ),
     (
         "issues_in_progress",
         re.compile(
-            rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:{_PROBLEMS}\s+)?(?:are|were|remain)\s+(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)",
+            rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:more\s+)?(?:[\w-]+\s+)?(?:{_PROBLEMS}\s+)?(?:(?:are|were|remain)\s+)?(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)",
             re.I,
         ),
     ),
@@ -515,6 +557,7 @@ _EN_COUNTS = (
         "complaints_closed",
         re.compile(rf"\bof\s+which\s+{_NUM}\s+(?:have|has|had)\s+been\s+(?:closed|settled|resolved|concluded)", re.I),
     ),
+    ("complaints_closed", re.compile(rf"(?<!partly )(?<!partially )\bclosed\s+{_NUM}(?=\s*;|,\s|\.(?!\d)|\s*$)", re.I)),
     (
         "complaints_partly_closed",
         re.compile(
@@ -525,11 +568,16 @@ _EN_COUNTS = (
 )
 
 
+_EN_DONE_BEFORE = re.compile(r"\b(?:rectified|fixed|completed|resolved|closed)\s+$", re.I)
+
+
 def _en_counts(sentence: str, published: date, found: _Found) -> None:
     """Problems raised, rectified and in progress; complaints received, closed, partly closed."""
     batches = re.search(rf"\b{_NUM}\s+batch(?:es)?\b", sentence, re.I)
     for kind, pattern in _EN_COUNTS:
         for match in pattern.finditer(sentence):
+            if kind == "issues_raised" and _EN_DONE_BEFORE.search(sentence[max(0, match.start() - 12) : match.start()]):
+                continue  # "has rectified twelve problems identified during ...": what was done
             extra = {}
             count = match.group(1)
             if kind == "complaints_received":  # "received 12 batches of complaints totalling 37 cases"
@@ -541,7 +589,7 @@ def _en_counts(sentence: str, published: date, found: _Found) -> None:
 # An amount of money: "RMB 1.65 million", "8.6 million yuan", "450,000 yuan".
 _EN_MONEY = r"(?:(?:RMB|CNY)\s*(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?\s*(?:yuan|RMB))"
 _EN_PENALTY = re.compile(
-    r"\b(?:fined?(?:\s+(?!\d|RMB|CNY)\w+){0,3}?|(?:fines?|penalt(?:y|ies))\s+(?:of|totall?ing)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?"
+    r"\b(?:fined?(?:\s+(?!\d|RMB|CNY)\w+){0,3}?|(?:fines?|penalt(?:y|ies))\s+(?:of|totall?(?:ing|ed)|total)|penali[sz]ed)\s+(?:a\s+total\s+of\s+)?"
     + _EN_MONEY,
     re.I,
 )
@@ -713,14 +761,17 @@ def extract_facts(text: str, lang: str, published: datetime | date | None) -> li
 
 def facts(article: Article) -> Article:
     """Facts of relevant articles (others state none worth a row), each with its sentence as
-    the original writes it (Traditional stays Traditional) where the two forms align."""
+    the original writes it (Traditional stays Traditional) where the two forms align, and
+    the party and place it is about (pipelines.parties)."""
     article.facts = []
     if not article.relevant or article.lang not in ("zh", "en"):
         return article
     text = f"{article.simplified_title}\n{article.simplified_body}"
     original = f"{article.title}\n{article.body}"
-    for fact in extract_facts(text, article.lang, article.published_at):
-        row = fact.as_dict()
+    found = extract_facts(text, article.lang, article.published_at)
+    parties = fact_parties(found, article.simplified_title, article.simplified_body, article.lang)
+    for fact, (party, place) in zip(found, parties, strict=True):
+        row = fact.as_dict() | {"party": party, "place": place}
         if len(original) == len(text):
             row["sentence"] = original[fact.offset : fact.offset + len(fact.sentence)]
         article.facts.append(row)

@@ -103,7 +103,20 @@ ADDED_BY_0003 = sorted(
     ]
 )
 ADDED_BY_0006 = [("add_column", "field_sources")]
-ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006)
+ADDED_BY_0007 = [
+    ("add_table", t) for t in ("case_readings", "cases", "case_articles", "case_stages", "case_figures")
+] + [
+    ("add_index", i)
+    for i in (
+        "ix_case_readings_family",
+        "ix_cases_family",
+        "ix_cases_party",
+        "ix_case_articles_article_pk",
+        "ix_case_stages_case_id",
+        "ix_case_figures_case_id",
+    )
+]
+ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007)
 
 
 def schema_differences(conn: Connection) -> list[tuple[str, str]]:
@@ -144,7 +157,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0006"
+    assert scripts.get_current_head() == HEAD_REVISION == "0007"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
@@ -420,11 +433,11 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
         before = stored_rows(conn)
     assert [len(rows) for rows in before.values()] == [4, 4, 1]
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0006\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0007\n"
     assert_upgraded(url, before)
-    assert run_monitor("db", "current", db_url=url).stdout == "0006 (head)\n"
+    assert run_monitor("db", "current", db_url=url).stdout == "0007 (head)\n"
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0006\n"
+        run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0007\n"
     )
     archive = Archive(url)
     assert archive.count() == 4
@@ -475,7 +488,7 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
             kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
         assert stored_rows(conn) == kept
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0006\n"
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0007\n"
     assert_upgraded(url, kept)
 
 
@@ -518,7 +531,7 @@ def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_
             )
     assert (
         run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0004 to 0006\n"
+        == f"upgraded the archive at {printable_url(url)} from 0004 to 0007\n"
     )
     assert_upgraded(url, before)
     if url.startswith("sqlite"):
@@ -536,7 +549,7 @@ def test_0004_goes_down_to_0003_and_up_again(url):
     before = downgraded_from_head(url, "0003")
     with connected(url) as conn:
         assert stored_revision(conn) == "0003"
-        assert schema_differences(conn) == ADDED_BY_0006
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007)
         if conn.dialect.name == "sqlite":
             assert fts_definition(conn) == HEAD_FTS["sqlite"].replace("parts, filters,", "parts,")
         else:
@@ -544,7 +557,7 @@ def test_0004_goes_down_to_0003_and_up_again(url):
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
     assert (
         run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0003 to 0006\n"
+        == f"upgraded the archive at {printable_url(url)} from 0003 to 0007\n"
     )
     with connected(url) as conn:
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
@@ -555,10 +568,10 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     before = downgraded_from_head(url, "0002")
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0003 + ADDED_BY_0006)
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007)
     assert (
         run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0002 to 0006\n"
+        == f"upgraded the archive at {printable_url(url)} from 0002 to 0007\n"
     )
     with connected(url) as conn:
         assert schema_differences(conn) == []
@@ -569,11 +582,23 @@ def test_0006_goes_down_to_0005_and_up_again(url):
     before = downgraded_from_head(url, "0005")
     with connected(url) as conn:
         assert stored_revision(conn) == "0005"
-        assert schema_differences(conn) == ADDED_BY_0006
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007)
         assert stored_rows(conn) == without_field_sources(before)
     assert (
         run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0005 to 0006\n"
+        == f"upgraded the archive at {printable_url(url)} from 0005 to 0007\n"
+    )
+    assert_upgraded(url, before)
+
+
+def test_0007_goes_down_to_0006_and_up_again(url):
+    before = downgraded_from_head(url, "0006")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0006"
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0007)
+    assert (
+        run_monitor("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0006 to 0007\n"
     )
     assert_upgraded(url, before)
 
