@@ -661,5 +661,5 @@ def test_the_migrations_alone_load_no_pipeline_code_and_leave_the_index_to_db_up
         assert tags(conn) == EXPECTED_TAGS
         assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == 0
     upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"the archive at {printable_url(url)} is already at 0006\n"
+    assert upgraded.stdout == f"the archive at {printable_url(url)} is already at {HEAD_REVISION}\n"
     assert_upgraded(url, before)
