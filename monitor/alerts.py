@@ -24,8 +24,9 @@ from sqlalchemy import select
 
 from db import Archive
 from db import alerts as store
-from db.fulltext import Search, copy_queued_matches
 from db.models import CrawlRun, HealthEvent
+from db.search.results import copy_queued_matches
+from db.search.spec import Search
 from monitor import settings
 from monitor.delivery import Outcome, SmtpSettings, post_webhook, send_email
 from monitor.feeds import Entry, Feed, snippet_html

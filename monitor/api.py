@@ -30,9 +30,9 @@ from sqlalchemy.exc import NoResultFound
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db import Archive
-from db.fulltext import Filters
 from db.models import Article as ArticleRow
 from db.models import HealthEvent
+from db.search.spec import Filters
 from monitor.alerts import HEALTH_FEED, AlertError, feed_path, list_rules, rule_feed
 from monitor.export import MEDIA, encoded, records
 from monitor.extract import SPIDERS

@@ -1,7 +1,7 @@
 """The query language: words and "phrases" in either language, AND / OR / NOT and -word,
 brackets, prefixes (rectif*), proximity (NEAR(督察 整改, 10)), and the filters site: lang:
 tag: since: until: relevance:. A query becomes a search expression over index terms
-(db.fulltext) plus filters; every word and phrase that names a concept of the vocabulary
+(db.search.expression) plus filters; every word and phrase that names a concept of the vocabulary
 also finds the concept's other names, in both languages.
 
 Positions in messages count characters from 1."""
@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
-from db.fulltext import And, Filters, Near, Node, Not, Or, Phrase, Prefix, Term, is_positive
+from db.search.expression import And, Near, Node, Not, Or, Phrase, Prefix, Term, is_positive
+from db.search.spec import Filters
 from pipelines.article import CHINA_TZ
 from pipelines.chinese import HAN, to_simplified
 from pipelines.normalise import fold_width

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from db.search.spec import Filters
+
 from db.filter_terms import MARK, NOTHING, _date_terms, filter_terms, restrict
-from db.fulltext import Filters
 from pipelines.article import CHINA_TZ
 
 

@@ -14,11 +14,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from db.search.expression import Term
+from db.search.results import ranked
+from db.search.spec import Filters, Search
 from sqlalchemy import Connection, MetaData, Table, insert, select, text
 
 from db import Archive, printable_url
 from db.engine import make_engine
-from db.fulltext import Filters, Search, Term, ranked
 from db.migrate import (
     HEAD_REVISION,
     REVISIONS,
@@ -33,7 +35,7 @@ from tests.conftest import run_monitor
 RELEASED_FTS5 = (
     "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
-# The full-text index as db.fulltext makes it, read back from each engine's catalog.
+# The full-text index as db.search makes it, read back from each engine's catalog.
 HEAD_FTS = {
     "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, filters, tokenize = 'unicode61 remove_diacritics 0')",
     "postgresql": (
@@ -143,7 +145,7 @@ def test_head_revision_is_the_scripts_head():
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
-    """The heads' tables and index (db.heads) as SQLite's catalog holds them."""
+    """The heads' tables and index (db.search.top_k) as SQLite's catalog holds them."""
     return [
         tuple(row)
         for row in conn.execute(

@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from db.search.expression import (
+    And,
+    Near,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    fts5_expression,
+    split_top,
+    tsquery_expression,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db.fulltext import And, Near, Not, Or, Phrase, Prefix, Term, fts5_expression, split_top, tsquery_expression
 from monitor.query import QueryError, narrower, parse_query, tag_ids
 from pipelines.article import CHINA_TZ
 from pipelines.tag import find_concepts

@@ -27,7 +27,7 @@ from sqlalchemy import insert, select, text
 
 from db import Archive
 from db.alerts import BATCH_TABLE, begin_batch
-from db.fulltext import copy_queued_matches
+from db.search.results import copy_queued_matches
 from db.models import AlertQueue, Article
 from monitor.extract import extract_page
 from monitor.reprocess import fit_document_frequencies

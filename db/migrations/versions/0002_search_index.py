@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Connection
 
-from db.fulltext import tsvector_literal
+from db.search.postgres import tsvector_literal
 
 revision = "0002"
 down_revision = "0001"

@@ -1,6 +1,7 @@
-"""Heads (SQLite): for each frequent word, the articles that can lead its matches by BM25,
+"""Precomputed top-k lists of FTS5's bm25 (SQLite; "heads" in the commands' words and the
+tables' names): for each frequent word, the articles that can lead its matches by BM25,
 with the two numbers BM25 needs of each: the word's count in the article weighted by field
-(title 5, body 1, parts 0.5: db.fulltext.BM25_WEIGHTS) and the article's length in terms;
+(title 5, body 1, parts 0.5: db.search.sqlite.BM25_WEIGHTS) and the article's length in terms;
 and the word's bound: the best (count, length) pairs among the articles left out. A
 one-word search, filtered or not, scores the heads in SQL and takes those that score
 better than the bound does: no article left out can come before them, so they lead the
