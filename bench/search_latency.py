@@ -69,15 +69,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db.search.postgres import tsvector_literal
-from db.search.results import facets, ranked
-from db.search.sqlite import BM25_WEIGHTS
 from sqlalchemy import bindparam, create_engine, event, text
 
 from bench import corpus
 from db import Archive
 from db.filter_terms import filter_terms
 from db.models import UTCDateTime
+from db.search.postgres import tsvector_literal
+from db.search.results import facets, ranked
+from db.search.sqlite import BM25_WEIGHTS
 from monitor.search import SearchOptions, plan
 from pipelines.segment import segmenter_id
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from db.search.spec import Filters
-
 from db.filter_terms import MARK, NOTHING, _date_terms, filter_terms, restrict
+from db.search.spec import Filters
 from pipelines.article import CHINA_TZ
 
 

@@ -14,9 +14,6 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from db.search.expression import Term
-from db.search.results import ranked
-from db.search.spec import Filters, Search
 from sqlalchemy import Connection, MetaData, Table, insert, select, text
 
 from db import Archive, printable_url
@@ -29,6 +26,9 @@ from db.migrate import (
     stored_revision,
 )
 from db.models import Base
+from db.search.expression import Term
+from db.search.results import ranked
+from db.search.spec import Filters, Search
 from pipelines.article import CHINA_TZ
 from tests.conftest import run_monitor
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from db.search.expression import (
     And,
     Near,
@@ -17,9 +20,6 @@ from db.search.expression import (
     split_top,
     tsquery_expression,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from monitor.query import QueryError, narrower, parse_query, tag_ids
 from pipelines.article import CHINA_TZ
 from pipelines.tag import find_concepts

@@ -27,8 +27,8 @@ from sqlalchemy import insert, select, text
 
 from db import Archive
 from db.alerts import BATCH_TABLE, begin_batch
-from db.search.results import copy_queued_matches
 from db.models import AlertQueue, Article
+from db.search.results import copy_queued_matches
 from monitor.extract import extract_page
 from monitor.reprocess import fit_document_frequencies
 from monitor.search import SearchOptions, iterate, plan, search

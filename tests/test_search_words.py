@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from db.search.spec import Filters
 
+from db.search.spec import Filters
 from monitor.query import QueryError, parse_query
 from monitor.search import SearchOptions, search, snippet
 from pipelines.chinese import to_simplified

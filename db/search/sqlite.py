@@ -50,7 +50,7 @@ def fts5_match(conn: Connection, search: Search) -> str | None:
                 select(func.max(Article.published_at)).scalar_subquery(),
             )
         ).one()
-        dated = (china_day(first), china_day(last)) if first is not None else None
+        dated = (china_day(first), china_day(last)) if first is not None and last is not None else None
     return restrict(fts5_expression(found), search.filters, dated)
 
 

@@ -4,6 +4,7 @@ engine's index sets where the matches come from and how they rank)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ class Statement:
             self._typed.append(bindparam(name, type_=UTCDateTime()))
         return ":" + name
 
-    def values(self, values: tuple[str, ...]) -> str:
+    def values(self, values: Sequence[Any]) -> str:
         return "(" + ", ".join(self.param(v) for v in values) + ")"
 
     def clause(self, sql: str) -> TextClause:
@@ -87,7 +88,7 @@ class Matches:
 
     def among(self, ids: list[int]) -> Matches:
         """Only the articles with these ids."""
-        self.sql.where.append(f"{self._rowid or 'a.id'} IN {self.sql.values(tuple(ids))}")
+        self.sql.where.append(f"{self._rowid or 'a.id'} IN {self.sql.values(ids)}")
         return self
 
     def queued(self, low: int, high: int) -> Matches:

@@ -187,7 +187,8 @@ def skyband(matches: Iterable[Match], depth: int) -> tuple[list[Match], list[tup
     (desc), length, id (desc), an article is beaten exactly by those before it that are not
     longer, so it is kept while fewer than `depth` of those are; one of the rest is among
     their best when it is shorter than every one of the rest before it."""
-    kept, shortest = [], []  # the `depth` shortest lengths seen, as a max-heap
+    kept: list[Match] = []
+    shortest: list[int] = []  # the `depth` shortest lengths seen, as a max-heap
     bound: list[tuple[float, int]] = []
     for pk, weight, length in sorted(matches, key=lambda m: (-m[1], m[2], -m[0])):
         if len(shortest) < depth:
