@@ -1,8 +1,9 @@
 """The query language: words and "phrases" in either language, AND / OR / NOT and -word,
 brackets, prefixes (rectif*), proximity (NEAR(督察 整改, 10)), and the filters site: lang:
-tag: since: until: relevance:. A query becomes a search expression over index terms
-(db.search.expression) plus filters; every word and phrase that names a concept of the vocabulary
-also finds the concept's other names, in both languages.
+tag: since: until: relevance:. A query is read straight into its search expression over index terms
+(db.search.expression, the one syntax tree from here to SQL) plus filters; every word and
+phrase that names a concept of the vocabulary also finds the concept's other names, in
+both languages.
 
 Positions in messages count characters from 1."""
 
@@ -141,7 +142,7 @@ def parse_query(query: str, expand: bool = True) -> ParsedQuery:
     text = [p for p in pieces if not (_is_filter(p) or (isinstance(p, _Negated) and _is_filter(p.piece)))]
     filters = _filters(atoms, excluded)
     if len(text) > 1:
-        found: _Read | None = reader.both_read(text, _position(text[0]), top=True)
+        found: _Read | None = reader.both_read(text, text[0].position, top=True)
     else:
         found = reader.build(text[0], top=True) if text else None
     if (found is None or found.node is None) and not (atoms or excluded):
@@ -381,7 +382,7 @@ class _Reader:
             run = self._alias_run(pieces, i)
             if run > 1:
                 words = [_terms_of(w.text) for w in pieces[i : i + run] if isinstance(w, Token)]
-                at = _position(pieces[i])
+                at = pieces[i].position
                 key = tuple(t for w in words for t in w)
                 plain = _joined(And, [self._leaf(w, at, phrase=False, expand=False) for w in words], at)
                 out.append(_joined(Or, [plain, *self._alternatives(key, at)], at))
@@ -418,10 +419,6 @@ class _Reader:
     def _alternatives(self, key: tuple[str, ...], position: int) -> list[_Read]:
         names = sorted({name for cid in alias_index()[key] for name in concept_names()[cid]} - {key})
         return [_Read(Term(name[0]) if len(name) == 1 else Phrase(name), position, (name,)) for name in names]
-
-
-def _position(piece: Piece) -> int:
-    return piece.position
 
 
 def _require_positive(node: Node, position: int, advice: str) -> None:
