@@ -16,14 +16,14 @@ Loading: the schema comes from db.Archive(url) (tables, full-text index). SQLite
 in one transaction per chunk, journal off and synchronous off during the load (WAL again
 after), secondary indexes dropped and made again after; FTS5's automerge off during the
 load (crisismerge 64: FTS5 refuses a 2001st segment), then the index merged into one
-b-tree ('optimize'), the frequent words' heads made (`monitor db optimize`, db.heads),
+b-tree ('optimize'), the frequent words' heads made (`monitor db optimize`, db.search.top_k),
 automerge 4 / crisismerge 16 again (FTS5's defaults), ANALYZE. PostgreSQL: COPY into articles, article_tags and
-article_fts (document = db.fulltext.tsvector_literal as text), foreign-key triggers off
+article_fts (document = db.search.postgres.tsvector_literal as text), foreign-key triggers off
 for the load (session_replication_role = replica; the data is consistent by construction),
 secondary indexes and the GIN index dropped and made again after, then ANALYZE.
 
 Queries go through the real code path: monitor.search.plan(query, SearchOptions(...)),
-then db.fulltext.ranked(conn, search, limit=20) or db.fulltext.facets(conn, search), on a
+then db.search.results.ranked(conn, search, limit=20) or db.search.results.facets(conn, search), on a
 connection from the archive's engine (its pragmas and pool); the time includes plan().
 On SQLite the index (FTS5's data and sizes, the heads, the covering search index: some 3 GB
 at 1M) is read once before timing, as a server that has been answering queries holds it in
@@ -39,7 +39,7 @@ The scan answers the same question without the index, on the same connection:
     SELECT id, COUNT(*) OVER () FROM articles AS a
     WHERE (a.title LIKE '%w%' OR a.body LIKE '%w%') [AND ... each word] [AND the filters]
     ORDER BY a.published_at DESC LIMIT 20
-(facet: the same GROUP BYs as db.fulltext.facets over the LIKE matches; expanded: every
+(facet: the same GROUP BYs as db.search.results.facets over the LIKE matches; expanded: every
 name of the concept OR-ed). LIKE finds substrings, the index whole terms, so the scan finds
 a few more; PostgreSQL's LIKE is case-sensitive (the cheaper scan). Only the first
 --scan-queries queries of each kind are scanned (slow), within --scan-budget seconds.
@@ -74,8 +74,10 @@ from sqlalchemy import bindparam, create_engine, event, text
 from bench import corpus
 from db import Archive
 from db.filter_terms import filter_terms
-from db.fulltext import BM25_WEIGHTS, facets, ranked, tsvector_literal
 from db.models import UTCDateTime
+from db.search.postgres import tsvector_literal
+from db.search.results import facets, ranked
+from db.search.sqlite import BM25_WEIGHTS
 from monitor.search import SearchOptions, plan
 from pipelines.segment import segmenter_id
 
@@ -842,10 +844,10 @@ def code_version() -> dict[str, str]:
         ).stdout.strip()
     except OSError:
         out["git_head"] = "?"
-    for name in ("db/fulltext.py", "monitor/search.py", "db/models.py"):
+    for name in ("db/search/results.py", "db/search/sqlite.py", "monitor/search.py", "db/models.py"):
         source = (root / name).read_bytes()
         out[name] = hashlib.sha256(source).hexdigest()[:12]
-    fulltext = (root / "db/fulltext.py").read_text(encoding="utf-8")
+    fulltext = (root / "db/search/results.py").read_text(encoding="utf-8")
     out["collapse"] = (
         "window functions"
         if "OVER (PARTITION BY" in fulltext

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
-from db.fulltext import face
 from db.models import (
     Alert,
     AlertQueue,
@@ -20,6 +19,7 @@ from db.models import (
     DeliveryAttempt,
     UTCDateTime,
 )
+from db.search.results import face
 
 # Each delivery channel and the rule column that turns it on (its address).
 CHANNELS = {"webhook": "webhook_url", "email": "email_to"}
@@ -105,7 +105,7 @@ _BATCH_DDL = {
 }
 # pg_advisory_xact_lock key: one alert runner records at a time (SQLite's write lock does that).
 RUNNER_LOCK = 0x616C65727473
-# Each (rule, story)'s best copy among the batch's matches, as db.fulltext.face picks it.
+# Each (rule, story)'s best copy among the batch's matches, as db.search.results.face picks it.
 _FACES = (
     "SELECT rule_id, story_id, article_pk, garbled, published_at FROM ("
     " SELECT b.*, ROW_NUMBER() OVER (PARTITION BY rule_id, story_id"

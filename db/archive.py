@@ -17,12 +17,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db import heads
 from db.engine import ArchiveError, make_engine, printable_url, reason
 from db.filter_terms import filter_terms
-from db.fulltext import optimize, write_index
 from db.migrate import open_schema
 from db.models import AlertQueue, Article, ArticleTag, Fact, RawPage, TermStat
+from db.search.engines import index_for
 from db.stories import find_story, index_bands, link_languages
 
 # Columns copied from a pipeline record into `articles`.
@@ -143,15 +142,15 @@ class Archive:
             return set(conn.scalars(select(Article.identity).where(Article.site == site)))
 
     def optimize(self, min_documents: int | None = None) -> tuple[int, int]:
-        """Merge the full-text index and make its heads anew (db.fulltext.optimize)."""
+        """Merge the full-text index and make its heads anew (db.search: each engine's index optimizes itself)."""
         with self.engine.connect() as conn:
-            return optimize(conn, min_documents)
+            return index_for(conn).optimize(conn, min_documents)
 
     def heads_stale(self) -> bool:
         """Whether so many articles were indexed again that the heads serve fewer searches
-        (db.heads: optimize makes them anew)."""
+        (db.search.top_k: optimize makes them anew)."""
         with self.engine.connect() as conn:
-            return conn.dialect.name == "sqlite" and heads.stale(conn)
+            return index_for(conn).stale(conn)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -390,7 +389,7 @@ class Archive:
             record.get("published_at"),
             tags,
         )
-        write_index(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
+        index_for(conn).write(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
         conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))
         if tags:
             conn.execute(insert(ArticleTag), [{"article_pk": pk, "tag": tag} for tag in tags])

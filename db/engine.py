@@ -8,8 +8,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from db.fulltext import create_index
 from db.models import Base
+from db.search.engines import index_for
 
 
 class ArchiveError(Exception):
@@ -72,4 +72,4 @@ def _configure_sqlite(engine: Engine) -> None:
 def create_schema(conn: Connection) -> None:
     """The models' tables and the full-text index, as the migrations leave them."""
     Base.metadata.create_all(conn)
-    create_index(conn)
+    index_for(conn).create(conn)

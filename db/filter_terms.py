@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from common.china_time import CHINA_TZ
 
 if TYPE_CHECKING:
-    from db.fulltext import Filters
+    from db.search.spec import Filters
 
 MARK = "\ue000"
 NOTHING = f'"{MARK}"'  # a term no article holds: the filters keep nothing

@@ -32,7 +32,7 @@ CREATE_LOCK = 0x6D6F6E69746F72
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Autogenerate's filter: the full-text index is made by db.fulltext, not the models, so
+    """Autogenerate's filter: the full-text index is made by db.search, not the models, so
     it and SQLite's shadow tables of it (article_fts_data...) are not compared."""
     return not (type_ == "table" and name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")))
 

@@ -93,7 +93,7 @@ class Article(Base):
         Index("ix_articles_site_article", "site", "site_article_id"),
         Index("ix_articles_published", "published_at"),
         # What searches filter, sort and collapse by, narrow: read instead of the wide rows
-        # for every full-text match (db.fulltext).
+        # for every full-text match (db.search).
         Index(
             "ix_articles_search",
             "id",
@@ -107,7 +107,7 @@ class Article(Base):
             "garbled",
         ),
         # The articles of stories with several copies (later copies; few): counting stories
-        # among a search's matches reads only these (db.fulltext).
+        # among a search's matches reads only these (db.search).
         Index(
             "ix_articles_copies",
             "story_id",

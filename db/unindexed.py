@@ -16,8 +16,8 @@ from sqlalchemy import Connection
 
 from db.archive import Archive
 from db.filter_terms import filter_terms
-from db.fulltext import write_index
 from db.models import Article, ArticleTag
+from db.search.engines import index_for
 
 # A text's index terms: (its terms in order, the dictionary words inside its long tokens),
 # as pipelines.segment computes them for a crawl.
@@ -67,12 +67,13 @@ def _index(conn: Connection, rows: list[sa.Row], text_terms: TextTerms) -> None:
     ids = [row.id for row in rows]
     for pk, tag in conn.execute(sa.select(ArticleTag.article_pk, ArticleTag.tag).where(ArticleTag.article_pk.in_(ids))):
         tags[pk].append(tag)
+    index = index_for(conn)
     for row in rows:
         title_terms, title_parts = text_terms(row.title)
         body_terms, body_parts = text_terms(row.body)
         filters = filter_terms(
             row.lang, row.site, row.host, row.relevance_label, row.relevant, row.published_at, tags[row.id]
         )
-        write_index(
+        index.write(
             conn, row.id, " ".join(title_terms), " ".join(body_terms), " ".join(title_parts + body_parts), filters
         )

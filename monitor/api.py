@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from db import Archive
 from db import health as health_events
 from db import sites as site_figures
-from db.fulltext import Filters
+from db.search.spec import Filters
 from monitor.alerts import HEALTH_FEED, AlertError, feed_path, list_rules, rule_feed
 from monitor.export import MEDIA, encoded, records
 from monitor.extract import SPIDERS

@@ -550,7 +550,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from db.fulltext import Filters
+    from db.search.spec import Filters
     from monitor.search import QueryError, SearchOptions, search
 
     query = " ".join(args.query)  # `monitor search rare earth` unquoted is the query "rare earth"
@@ -975,7 +975,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from db.fulltext import Filters
+    from db.search.spec import Filters
     from monitor.export import Counted, encoded, records
     from monitor.search import QueryError, SearchOptions, plan
 

@@ -1,8 +1,9 @@
 """The query language: words and "phrases" in either language, AND / OR / NOT and -word,
 brackets, prefixes (rectif*), proximity (NEAR(督察 整改, 10)), and the filters site: lang:
-tag: since: until: relevance:. A query becomes a search expression over index terms
-(db.fulltext) plus filters; every word and phrase that names a concept of the vocabulary
-also finds the concept's other names, in both languages.
+tag: since: until: relevance:. A query is read straight into its search expression over index terms
+(db.search.expression, the one syntax tree from here to SQL) plus filters; every word and
+phrase that names a concept of the vocabulary also finds the concept's other names, in
+both languages.
 
 Positions in messages count characters from 1."""
 
@@ -12,8 +13,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TypeGuard
 
-from db.fulltext import And, Filters, Near, Node, Not, Or, Phrase, Prefix, Term, is_positive
+from db.search.expression import And, Near, Node, Not, Or, Phrase, Prefix, Term, is_positive
+from db.search.spec import Filters
 from pipelines.article import CHINA_TZ
 from pipelines.chinese import HAN, to_simplified
 from pipelines.normalise import fold_width
@@ -42,49 +45,6 @@ class Token:
     text: str
     position: int  # 1-based
     name: str = ""  # a filter's name
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    position: int
-
-
-@dataclass(frozen=True)
-class Quoted:
-    text: str
-    position: int
-
-
-@dataclass(frozen=True)
-class Nearby:
-    text: str  # between NEAR( and )
-    position: int
-
-
-@dataclass(frozen=True)
-class FilterAtom:
-    name: str
-    value: str
-    position: int
-
-
-@dataclass(frozen=True)
-class Both:
-    items: tuple
-    position: int
-
-
-@dataclass(frozen=True)
-class Either:
-    items: tuple
-    position: int
-
-
-@dataclass(frozen=True)
-class Without:
-    item: object
-    position: int
 
 
 _FILTER = re.compile(r"([A-Za-z]+):")
@@ -163,99 +123,6 @@ def _read_word(query: str, start: int, tokens: list[Token]) -> int:
     return end
 
 
-class _Parser:
-    """query := either; either := both (OR both)*; both := unary (AND? unary)*;
-    unary := (NOT | -) unary | ( either ) | word | "phrase" | NEAR(...) | filter"""
-
-    def __init__(self, tokens: list[Token]) -> None:
-        self.tokens, self.at, self.depth = tokens, 0, 0
-
-    def peek(self) -> Token | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
-
-    def take(self) -> Token:
-        token = self.tokens[self.at]
-        self.at += 1
-        return token
-
-    def parse(self):
-        if self.peek() is None:
-            raise QueryError("the query is empty")
-        tree = self.either()
-        token = self.peek()
-        if token is not None:  # only a stray ")" stops `either` early
-            raise QueryError(f"unbalanced bracket: ) at position {token.position} has no (")
-        return tree
-
-    def either(self):
-        first = self.peek()
-        items = [self.both()]
-        while (token := self.peek()) is not None and token.text == "OR" and token.kind == "op":
-            self.take()
-            if self._ends(self.peek()):
-                raise QueryError(f"OR at position {token.position} needs a word after it")
-            items.append(self.both())
-        return items[0] if len(items) == 1 else Either(tuple(items), first.position)
-
-    def _ends(self, token: Token | None) -> bool:
-        return token is None or token.kind == "close" or (token.kind == "op" and token.text in ("AND", "OR"))
-
-    def both(self):
-        first = self.peek()
-        if first is not None and first.kind == "op" and first.text in ("AND", "OR"):
-            raise QueryError(f"{first.text} at position {first.position} needs a word before it")
-        if first is None or first.kind == "close":
-            raise QueryError("expected a word" + (f" at position {first.position}" if first else " at the end"))
-        items = [self.unary()]
-        while (
-            (token := self.peek()) is not None
-            and token.kind != "close"
-            and not (token.kind == "op" and token.text == "OR")
-        ):
-            if token.kind == "op" and token.text == "AND":
-                self.take()
-                if self._ends(self.peek()):
-                    raise QueryError(f"AND at position {token.position} needs a word after it")
-            items.append(self.unary())
-        return items[0] if len(items) == 1 else Both(tuple(items), first.position)
-
-    def unary(self):
-        token = self.take()
-        if token.kind in ("open", "minus") or (token.kind == "op" and token.text == "NOT"):
-            self.depth += 1
-            if self.depth > MAX_NESTING:
-                raise QueryError(
-                    f"the query nests too deeply at position {token.position}: "
-                    f"at most {MAX_NESTING} brackets and NOTs inside each other"
-                )
-            try:
-                return self._nested(token)
-            finally:
-                self.depth -= 1
-        if token.kind == "phrase":
-            return Quoted(token.text, token.position)
-        if token.kind == "filter":
-            return FilterAtom(token.name, token.text, token.position)
-        if token.kind == "near":
-            return Nearby(token.text, token.position)
-        return Word(token.text, token.position)
-
-    def _nested(self, token: Token):
-        if token.kind == "minus" or token.kind == "op":
-            if self._ends(self.peek()):
-                raise QueryError(f"{token.text} at position {token.position} needs a word after it")
-            inner = self.unary()
-            return inner.item if isinstance(inner, Without) else Without(inner, token.position)
-        if (after := self.peek()) is not None and after.kind == "close":
-            raise QueryError(f"empty brackets at position {token.position}")
-        inner = self.either()
-        closing = self.peek()
-        if closing is None or closing.kind != "close":
-            raise QueryError(f"unbalanced bracket: ( at position {token.position} is never closed")
-        self.take()
-        return inner
-
-
 # --- what the query means -------------------------------------------------------------------
 
 
@@ -268,70 +135,210 @@ class ParsedQuery:
 
 def parse_query(query: str, expand: bool = True) -> ParsedQuery:
     """The query's search expression and filters; QueryError names what is wrong and where."""
-    tree = _Parser(tokenize(query)).parse()
-    items = list(tree.items) if isinstance(tree, Both) else [tree]
-    atoms = [i for i in items if isinstance(i, FilterAtom)]
-    excluded = [i.item for i in items if isinstance(i, Without) and isinstance(i.item, FilterAtom)]
-    text = [
-        i
-        for i in items
-        if not isinstance(i, FilterAtom) and not (isinstance(i, Without) and isinstance(i.item, FilterAtom))
-    ]
-    top = Both(tuple(text), text[0].position) if len(text) > 1 else (text[0] if text else None)
+    reader = _Reader(tokenize(query), expand)
+    pieces = reader.top()
+    atoms = [p for p in pieces if _is_filter(p)]
+    excluded = [p.piece for p in pieces if isinstance(p, _Negated) and _is_filter(p.piece)]
+    text = [p for p in pieces if not (_is_filter(p) or (isinstance(p, _Negated) and _is_filter(p.piece)))]
     filters = _filters(atoms, excluded)
-    builder = _Builder(expand)
-    node = builder.build(top, top=True) if top is not None else None
-    if node is None and not (atoms or excluded):
+    if len(text) > 1:
+        found: _Read | None = reader.both_read(text, text[0].position, top=True)
+    else:
+        found = reader.build(text[0], top=True) if text else None
+    if (found is None or found.node is None) and not (atoms or excluded):
         raise QueryError("the query has no words to search for")
-    return ParsedQuery(node, filters, tuple(dict.fromkeys(builder.marked)))
+    return ParsedQuery(found.node if found else None, filters, tuple(dict.fromkeys(found.marks if found else ())))
 
 
-class _Builder:
-    """Reading nodes into index terms, with the vocabulary's expansions. An exclusion must
-    stand beside something to find, except at the top, where a query of exclusions only
-    means everything else: checked on what is built (a word of punctuation vanishes)."""
+def _is_filter(piece: Piece) -> TypeGuard[Token]:
+    return isinstance(piece, Token) and piece.kind == "filter"
 
-    def __init__(self, expand: bool) -> None:
-        self.expand = expand
-        self.marked: list[tuple[str, ...]] = []
-        self.negated = 0
 
-    def build(self, item, top: bool = False) -> Node | None:
-        if isinstance(item, FilterAtom):
+@dataclass(frozen=True)
+class _Read:
+    """Part of the query read into the expression: its node (None: nothing to find, as a
+    word of punctuation), its position, and the term sequences snippets mark for it
+    (none for what it leaves out)."""
+
+    node: Node | None
+    position: int
+    marks: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Bracketed:
+    """Brackets around several pieces, read once their place is known: those around the
+    whole query hold its filters and may hold only exclusions."""
+
+    pieces: tuple[Piece, ...]
+    position: int  # of the first token inside
+
+
+@dataclass(frozen=True)
+class _Negated:
+    """-x or NOT x, read once its place is known: -site:x at the top leaves a site out,
+    and two cancel (--x is x)."""
+
+    piece: Piece
+    position: int
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """What cannot be read, named once the whole query is: a mistake of syntax anywhere,
+    or in a filter's value, is named first."""
+
+    error: QueryError
+    position: int
+
+
+# A word, phrase, NEAR or filter token waits for its neighbours: plain words that spell a
+# concept's name (rare earth) are read as one.
+Piece = Token | _Read | _Bracketed | _Negated | _Unreadable
+
+
+class _Reader:
+    """query := either; either := both (OR both)*; both := unary (AND? unary)*;
+    unary := (NOT | -) unary | ( either ) | word | "phrase" | NEAR(...) | filter
+
+    The tokens straight into the search expression (db.search.expression), each word as
+    index terms with the vocabulary's expansions. An exclusion must stand beside something
+    to find, except at the top, where a query of exclusions only means everything else:
+    checked on what is read (a word of punctuation vanishes)."""
+
+    def __init__(self, tokens: list[Token], expand: bool) -> None:
+        self.tokens, self.at, self.depth, self.expand = tokens, 0, 0, expand
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def top(self) -> list[Piece]:
+        """The pieces of the whole query, side by side (brackets around all of it are none)."""
+        if self.peek() is None:
+            raise QueryError("the query is empty")
+        pieces, _ = self.either()
+        token = self.peek()
+        if token is not None:  # only a stray ")" stops `either` early
+            raise QueryError(f"unbalanced bracket: ) at position {token.position} has no (")
+        while len(pieces) == 1 and isinstance(pieces[0], _Bracketed):
+            pieces = list(pieces[0].pieces)
+        return pieces
+
+    def either(self) -> tuple[list[Piece], int]:
+        runs = [self.both()]
+        while (token := self.peek()) is not None and token.text == "OR" and token.kind == "op":
+            self.take()
+            if self._ends(self.peek()):
+                raise QueryError(f"OR at position {token.position} needs a word after it")
+            runs.append(self.both())
+        if len(runs) == 1:
+            return runs[0]
+        first = runs[0][1]  # the first token's
+        try:
+            children = [
+                self.build(pieces[0]) if len(pieces) == 1 else self.both_read(pieces, at) for pieces, at in runs
+            ]
+            for child in children:
+                if child.node is not None:
+                    _require_positive(child.node, child.position, "add a word beside the exclusion")
+        except QueryError as error:
+            return [_Unreadable(error, first)], first
+        return [_joined(Or, children, first)], first
+
+    def _ends(self, token: Token | None) -> bool:
+        return token is None or token.kind == "close" or (token.kind == "op" and token.text in ("AND", "OR"))
+
+    def both(self) -> tuple[list[Piece], int]:
+        first = self.peek()
+        if first is not None and first.kind == "op" and first.text in ("AND", "OR"):
+            raise QueryError(f"{first.text} at position {first.position} needs a word before it")
+        if first is None or first.kind == "close":
+            raise QueryError("expected a word" + (f" at position {first.position}" if first else " at the end"))
+        pieces = [self.unary()]
+        while (
+            (token := self.peek()) is not None
+            and token.kind != "close"
+            and not (token.kind == "op" and token.text == "OR")
+        ):
+            if token.kind == "op" and token.text == "AND":
+                self.take()
+                if self._ends(self.peek()):
+                    raise QueryError(f"AND at position {token.position} needs a word after it")
+            pieces.append(self.unary())
+        return pieces, first.position
+
+    def unary(self) -> Piece:
+        token = self.take()
+        if token.kind in ("open", "minus") or (token.kind == "op" and token.text == "NOT"):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QueryError(
+                    f"the query nests too deeply at position {token.position}: "
+                    f"at most {MAX_NESTING} brackets and NOTs inside each other"
+                )
+            try:
+                return self._nested(token)
+            finally:
+                self.depth -= 1
+        return token
+
+    def _nested(self, token: Token) -> Piece:
+        if token.kind == "minus" or token.kind == "op":
+            if self._ends(self.peek()):
+                raise QueryError(f"{token.text} at position {token.position} needs a word after it")
+            inner = self.unary()
+            return inner.piece if isinstance(inner, _Negated) else _Negated(inner, token.position)
+        if (after := self.peek()) is not None and after.kind == "close":
+            raise QueryError(f"empty brackets at position {token.position}")
+        pieces, first = self.either()
+        closing = self.peek()
+        if closing is None or closing.kind != "close":
+            raise QueryError(f"unbalanced bracket: ( at position {token.position} is never closed")
+        self.take()
+        return pieces[0] if len(pieces) == 1 else _Bracketed(tuple(pieces), first)
+
+    # --- reading pieces into the expression ---
+
+    def build(self, piece: Piece, top: bool = False) -> _Read:
+        if isinstance(piece, _Read):
+            return piece
+        if isinstance(piece, _Unreadable):
+            raise piece.error
+        if isinstance(piece, _Bracketed):
+            return self.both_read(list(piece.pieces), piece.position, top)
+        if isinstance(piece, _Negated):
+            inner = self.build(piece.piece)
+            if inner.node is None:
+                return _Read(None, piece.position)
+            _require_positive(inner.node, inner.position, "NOT needs a word after it")
+            return _Read(Not(inner.node), piece.position)  # what it leaves out is not marked
+        if piece.kind == "filter":
             raise QueryError(
-                f"{item.name}: at position {item.position} is inside brackets, OR or NOT: "
+                f"{piece.name}: at position {piece.position} is inside brackets, OR or NOT: "
                 "filters apply to the whole query (write -site:x to leave a site out)"
             )
-        if isinstance(item, Without):
-            self.negated += 1
-            inner = self.build(item.item)
-            self.negated -= 1
-            if inner is None:
-                return None
-            _require_positive(inner, item.item.position, "NOT needs a word after it")
-            return Not(inner)
-        if isinstance(item, Either):
-            children = [(self.build(i), i.position) for i in item.items]
-            for child, position in children:
-                if child is not None:
-                    _require_positive(child, position, "add a word beside the exclusion")
-            return _join(Or, [child for child, _ in children])
-        if isinstance(item, Both):
-            both = _join(And, self._conjuncts(list(item.items)))
-            if both is not None and not top:
-                _require_positive(both, item.position, "add a word beside the exclusion")
-            return both
-        if isinstance(item, Quoted):
-            if re.search(r"[^\W_]\*(?!\S)", item.text):  # a star ending a word, not c++* punctuation
-                raise QueryError(f"a prefix (word*) cannot be inside a phrase, at position {item.position}")
-            return self._leaf(_terms_of(item.text), phrase=True)
-        if isinstance(item, Nearby):
-            return self._near(item)
-        if item.text.endswith("*") and item.text.strip("*"):
-            return self._prefix(item)
-        return self._leaf(_terms_of(item.text), phrase=not HAN.search(item.text))
+        if piece.kind == "phrase":
+            if re.search(r"[^\W_]\*(?!\S)", piece.text):  # a star ending a word, not c++* punctuation
+                raise QueryError(f"a prefix (word*) cannot be inside a phrase, at position {piece.position}")
+            return self._leaf(_terms_of(piece.text), piece.position, phrase=True)
+        if piece.kind == "near":
+            return self._near(piece)
+        if piece.text.endswith("*") and piece.text.strip("*"):
+            return self._prefix(piece)
+        return self._leaf(_terms_of(piece.text), piece.position, phrase=not HAN.search(piece.text))
 
-    def _prefix(self, word: Word) -> Node:
+    def both_read(self, pieces: list[Piece], position: int, top: bool = False) -> _Read:
+        both = _joined(And, self._conjuncts(pieces), position)
+        if both.node is not None and not top:
+            _require_positive(both.node, position, "add a word beside the exclusion")
+        return both
+
+    def _prefix(self, word: Token) -> _Read:
         """Index words starting with the written letters (Simplified, lower case), and, for
         English, with their stem too (penalty* finds penalties, whose stem is penalti).
         Prefixes are not expanded to the vocabulary's other names."""
@@ -344,11 +351,11 @@ class _Builder:
             raise QueryError(f"a prefix needs {MIN_PREFIX} letters or more before *, at position {word.position}")
         stems = _terms_of(written)
         shapes = dict.fromkeys([written] + ([stems[0]] if len(stems) == 1 and written.isascii() else []))
-        if not self.negated:  # snippets mark English prefixes by a final * (monitor.search)
-            self.marked.extend([(written,)] if HAN.search(written) else [(shape + "*",) for shape in shapes])
-        return _join(Or, [Prefix(shape) for shape in shapes])
+        # Snippets mark English prefixes by a final * (monitor.search).
+        marks = ((written,),) if HAN.search(written) else tuple((shape + "*",) for shape in shapes)
+        return _joined(Or, [_Read(Prefix(shape), word.position) for shape in shapes], word.position, marks)
 
-    def _near(self, item: Nearby) -> Node:
+    def _near(self, item: Token) -> _Read:
         """NEAR(a b, N): the two words or phrases within N words of each other, in either
         order, in the title or in the body (as phrases, on the text's own words)."""
         words, comma, distance = item.text.rpartition(",")
@@ -362,58 +369,56 @@ class _Builder:
         parts = tokenize(words)
         if len(parts) != 2 or any(t.kind not in ("word", "phrase") or "*" in t.text for t in parts):
             raise QueryError(f'{where} takes two words or "phrases" and a distance: NEAR(督察 整改, 10)')
-        found = tuple(_terms_of(t.text) for t in parts)
-        if not all(found):
+        first, second = (_terms_of(t.text) for t in parts)
+        if not (first and second):
             raise QueryError(f"{where}: a word of punctuation finds nothing")
-        if not self.negated:
-            self.marked.extend(found)
-        return Near(found, int(distance))
+        return _Read(Near((first, second), int(distance)), item.position, (first, second))
 
-    def _conjuncts(self, items: list) -> list[Node | None]:
+    def _conjuncts(self, pieces: list[Piece]) -> list[_Read]:
         """Runs of plain words that spell a concept's name (rare earth) expand as one."""
-        out: list[Node | None] = []
+        out: list[_Read] = []
         i = 0
-        while i < len(items):
-            run = self._alias_run(items, i)
+        while i < len(pieces):
+            run = self._alias_run(pieces, i)
             if run > 1:
-                words = [_terms_of(w.text) for w in items[i : i + run]]
+                words = [_terms_of(w.text) for w in pieces[i : i + run] if isinstance(w, Token)]
+                at = pieces[i].position
                 key = tuple(t for w in words for t in w)
-                plain = _join(And, [self._leaf(w, phrase=False, expand=False) for w in words])
-                out.append(_join(Or, [plain] + self._alternatives(key)))
+                plain = _joined(And, [self._leaf(w, at, phrase=False, expand=False) for w in words], at)
+                out.append(_joined(Or, [plain, *self._alternatives(key, at)], at))
                 i += run
             else:
-                out.append(self.build(items[i]))
+                out.append(self.build(pieces[i]))
                 i += 1
         return out
 
-    def _alias_run(self, items: list, start: int) -> int:
+    def _alias_run(self, pieces: list[Piece], start: int) -> int:
         if not self.expand:
             return 1
         words = []
-        for item in items[start : start + MAX_ALIAS_WORDS]:
-            if not isinstance(item, Word):
+        for piece in pieces[start : start + MAX_ALIAS_WORDS]:
+            if not (isinstance(piece, Token) and piece.kind == "word"):
                 break
-            words.append(_terms_of(item.text))
+            words.append(_terms_of(piece.text))
         for size in range(len(words), 1, -1):
             if tuple(t for w in words[:size] for t in w) in alias_index():
                 return size
         return 1
 
-    def _leaf(self, found: tuple[str, ...], phrase: bool, expand: bool = True) -> Node | None:
+    def _leaf(self, found: tuple[str, ...], position: int, phrase: bool, expand: bool = True) -> _Read:
         if not found:
-            return None
-        if not self.negated:
-            self.marked.extend([found] if phrase else [(t,) for t in found])
-        node = Term(found[0]) if len(found) == 1 else (Phrase(found) if phrase else And(tuple(Term(t) for t in found)))
+            return _Read(None, position)
+        marks = (found,) if phrase else tuple((t,) for t in found)
+        node: Node = (
+            Term(found[0]) if len(found) == 1 else (Phrase(found) if phrase else And(tuple(Term(t) for t in found)))
+        )
         if not (expand and self.expand) or found not in alias_index():
-            return node
-        return _join(Or, [node] + self._alternatives(found))
+            return _Read(node, position, marks)
+        return _joined(Or, [_Read(node, position, marks), *self._alternatives(found, position)], position)
 
-    def _alternatives(self, key: tuple[str, ...]) -> list[Node]:
+    def _alternatives(self, key: tuple[str, ...], position: int) -> list[_Read]:
         names = sorted({name for cid in alias_index()[key] for name in concept_names()[cid]} - {key})
-        if not self.negated:
-            self.marked.extend(names)
-        return [Term(name[0]) if len(name) == 1 else Phrase(name) for name in names]
+        return [_Read(Term(name[0]) if len(name) == 1 else Phrase(name), position, (name,)) for name in names]
 
 
 def _require_positive(node: Node, position: int, advice: str) -> None:
@@ -421,16 +426,19 @@ def _require_positive(node: Node, position: int, advice: str) -> None:
         raise QueryError(f"nothing to find at position {position}: {advice}")
 
 
-def _join(kind, nodes: list[Node | None]) -> Node | None:
-    kept = []
-    for n in nodes:  # (a OR (b OR c)) is (a OR b OR c): flat, so nesting stays shallow
-        if isinstance(n, kind):
-            kept.extend(n.children)
-        elif n is not None:
-            kept.append(n)
-    if not kept:
-        return None
-    return kept[0] if len(kept) == 1 else kind(tuple(kept))
+def _joined(
+    kind: type[And] | type[Or], parts: list[_Read], position: int, marks: tuple[tuple[str, ...], ...] | None = None
+) -> _Read:
+    """The parts joined by AND or OR, flat ((a OR (b OR c)) is (a OR b OR c), so nesting
+    stays shallow), with their marks (or those given)."""
+    kept: list[Node] = []
+    for part in parts:
+        if isinstance(part.node, kind):
+            kept.extend(part.node.children)
+        elif part.node is not None:
+            kept.append(part.node)
+    node = None if not kept else kept[0] if len(kept) == 1 else kind(tuple(kept))
+    return _Read(node, position, tuple(m for part in parts for m in part.marks) if marks is None else marks)
 
 
 def _terms_of(text: str) -> tuple[str, ...]:
@@ -483,7 +491,7 @@ def narrower() -> dict[str, frozenset[str]]:
 # --- filters ---------------------------------------------------------------------------------
 
 
-def _filters(atoms: list[FilterAtom], excluded: list[FilterAtom]) -> Filters:
+def _filters(atoms: list[Token], excluded: list[Token]) -> Filters:
     found = Filters()
     for atom in atoms:
         found = _add_filter(found, atom, negated=False)
@@ -492,15 +500,15 @@ def _filters(atoms: list[FilterAtom], excluded: list[FilterAtom]) -> Filters:
     return found
 
 
-def _add_filter(filters: Filters, atom: FilterAtom, negated: bool) -> Filters:
-    value, where = atom.value, f"at position {atom.position}"
+def _add_filter(filters: Filters, atom: Token, negated: bool) -> Filters:
+    value, where = atom.text, f"at position {atom.position}"
     if atom.name in ("since", "until"):
         if negated:
             raise QueryError(f"{atom.name}: {where} cannot be excluded")
         if getattr(filters, atom.name) is not None:
             raise QueryError(f"{atom.name}: {where} is given twice")
         start, end = period(value, f"{atom.name}: at position {atom.position}")
-        return replace(filters, **{atom.name: start if atom.name == "since" else end})
+        return replace(filters, since=start) if atom.name == "since" else replace(filters, until=end)
     if atom.name == "tag":
         ids = resolve_tag(value, where)
         if negated:
@@ -545,7 +553,8 @@ def period(value: str, what: str) -> tuple[datetime, datetime]:
     problem = f"{what} takes a day (2020-10-15), a month (2020-10) or a year, not {value!r}"
     if not found:
         raise QueryError(problem)
-    year, month, day = (int(g) if g else None for g in found.groups())
+    year = int(found.group(1))
+    month, day = (int(g) if g else None for g in found.groups()[1:])
     if month == 0 or day == 0:
         raise QueryError(problem)
     if not 1900 <= year <= 2999:
@@ -556,7 +565,7 @@ def period(value: str, what: str) -> tuple[datetime, datetime]:
         raise QueryError(problem) from None
     if day:
         end = start + timedelta(days=1)
-    elif month:
+    elif month is not None:
         end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=CHINA_TZ)
     else:
         end = datetime(year + 1, 1, 1, tzinfo=CHINA_TZ)

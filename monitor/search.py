@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from db import Archive
-from db.fulltext import Filters, Ranked, Search, count, every_ranked, facets, ranked
-from db.models import Article
+from db.search.results import count, every_ranked, facets, ranked
+from db.search.rows import shown_articles, sites_and_hosts, story_copies
+from db.search.spec import Filters, Ranked, Search
 from monitor.query import ParsedQuery, QueryError, parse_query
 from pipelines.article import china_time
 from pipelines.segment import terms
@@ -28,24 +27,6 @@ MAX_LIMIT = 10_000
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 # The text's own guillemets would read as marks: shown as single ones.
 _OWN_MARKS = str.maketrans({MARK_OPEN: "‹", MARK_CLOSE: "›"})
-
-_SHOWN = (
-    Article.id,
-    Article.title,
-    Article.title_simplified,
-    Article.body,
-    Article.body_simplified,
-    Article.published_at,
-    Article.site,
-    Article.host,
-    Article.url,
-    Article.lang,
-    Article.relevant,
-    Article.relevance_label,
-    Article.garbled,
-    Article.story_id,
-    Article.tags,
-)
 
 
 @dataclass(frozen=True)
@@ -121,8 +102,8 @@ def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(
         else:
             page, total = [], count(conn, spec)
         found_facets = facets(conn, spec) if with_facets else None
-        rows = _rows(conn, [r.id for r in page])
-        copies = _copies(conn, page) if spec.collapse else {}
+        rows = shown_articles(conn, [r.id for r in page])
+        copies = story_copies(conn, [r.story_id for r in page]) if spec.collapse else {}
     return Page(query, total, _results(page, rows, copies, parsed.marks), parsed.marks, found_facets)
 
 
@@ -138,8 +119,8 @@ def iterate(
     for start in range(0, len(order), batch):
         chunk = order[start : start + batch]
         with archive.engine.connect() as conn:
-            rows = _rows(conn, [r.id for r in chunk])
-            copies = _copies(conn, chunk) if spec.collapse else {}
+            rows = shown_articles(conn, [r.id for r in chunk])
+            copies = story_copies(conn, [r.story_id for r in chunk]) if spec.collapse else {}
         yield from _results(chunk, rows, copies, parsed.marks)
 
 
@@ -151,10 +132,7 @@ def check_sites(conn, filters: Filters) -> None:
     named = {s.lower() for s in filters.sites}
     if not named:
         return
-    sites, hosts = set(), set()
-    for site, host in conn.execute(select(Article.site, Article.host).distinct()):
-        sites.add(site.lower())
-        hosts.add(host.lower())
+    sites, hosts = sites_and_hosts(conn)
     unknown = sorted(named - sites - hosts)
     if unknown and sites:
         raise QueryError(
@@ -172,37 +150,6 @@ def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[An
         )
         for r in page
     ]
-
-
-def _rows(conn, ids: list[int]) -> dict[int, Any]:
-    if not ids:
-        return {}
-    return {row.id: row for row in conn.execute(select(*_SHOWN).where(Article.id.in_(ids)))}
-
-
-def _copies(conn, page: list[Ranked]) -> dict[int, list[Any]]:
-    stories = [r.story_id for r in page]
-    out: dict[int, list[Any]] = {}
-    if not stories:
-        return out
-    query = (
-        select(
-            Article.id,
-            Article.story_id,
-            Article.url,
-            Article.host,
-            Article.site,
-            Article.lang,
-            Article.title,
-            Article.published_at,
-            Article.garbled,
-        )
-        .where(Article.story_id.in_(stories))
-        .order_by(Article.id)
-    )
-    for row in conn.execute(query):
-        out.setdefault(row.story_id, []).append(row)
-    return out
 
 
 def _shown(row) -> dict[str, Any]:

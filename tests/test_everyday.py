@@ -129,8 +129,8 @@ def test_an_extract_loads_no_database(tmp_path):
 
 
 def test_db_optimize_help_names_the_heads_default(capsys):
-    """The help writes the default out rather than import db.heads (and SQLAlchemy) for it."""
-    from db.heads import MIN_DOCUMENTS
+    """The help writes the default out rather than import db.search.top_k (and SQLAlchemy) for it."""
+    from db.search.top_k import MIN_DOCUMENTS
 
     with pytest.raises(SystemExit):
         main(["db", "optimize", "--help"])

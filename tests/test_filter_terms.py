@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from common.china_time import CHINA_TZ
 from db.filter_terms import MARK, NOTHING, _date_terms, filter_terms, restrict
-from db.fulltext import Filters
+from db.search.spec import Filters
 
 
 def _hex(value: str) -> str:

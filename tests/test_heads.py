@@ -1,4 +1,4 @@
-"""Heads (db.heads): one-word searches ranked from the frequent words' heads give FTS5's own
+"""Heads (db.search.top_k, precomputed top-k lists): one-word searches ranked from the frequent words' heads give FTS5's own
 scores and the same pages as the whole index, on a copy of the crawled replica archive."""
 
 from __future__ import annotations
@@ -8,13 +8,15 @@ import random
 import pytest
 from sqlalchemy import text
 
-from db import Archive, heads, printable_url
-from db.fulltext import BM25_WEIGHTS, fts5_match, optimize, write_index
+from db import Archive, printable_url
+from db.search import top_k
+from db.search.sqlite import BM25_WEIGHTS, SqliteIndex, fts5_match
 from monitor.search import SearchOptions, plan, search
 from tests.conftest import run_monitor
 from tests.schedule_helpers import copy_of_archive
 
 WORDS = ["稀土", "整改", "督察", "rectif", "inspect", "environment"]
+INDEX = SqliteIndex()
 FILTERS = ["", "lang:zh", "lang:en", "-lang:zh", "relevance:relevant", "-relevance:relevant", "site:smm"]
 
 
@@ -40,7 +42,7 @@ def led(conn, word: str, filters: str) -> tuple[list, list]:
     term = spec.node.term  # as the index holds it: English stemmed
     expression = fts5_match(conn, spec) if filters else None
     expected = fts5_ranking(conn, expression or f'"{term}"')
-    found, matches = heads.best(conn, term, len(expected) + 1, expression)
+    found, matches = top_k.best(conn, term, len(expected) + 1, expression)
     assert matches == len(expected)
     return found, expected
 
@@ -71,17 +73,17 @@ def test_heads_give_fts5s_scores_and_the_same_pages(copied):
                 assert found == expected
                 assert len(expected) >= 10 or filters
             term = plan(word, SearchOptions(expand=False))[1].node.term
-            assert heads.best(conn, term, 5) == (
+            assert top_k.best(conn, term, 5) == (
                 fts5_ranking(conn, f'"{term}"')[:5],
                 len(fts5_ranking(conn, f'"{term}"')),
             )
-        assert heads.best(conn, "no-such-word", 10) is None
+        assert top_k.best(conn, "no-such-word", 10) is None
     assert pages(copied) == before
 
 
 def test_heads_lead_exactly_what_lies_above_the_bound(copied, monkeypatch):
     before = pages(copied)
-    monkeypatch.setattr(heads, "KEEP", 8)  # heads of a few of each word's matches, and bounds
+    monkeypatch.setattr(top_k, "KEEP", 8)  # heads of a few of each word's matches, and bounds
     copied.optimize(min_documents=10)
     served = set()
     with copied.engine.connect() as conn:
@@ -96,35 +98,35 @@ def test_heads_lead_exactly_what_lies_above_the_bound(copied, monkeypatch):
 
 
 def test_articles_indexed_later_join_the_heads_and_the_heads_stay_exact(copied, monkeypatch):
-    monkeypatch.setattr(heads, "KEEP", 8)
-    monkeypatch.setattr(heads, "STALE", 1)
+    monkeypatch.setattr(top_k, "KEEP", 8)
+    monkeypatch.setattr(top_k, "STALE", 1)
     optimizing = copied.engine.connect()  # both optimizes on one connection, as a pool may give
-    optimize(optimizing, 10)
+    INDEX.optimize(optimizing, 10)
     with copied.transaction() as conn:  # new articles, the word three times in a title
-        write_index(conn, 10**6, "稀土 稀土 稀土", "稀土 出口", "", "")
-        write_index(conn, 10**6 + 1, "稀土", "出口", "", "")
+        INDEX.write(conn, 10**6, "稀土 稀土 稀土", "稀土 出口", "", "")
+        INDEX.write(conn, 10**6 + 1, "稀土", "出口", "", "")
         found, expected = led(conn, "稀土", "")
         assert found[0][0] == 10**6 and found == expected[: len(found)] and len(found) >= 8
     assert not copied.heads_stale()
     with copied.transaction() as conn:
-        write_index(conn, 10**6, "稀土", "出口", "", "")  # indexed again with other terms
+        INDEX.write(conn, 10**6, "稀土", "出口", "", "")  # indexed again with other terms
         found, expected = led(conn, "稀土", "")
         assert found == expected[: len(found)]
-        write_index(conn, 10**6, "稀土", "出口", "", "")  # the same terms: not a change
-        write_index(conn, 10**6, "出口", "稀土", "", "")  # the same article: one change still
+        INDEX.write(conn, 10**6, "稀土", "出口", "", "")  # the same terms: not a change
+        INDEX.write(conn, 10**6, "出口", "稀土", "", "")  # the same article: one change still
     assert not copied.heads_stale()
     with copied.transaction() as conn:
-        write_index(conn, 10**6 + 1, "出口", "稀土 稀土", "", "")
+        INDEX.write(conn, 10**6 + 1, "出口", "稀土 稀土", "", "")
         found, expected = led(conn, "稀土", "")
         assert found == expected[: len(found)]
-        write_index(conn, 10**6 + 1, "出口", "铜", "", "")  # the word left: one article fewer has it
+        INDEX.write(conn, 10**6 + 1, "出口", "铜", "", "")  # the word left: one article fewer has it
         found, fewer = led(conn, "稀土", "")
         assert found == fewer[: len(found)] and len(fewer) == len(expected) - 1
     assert copied.heads_stale()  # two articles > STALE: reprocess makes them anew
     with copied.transaction() as conn:  # an article of the first optimize's, now longer
         first = next(pk for pk, _ in expected if pk < 10**6)
-        write_index(conn, first, "稀土", "稀土 " + "出口 " * 50, "", "")
-    optimize(optimizing, 10)  # lengths read anew, not kept from the first
+        INDEX.write(conn, first, "稀土", "稀土 " + "出口 " * 50, "", "")
+    INDEX.optimize(optimizing, 10)  # lengths read anew, not kept from the first
     optimizing.close()
     assert not copied.heads_stale()
     with copied.engine.connect() as conn:
@@ -143,7 +145,7 @@ def test_what_lies_above_the_bound_leads_whatever_the_averages_and_the_filter():
         pairs = rng.sample([(w, n) for w in (0.5, 1.0, 1.5, 2.0, 5.0, 6.0, 11.0) for n in range(20, 400)], count)
         matches = [(pk, w, n) for pk, (w, n) in enumerate(pairs, 1)]
         depth = rng.randint(1, 40)
-        kept, bound = heads.skyband(matches, depth)
+        kept, bound = top_k.skyband(matches, depth)
         assert len(kept) < len(matches) or len(matches) <= depth * 7
         assert bool(bound) == (len(kept) < len(matches))
         for _ in range(5):

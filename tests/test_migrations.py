@@ -23,7 +23,6 @@ from sqlalchemy import Connection, MetaData, Table, insert, select, text
 from common.china_time import CHINA_TZ
 from db import Archive, printable_url
 from db.engine import make_engine
-from db.fulltext import Filters, Search, Term, ranked
 from db.migrate import (
     HEAD_REVISION,
     MIGRATIONS,
@@ -33,12 +32,15 @@ from db.migrate import (
     stored_revision,
 )
 from db.models import Base
+from db.search.expression import Term
+from db.search.results import ranked
+from db.search.spec import Filters, Search
 from tests.conftest import ROOT, run_monitor
 
 RELEASED_FTS5 = (
     "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
 )
-# The full-text index as db.fulltext makes it, read back from each engine's catalog.
+# The full-text index as db.search makes it, read back from each engine's catalog.
 HEAD_FTS = {
     "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, filters, tokenize = 'unicode61 remove_diacritics 0')",
     "postgresql": (
@@ -161,7 +163,7 @@ def test_head_revision_is_the_scripts_head():
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
-    """The heads' tables and index (db.heads) as SQLite's catalog holds them."""
+    """The heads' tables and index (db.search.top_k) as SQLite's catalog holds them."""
     return [
         tuple(row)
         for row in conn.execute(

@@ -8,7 +8,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db.fulltext import And, Near, Not, Or, Phrase, Prefix, Term, fts5_expression, split_top, tsquery_expression
+from db.search.expression import (
+    And,
+    Near,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    fts5_expression,
+    split_top,
+    tsquery_expression,
+)
+from db.search.spec import Filters
 from monitor.query import QueryError, narrower, parse_query, tag_ids
 from pipelines.article import CHINA_TZ
 from pipelines.tag import find_concepts
@@ -105,12 +117,30 @@ def test_filters():
         ("稀土 until:2020-01-00", "until: at position 4 takes a day"),
         ("(" * 13 + "稀土" + ")" * 13, "the query nests too deeply at position 13: at most 12"),
         ("-" * 1000 + "稀土", "the query nests too deeply at position 13"),
+        # Several mistakes: the syntax first, then the filters' values, then the words.
+        ("(稀土 OR site:smm", "unbalanced bracket: ( at position 1 is never closed"),
+        ("(稀土 OR -督察) tag:nosuchthing", "unknown tag 'nosuchthing' at position 13"),
+        ("(稀土 OR -督察) -(site:smm OR 整改)", "nothing to find at position 8"),
     ],
 )
 def test_malformed_queries_name_the_problem_and_its_position(query, message):
     with pytest.raises(QueryError) as error:
         parse_query(query)
     assert message in str(error.value)
+
+
+def test_brackets_around_the_whole_query_hold_its_filters_and_two_exclusions_cancel():
+    assert parse_query("((稀土 site:smm))", expand=False) == parse_query("稀土 site:smm", expand=False)
+    assert parse_query("(site:smm) -(lang:en) 稀土", expand=False).filters == Filters(sites=("smm",), not_langs=("en",))
+    assert node("((-稀土 -整改))") == And((Not(Term("稀土")), Not(Term("整改"))))
+    assert node("--稀土") == node("NOT -稀土") == Term("稀土") and node("---稀土") == Not(Term("稀土"))
+    assert parse_query("--稀土").marks == parse_query("稀土").marks and parse_query(
+        "整改 -稀土", expand=False
+    ).marks == (("整改",),)
+    # A concept's name spelled across brackets around one word still expands as one.
+    assert parse_query("rare (earth)") == parse_query("rare earth")
+    with pytest.raises(QueryError, match="nothing to find at position 2"):
+        parse_query("(-稀土 -整改) copper")
 
 
 def test_deep_queries_stay_flat_and_any_white_space_separates():

@@ -14,7 +14,8 @@ from datetime import datetime
 import pytest
 
 from db import Archive
-from db.fulltext import Filters, ranked
+from db.search.results import ranked
+from db.search.spec import Filters
 from monitor.query import QueryError, concept_names, narrower
 from monitor.search import MARK_OPEN, SearchOptions, iterate, plan, search, snippet
 from pipelines.article import CHINA_TZ, china_time

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from db.fulltext import Filters
+from db.search.spec import Filters
 from monitor.query import QueryError, parse_query
 from monitor.search import SearchOptions, search, snippet
 from pipelines.chinese import to_simplified

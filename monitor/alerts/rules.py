@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from db import Archive
 from db import alerts as store
-from db.fulltext import Search, copy_queued_matches
+from db.search.results import copy_queued_matches
+from db.search.spec import Search
 from monitor.alerts.report import RunReport
 from monitor.query import QueryError, parse_query
 from monitor.search import SearchOptions, plan

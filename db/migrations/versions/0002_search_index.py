@@ -1,6 +1,6 @@
 """Tags in a table of their own, and the full-text index of the new search on both engines.
 
-article_tags is filled from each article's tags JSON. The index (db.fulltext) now holds
+article_tags is filled from each article's tags JSON. The index (db.search) now holds
 search terms computed in Python, in three fields (title, body, the dictionary words inside
 long tokens): on SQLite it replaces the released FTS5 table, whose porter tokenizer would
 stem the terms a second time; PostgreSQL gets a tsvector table with a GIN index. The index

@@ -3,7 +3,7 @@ article's language, site, host, relevance, tags and day of publication as reserv
 so that filtered searches are answered by the index. The FTS5 table is made again with the
 new field and filled from the old one (its terms are kept as they are) and the articles'
 rows, the filter terms written as this revision writes them (frozen here, not read from
-db.filter_terms, which may change). And the tables of the frequent words' heads (db.heads),
+db.filter_terms, which may change). And the tables of the frequent words' heads (db.search.top_k),
 empty until `monitor db optimize` fills them. PostgreSQL filters on the rows and is not
 changed.
 
@@ -29,7 +29,7 @@ depends_on = None
 BATCH = 500  # articles at a time, so a large archive is never held in memory
 TOKENIZE = "tokenize = 'unicode61 remove_diacritics 0'"
 FIELDS = {"0003": "title, body, parts", "0004": "title, body, parts, filters"}
-HEADS = (  # db.heads as of this revision
+HEADS = (  # db.search.top_k as of this revision
     "CREATE TABLE article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
     " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
     "CREATE INDEX ix_article_fts_heads_article ON article_fts_heads (article_pk)",

@@ -1,4 +1,4 @@
-"""Heads with bounds (db.heads): each frequent word's heads come with the best of the
+"""Heads with bounds (db.search.top_k): each frequent word's heads come with the best of the
 articles left out, so that a search takes from the heads only what they certainly lead,
 filtered searches too, and each word with heads with the number of articles it is in.
 Heads made before have neither: they are emptied, and the next `monitor db optimize`

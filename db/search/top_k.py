@@ -1,6 +1,7 @@
-"""Heads (SQLite): for each frequent word, the articles that can lead its matches by BM25,
+"""Precomputed top-k lists of FTS5's bm25 (SQLite; "heads" in the commands' words and the
+tables' names): for each frequent word, the articles that can lead its matches by BM25,
 with the two numbers BM25 needs of each: the word's count in the article weighted by field
-(title 5, body 1, parts 0.5: db.fulltext.BM25_WEIGHTS) and the article's length in terms;
+(title 5, body 1, parts 0.5: db.search.sqlite.BM25_WEIGHTS) and the article's length in terms;
 and the word's bound: the best (count, length) pairs among the articles left out. A
 one-word search, filtered or not, scores the heads in SQL and takes those that score
 better than the bound does: no article left out can come before them, so they lead the
@@ -186,7 +187,8 @@ def skyband(matches: Iterable[Match], depth: int) -> tuple[list[Match], list[tup
     (desc), length, id (desc), an article is beaten exactly by those before it that are not
     longer, so it is kept while fewer than `depth` of those are; one of the rest is among
     their best when it is shorter than every one of the rest before it."""
-    kept, shortest = [], []  # the `depth` shortest lengths seen, as a max-heap
+    kept: list[Match] = []
+    shortest: list[int] = []  # the `depth` shortest lengths seen, as a max-heap
     bound: list[tuple[float, int]] = []
     for pk, weight, length in sorted(matches, key=lambda m: (-m[1], m[2], -m[0])):
         if len(shortest) < depth:
