@@ -4,6 +4,7 @@ crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engi
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
@@ -95,7 +96,9 @@ def archive(first_crawl, db_url) -> Archive:
 
 
 def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """The installed `monitor` command, as a user runs it."""
+    """The `monitor` command in a process of its own, as a user runs it: for what only a real
+    process shows (crawls, whose Twisted reactor cannot start twice in one process; signals;
+    start-up imports). Any other command runs quicker in this process: `monitor_main`."""
     env = dict(os.environ)
     if db_url:
         env["MONITOR_DB_URL"] = db_url
@@ -105,6 +108,30 @@ def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> su
     if check and result.returncode != 0:
         raise AssertionError(f"monitor {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result
+
+
+def monitor_main(*args: str, db_url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """`monitor.cli.main(args)` in this process, with its exit status and output as
+    `run_monitor` gives them (an argparse refusal's SystemExit is its exit status). `db_url`
+    is given as `--db`."""
+    from monitor.cli import main
+
+    argv = ["--db", db_url, *args] if db_url else list(args)
+    written = {"stdout": io.BytesIO(), "stderr": io.BytesIO()}
+    # Text streams with the bytes beneath (.buffer), as a command's standard streams are.
+    stdout, stderr = (io.TextIOWrapper(written[name], encoding="utf-8", newline="") for name in ("stdout", "stderr"))
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            status = main(argv)
+        except SystemExit as exit:
+            status = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+        finally:
+            stdout.flush()
+            stderr.flush()
+    out, err = (written[name].getvalue().decode("utf-8") for name in ("stdout", "stderr"))
+    if check and status != 0:
+        raise AssertionError(f"monitor {' '.join(argv)} failed ({status}):\n{err}")
+    return subprocess.CompletedProcess(["monitor", *argv], status, out, err)
 
 
 POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

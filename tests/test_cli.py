@@ -6,7 +6,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from tests.conftest import run_monitor
+from tests.conftest import monitor_main, run_monitor
 
 
 @contextmanager
@@ -64,8 +64,8 @@ def test_reprocess_brings_old_articles_up_to_date(tmp_path):
             "UPDATE articles SET relevant = 0, relevance_label = 'unrelated', tags = '[]', content_hash = 'old'"
         )
         conn.execute("DELETE FROM facts")
-    first = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
-    second = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
+    first = monitor_main("--db", f"sqlite:///{path}", "reprocess").stdout
+    second = monitor_main("--db", f"sqlite:///{path}", "reprocess").stdout
     assert first.strip() == "reprocessed: 328 updated, 0 unchanged, 0 failed"
     assert second.strip() == "reprocessed: 0 updated, 328 unchanged, 0 failed"
     with sqlite3.connect(path) as conn:
@@ -84,7 +84,7 @@ def test_the_first_reprocess_after_a_crawl_stores_nothing_again(tmp_path):
     run_monitor("--db", url, "crawl", "--replicas", "mee")
     with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
         before = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
-    assert run_monitor("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 64 unchanged, 0 failed"
+    assert monitor_main("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 64 unchanged, 0 failed"
     with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
         after = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
     assert after.keys() == before.keys() and sum(after[pk] != before[pk] for pk in after) > 32

@@ -19,7 +19,7 @@ import pytest
 from db import Archive
 from monitor.locks import SiteLock
 from monitor.schedule import ScheduleError, Scheduler, load_schedule
-from tests.conftest import ROOT, run_monitor
+from tests.conftest import ROOT, monitor_main, run_monitor
 from tests.schedule_helpers import (
     copy_of_archive,
     runs_of,
@@ -120,7 +120,7 @@ def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_r
     assert runs[0].pages_fetched > 0 and runs[0].ended_at <= killed_at and runs[1].detail == {"holder": 1}
     assert runs[2].detail["finish_reason"] == "closespider_timeout"
     assert runs[2].ended_at - runs[2].started_at < timedelta(seconds=6)  # 1 s, the pages under way, start and end
-    listed = [line for line in run_monitor("runs", db_url=url).stdout.splitlines() if not line.startswith(" ")]
+    listed = [line for line in monitor_main("runs", db_url=url).stdout.splitlines() if not line.startswith(" ")]
     assert [line.split("  ")[3].split()[0] for line in listed] == ["time_limit", "refused", "interrupted"]
 
 
@@ -368,7 +368,7 @@ def test_schedule_file_refusals(tmp_path, entry, message):
 
 
 def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
-    missing = run_monitor("schedule", "--config", str(tmp_path / "none.toml"), check=False)
+    missing = monitor_main("schedule", "--config", str(tmp_path / "none.toml"), check=False)
     assert (missing.returncode, missing.stderr) == (
         2,
         f"monitor: cannot read the schedule {tmp_path / 'none.toml'}: No such file or directory\n",
@@ -376,7 +376,7 @@ def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
     config = write_schedule(
         tmp_path / "schedule.toml", {"spider": "smm", "every": "1h"}, {"spider": "smm", "every": "2h"}
     )
-    twice = run_monitor("run", "smm", "--config", str(config), check=False)
+    twice = monitor_main("run", "smm", "--config", str(config), check=False)
     assert (twice.returncode, twice.stderr) == (2, f"monitor: {config}: two sites named 'smm'; give one a `name`\n")
 
 
