@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from tests.conftest import monitor_main, run_monitor
+from tests.schedule_helpers import copy_of_archive
 
 
 @contextmanager
@@ -50,24 +51,25 @@ def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
     ]
 
 
-def test_reprocess_brings_old_articles_up_to_date(tmp_path):
-    """Articles stored by an older pipeline (here: their tags, relevance and facts wiped)
-    are brought back by `monitor reprocess` from the raw pages alone; a second run changes
-    nothing."""
+def test_reprocess_brings_old_articles_up_to_date(archive, db_url, manifest, tmp_path):
+    """Articles stored by an older pipeline (here: their tags, relevance and facts wiped, in a
+    copy of the crawled replicas) are brought back by `monitor reprocess` from the raw pages
+    alone; a second run changes nothing."""
     import sqlite3
 
-    path = tmp_path / "old.sqlite3"
-    run_monitor("--db", f"sqlite:///{path}", "crawl", "--replicas", "--log-level", "ERROR")
+    url = copy_of_archive(db_url, tmp_path)
+    path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         before = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
         conn.execute(
             "UPDATE articles SET relevant = 0, relevance_label = 'unrelated', tags = '[]', content_hash = 'old'"
         )
         conn.execute("DELETE FROM facts")
-    first = monitor_main("--db", f"sqlite:///{path}", "reprocess").stdout
-    second = monitor_main("--db", f"sqlite:///{path}", "reprocess").stdout
-    assert first.strip() == "reprocessed: 328 updated, 0 unchanged, 0 failed"
-    assert second.strip() == "reprocessed: 0 updated, 328 unchanged, 0 failed"
+    first = monitor_main("--db", url, "reprocess").stdout
+    second = monitor_main("--db", url, "reprocess").stdout
+    stored = len(manifest["articles"])
+    assert first.strip() == f"reprocessed: {stored} updated, 0 unchanged, 0 failed"
+    assert second.strip() == f"reprocessed: 0 updated, {stored} unchanged, 0 failed"
     with sqlite3.connect(path) as conn:
         after = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
         facts = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
