@@ -26,6 +26,28 @@ ROOT = Path(__file__).resolve().parent.parent
 ARCHIVED_SITES = ("smm", "cnmn", "mirror")
 
 
+# The slow tests of modules whose own marks other work is rewriting: long crawls in real
+# processes, benchmark-like runs. Marked `slow` at collection; `pytest -m "not slow"` leaves them out.
+SLOW_ELSEWHERE = {
+    "test_configured_sites.py": {"test_a_site_from_a_user_sites_file_is_crawled_by_monitor_crawl"},
+    "test_health.py": {
+        "test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once",
+        "test_captcha_raises_the_alert_and_archives_nothing",
+    },
+    "test_hostile_site.py": {
+        "test_the_ordinary_pages_are_archived_and_each_hostile_one_archived_right_or_counted_broken",
+        "test_sigterm_ends_a_crawl_within_seconds",
+    },
+    "test_search.py": {"test_ten_thousand_generated_queries_raise_only_query_errors"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if getattr(item, "originalname", item.name) in SLOW_ELSEWHERE.get(item.path.name, ()):
+            item.add_marker(pytest.mark.slow)
+
+
 class Replicas:
     def __init__(self, addresses: dict[str, str]) -> None:
         self.addresses = addresses

@@ -6,6 +6,8 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+import pytest
+
 from tests.conftest import monitor_main, run_monitor
 from tests.schedule_helpers import copy_of_archive
 
@@ -21,6 +23,7 @@ def _taken(port: int) -> Iterator[None]:
         yield
 
 
+@pytest.mark.slow
 def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
     """The second time with CNMN's replica on another port (its own taken, as on a busy
     machine), which the crawl says: its articles are known by the site the replica stands
@@ -76,6 +79,7 @@ def test_reprocess_brings_old_articles_up_to_date(archive, db_url, manifest, tmp
     assert after == before and facts > 100
 
 
+@pytest.mark.slow
 def test_the_first_reprocess_after_a_crawl_stores_nothing_again(tmp_path):
     """A crawl weighs keywords by the archive as it starts, reprocess by the whole archive:
     only the keywords' weights differ, and they are written in place (no article is stored
