@@ -146,7 +146,7 @@ def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
             {"channel": channel, "last": last_alert},
         )
     rows = conn.execute(select(Alert.rule_id, func.count()).where(Alert.id > last_alert).group_by(Alert.rule_id))
-    return dict(rows.all())  # not dict(rows): a CursorResult has keys(), dict() would take it for a mapping
+    return dict(rows.all())  # not dict(rows): a result has keys(), dict() would take it for a mapping
 
 
 def _show_better_faces(conn: Connection) -> None:

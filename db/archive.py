@@ -376,7 +376,7 @@ class Archive:
         word never seen, which it nearly is, so memory stays small on a large archive."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(TermStat.term, TermStat.documents).where(TermStat.documents >= min_documents))
-            counts = dict(rows.all())  # not dict(rows): a CursorResult has keys(), dict() would take it for a mapping
+            counts = dict(rows.tuples().all())
         return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
