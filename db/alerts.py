@@ -271,13 +271,15 @@ def log_attempt(
 
 def recent_alerts(conn: Connection, rule_id: int, limit: int) -> list[Any]:
     """A rule's latest alerts with their article, newest first."""
-    return conn.execute(
-        select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE)
-        .join(Article, Article.id == Alert.article_pk)
-        .where(Alert.rule_id == rule_id)
-        .order_by(Alert.id.desc())
-        .limit(limit)
-    ).all()
+    return list(
+        conn.execute(
+            select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE)
+            .join(Article, Article.id == Alert.article_pk)
+            .where(Alert.rule_id == rule_id)
+            .order_by(Alert.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def rule_counts(conn: Connection) -> dict[int, tuple[int, datetime | None]]:

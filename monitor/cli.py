@@ -1085,8 +1085,8 @@ def _serve_access(bound: str, allowed: list[str]) -> Access:
     # there. Unset, they link to the address each request gave.
     public_url = os.environ.get("MONITOR_PUBLIC_URL", "").rstrip("/") or None
     hosts = set(LOOPBACK_NAMES) | ({str(address)} if not address.is_unspecified else set())
-    if public_url and urlsplit(public_url).hostname:
-        hosts.add(urlsplit(public_url).hostname)
+    if public_url and (public_host := urlsplit(public_url).hostname):
+        hosts.add(public_host)
     for name in allowed + [n.strip() for n in os.environ.get("MONITOR_ALLOWED_HOSTS", "").split(",") if n.strip()]:
         found = host_name(name)
         if found is None:
