@@ -1,5 +1,6 @@
 """Shared fixtures: the replica sites served by a real HTTP server in a subprocess, and one
-crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engine."""
+crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engine. Also the
+`monitor` command run in a process of its own or in this one, and the `slow` marks."""
 
 from __future__ import annotations
 
@@ -149,8 +150,8 @@ def monitor_main(*args: str, db_url: str | None = None, check: bool = True) -> s
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
             status = main(argv)
-        except SystemExit as exit:
-            status = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+        except SystemExit as stopped:
+            status = stopped.code if isinstance(stopped.code, int) else int(stopped.code is not None)
         finally:
             stdout.flush()
             stderr.flush()
