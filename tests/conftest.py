@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,8 @@ def own_data_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def replicas():
     process = subprocess.Popen([sys.executable, "-m", "monitor.replica"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    addresses = {}
+    assert process.stdout is not None
+    addresses: dict[str, str] = {}
     try:
         while len(addresses) < len(SITES):
             line = process.stdout.readline()
@@ -196,7 +198,7 @@ def postgres_url():
 
 
 @pytest.fixture(scope="session")
-def postgres_archive(archive) -> Archive:
+def postgres_archive(archive) -> Iterator[Archive]:
     """The crawled replica archive, moved to PostgreSQL by `reprocess --into` (the same
     pipeline over the same stored pages, in the same order)."""
     from monitor.reprocess import reprocess
