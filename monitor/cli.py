@@ -651,7 +651,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
     archive = _archive(args)
     into = Archive(args.into) if args.into else None  # made when missing: the move's target
-    result = reprocess(archive, ProgressBar("reprocessing"), into=into)
+    result = reprocess(archive, ProgressBar("reprocessing", sys.stderr), into=into)  # stderr now, not at import
     print(f"reprocessed: {result.updated} updated, {result.unchanged} unchanged, {len(result.failed)} failed")
     for pk, why in result.failed[:10]:
         print(f"  article {pk}: {why}")

@@ -1,14 +1,17 @@
 """Shared fixtures: the replica sites served by a real HTTP server in a subprocess, and one
-crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engine."""
+crawl of all of them into a fresh SQLite archive, driven by the real Scrapy engine. Also the
+`monitor` command run in a process of its own or in this one, and the `slow` marks."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,32 @@ from monitor.replica.catalog import manifest as build_manifest
 ROOT = Path(__file__).resolve().parent.parent
 # The replicas in the session's shared archive; smm_cn is crawled by tests/test_smm_cn.py alone.
 ARCHIVED_SITES = ("smm", "cnmn", "mirror")
+
+
+# The slow tests of the modules other work owns, marked `slow` here at collection (their own
+# files are not this part's to edit); `pytest -m "not slow"` leaves them out. Whole modules: the
+# evaluation's floors over whole corpora (benchmark-like) and the browser's end-to-end tests.
+SLOW_MODULES = {"test_evaluation.py", "test_extraction_eval.py", "test_web.py"}
+# Single tests: long crawls in real processes, and ten thousand generated queries per engine.
+SLOW_TESTS = {
+    "test_configured_sites.py": {"test_a_site_from_a_user_sites_file_is_crawled_by_monitor_crawl"},
+    "test_health.py": {
+        "test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once",
+        "test_captcha_raises_the_alert_and_archives_nothing",
+    },
+    "test_hostile_site.py": {
+        "test_the_ordinary_pages_are_archived_and_each_hostile_one_archived_right_or_counted_broken",
+        "test_sigterm_ends_a_crawl_within_seconds",
+    },
+    "test_search.py": {"test_ten_thousand_generated_queries_raise_only_query_errors"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module, name = item.path.name, getattr(item, "originalname", item.name)
+        if module in SLOW_MODULES or name in SLOW_TESTS.get(module, ()):
+            item.add_marker(pytest.mark.slow)
 
 
 class Replicas:
@@ -52,7 +81,8 @@ def own_data_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def replicas():
     process = subprocess.Popen([sys.executable, "-m", "monitor.replica"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    addresses = {}
+    assert process.stdout is not None
+    addresses: dict[str, str] = {}
     try:
         while len(addresses) < len(SITES):
             line = process.stdout.readline()
@@ -95,7 +125,9 @@ def archive(first_crawl, db_url) -> Archive:
 
 
 def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """The installed `monitor` command, as a user runs it."""
+    """The `monitor` command in a process of its own, as a user runs it: for what only a real
+    process shows (crawls, whose Twisted reactor cannot start twice in one process; signals;
+    start-up imports). Any other command runs quicker in this process: `monitor_main`."""
     env = dict(os.environ)
     if db_url:
         env["MONITOR_DB_URL"] = db_url
@@ -105,6 +137,30 @@ def run_monitor(*args: str, db_url: str | None = None, check: bool = True) -> su
     if check and result.returncode != 0:
         raise AssertionError(f"monitor {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result
+
+
+def monitor_main(*args: str, db_url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """`monitor.cli.main(args)` in this process, with its exit status and output as
+    `run_monitor` gives them (an argparse refusal's SystemExit is its exit status). `db_url`
+    is given as `--db`."""
+    from monitor.cli import main
+
+    argv = ["--db", db_url, *args] if db_url else list(args)
+    written = {"stdout": io.BytesIO(), "stderr": io.BytesIO()}
+    # Text streams with the bytes beneath (.buffer), as a command's standard streams are.
+    stdout, stderr = (io.TextIOWrapper(written[name], encoding="utf-8", newline="") for name in ("stdout", "stderr"))
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            status = main(argv)
+        except SystemExit as stopped:
+            status = stopped.code if isinstance(stopped.code, int) else int(stopped.code is not None)
+        finally:
+            stdout.flush()
+            stderr.flush()
+    out, err = (written[name].getvalue().decode("utf-8") for name in ("stdout", "stderr"))
+    if check and status != 0:
+        raise AssertionError(f"monitor {' '.join(argv)} failed ({status}):\n{err}")
+    return subprocess.CompletedProcess(["monitor", *argv], status, out, err)
 
 
 POSTGRES_URL = os.environ.get("MONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -142,7 +198,7 @@ def postgres_url():
 
 
 @pytest.fixture(scope="session")
-def postgres_archive(archive) -> Archive:
+def postgres_archive(archive) -> Iterator[Archive]:
     """The crawled replica archive, moved to PostgreSQL by `reprocess --into` (the same
     pipeline over the same stored pages, in the same order)."""
     from monitor.reprocess import reprocess

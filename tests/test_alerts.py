@@ -33,7 +33,7 @@ from monitor.feeds import render
 from monitor.query import QueryError
 from monitor.replica.server import serving
 from monitor.settings import SmtpSettings, delivery_settings
-from tests.conftest import ROOT, run_monitor
+from tests.conftest import ROOT, monitor_main
 from tests.schedule_helpers import copy_of_archive
 from tests.test_search import Oracle
 
@@ -131,7 +131,7 @@ def test_a_reprocess_in_place_queues_nothing(archive, db_url, tmp_path):
     copied = Archive(url)
     with copied.transaction() as conn:
         conn.execute(delete(AlertQueue))
-    run_monitor("reprocess", db_url=url)
+    monitor_main("reprocess", db_url=url)
     with copied.engine.connect() as conn:
         assert conn.execute(select(AlertQueue)).all() == []
     copied.engine.dispose()
@@ -317,7 +317,7 @@ def test_a_webhook_gets_each_alert_once_signed_after_failing_twice(archive, db_u
     reset(archive)
     receiver = Receiver(fail=2)
     try:
-        run_monitor(
+        monitor_main(
             "alerts",
             "add",
             "rectify",
@@ -356,7 +356,7 @@ def test_a_webhook_gets_each_alert_once_signed_after_failing_twice(archive, db_u
             log = conn.execute(select(DeliveryAttempt.status_code).order_by(DeliveryAttempt.id)).scalars().all()
             assert log == [500, 500] + [200] * len(wanted)
             assert set(conn.execute(select(Delivery.status)).scalars()) == {"delivered"}
-        again = run_monitor("alerts", "run", db_url=db_url)
+        again = monitor_main("alerts", "run", db_url=db_url)
         assert again.stdout == "matched 0 new articles against 1 rules: 0 alerts\n"
         assert len(receiver.requests) == len(wanted) + 2
     finally:
@@ -602,23 +602,23 @@ def test_without_an_smtp_server_digests_wait(fresh):
 
 def test_alert_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
-    run_monitor("db", "upgrade", db_url=url)  # a rule is added to an archive that exists
-    added = run_monitor("alerts", "add", "copper", "copper OR 铜", "--lang", "en", "--tag", "rare earth", db_url=url)
+    monitor_main("db", "upgrade", db_url=url)  # a rule is added to an archive that exists
+    added = monitor_main("alerts", "add", "copper", "copper OR 铜", "--lang", "en", "--tag", "rare earth", db_url=url)
     assert (
         added.stdout
         == 'rule copper added: (copper OR 铜) lang:en tag:"rare earth" (feeds only); `monitor alerts run` matches it against the new articles not matched yet\n'
     )
-    assert run_monitor("alerts", "list", db_url=url).stdout.startswith(
+    assert monitor_main("alerts", "list", db_url=url).stdout.startswith(
         'copper: (copper OR 铜) lang:en tag:"rare earth"  [feeds only; 0 alerts]'
     )
-    bad = run_monitor("alerts", "add", "x", "copper AND", db_url=url, check=False)
+    bad = monitor_main("alerts", "add", "x", "copper AND", db_url=url, check=False)
     assert (bad.returncode, bad.stdout) == (2, "")
     assert bad.stderr.startswith("monitor: ") and "position" in bad.stderr and "Traceback" not in bad.stderr
-    missing = run_monitor("alerts", "show", "zinc", db_url=url, check=False)
+    missing = monitor_main("alerts", "show", "zinc", db_url=url, check=False)
     assert (missing.returncode, missing.stderr) == (2, "monitor: no rule named 'zinc'\n")
-    feed = run_monitor("alerts", "feed", "copper", "--format", "rss", db_url=url)
+    feed = monitor_main("alerts", "feed", "copper", "--format", "rss", db_url=url)
     assert feedparser.parse(feed.stdout).bozo == 0
-    written = run_monitor("alerts", "run", "--feeds", str(tmp_path / "feeds"), db_url=url)
+    written = monitor_main("alerts", "run", "--feeds", str(tmp_path / "feeds"), db_url=url)
     assert written.stdout.endswith(f"feeds written to {tmp_path / 'feeds'}\n")
     assert sorted(p.name for p in (tmp_path / "feeds").iterdir()) == [
         "copper.atom",
@@ -628,5 +628,5 @@ def test_alert_commands(tmp_path):
         "crawl-health.json",
         "crawl-health.rss",
     ]
-    assert run_monitor("alerts", "remove", "copper", db_url=url).stdout == "rule copper removed\n"
-    assert run_monitor("alerts", "list", db_url=url).stdout == "no rules (add one: monitor alerts add NAME QUERY)\n"
+    assert monitor_main("alerts", "remove", "copper", db_url=url).stdout == "rule copper removed\n"
+    assert monitor_main("alerts", "list", db_url=url).stdout == "no rules (add one: monitor alerts add NAME QUERY)\n"

@@ -6,7 +6,10 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from tests.conftest import run_monitor
+import pytest
+
+from tests.conftest import monitor_main, run_monitor
+from tests.schedule_helpers import copy_of_archive
 
 
 @contextmanager
@@ -20,6 +23,7 @@ def _taken(port: int) -> Iterator[None]:
         yield
 
 
+@pytest.mark.slow
 def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
     """The second time with CNMN's replica on another port (its own taken, as on a busy
     machine), which the crawl says: its articles are known by the site the replica stands
@@ -50,30 +54,32 @@ def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
     ]
 
 
-def test_reprocess_brings_old_articles_up_to_date(tmp_path):
-    """Articles stored by an older pipeline (here: their tags, relevance and facts wiped)
-    are brought back by `monitor reprocess` from the raw pages alone; a second run changes
-    nothing."""
+def test_reprocess_brings_old_articles_up_to_date(archive, db_url, manifest, tmp_path):
+    """Articles stored by an older pipeline (here: their tags, relevance and facts wiped, in a
+    copy of the crawled replicas) are brought back by `monitor reprocess` from the raw pages
+    alone; a second run changes nothing."""
     import sqlite3
 
-    path = tmp_path / "old.sqlite3"
-    run_monitor("--db", f"sqlite:///{path}", "crawl", "--replicas", "--log-level", "ERROR")
+    url = copy_of_archive(db_url, tmp_path)
+    path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         before = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
         conn.execute(
             "UPDATE articles SET relevant = 0, relevance_label = 'unrelated', tags = '[]', content_hash = 'old'"
         )
         conn.execute("DELETE FROM facts")
-    first = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
-    second = run_monitor("--db", f"sqlite:///{path}", "reprocess").stdout
-    assert first.strip() == "reprocessed: 328 updated, 0 unchanged, 0 failed"
-    assert second.strip() == "reprocessed: 0 updated, 328 unchanged, 0 failed"
+    first = monitor_main("--db", url, "reprocess").stdout
+    second = monitor_main("--db", url, "reprocess").stdout
+    stored = len(manifest["articles"])
+    assert first.strip() == f"reprocessed: {stored} updated, 0 unchanged, 0 failed"
+    assert second.strip() == f"reprocessed: 0 updated, {stored} unchanged, 0 failed"
     with sqlite3.connect(path) as conn:
         after = conn.execute("SELECT id, relevant, relevance_label, tags FROM articles ORDER BY id").fetchall()
         facts = conn.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
     assert after == before and facts > 100
 
 
+@pytest.mark.slow
 def test_the_first_reprocess_after_a_crawl_stores_nothing_again(tmp_path):
     """A crawl weighs keywords by the archive as it starts, reprocess by the whole archive:
     only the keywords' weights differ, and they are written in place (no article is stored
@@ -84,7 +90,7 @@ def test_the_first_reprocess_after_a_crawl_stores_nothing_again(tmp_path):
     run_monitor("--db", url, "crawl", "--replicas", "mee")
     with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
         before = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
-    assert run_monitor("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 64 unchanged, 0 failed"
+    assert monitor_main("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 64 unchanged, 0 failed"
     with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
         after = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
     assert after.keys() == before.keys() and sum(after[pk] != before[pk] for pk in after) > 32

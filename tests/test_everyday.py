@@ -14,7 +14,7 @@ import pytest
 from db import Archive
 from monitor.alerts import add_rule, rule_feed
 from monitor.cli import EXIT_PIPE_CLOSED, build_parser, main
-from tests.conftest import ROOT, run_monitor
+from tests.conftest import ROOT, monitor_main
 
 _PARAGRAPH = "中铝集团召开会议，部署中央生态环境保护督察反馈问题整改工作，要求各单位逐项落实整改措施。"
 _PAGE = (
@@ -51,8 +51,8 @@ def test_a_reading_command_refuses_a_missing_archive_and_makes_none(tmp_path, ca
 
 def test_db_upgrade_and_reprocess_into_make_an_archive(tmp_path):
     made, into = tmp_path / "new" / "a.sqlite3", tmp_path / "moved" / "b.sqlite3"
-    run_monitor("--db", f"sqlite:///{made}", "db", "upgrade")
-    run_monitor("--db", f"sqlite:///{made}", "reprocess", "--into", f"sqlite:///{into}")
+    monitor_main("--db", f"sqlite:///{made}", "db", "upgrade")
+    monitor_main("--db", f"sqlite:///{made}", "reprocess", "--into", f"sqlite:///{into}")
     assert made.is_file() and into.is_file()
 
 

@@ -12,7 +12,7 @@ from db import Archive, printable_url
 from db.search import top_k
 from db.search.sqlite import BM25_WEIGHTS, SqliteIndex, fts5_match
 from monitor.search import SearchOptions, plan, search
-from tests.conftest import run_monitor
+from tests.conftest import monitor_main
 from tests.schedule_helpers import copy_of_archive
 
 WORDS = ["稀土", "整改", "督察", "rectif", "inspect", "environment"]
@@ -62,7 +62,7 @@ def pages(archive: Archive) -> dict:
 
 def test_heads_give_fts5s_scores_and_the_same_pages(copied):
     before = pages(copied)
-    optimized = run_monitor("db", "optimize", "--min-documents", "10", db_url=copied.url)
+    optimized = monitor_main("db", "optimize", "--min-documents", "10", db_url=copied.url)
     assert optimized.stdout.startswith(f"optimized the archive at {copied.url} in ")
     assert optimized.stdout.endswith(" words in at least 10 articles have heads\n")
     with copied.engine.connect() as conn:
@@ -167,7 +167,7 @@ def test_what_lies_above_the_bound_leads_whatever_the_averages_and_the_filter():
 
 
 def test_optimize_on_postgresql_refreshes_the_statistics(postgres_archive):
-    optimized = run_monitor("db", "optimize", db_url=postgres_archive.url).stdout
+    optimized = monitor_main("db", "optimize", db_url=postgres_archive.url).stdout
     assert optimized.startswith(f"optimized the archive at {printable_url(postgres_archive.url)} in ")
     assert optimized.endswith(" s: the planner's statistics of the index are new (PostgreSQL keeps no heads)\n")
 

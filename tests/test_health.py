@@ -24,7 +24,7 @@ from monitor.durations import format_duration
 from monitor.replica.catalog import manifest as build_manifest
 from monitor.runs import RunResult, finish_run, list_runs, start_run
 from pipelines.article import CHINA_TZ, china_time
-from tests.conftest import run_monitor
+from tests.conftest import monitor_main, run_monitor
 from tests.schedule_helpers import runs_of, write_schedule
 
 SITE = ("smm", "http://127.0.0.1:9")
@@ -233,6 +233,6 @@ def test_captcha_raises_the_alert_and_archives_nothing(replicas, tmp_path, monke
 
 def health_feed(url: str) -> list[tuple[str, str, str]]:
     """(title, link, summary) of the built-in crawl-health feed's entries, as feedparser reads them."""
-    parsed = feedparser.parse(run_monitor("alerts", "feed", "crawl-health", db_url=url).stdout)
+    parsed = feedparser.parse(monitor_main("alerts", "feed", "crawl-health", db_url=url).stdout)
     assert parsed.bozo == 0
     return [(e.title, e.link, e.summary) for e in parsed.entries]

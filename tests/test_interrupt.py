@@ -42,6 +42,7 @@ def _crawl(url: str, target: str, tmp_path) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("presses", [1, 2])
 def test_ctrl_c_stores_what_was_parsed_and_records_the_run_interrupted(tmp_path, presses):
     """One Ctrl-C stops the crawl within seconds; two (Scrapy's forced stop) at once. Either

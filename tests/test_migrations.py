@@ -35,7 +35,7 @@ from db.models import Base
 from db.search.expression import Term
 from db.search.results import ranked
 from db.search.spec import Filters, Search
-from tests.conftest import ROOT, run_monitor
+from tests.conftest import ROOT, monitor_main
 
 RELEASED_FTS5 = (
     "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')"
@@ -434,12 +434,15 @@ def test_upgrade_keeps_the_released_archive_and_indexes_it(url):
     with connected(url) as conn:
         before = stored_rows(conn)
     assert [len(rows) for rows in before.values()] == [4, 4, 1]
-    upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to 0007\n"
-    assert_upgraded(url, before)
-    assert run_monitor("db", "current", db_url=url).stdout == "0007 (head)\n"
+    upgraded = monitor_main("db", "upgrade", db_url=url)
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout == f"the archive at {printable_url(url)} is already at 0007\n"
+        upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 (unversioned) to {HEAD_REVISION}\n"
+    )
+    assert_upgraded(url, before)
+    assert monitor_main("db", "current", db_url=url).stdout == f"{HEAD_REVISION} (head)\n"
+    assert (
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"the archive at {printable_url(url)} is already at {HEAD_REVISION}\n"
     )
     archive = Archive(url)
     assert archive.count() == 4
@@ -451,13 +454,13 @@ def test_an_archive_not_upgraded_is_refused_with_the_way_out(url, state):
     make_released_archive(url)
     if state == "0001":
         command.stamp(alembic_config(url), "0001")
-    searched = run_monitor("search", "x", db_url=url, check=False)
+    searched = monitor_main("search", "x", db_url=url, check=False)
     assert (searched.returncode, searched.stdout) == (2, "")
     assert searched.stderr == (
         f"monitor: the archive at {printable_url(url)} was made by an older monitor (schema {state}): "
         f"run `monitor --db {printable_url(url)} db upgrade` (your data is kept)\n"
     )
-    assert run_monitor("db", "current", db_url=url).stdout == f"{state}\n"
+    assert monitor_main("db", "current", db_url=url).stdout == f"{state}\n"
 
 
 def test_an_archive_of_an_unknown_revision_is_left_alone(url):
@@ -469,7 +472,7 @@ def test_an_archive_of_an_unknown_revision_is_left_alone(url):
         "(made by a newer monitor?): upgrade monitor to open it\n"
     )
     for args in (("search", "x"), ("db", "upgrade")):
-        result = run_monitor(*args, db_url=url, check=False)
+        result = monitor_main(*args, db_url=url, check=False)
         assert (result.returncode, result.stderr) == (2, message)
 
 
@@ -477,7 +480,7 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
     make_released_archive(url)
     with connected(url) as conn:
         before = stored_rows(conn)
-    run_monitor("db", "upgrade", db_url=url)
+    monitor_main("db", "upgrade", db_url=url)
     command.downgrade(alembic_config(url), "0001")
     kept = before
     with connected(url) as conn:
@@ -489,15 +492,15 @@ def test_downgrade_to_the_baseline_and_upgrade_again(url):
             assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == 0
             kept = {**before, "articles": [{**row, "content_hash": ""} for row in before["articles"]]}
         assert stored_rows(conn) == kept
-    upgraded = run_monitor("db", "upgrade", db_url=url)
-    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to 0007\n"
+    upgraded = monitor_main("db", "upgrade", db_url=url)
+    assert upgraded.stdout == f"upgraded the archive at {printable_url(url)} from 0001 to {HEAD_REVISION}\n"
     assert_upgraded(url, kept)
 
 
 def downgraded_from_head(url: str, revision: str) -> dict[str, list]:
     """A released archive upgraded, then taken down to `revision`; its rows at the head."""
     make_released_archive(url)
-    run_monitor("db", "upgrade", db_url=url)
+    monitor_main("db", "upgrade", db_url=url)
     with connected(url) as conn:
         before = stored_rows(conn)
     command.downgrade(alembic_config(url), revision)
@@ -532,8 +535,8 @@ def test_0005_goes_down_to_0004_and_up_again_and_empties_the_heads_made_without_
                 )
             )
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0004 to 0007\n"
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0004 to {HEAD_REVISION}\n"
     )
     assert_upgraded(url, before)
     if url.startswith("sqlite"):
@@ -558,8 +561,8 @@ def test_0004_goes_down_to_0003_and_up_again(url):
             assert fts_definition(conn) == HEAD_FTS["postgresql"]
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0003 to 0007\n"
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0003 to {HEAD_REVISION}\n"
     )
     with connected(url) as conn:
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
@@ -572,8 +575,8 @@ def test_0003_goes_down_to_0002_and_up_again(url):
         assert stored_revision(conn) == "0002"
         assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007)
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0002 to 0007\n"
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0002 to {HEAD_REVISION}\n"
     )
     with connected(url) as conn:
         assert schema_differences(conn) == []
@@ -587,8 +590,8 @@ def test_0006_goes_down_to_0005_and_up_again(url):
         assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007)
         assert stored_rows(conn) == without_field_sources(before)
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0005 to 0007\n"
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0005 to {HEAD_REVISION}\n"
     )
     assert_upgraded(url, before)
 
@@ -599,8 +602,8 @@ def test_0007_goes_down_to_0006_and_up_again(url):
         assert stored_revision(conn) == "0006"
         assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0007)
     assert (
-        run_monitor("db", "upgrade", db_url=url).stdout
-        == f"upgraded the archive at {printable_url(url)} from 0006 to 0007\n"
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0006 to {HEAD_REVISION}\n"
     )
     assert_upgraded(url, before)
 
@@ -662,6 +665,6 @@ def test_the_migrations_alone_load_no_pipeline_code_and_leave_the_index_to_db_up
         assert stored_revision(conn) == HEAD_REVISION
         assert tags(conn) == EXPECTED_TAGS
         assert conn.execute(text("SELECT COUNT(*) FROM article_fts")).scalar_one() == 0
-    upgraded = run_monitor("db", "upgrade", db_url=url)
+    upgraded = monitor_main("db", "upgrade", db_url=url)
     assert upgraded.stdout == f"the archive at {printable_url(url)} is already at {HEAD_REVISION}\n"
     assert_upgraded(url, before)

@@ -1,18 +1,19 @@
 """README's "Using it" examples, copied from README.md as the test runs, run as a user types
 them against the crawled replica archive on each engine: an example edited into one that
-fails fails here."""
+fails fails here. Plain `monitor` commands run in this process; pipes and scripts in a shell."""
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, monitor_main
 
 # Examples that name a server of the reader's own: not run.
 NOT_RUN = {"monitor reprocess --into postgresql+psycopg://host/db"}
@@ -49,15 +50,30 @@ def test_the_examples_are_found():
     assert any(example.startswith("monitor search rare earth") for example in EXAMPLES)
 
 
+# What only a shell runs: pipes, redirections, other programs. Any other example is
+# `monitor` commands alone, run in this process (monitor.cli.main), line by line.
+_SHELL = re.compile(r"[|<>;&$`]|^(?!monitor )", re.MULTILINE)
+
+
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_readme_example_runs(any_archive, tmp_path, example):
+def test_readme_example_runs(any_archive, tmp_path, monkeypatch, example):
+    if _SHELL.search(example):
+        _runs_in_a_shell(example, any_archive.url, tmp_path)
+        return
+    monkeypatch.chdir(tmp_path)  # where a user's --output goes
+    for line in example.splitlines():
+        done = monitor_main(*shlex.split(line)[1:], db_url=any_archive.url, check=False)
+        assert done.returncode == 0, done.stderr
+
+
+def _runs_in_a_shell(script: str, db_url: str, folder: Path) -> None:
     env = {
         **os.environ,
-        "MONITOR_DB_URL": any_archive.url,
+        "MONITOR_DB_URL": db_url,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     done = subprocess.run(
-        ["sh", "-ec", example], check=False, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+        ["sh", "-ec", script], check=False, capture_output=True, text=True, cwd=folder, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr

@@ -15,7 +15,7 @@ import pytest
 from db import Archive
 from monitor.export import COLUMNS, inert
 from monitor.extract import extract_page
-from tests.conftest import run_monitor
+from tests.conftest import monitor_main
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><article><h1>{title}</h1><p class="info">来源：中国有色网 作者：张三 {day} 10:30</p>{paragraphs}</article></body></html>"""
@@ -54,7 +54,7 @@ def db(tmp_path_factory) -> str:
 
 
 def test_show_prints_the_article_whole(db):
-    lines = run_monitor("show", "1", db_url=db).stdout.splitlines()
+    lines = monitor_main("show", "1", db_url=db).stdout.splitlines()
     assert lines[:4] == [
         "#1 中铝集团落实中央生态环境保护督察整改要求",
         "published: 2021-06-15 10:30  site: news.example.cn  host: news.example.cn  lang: zh-Hans",
@@ -75,10 +75,10 @@ def test_show_prints_the_article_whole(db):
 
 
 def test_show_json_and_an_unknown_id(db):
-    view = json.loads(run_monitor("show", "2", "--json", db_url=db).stdout)
+    view = json.loads(monitor_main("show", "2", "--json", db_url=db).stdout)
     assert (view["id"], view["title"], view["author"]) == (2, FORMULAS[0], "@SUM(A1:A9)")
     assert view["normalised"]["paragraphs"] == list(FORMULAS[2:])
-    missing = run_monitor("show", "99", db_url=db, check=False)
+    missing = monitor_main("show", "99", db_url=db, check=False)
     assert (missing.returncode, missing.stderr) == (2, "monitor: no article 99\n")
 
 
@@ -98,7 +98,7 @@ def test_inert_quotes_what_would_run_as_a_formula():
 
 def test_export_csv_is_full_records_with_formulas_neutralised(db, tmp_path):
     out = tmp_path / "reports.csv"
-    done = run_monitor("export", "督察", "--sort", "date", "--output", str(out), db_url=db)
+    done = monitor_main("export", "督察", "--sort", "date", "--output", str(out), db_url=db)
     assert done.stdout == f"exported 2 records to {out}\n"
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel reads it as UTF-8
@@ -147,7 +147,7 @@ def test_export_csv_is_full_records_with_formulas_neutralised(db, tmp_path):
 
 
 def test_export_jsonl_to_standard_output(db):
-    lines = run_monitor("export", "中铝", "--format", "jsonl", db_url=db).stdout.splitlines()
+    lines = monitor_main("export", "中铝", "--format", "jsonl", db_url=db).stdout.splitlines()
     [record] = [json.loads(line) for line in lines]
     assert (record["id"], record["title"], record["author"], record["source"]) == (1, CHINALCO[0], "张三", "中国有色网")
     assert record["body"] == "\n".join(CHINALCO[2:]) and record["copies"] == []
@@ -156,7 +156,7 @@ def test_export_jsonl_to_standard_output(db):
 
 def test_export_xlsx_keeps_formulas_as_text(db, tmp_path):
     out = tmp_path / "reports.xlsx"
-    run_monitor("export", "督察", "--sort", "date", "--format", "xlsx", "--output", str(out), db_url=db)
+    monitor_main("export", "督察", "--sort", "date", "--format", "xlsx", "--output", str(out), db_url=db)
     sheet = openpyxl.load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == COLUMNS and [row[0] for row in rows[1:]] == [2, 1]
@@ -167,7 +167,7 @@ def test_export_xlsx_keeps_formulas_as_text(db, tmp_path):
 
 def test_export_refuses_a_bad_query_before_writing(db, tmp_path):
     out = tmp_path / "never.csv"
-    refused = run_monitor("export", "稀土", "AND", "--output", str(out), db_url=db, check=False)
+    refused = monitor_main("export", "稀土", "AND", "--output", str(out), db_url=db, check=False)
     assert refused.returncode == 2 and "AND at position 4 needs a word after it" in refused.stderr
     assert not out.exists()
 

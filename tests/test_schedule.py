@@ -19,7 +19,7 @@ import pytest
 from db import Archive
 from monitor.locks import SiteLock
 from monitor.schedule import ScheduleError, Scheduler, load_schedule
-from tests.conftest import ROOT, run_monitor
+from tests.conftest import ROOT, monitor_main, run_monitor
 from tests.schedule_helpers import (
     copy_of_archive,
     runs_of,
@@ -50,6 +50,7 @@ def _monitor(*args: str, db_url: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_two_sites_crawl_on_their_own_rhythms(replicas, archive, db_url, tmp_path, data_home):
     """smm every 2 s and cnmn every 3 s, stopped after 7 s: smm is started at 0, 2, 4 and 6 s,
     cnmn at 0, 3 and 6 s (the next turns, 8 and 9 s, lie a second past the stop). Each
@@ -89,6 +90,7 @@ def _assert_never_two_at_once(runs) -> None:
         )
 
 
+@pytest.mark.slow
 def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_run(tmp_path, data_home):
     """Against a replica answering each page after 1 s: a run under way makes a second run
     of the site refused, even under another entry's name (the lock is the site's), and the
@@ -120,10 +122,11 @@ def test_overlapping_run_refused_crashed_run_leaves_no_lock_time_limit_stops_a_r
     assert runs[0].pages_fetched > 0 and runs[0].ended_at <= killed_at and runs[1].detail == {"holder": 1}
     assert runs[2].detail["finish_reason"] == "closespider_timeout"
     assert runs[2].ended_at - runs[2].started_at < timedelta(seconds=6)  # 1 s, the pages under way, start and end
-    listed = [line for line in run_monitor("runs", db_url=url).stdout.splitlines() if not line.startswith(" ")]
+    listed = [line for line in monitor_main("runs", db_url=url).stdout.splitlines() if not line.startswith(" ")]
     assert [line.split("  ")[3].split()[0] for line in listed] == ["time_limit", "refused", "interrupted"]
 
 
+@pytest.mark.slow
 def test_a_schedule_started_in_a_folder_of_lookalike_packages_runs_its_own(replicas, db_url, tmp_path, data_home):
     """A working folder holding `db/`, `monitor/`, `spiders/` and `pipelines/` (someone
     else's code) shadows nothing: the runs import the installed package, and crawl."""
@@ -182,6 +185,7 @@ def test_a_run_that_cannot_start_or_dies_before_recording_itself_is_recorded(tmp
     archive.engine.dispose()
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_crawl_with_exit_status_130(tmp_path, data_home):
     """SIGTERM, once the crawl is under way or before, ends `monitor crawl` as Ctrl-C does:
     exit status 130, the run recorded interrupted."""
@@ -225,6 +229,7 @@ class _Clocks:
         return wall.astimezone(tz) if tz else wall
 
 
+@pytest.mark.slow
 def test_a_cron_entry_fires_once_in_each_matching_minute(tmp_path, monkeypatch):
     """`* * * * *` with the wall clock a little behind the monotonic one: each minute is
     fired once, never a second time a moment later (the wall clock read just before the
@@ -280,6 +285,7 @@ def test_the_schedule_log_dates_its_lines_in_china_time_as_runs_does(utc_machine
     assert before <= stamp <= after
 
 
+@pytest.mark.slow
 def test_the_schedule_matches_alerts_after_a_run_that_stored_articles(replicas, tmp_path, data_home, capsys):
     """A user of the schedule alone gets alerts: the run that stored new articles is followed
     by alert matching, as `monitor alerts run` does it; the scheduler's log says so."""
@@ -368,7 +374,7 @@ def test_schedule_file_refusals(tmp_path, entry, message):
 
 
 def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
-    missing = run_monitor("schedule", "--config", str(tmp_path / "none.toml"), check=False)
+    missing = monitor_main("schedule", "--config", str(tmp_path / "none.toml"), check=False)
     assert (missing.returncode, missing.stderr) == (
         2,
         f"monitor: cannot read the schedule {tmp_path / 'none.toml'}: No such file or directory\n",
@@ -376,10 +382,11 @@ def test_bad_schedule_is_one_line_from_the_cli(tmp_path):
     config = write_schedule(
         tmp_path / "schedule.toml", {"spider": "smm", "every": "1h"}, {"spider": "smm", "every": "2h"}
     )
-    twice = run_monitor("run", "smm", "--config", str(config), check=False)
+    twice = monitor_main("run", "smm", "--config", str(config), check=False)
     assert (twice.returncode, twice.stderr) == (2, f"monitor: {config}: two sites named 'smm'; give one a `name`\n")
 
 
+@pytest.mark.slow
 def test_monitor_run_interrupted_exits_130_as_crawl_does(tmp_path, monkeypatch):
     """SIGINT while `monitor run` crawls a slow replica: the run is recorded interrupted and
     the command says so by its exit status, as `monitor crawl` does."""

@@ -12,6 +12,7 @@ from db import Archive
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("spider", "articles"), [("cnmn", 65), ("mee", 64)])  # mee: a configured site
 def test_scrapy_crawl_from_the_project_root(replicas, tmp_path, spider, articles):
     db_url = f"sqlite:///{tmp_path / 'scrapy.sqlite3'}"

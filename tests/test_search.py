@@ -21,7 +21,7 @@ from monitor.search import MARK_OPEN, SearchOptions, iterate, plan, search, snip
 from pipelines.article import CHINA_TZ, china_time
 from pipelines.chinese import to_simplified
 from pipelines.segment import terms
-from tests.conftest import run_monitor
+from tests.conftest import monitor_main
 
 EXACT = SearchOptions(expand=False, limit=1000)
 _WORD = re.compile(r"[^\W_]+")
@@ -408,7 +408,7 @@ def test_ten_thousand_generated_queries_raise_only_query_errors(any_archive):
 def test_command_line_search(archive, db_url, manifest):
     seed = _seed(manifest, "cnmn")
     out = json.loads(
-        run_monitor("search", "--json", "--facets", "--limit", "3", "--", "中国铜业 lang:zh", db_url=db_url).stdout
+        monitor_main("search", "--json", "--facets", "--limit", "3", "--", "中国铜业 lang:zh", db_url=db_url).stdout
     )
     assert (
         out["query"] == "中国铜业 lang:zh"
@@ -416,11 +416,11 @@ def test_command_line_search(archive, db_url, manifest):
         and set(out["facets"]) == {"site", "lang", "month", "tag"}
     )
     assert seed["title"] in [r["title"] for r in out["results"]]
-    text = run_monitor(
+    text = monitor_main(
         "search", "--lang", "en", "--since", "2020-01-01", "--until", "2020-12-31", "稀土", db_url=db_url
     ).stdout
     assert "found; 1-" in text and "2020-" in text
-    bad = run_monitor("search", "稀土 AND", db_url=db_url, check=False)
+    bad = monitor_main("search", "稀土 AND", db_url=db_url, check=False)
     assert (
         bad.returncode == 2
         and bad.stderr == "monitor: cannot search '稀土 AND': AND at position 4 needs a word after it\n"
@@ -428,7 +428,7 @@ def test_command_line_search(archive, db_url, manifest):
 
 
 def test_bad_arguments_get_clear_messages(tmp_path):
-    bad_date = run_monitor("search", "稀土", "--since", "2020-13-01", check=False)
+    bad_date = monitor_main("search", "稀土", "--since", "2020-13-01", check=False)
     assert bad_date.returncode == 2 and "not a date" in bad_date.stderr and "Traceback" not in bad_date.stderr
     for args, message in (
         (("search", "稀土", "--since", "0001-01-01"), "between the years 1900 and 2999"),
@@ -437,11 +437,11 @@ def test_bad_arguments_get_clear_messages(tmp_path):
         (("crawl", "cnmn=http://[::1"), "not an http(s) address"),
         (("crawl", "nosuchsite"), "no spider named 'nosuchsite' (known: cnmn, mee, smm, smm_cn)"),
     ):
-        result = run_monitor(*args, check=False)
+        result = monitor_main(*args, check=False)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, args
-    bad_db = run_monitor("--db", "nosuchdialect://x", "search", "稀土", check=False)
+    bad_db = monitor_main("--db", "nosuchdialect://x", "search", "稀土", check=False)
     assert bad_db.returncode == 2 and bad_db.stderr.startswith("monitor: cannot open the archive")
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    bad_path = run_monitor("--db", f"sqlite:///{blocked}/archive.sqlite3", "search", "稀土", check=False)
+    bad_path = monitor_main("--db", f"sqlite:///{blocked}/archive.sqlite3", "search", "稀土", check=False)
     assert bad_path.returncode == 2 and "Traceback" not in bad_path.stderr

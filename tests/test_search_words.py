@@ -12,7 +12,7 @@ from monitor.query import QueryError, parse_query
 from monitor.search import SearchOptions, search, snippet
 from pipelines.chinese import to_simplified
 from pipelines.segment import terms
-from tests.conftest import run_monitor
+from tests.conftest import monitor_main
 from tests.test_search import _WORD, Oracle, every_copy, found
 
 
@@ -130,29 +130,29 @@ def test_site_facets_count_what_the_total_counts(any_archive):
 
 
 def test_the_command_line_filters_agree_with_the_query(archive, db_url):
-    by_option = run_monitor(
+    by_option = monitor_main(
         "search", "--json", "--limit", "1000", "--since", "2020", "--until", "2021-06", "整改", db_url=db_url
     )
-    by_query = run_monitor("search", "--json", "--limit", "1000", "整改 since:2020 until:2021-06", db_url=db_url)
+    by_query = monitor_main("search", "--json", "--limit", "1000", "整改 since:2020 until:2021-06", db_url=db_url)
     assert json.loads(by_option.stdout)["total"] == json.loads(by_query.stdout)["total"] > 0
     total = json.loads(by_query.stdout)["total"]
-    beyond = run_monitor("search", "--offset", "1000", "整改 since:2020 until:2021-06", db_url=db_url)
+    beyond = monitor_main("search", "--offset", "1000", "整改 since:2020 until:2021-06", db_url=db_url)
     assert beyond.stdout.startswith(f"{total} found; none on this page")
-    counted = run_monitor("search", "--limit", "0", "--facets", "整改 since:2020 until:2021-06", db_url=db_url)
+    counted = monitor_main("search", "--limit", "0", "--facets", "整改 since:2020 until:2021-06", db_url=db_url)
     assert counted.stdout.startswith(f"{total} found\n") and "site: " in counted.stdout
-    site = run_monitor("search", "稀土 site:foo", db_url=db_url, check=False)
+    site = monitor_main("search", "稀土 site:foo", db_url=db_url, check=False)
     assert site.returncode == 2 and "unknown site 'foo'" in site.stderr and "cnmn" in site.stderr
 
 
 def test_facts_take_the_tags_and_dates_search_takes(archive, db_url):
-    by_name = json.loads(run_monitor("facts", "--json", "--limit", "1000", "--tag", "中铝", db_url=db_url).stdout)
-    by_id = json.loads(run_monitor("facts", "--json", "--limit", "1000", "--tag", "chinalco", db_url=db_url).stdout)
+    by_name = json.loads(monitor_main("facts", "--json", "--limit", "1000", "--tag", "中铝", db_url=db_url).stdout)
+    by_id = json.loads(monitor_main("facts", "--json", "--limit", "1000", "--tag", "chinalco", db_url=db_url).stdout)
     tagged = search(archive, "tag:中铝", SearchOptions(limit=1000, collapse=False)).results
     assert by_name == by_id and by_name and {f["article_id"] for f in by_name} <= {r.article["id"] for r in tagged}
-    unknown = run_monitor("facts", "--tag", "nonexist", db_url=db_url, check=False)
+    unknown = monitor_main("facts", "--tag", "nonexist", db_url=db_url, check=False)
     assert unknown.returncode == 2 and "unknown tag 'nonexist'" in unknown.stderr
     in_2020 = json.loads(
-        run_monitor("facts", "--json", "--limit", "1000", "--since", "2020", "--until", "2020", db_url=db_url).stdout
+        monitor_main("facts", "--json", "--limit", "1000", "--since", "2020", "--until", "2020", db_url=db_url).stdout
     )
     assert in_2020 and all(f["published_at"].startswith("2020-") for f in in_2020)
 
