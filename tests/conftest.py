@@ -28,32 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ARCHIVED_SITES = ("smm", "cnmn", "mirror")
 
 
-# The slow tests of the modules other work owns, marked `slow` here at collection (their own
-# files are not this part's to edit); `pytest -m "not slow"` leaves them out. Whole modules: the
-# evaluation's floors over whole corpora (benchmark-like) and the browser's end-to-end tests.
-SLOW_MODULES = {"test_evaluation.py", "test_extraction_eval.py", "test_web.py"}
-# Single tests: long crawls in real processes, and ten thousand generated queries per engine.
-SLOW_TESTS = {
-    "test_configured_sites.py": {"test_a_site_from_a_user_sites_file_is_crawled_by_monitor_crawl"},
-    "test_health.py": {
-        "test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once",
-        "test_captcha_raises_the_alert_and_archives_nothing",
-    },
-    "test_hostile_site.py": {
-        "test_the_ordinary_pages_are_archived_and_each_hostile_one_archived_right_or_counted_broken",
-        "test_sigterm_ends_a_crawl_within_seconds",
-    },
-    "test_search.py": {"test_ten_thousand_generated_queries_raise_only_query_errors"},
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        module, name = item.path.name, getattr(item, "originalname", item.name)
-        if module in SLOW_MODULES or name in SLOW_TESTS.get(module, ()):
-            item.add_marker(pytest.mark.slow)
-
-
 class Replicas:
     def __init__(self, addresses: dict[str, str]) -> None:
         self.addresses = addresses

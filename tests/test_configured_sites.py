@@ -103,6 +103,7 @@ def test_extract_reads_an_mee_page_by_its_host_or_its_markup(replicas, url):
 # --- a site of the user's own sites file, no selectors ---
 
 
+@pytest.mark.slow
 def test_a_site_from_a_user_sites_file_is_crawled_by_monitor_crawl(replicas, tmp_path, monkeypatch):
     """SMM Chinese's sitemaps, read by a site that names them and an article pattern, nothing
     else: the generic extractor reads the pages. Its pattern has no group, so the URL's path

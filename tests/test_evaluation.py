@@ -7,6 +7,8 @@ import pytest
 
 from monitor.evaluation import report
 
+pytestmark = pytest.mark.slow  # the whole module: README's fast command leaves it out
+
 
 @pytest.fixture(scope="module")
 def figures() -> dict:

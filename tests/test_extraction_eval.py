@@ -17,6 +17,8 @@ import pytest
 from monitor.extract import extract_page
 from pipelines.article import BrokenPage
 
+pytestmark = pytest.mark.slow  # the whole module: README's fast command leaves it out
+
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # A little under what the extractor reaches (zh body 0.956, date 0.902, author 0.867, title
 # 7/7, snippets 0.952; en body 0.956, title 0.925, date 0.925, author 0.946; extra/zh body

@@ -156,6 +156,7 @@ DRIFT = re.compile(
 
 
 @pytest.mark.parametrize(("site", "after"), [("smm", 30), ("mee", 12)])
+@pytest.mark.slow
 def test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once(
     site, after, replicas, tmp_path, monkeypatch
 ):
@@ -208,6 +209,7 @@ def test_a_redesign_mid_crawl_loses_no_article_and_raises_selectors_drift_once(
     assert len(health_feed(url)) == 1
 
 
+@pytest.mark.slow
 def test_captcha_raises_the_alert_and_archives_nothing(replicas, tmp_path, monkeypatch):
     """SMM's firewall answers an agent calling itself a bot with a captcha page, status 200."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -52,6 +52,7 @@ def hostile(tmp_path, monkeypatch):
         yield address
 
 
+@pytest.mark.slow
 def test_the_ordinary_pages_are_archived_and_each_hostile_one_archived_right_or_counted_broken(hostile, tmp_path):
     url = f"sqlite:///{tmp_path / 'hostile.sqlite3'}"
     config = write_schedule(
@@ -72,6 +73,7 @@ def test_the_ordinary_pages_are_archived_and_each_hostile_one_archived_right_or_
     assert (run.status, run.new_articles, dict(broken)) == ("finished", 50 + len(ARCHIVED), BROKEN)
 
 
+@pytest.mark.slow
 def test_sigterm_ends_a_crawl_within_seconds(hostile, tmp_path):
     """Paced as a live site is (a second between requests), the crawl is under way when
     SIGTERM comes: it stops within ten seconds, recorded as interrupted, what it read stored."""

@@ -387,6 +387,7 @@ def test_snippet_marks_are_the_only_guillemets():
     )
 
 
+@pytest.mark.slow
 def test_ten_thousand_generated_queries_raise_only_query_errors(any_archive):
     searched = refused = 0
     with any_archive.engine.connect() as conn:

@@ -24,6 +24,8 @@ from monitor.export import COLUMNS
 from monitor.extract import extract_page
 from tests.test_api import _host, serving
 
+pytestmark = pytest.mark.slow  # the whole module: README's fast command leaves it out
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
