@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db import Archive
+from db.cases import case_ids
 from db.fulltext import Filters, Ranked, Search, count, every_ranked, facets, ranked
 from db.models import Article
 from monitor.query import ParsedQuery, QueryError, parse_query
@@ -123,7 +124,8 @@ def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(
         found_facets = facets(conn, spec) if with_facets else None
         rows = _rows(conn, [r.id for r in page])
         copies = _copies(conn, page) if spec.collapse else {}
-    return Page(query, total, _results(page, rows, copies, parsed.marks), parsed.marks, found_facets)
+        results = _with_cases(conn, _results(page, rows, copies, parsed.marks))
+    return Page(query, total, results, parsed.marks, found_facets)
 
 
 def iterate(
@@ -172,6 +174,15 @@ def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[An
         )
         for r in page
     ]
+
+
+def _with_cases(conn, results: list[Result]) -> list[Result]:
+    """Each result with the id of its article's inspection case (None when about none):
+    search results link to their case."""
+    cases = case_ids(conn, [r.article["id"] for r in results])
+    for result in results:
+        result.article["case_id"] = cases.get(result.article["id"])
+    return results
 
 
 def _rows(conn, ids: list[int]) -> dict[int, Any]:

@@ -11,6 +11,7 @@ from db import Archive
 from db import alerts as store
 from db.fulltext import Search, copy_queued_matches
 from monitor.alerts.report import RunReport
+from monitor.cases import CaseError, parties
 from monitor.query import QueryError, parse_query
 from monitor.search import SearchOptions, plan
 from pipelines.article import china_time
@@ -20,7 +21,8 @@ HEALTH_FEED = "crawl-health"  # built in: the crawl health events
 # since the name is a file name (alerts run --feeds) and, percent-encoded, a URL path segment.
 _RULE_NAME = re.compile(r"[^\W_][\w.-]{0,79}")
 _EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+")
-MATCH_BATCH = 2000  # queued articles matched per transaction
+MATCH_BATCH = 2000  # queued articles (and case events) matched per transaction
+FOLLOWS = ("case", "org", "place")
 
 
 class AlertError(Exception):
@@ -40,23 +42,65 @@ def add_rule(
     email: str | None = None,
 ) -> store.Rule:
     """Store a rule after checking everything about it; AlertError or QueryError if not."""
+    _check_name(name)
+    plan(query, SearchOptions(expand=not exact))
+    _check_channels(webhook, secret, email)
+    with archive.transaction() as conn:
+        _check_new(conn, name)
+        store.add_rule(conn, name, query, exact, webhook, secret, email)
+        return store.rules(conn, name)[0]
+
+
+def add_follow_rule(
+    archive: Archive,
+    name: str,
+    kind: str,
+    followed: str,
+    webhook: str | None = None,
+    secret: str | None = None,
+    email: str | None = None,
+) -> store.Rule:
+    """Store a rule that follows a case (kind "case", its id), an organisation ("org") or a
+    province or city ("place", a concept id or name): each new stage or figure of its cases
+    raises an alert. AlertError if it cannot be."""
+    _check_name(name)
+    if kind not in FOLLOWS:
+        raise AlertError(f"a rule follows one of {', '.join(FOLLOWS)}, not {kind!r}")
+    _check_channels(webhook, secret, email)
+    with archive.transaction() as conn:
+        _check_new(conn, name)
+        if kind == "case":
+            if not followed.isdigit() or store.case_party(conn, int(followed)) is None:
+                raise AlertError(f"no case {followed} (`monitor cases` lists them)")
+        else:
+            try:
+                parties(followed, kind)
+            except CaseError as error:
+                raise AlertError(str(error)) from None
+        store.add_rule(conn, name, "", False, webhook, secret, email, follow=(kind, followed))
+        return store.rules(conn, name)[0]
+
+
+def _check_name(name: str) -> None:
     if not _RULE_NAME.fullmatch(name) or name == HEALTH_FEED:
         raise AlertError(
             f"bad rule name {name!r}: use 1-80 letters (of any language), digits, '-', '_' or '.', starting with a letter or digit"
             + (f" ({HEALTH_FEED!r} is the built-in health feed)" if name == HEALTH_FEED else "")
         )
-    plan(query, SearchOptions(expand=not exact))
+
+
+def _check_channels(webhook: str | None, secret: str | None, email: str | None) -> None:
     if webhook is not None and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).hostname):
         raise AlertError(f"the webhook must be an http(s) address, not {webhook!r}")
     if secret and not webhook:
         raise AlertError("--secret signs webhook requests: give --webhook too")
     if email is not None and not all(_EMAIL.fullmatch(a.strip()) for a in email.split(",")):
         raise AlertError(f"not an e-mail address (or a comma-separated list of them): {email!r}")
-    with archive.transaction() as conn:
-        if store.rules(conn, name):
-            raise AlertError(f"a rule named {name!r} exists already (remove it first)")
-        store.add_rule(conn, name, query, exact, webhook, secret, email)
-        return store.rules(conn, name)[0]
+
+
+def _check_new(conn, name: str) -> None:
+    if store.rules(conn, name):
+        raise AlertError(f"a rule named {name!r} exists already (remove it first)")
 
 
 def remove_rule(archive: Archive, name: str) -> None:
@@ -117,6 +161,7 @@ def _rule_dict(rule: store.Rule) -> dict[str, Any]:
         "signed": bool(rule.webhook_secret),
         "email": rule.email_to,
         "created_at": china_time(rule.created_at),
+        "follows": f"{rule.follow_kind} {rule.follow_id}" if rule.follow_kind else None,
     }
 
 
@@ -136,6 +181,8 @@ def _searches(rules: list[store.Rule]) -> dict[int, Search]:
     names) is left out of matching until it is fixed; `alerts list` still shows it."""
     out = {}
     for rule in rules:
+        if rule.follow_kind:  # follows cases: matched against case events, not articles
+            continue
         try:
             out[rule.id] = plan(rule.query, SearchOptions(expand=not rule.exact))[1]
         except QueryError:
@@ -162,3 +209,46 @@ def match_queue(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -
         for rule_id, name in names.items():
             report.alerts[name] = report.alerts.get(name, 0) + fresh.get(rule_id, 0)
         report.articles += len(ids)
+
+
+# --- following cases ---------------------------------------------------------------------
+
+
+def _followed(rules: list[store.Rule]) -> dict[int, tuple[str, frozenset[str]]]:
+    """Each follow rule's kind and what it follows: the case id, or the concepts (the
+    organisation or place and those below it). One the vocabulary lost is left out."""
+    out = {}
+    for rule in rules:
+        if rule.follow_kind == "case":
+            out[rule.id] = ("case", frozenset({rule.follow_id or ""}))
+        elif rule.follow_kind:
+            try:
+                out[rule.id] = (rule.follow_kind, parties(rule.follow_id or "", rule.follow_kind))
+            except CaseError:
+                continue
+    return out
+
+
+def _follows(followed: tuple[str, frozenset[str]], event: Any) -> bool:
+    kind, ids = followed
+    return str(event.case_id) in ids if kind == "case" else event.party in ids or event.family in ids
+
+
+def match_case_events(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -> None:
+    """Each queued case event (a case's new stage or figure) against the follow rules: one
+    alert per rule that follows its case, its party or a party above it."""
+    with archive.engine.connect() as conn:
+        rules = store.rules(conn)
+    followed = _followed(rules)
+    names = {rule.id: rule.name for rule in rules}
+    report.follow_rules = len(followed)
+    while True:
+        with archive.transaction() as conn:
+            events = store.queued_case_events(conn, batch)
+            if not events:
+                return
+            matches = [(rule_id, event) for event in events for rule_id, f in followed.items() if _follows(f, event)]
+            fresh = store.record_case_alerts(conn, matches, [event.id for event in events])
+        for rule_id, count in fresh.items():
+            report.alerts[names[rule_id]] = report.alerts.get(names[rule_id], 0) + count
+        report.case_events += len(events)
