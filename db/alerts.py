@@ -175,7 +175,9 @@ def queued_case_events(conn: Connection, size: int) -> list[Any]:
     """The oldest queued case events with their case's party and family, at most `size`."""
     return list(
         conn.execute(
-            select(CaseEvent.id, CaseEvent.case_id, CaseEvent.article_pk, Case.party, Case.family)
+            select(
+                CaseEvent.id, CaseEvent.case_id, CaseEvent.article_pk, CaseEvent.recorded_at, Case.party, Case.family
+            )
             .join(CaseEventQueue, CaseEventQueue.event_id == CaseEvent.id)
             .join(Case, Case.id == CaseEvent.case_id)
             .order_by(CaseEvent.id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -158,8 +159,9 @@ def _record_events(
         }
         for case_id, kind, value, as_of in new_figures
     ]
+    now = datetime.now(UTC)
     for event in events:
-        event_id = conn.execute(insert(CaseEvent).values(**event).returning(CaseEvent.id)).scalar_one()
+        event_id = conn.execute(insert(CaseEvent).values(**event, recorded_at=now).returning(CaseEvent.id)).scalar_one()
         conn.execute(insert(CaseEventQueue).values(event_id=event_id))
 
 

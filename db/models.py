@@ -386,6 +386,8 @@ class CaseEvent(Base):
     day: Mapped[str] = mapped_column(String(10))  # the stage's day, the figure's as-of day
     value: Mapped[int | None] = mapped_column(BigInteger)  # a figure's value
     article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # When it was found: a rule added later is not told of it.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CaseEventQueue(Base):

@@ -39,6 +39,13 @@ def parties(value: str, kind: str) -> frozenset[str]:
     return found
 
 
+def named_party(value: str, kind: str) -> str:
+    """The concept id of the organisation or place an --org or --place names: of the kind
+    asked, the topmost of those found (a name finds those below it too)."""
+    found = parties(value, kind)
+    return min(found, key=lambda p: (party_kind_of(p) not in KINDS[kind], len(ancestors(p)), p))
+
+
 def case_summary(row: Any) -> dict[str, Any]:
     case = row.Case if hasattr(row, "Case") else row
     return {
@@ -139,9 +146,8 @@ def fact_totals(
 def party_view(archive: Archive, value: str, kind: str) -> dict[str, Any]:
     """An organisation's or a province's page: its cases, its penalties per year (facts
     about it or its subsidiaries, or cities), and its newest articles."""
-    named = parties(value, kind)
-    # The one named: of the kind asked, the topmost of those found (a name finds those below it too).
-    party = min(named, key=lambda p: (party_kind_of(p) not in KINDS[kind], len(ancestors(p)), p))
+    party = named_party(value, kind)
+    named = parties(party, kind)
     by = "party" if kind == "org" else "place"
     penalties: dict[int, int] = defaultdict(int)
     for total in fact_totals(archive, "penalty", by):

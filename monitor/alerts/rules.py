@@ -4,6 +4,8 @@ alerts, and matched against the queue of new articles."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +13,7 @@ from db import Archive
 from db import alerts as store
 from db.fulltext import Search, copy_queued_matches
 from monitor.alerts.report import RunReport
-from monitor.cases import CaseError, parties
+from monitor.cases import CaseError, named_party, parties
 from monitor.query import QueryError, parse_query
 from monitor.search import SearchOptions, plan
 from pipelines.article import china_time
@@ -74,7 +76,7 @@ def add_follow_rule(
                 raise AlertError(f"no case {followed} (`monitor cases` lists them)")
         else:
             try:
-                parties(followed, kind)
+                followed = named_party(followed, kind)  # by its id, whatever name it was given by
             except CaseError as error:
                 raise AlertError(str(error)) from None
         store.add_rule(conn, name, "", False, webhook, secret, email, follow=(kind, followed))
@@ -214,24 +216,38 @@ def match_queue(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -
 # --- following cases ---------------------------------------------------------------------
 
 
-def _followed(rules: list[store.Rule]) -> dict[int, tuple[str, frozenset[str]]]:
-    """Each follow rule's kind and what it follows: the case id, or the concepts (the
-    organisation or place and those below it). One the vocabulary lost is left out."""
+@dataclass(frozen=True)
+class _Followed:
+    """What a follow rule follows: a case id, or concepts (the organisation or place and
+    those below it); told of the events found after it was added."""
+
+    kind: str
+    ids: frozenset[str]
+    since: datetime
+
+    def told_of(self, event: Any) -> bool:
+        if event.recorded_at < self.since:
+            return False
+        if self.kind == "case":
+            return str(event.case_id) in self.ids
+        return event.party in self.ids or event.family in self.ids
+
+
+def _followed(rules: list[store.Rule]) -> dict[int, _Followed]:
+    """Each follow rule's _Followed; one whose organisation or place the vocabulary lost is
+    left out."""
     out = {}
     for rule in rules:
         if rule.follow_kind == "case":
-            out[rule.id] = ("case", frozenset({rule.follow_id or ""}))
+            out[rule.id] = _Followed("case", frozenset({rule.follow_id or ""}), rule.created_at)
         elif rule.follow_kind:
             try:
-                out[rule.id] = (rule.follow_kind, parties(rule.follow_id or "", rule.follow_kind))
+                out[rule.id] = _Followed(
+                    rule.follow_kind, parties(rule.follow_id or "", rule.follow_kind), rule.created_at
+                )
             except CaseError:
                 continue
     return out
-
-
-def _follows(followed: tuple[str, frozenset[str]], event: Any) -> bool:
-    kind, ids = followed
-    return str(event.case_id) in ids if kind == "case" else event.party in ids or event.family in ids
 
 
 def match_case_events(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -> None:
@@ -247,7 +263,7 @@ def match_case_events(archive: Archive, report: RunReport, batch: int = MATCH_BA
             events = store.queued_case_events(conn, batch)
             if not events:
                 return
-            matches = [(rule_id, event) for event in events for rule_id, f in followed.items() if _follows(f, event)]
+            matches = [(rule_id, event) for event in events for rule_id, f in followed.items() if f.told_of(event)]
             fresh = store.record_case_alerts(conn, matches, [event.id for event in events])
         for rule_id, count in fresh.items():
             report.alerts[names[rule_id]] = report.alerts.get(names[rule_id], 0) + count

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("day", sa.String(10), nullable=False),
         sa.Column("value", sa.BigInteger()),
         sa.Column("article_pk", sa.Integer(), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_case_events_case_id", "case_events", ["case_id"])
     op.create_table(
