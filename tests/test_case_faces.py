@@ -329,7 +329,7 @@ def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_follow_
         stages = page.locator("#case-view .timeline > li > strong").all_inner_texts()
         assert stages == ["进驻 Stationing", "整改进展 Progress"]
         assert page.locator("#case-view .timeline li li").count() == 3  # two Chinese copies, one English
-        assert page.locator("#case-chart circle.raised title").all_inner_texts() == [
+        assert page.locator("#case-chart circle.raised title").all_text_contents() == [
             "交办问题 Problems raised 38 · 2020-10-09"
         ]
         assert page.locator("#case-chart circle.rectified").count() == 1
@@ -352,8 +352,8 @@ def test_a_case_with_figures_over_time_is_charted_to_scale(chromium, case_db):
 
     def scenario(page) -> None:
         page.goto(f"{base}/#/case/{case_id}")
-        page.wait_for_selector("#case-chart polyline.raised")
-        raised = page.locator("#case-chart circle.raised title").all_inner_texts()
+        page.wait_for_selector("#case-chart polyline.raised", state="attached")
+        raised = page.locator("#case-chart circle.raised title").all_text_contents()
         assert raised == [
             "交办问题 Problems raised 37 · 2019-10-19",
             "交办问题 Problems raised 37 · 2021-04-08",
