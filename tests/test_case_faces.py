@@ -30,6 +30,7 @@ from monitor.reprocess import reprocess
 from pipelines.article import Article
 from pipelines.case_groups import keep_cases_of
 from pipelines.stages import process
+from tests.conftest import postgres_schema
 from tests.test_api import get_json, serving
 from tests.test_web import CHROMIUM, Chromium
 
@@ -224,8 +225,17 @@ def test_api_follow_makes_a_rule_and_refuses_what_is_not_json(api, case_db):
 # --- following -----------------------------------------------------------------------------
 
 
-def test_a_new_stage_alerts_each_follower_once_and_a_repost_none(tmp_path):
-    archive = Archive(f"sqlite:///{tmp_path / 'follow.sqlite3'}")
+def test_a_new_stage_alerts_each_follower_once_and_a_repost_none_on_sqlite(tmp_path):
+    _followed(f"sqlite:///{tmp_path / 'follow.sqlite3'}")
+
+
+def test_a_new_stage_alerts_each_follower_once_and_a_repost_none_on_postgresql():
+    with postgres_schema("monitor_case_follows") as url:
+        _followed(url)
+
+
+def _followed(url: str) -> None:
+    archive = Archive(url)
     _store(archive, _seeds())
     case_id = _case_id(archive.url, SEED_CASE)
     add_follow_rule(archive, "seed-case", "case", str(case_id), webhook="http://127.0.0.1:9/hook")
