@@ -142,7 +142,8 @@ def iterate(
         with archive.engine.connect() as conn:
             rows = _rows(conn, [r.id for r in chunk])
             copies = _copies(conn, chunk) if spec.collapse else {}
-        yield from _results(chunk, rows, copies, parsed.marks)
+            results = _with_cases(conn, _results(chunk, rows, copies, parsed.marks))
+        yield from results
 
 
 def check_sites(conn, filters: Filters) -> None:
