@@ -159,10 +159,14 @@ def _record_events(
         }
         for case_id, kind, value, as_of in new_figures
     ]
+    if not events:
+        return
     now = datetime.now(UTC)
-    for event in events:
-        event_id = conn.execute(insert(CaseEvent).values(**event, recorded_at=now).returning(CaseEvent.id)).scalar_one()
-        conn.execute(insert(CaseEventQueue).values(event_id=event_id))
+    ids = conn.execute(
+        insert(CaseEvent).returning(CaseEvent.id, sort_by_parameter_order=True),
+        [{**event, "recorded_at": now} for event in events],
+    ).scalars()
+    conn.execute(insert(CaseEventQueue), [{"event_id": event_id} for event_id in ids])
 
 
 # --- reading cases back -------------------------------------------------------------------
