@@ -69,11 +69,9 @@ def list_cases(
 ) -> list[dict[str, Any]]:
     """Cases, latest first: of an organisation or a province (and what is below it), active
     on or after a day (YYYY-MM-DD)."""
-    named: frozenset[str] | None = None
-    for value, kind in ((org, "org"), (place, "place")):
-        if value:
-            found = parties(value, kind)
-            named = found if named is None else named & found
+    if org and place:  # a case's party is one or the other
+        raise CaseError("give an organisation or a place, not both")
+    named = parties(org, "org") if org else parties(place, "place") if place else None
     with archive.engine.connect() as conn:
         rows = store.list_cases(conn, named, since)
     return [{**case_summary(row), "articles": row.articles, "stages": row.stages} for row in rows]

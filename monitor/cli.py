@@ -198,8 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     facts.set_defaults(run=cmd_facts)
 
     cases = commands.add_parser("cases", help="list the inspection cases: a party in one central inspection")
-    cases.add_argument("--org", metavar="ID", help="an organisation's cases (and its subsidiaries'), by id or name")
-    cases.add_argument("--place", metavar="ID", help="a province's or city's cases (and its cities'), by id or name")
+    party = cases.add_mutually_exclusive_group()
+    party.add_argument("--org", metavar="ID", help="an organisation's cases (and its subsidiaries'), by id or name")
+    party.add_argument("--place", metavar="ID", help="a province's or city's cases (and its cities'), by id or name")
     cases.add_argument("--since", type=_day_text, metavar="DAY", help="cases with an article on or after this day")
     cases.add_argument("--json", action="store_true")
     cases.set_defaults(run=cmd_cases)

@@ -188,6 +188,10 @@ def test_api_lists_cases_and_shows_one(api, case_db):
     assert sorted(article["lang"] for article in case["articles"]) == ["en", "zh", "zh"]
     assert get_json(api, "/api/cases/99999") == (404, {"error": "no case 99999"})
     assert get_json(api, "/api/cases", place="chinalco")[0] == 400
+    assert get_json(api, "/api/cases", org="chinalco", place="guangxi") == (
+        400,
+        {"error": "give an organisation or a place, not both"},
+    )
 
 
 def test_api_party_page_and_search_results_link_to_their_case(api, case_db):
