@@ -15,6 +15,9 @@ from db.models import (
     AlertQueue,
     AlertRule,
     Article,
+    Case,
+    CaseEvent,
+    CaseEventQueue,
     Delivery,
     DeliveryAttempt,
     UTCDateTime,
@@ -35,6 +38,8 @@ class Rule:
     webhook_secret: str | None
     email_to: str | None
     created_at: datetime
+    follow_kind: str | None  # case, org, place: the rule follows cases, its query is empty
+    follow_id: str | None
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -60,7 +65,9 @@ def add_rule(
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
     email_to: str | None = None,
+    follow: tuple[str, str] | None = None,
 ) -> None:
+    """A rule matching `query`, or following (kind, id) a case, organisation or place."""
     conn.execute(
         insert(AlertRule).values(
             name=name,
@@ -70,6 +77,8 @@ def add_rule(
             webhook_secret=webhook_secret,
             email_to=email_to,
             created_at=_now(),
+            follow_kind=follow[0] if follow else None,
+            follow_id=follow[1] if follow else None,
         )
     )
 
@@ -136,6 +145,13 @@ def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
             " ON CONFLICT (rule_id, story_id) DO NOTHING"
         ).bindparams(bindparam("now", _now(), type_=UTCDateTime))
     )
+    _add_deliveries(conn, last_alert)
+    rows = conn.execute(select(Alert.rule_id, func.count()).where(Alert.id > last_alert).group_by(Alert.rule_id))
+    return dict(rows.all())  # not dict(rows): a result has keys(), dict() would take it for a mapping
+
+
+def _add_deliveries(conn: Connection, last_alert: int) -> None:
+    """A pending delivery per channel of its rule for each alert after `last_alert`."""
     for channel, column in CHANNELS.items():
         conn.execute(
             text(
@@ -145,8 +161,58 @@ def record_batch(conn: Connection, last_alert: int) -> dict[int, int]:
             ).bindparams(bindparam("now", _now(), type_=UTCDateTime)),
             {"channel": channel, "last": last_alert},
         )
-    rows = conn.execute(select(Alert.rule_id, func.count()).where(Alert.id > last_alert).group_by(Alert.rule_id))
-    return dict(rows.all())  # not dict(rows): a result has keys(), dict() would take it for a mapping
+
+
+# --- case events: what follow rules match ------------------------------------------------
+
+
+def case_party(conn: Connection, case_id: int) -> str | None:
+    """A case's party; None when there is no such case."""
+    return conn.execute(select(Case.party).where(Case.id == case_id)).scalar()
+
+
+def queued_case_events(conn: Connection, size: int) -> list[Any]:
+    """The oldest queued case events with their case's party and family, at most `size`."""
+    return list(
+        conn.execute(
+            select(
+                CaseEvent.id, CaseEvent.case_id, CaseEvent.article_pk, CaseEvent.recorded_at, Case.party, Case.family
+            )
+            .join(CaseEventQueue, CaseEventQueue.event_id == CaseEvent.id)
+            .join(Case, Case.id == CaseEvent.case_id)
+            .order_by(CaseEvent.id)
+            .limit(size)
+        ).all()
+    )
+
+
+def record_case_alerts(conn: Connection, matches: list[tuple[int, Any]], event_ids: list[int]) -> dict[int, int]:
+    """An alert per (rule id, event) matched, with its pending deliveries; the events leave
+    the queue in the same transaction. Returns the new alerts' count by rule id."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RUNNER_LOCK})
+    last_alert = conn.execute(select(func.coalesce(func.max(Alert.id), 0))).scalar_one()
+    now = _now()
+    if matches:
+        conn.execute(
+            insert(Alert),
+            [
+                {
+                    "rule_id": rule_id,
+                    "story_id": None,
+                    "article_pk": event.article_pk,
+                    "matched_at": now,
+                    "case_event_id": event.id,
+                }
+                for rule_id, event in matches
+            ],
+        )
+        _add_deliveries(conn, last_alert)
+    conn.execute(delete(CaseEventQueue).where(CaseEventQueue.event_id.in_(event_ids)))
+    counts: dict[int, int] = {}
+    for rule_id, _ in matches:
+        counts[rule_id] = counts.get(rule_id, 0) + 1
+    return counts
 
 
 def _show_better_faces(conn: Connection) -> None:
@@ -208,6 +274,16 @@ _ARTICLE = (
     Article.tags,
     Article.relevance_label,
 )
+# The case event an alert is about (all None for an article's alert): outer-joined.
+_EVENT = (
+    CaseEvent.kind.label("event_kind"),
+    CaseEvent.name.label("event_name"),
+    CaseEvent.day.label("event_day"),
+    CaseEvent.value.label("event_value"),
+    Case.id.label("case_id"),
+    Case.key.label("case_key"),
+    Case.party.label("case_party"),
+)
 
 
 def due(conn: Connection, channel: str, now: datetime) -> list[Pending]:
@@ -221,9 +297,12 @@ def due(conn: Connection, channel: str, now: datetime) -> list[Pending]:
             Alert.rule_id,
             Alert.matched_at,
             *_ARTICLE,
+            *_EVENT,
         )
         .join(Alert, Alert.id == Delivery.alert_id)
         .join(Article, Article.id == Alert.article_pk)
+        .outerjoin(CaseEvent, CaseEvent.id == Alert.case_event_id)
+        .outerjoin(Case, Case.id == CaseEvent.case_id)
         .where(Delivery.channel == channel, Delivery.status == "pending", Delivery.next_attempt_at <= now)
         .order_by(Alert.id)
     ).all()
@@ -273,8 +352,10 @@ def recent_alerts(conn: Connection, rule_id: int, limit: int) -> list[Any]:
     """A rule's latest alerts with their article, newest first."""
     return list(
         conn.execute(
-            select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE)
+            select(Alert.id.label("alert_id"), Alert.matched_at, *_ARTICLE, *_EVENT)
             .join(Article, Article.id == Alert.article_pk)
+            .outerjoin(CaseEvent, CaseEvent.id == Alert.case_event_id)
+            .outerjoin(Case, Case.id == CaseEvent.case_id)
             .where(Alert.rule_id == rule_id)
             .order_by(Alert.id.desc())
             .limit(limit)

@@ -109,6 +109,8 @@ def _fact_row(article_pk: int, fact: Mapping[str, Any]) -> dict[str, Any]:
         "action": fact.get("action"),
         "sentence": fact["sentence"],
         "offset": fact["offset"],
+        "party": fact.get("party"),
+        "place": fact.get("place"),
     }
 
 

@@ -146,6 +146,9 @@ class Fact(Base):
     action: Mapped[str | None] = mapped_column(String(8))  # 问责, 约谈, 立案
     sentence: Mapped[str] = mapped_column(Text)
     offset: Mapped[int] = mapped_column(Integer)
+    # Who and where the fact is about (pipelines.parties): vocabulary concept ids.
+    party: Mapped[str | None] = mapped_column(String(80), index=True)
+    place: Mapped[str | None] = mapped_column(String(80), index=True)
 
 
 class ArticleTag(Base):
@@ -201,6 +204,10 @@ class AlertRule(Base):
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     email_to: Mapped[str | None] = mapped_column(String(1000))  # addresses, comma-separated
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A rule that follows a case, an organisation or a province (its query is then empty):
+    # it fires on the case events (new stages and figures) of what it follows.
+    follow_kind: Mapped[str | None] = mapped_column(String(8))  # case, org, place
+    follow_id: Mapped[str | None] = mapped_column(String(80))  # a case id, or a vocabulary concept id
 
 
 class AlertQueue(Base):
@@ -221,13 +228,16 @@ class Alert(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
-    story_id: Mapped[int] = mapped_column(Integer)
+    story_id: Mapped[int | None] = mapped_column(Integer)  # None for a case event's alert
     article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A followed case's new stage or figure (its article: the one that shows it).
+    case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
 
     __table_args__ = (
         Index("ix_alerts_rule_story", "rule_id", "story_id", unique=True),
         Index("ix_alerts_rule_id", "rule_id", "id"),
+        Index("ix_alerts_rule_event", "rule_id", "case_event_id", unique=True),
     )
 
 
@@ -362,3 +372,28 @@ class CaseFigure(Base):
     as_of: Mapped[str] = mapped_column(String(10))
     article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     sentence: Mapped[str] = mapped_column(Text)
+
+
+class CaseEvent(Base):
+    """A stage or figure a case did not have before an update: what its followers are told."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # stage, figure
+    name: Mapped[str] = mapped_column(String(32))  # the stage, or the figure's kind
+    day: Mapped[str] = mapped_column(String(10))  # the stage's day, the figure's as-of day
+    value: Mapped[int | None] = mapped_column(BigInteger)  # a figure's value
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # When it was found: a rule added later is not told of it.
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseEventQueue(Base):
+    """Case events not yet matched against the follow rules: added in the transaction that
+    records the event, removed in the one that records its alerts (as AlertQueue)."""
+
+    __tablename__ = "case_event_queue"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"), primary_key=True)

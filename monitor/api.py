@@ -32,7 +32,8 @@ from db import Archive
 from db import health as health_events
 from db import sites as site_figures
 from db.search.spec import Filters
-from monitor.alerts import HEALTH_FEED, AlertError, feed_path, list_rules, rule_feed
+from monitor.alerts import HEALTH_FEED, AlertError, add_follow_rule, feed_path, list_rules, rule_feed
+from monitor.cases import CaseError, case_view, list_cases, party_view
 from monitor.export import MEDIA, encoded, records
 from monitor.extract import SPIDERS
 from monitor.feeds import FORMATS, render
@@ -98,6 +99,7 @@ class Hit(BaseModel):
     tags: list[str]
     snippet: str  # the original text around the first match, matches between « and »
     copies: list[Copy]  # the story's other copies (collapsed searches)
+    case_id: int | None = None  # the inspection case its article is in
 
 
 class FacetCount(BaseModel):
@@ -235,6 +237,84 @@ class Overview(BaseModel):
     sites: list[SiteCount]
     health: list[SiteHealth]  # each site's latest run
     rules: list[RuleFeeds]  # the alert rules, then the built-in crawl-health feed
+
+
+class CaseSummary(BaseModel):
+    id: int
+    key: str  # party/inspection, e.g. chinalco/t4-2020, jiangxi-copper/r2b4
+    party: str  # a vocabulary concept id
+    party_label: str
+    party_kind: str  # organisation, province, city
+    family: str  # the topmost organisation or place above the party
+    round: int | None
+    batch: int | None
+    team: int | None
+    stationed: str | None  # YYYY-MM-DD
+    first_day: str
+    last_day: str
+
+
+class CaseListed(CaseSummary):
+    articles: int
+    stages: int  # distinct stages reached
+
+
+class CaseArticleRef(BaseModel):
+    id: int
+    title: str
+    lang: str
+    host: str
+    url: str
+    published_at: str | None
+
+
+class CaseSource(CaseArticleRef):
+    sentence: str  # the sentence that shows the stage or states the figure
+
+
+class CaseStage(BaseModel):
+    stage: str  # stationing, onsite, feedback, plan, progress, typical_case, lookback, closure
+    day: str
+    articles: list[CaseSource]
+
+
+class CaseFigure(BaseModel):
+    kind: str  # problems_raised, problems_rectified, problems_in_progress, complaints_..., penalty_yuan, ...
+    value: int
+    as_of: str
+    articles: list[CaseSource]
+
+
+class CaseView(CaseSummary):
+    stages: list[CaseStage]  # by day
+    figures: list[CaseFigure]  # by as-of day
+    articles: list[CaseArticleRef]  # every article of the case, both languages, oldest first
+
+
+class YearTotal(BaseModel):
+    year: int
+    total_yuan: int
+
+
+class PartyView(BaseModel):
+    id: str
+    label: str
+    kind: str | None  # organisation, province, city
+    cases: list[CaseListed]
+    penalties: list[YearTotal]  # penalties stated about it (or what is below it), by year of publication
+    articles: list[CaseArticleRef]  # its newest articles
+
+
+class FollowRequest(BaseModel):
+    name: str  # the rule's name
+    kind: Literal["case", "org", "place"]
+    id: str  # the case id, or the organisation's or place's concept id
+
+
+class FollowRule(BaseModel):
+    name: str
+    follows: str
+    feeds: dict[str, str]  # format -> path
 
 
 # --- the options search and export share -----------------------------------------------
@@ -394,6 +474,47 @@ def create_app(db_url: str, access: Access = Access()) -> FastAPI:
             raise HTTPException(404, f"no article {article_id}")
         return {**found, "original": original_text(archive, article_id, found["site"])}
 
+    @app.get("/api/cases", response_model=list[CaseListed], responses=errors(400, 422))
+    def cases_endpoint(
+        org: Annotated[str | None, Query(max_length=200, description="an organisation, by id or name")] = None,
+        place: Annotated[str | None, Query(max_length=200, description="a province or city, by id or name")] = None,
+        since: Annotated[date | None, Query(description="cases with an article on or after this day")] = None,
+    ) -> list[dict[str, Any]]:
+        try:
+            return list_cases(archive, org, place, since.isoformat() if since else None)
+        except CaseError as error:
+            raise HTTPException(400, str(error)) from None
+
+    @app.get("/api/cases/{case_id}", response_model=CaseView, responses=errors(404, 422))
+    def case_endpoint(case_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]) -> dict[str, Any]:
+        found = case_view(archive, case_id)
+        if found is None:
+            raise HTTPException(404, f"no case {case_id}")
+        return found
+
+    @app.get("/api/parties/{kind}/{party}", response_model=PartyView, responses=errors(404, 422))
+    def party_endpoint(
+        kind: Literal["org", "place"], party: Annotated[str, PathParam(max_length=200)]
+    ) -> dict[str, Any]:
+        try:
+            return party_view(archive, party, kind)
+        except CaseError as error:
+            raise HTTPException(404, str(error)) from None
+
+    @app.post("/api/follows", response_model=FollowRule, status_code=201, responses=errors(400, 422))
+    def follow_endpoint(follow: FollowRequest) -> dict[str, Any]:
+        # The body is read as JSON only (else 422): a page on another site cannot send JSON
+        # without the browser asking the server first, which it does not allow.
+        try:
+            rule = add_follow_rule(archive, follow.name, follow.kind, follow.id)
+        except AlertError as error:
+            raise HTTPException(400, str(error)) from None
+        return {
+            "name": rule.name,
+            "follows": f"{rule.follow_kind} {rule.follow_id}",
+            "feeds": {fmt: feed_path(rule.name, fmt) for fmt in FORMATS},
+        }
+
     @app.get("/api/export", response_class=StreamingResponse, responses={**errors(400, 422), 200: EXPORTED})
     def export_endpoint(
         q: QueryText,
@@ -502,7 +623,10 @@ def _latest_runs(archive: Archive) -> list[dict[str, Any]]:
 
 
 def _rule_feeds(archive: Archive) -> list[dict[str, Any]]:
-    rules = [(r["name"], r["query"], r["alerts"], r["last_alert"]) for r in list_rules(archive)]
+    rules = [
+        (r["name"], f"follows {r['follows']}" if r["follows"] else r["query"], r["alerts"], r["last_alert"])
+        for r in list_rules(archive)
+    ]
     with archive.engine.connect() as conn:
         events = health_events.count(conn)
     rules.append((HEALTH_FEED, "crawl health events", events, None))

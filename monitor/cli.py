@@ -189,8 +189,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     facts.add_argument("--until", type=_until, help="articles published on or before this day, month or year")
     facts.add_argument("--limit", type=_limit, default=50)
+    facts.add_argument(
+        "--by",
+        choices=("party", "place"),
+        help="total the facts' numbers (of --kind, penalty by default) by the company or place they are about and year",
+    )
     facts.add_argument("--json", action="store_true")
     facts.set_defaults(run=cmd_facts)
+
+    cases = commands.add_parser("cases", help="list the inspection cases: a party in one central inspection")
+    party = cases.add_mutually_exclusive_group()
+    party.add_argument("--org", metavar="ID", help="an organisation's cases (and its subsidiaries'), by id or name")
+    party.add_argument("--place", metavar="ID", help="a province's or city's cases (and its cities'), by id or name")
+    cases.add_argument("--since", type=_day_text, metavar="DAY", help="cases with an article on or after this day")
+    cases.add_argument("--json", action="store_true")
+    cases.set_defaults(run=cmd_cases)
+    case = commands.add_parser("case", help="one inspection case: its timeline of stages and its figures over time")
+    case.add_argument("id", type=_case_id, help="the case's id (as `monitor cases` prints it)")
+    case.add_argument("--json", action="store_true")
+    case.set_defaults(run=cmd_case)
 
     reprocess = commands.add_parser("reprocess", help="run the text pipeline again over every stored page")
     reprocess.add_argument(
@@ -610,6 +627,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
         tags = resolve_tag(args.tag) if args.tag else None
     except QueryError as error:
         raise UsageError(str(error)) from None
+    if args.by:
+        return _fact_totals(args, tags)
     rows = _archive(args).facts(args.kind, tags, args.since, args.until, args.limit)
     found = [
         {
@@ -639,6 +658,84 @@ def cmd_facts(args: argparse.Namespace) -> int:
         say(f"{(fact['published_at'] or '?')[:10]}  {fact['kind']}: {value}")
         say(f"   {fact['sentence']}")
         say(f"   {fact['title']}  {fact['url']}")
+    return 0
+
+
+def _fact_totals(args: argparse.Namespace, tags: frozenset[str] | None) -> int:
+    from monitor.cases import fact_totals
+
+    kind = args.kind or "penalty"
+    totals = fact_totals(_archive(args), kind, args.by, tags, args.since, args.until)
+    if args.json:
+        print(json_text(totals, indent=1))
+        return 0
+    if not totals:
+        say(f"no {kind} facts naming a {args.by}")
+    unit = " yuan" if kind == "penalty" else ""
+    for total in totals:
+        say(f"{total['year']}  {total[args.by]} {total['label']}: {total['total']:,}{unit} ({total['facts']} facts)")
+    return 0
+
+
+# --- cases ---
+
+
+def _day_text(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from None
+
+
+def _case_id(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"not a case id: {value!r}")
+    return int(value)
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from monitor.cases import CaseError, list_cases
+
+    try:
+        cases = list_cases(_archive(args), args.org, args.place, args.since)
+    except CaseError as error:
+        raise UsageError(str(error)) from None
+    if args.json:
+        print(json_text(cases, indent=1))
+        return 0
+    if not cases:
+        say("no cases found (an archive stored before cases existed gets them by `monitor reprocess`)")
+    for case in cases:
+        say(
+            f"{case['id']:>5}  {case['key']}  {case['party_label']}  {case['first_day']} to {case['last_day']}"
+            f"  {case['articles']} articles, {case['stages']} stages"
+        )
+    return 0
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    from monitor.cases import case_view
+
+    case = case_view(_archive(args), args.id)
+    if case is None:
+        raise UsageError(f"no case {args.id} (`monitor cases` lists them)")
+    if args.json:
+        print(json_text(case, indent=1))
+        return 0
+    inspection = ", ".join(
+        f"{name} {case[name]}" for name in ("round", "batch", "team", "stationed") if case[name] is not None
+    )
+    say(f"case {case['id']}: {case['key']}  {case['party_label']} ({case['party_kind']})  {inspection}")
+    say("stages:")
+    for stage in case["stages"]:
+        say(f"  {stage['day']}  {stage['stage']}")
+        for article in stage["articles"]:
+            say(f"      #{article['id']} [{article['lang']}] {article['title']}  {article['host']}")
+            say(f"         {article['sentence']}")
+    say("figures:")
+    for figure in case["figures"]:
+        sources = ", ".join(f"#{a['id']}" for a in figure["articles"])
+        say(f"  {figure['as_of']}  {figure['kind']}: {figure['value']:,}  ({sources})")
     return 0
 
 
@@ -768,9 +865,16 @@ def _extract_batch(listing: str) -> int:
 def _alert_commands(commands) -> None:
     alerts = commands.add_parser("alerts", help="keyword alert rules: their matches, feeds, webhooks and e-mails")
     actions = alerts.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add a rule: new articles matching QUERY raise an alert")
+    add = actions.add_parser(
+        "add",
+        help="add a rule: new articles matching QUERY, or new stages and figures of what it follows, raise an alert",
+    )
     add.add_argument("name", help="the rule's name: letters, digits, - _ . (it names its feeds)")
-    add.add_argument("query", help="the search query language (README.md), filters included")
+    add.add_argument("query", nargs="?", help="the search query language (README.md), filters included")
+    follow = add.add_mutually_exclusive_group()
+    follow.add_argument("--case", metavar="ID", type=_case_id, help="follow a case: each new stage or figure alerts")
+    follow.add_argument("--org", metavar="ID", help="follow an organisation's cases (and its subsidiaries')")
+    follow.add_argument("--place", metavar="ID", help="follow a province's or city's cases (and its cities')")
     add.add_argument("--lang", choices=("zh", "en", "und"), help="same as lang: in the query")
     add.add_argument("--site", help="spider name or host; same as site: in the query")
     add.add_argument("--tag", help="concept id or name; same as tag: in the query")
@@ -813,8 +917,23 @@ def _alert_call(call, *args, **kwargs):
 
 
 def cmd_alerts_add(args: argparse.Namespace) -> int:
-    from monitor.alerts import add_rule
+    from monitor.alerts import add_follow_rule, add_rule
 
+    follows = [(kind, value) for kind in ("case", "org", "place") if (value := getattr(args, kind)) is not None]
+    if follows and (args.query or args.site or args.lang or args.tag or args.exact):
+        raise UsageError("a rule follows a case, an organisation or a place, or matches a query: not both")
+    if follows:
+        kind, value = follows[0]
+        rule = _alert_call(
+            add_follow_rule, _archive(args), args.name, kind, str(value), args.webhook, args.secret, args.email
+        )
+        say(
+            f"rule {rule.name} added: follows {rule.follow_kind} {rule.follow_id} ({', '.join(rule.channels) or 'feeds only'});"
+            " each new stage or figure raises an alert"
+        )
+        return 0
+    if not args.query:
+        raise UsageError("give a QUERY, or --case, --org or --place to follow")
     filters = " ".join(
         f"{name}:{_quoted(value)}"
         for name, value in (("site", args.site), ("lang", args.lang), ("tag", args.tag))
@@ -845,7 +964,8 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
     for rule in rules:
         channels = ", ".join(c for c in ("webhook", "email") if rule[c]) or "feeds only"
         last = f", last {rule['last_alert']}" if rule["last_alert"] else ""
-        say(f"{rule['name']}: {rule['query']}  [{channels}; {rule['alerts']} alerts{last}]")
+        what = f"follows {rule['follows']}" if rule["follows"] else rule["query"]
+        say(f"{rule['name']}: {what}  [{channels}; {rule['alerts']} alerts{last}]")
     return 0
 
 
@@ -856,7 +976,7 @@ def cmd_alerts_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(rule, indent=1))
         return 0
-    for key in ("name", "query", "exact", "webhook", "signed", "email", "created_at"):
+    for key in ("name", "query", "follows", "exact", "webhook", "signed", "email", "created_at"):
         say(f"{key}: {rule[key]}")
     for d in rule["deliveries"]:
         say(f"deliveries {d['channel']} {d['status']}: {d['count']}")

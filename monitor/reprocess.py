@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from db import Archive
 from monitor.extract import extract_page
 from pipelines.article import BrokenPage
+from pipelines.case_groups import keep_cases, reading_row
 from pipelines.keywords import DocumentFrequencies, candidates
 from pipelines.segment import cut
 
@@ -19,6 +21,7 @@ from pipelines.segment import cut
 class ReprocessResult:
     updated: int = 0
     unchanged: int = 0
+    case_events: int = 0  # stages and figures of cases that they did not have before
     failed: list[tuple[int, str]] = field(default_factory=list)  # (article id, why)
 
 
@@ -45,12 +48,15 @@ def reprocess(
     into: Archive | None = None,
 ) -> ReprocessResult:
     """Document frequencies first, then the whole pipeline over every stored page, stored
-    back, or `into` another archive (moving an archive to a shared PostgreSQL server)."""
+    back, or `into` another archive (moving an archive to a shared PostgreSQL server), and
+    the cases of the articles' families assembled again there."""
     frequencies = fit_document_frequencies(archive, progress, into or archive)
+    target = into or archive
     total, done = archive.count(), 0
     result = ReprocessResult()
     for pages in archive.stored_pages():
-        records = []
+        records: list[Mapping[str, Any]] = []
+        case_rows: dict[str, dict[str, Any]] = {}
         for page in pages:
             try:
                 article = extract_page(page.html, page.url, page.encoding, site=page.site, frequencies=frequencies)
@@ -59,14 +65,17 @@ def reprocess(
                 continue
             article.fetched_at, article.status = page.fetched_at, page.status
             records.append(article.record())
-        stored = (into or archive).store_batch(records)
+            case_rows[article.identity] = reading_row(article)
+        stored = target.store_batch(records)
+        update = keep_cases(target.engine, case_rows)
+        result.case_events += len(update.new_stages) + len(update.new_figures)
         result.updated += stored.updated + stored.new
         result.unchanged += stored.unchanged
         result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]  # 0: not stored, no id
         done += len(pages)
         progress(done, total)
-    if (into or archive).heads_stale():  # many articles were indexed anew
-        (into or archive).optimize()
+    if target.heads_stale():  # many articles were indexed anew
+        target.optimize()
     return result
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import Archive
+from db.cases import case_ids
 from db.search.results import count, every_ranked, facets, ranked
 from db.search.rows import shown_articles, sites_and_hosts, story_copies
 from db.search.spec import Filters, Ranked, Search
@@ -104,7 +105,8 @@ def search(archive: Archive, query: str, options: SearchOptions = SearchOptions(
         found_facets = facets(conn, spec) if with_facets else None
         rows = shown_articles(conn, [r.id for r in page])
         copies = story_copies(conn, [r.story_id for r in page]) if spec.collapse else {}
-    return Page(query, total, _results(page, rows, copies, parsed.marks), parsed.marks, found_facets)
+        results = _with_cases(conn, _results(page, rows, copies, parsed.marks))
+    return Page(query, total, results, parsed.marks, found_facets)
 
 
 def iterate(
@@ -121,7 +123,8 @@ def iterate(
         with archive.engine.connect() as conn:
             rows = shown_articles(conn, [r.id for r in chunk])
             copies = story_copies(conn, [r.story_id for r in chunk]) if spec.collapse else {}
-        yield from _results(chunk, rows, copies, parsed.marks)
+            results = _with_cases(conn, _results(chunk, rows, copies, parsed.marks))
+        yield from results
 
 
 def check_sites(conn, filters: Filters) -> None:
@@ -150,6 +153,15 @@ def _results(page: list[Ranked], rows: dict[int, Any], copies: dict[int, list[An
         )
         for r in page
     ]
+
+
+def _with_cases(conn, results: list[Result]) -> list[Result]:
+    """Each result with the id of its article's inspection case (None when about none):
+    search results link to their case."""
+    cases = case_ids(conn, [r.article["id"] for r in results])
+    for result in results:
+        result.article["case_id"] = cases.get(result.article["id"])
+    return results
 
 
 def _shown(row) -> dict[str, Any]:

@@ -198,3 +198,9 @@ def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]]) -> CaseUpd
     identity ({article.identity: reading_row(article)}): the hook of the store path and of
     `monitor reprocess`, after Archive.store_batch."""
     return db_cases.keep_cases(engine, rows, assemble)
+
+
+def keep_cases_of(engine: Engine, articles: Iterable[Article]) -> CaseUpdate:
+    """The store's hook: bring the cases up to date with a batch of articles just stored
+    (after Archive.store_batch, on the same archive), each read for its case."""
+    return keep_cases(engine, {article.identity: reading_row(article) for article in articles})

@@ -118,16 +118,37 @@ ADDED_BY_0007 = [
         "ix_case_figures_case_id",
     )
 ]
-ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007)
+# 0008 adds tables and facts' columns, and changes the alert tables (that 0003 makes whole).
+ADDED_BY_0008_BESIDES_ALERTS = [("add_table", t) for t in ("case_events", "case_event_queue")] + [
+    ("add_column", "party"),
+    ("add_column", "place"),
+    ("add_index", "ix_case_events_case_id"),
+    ("add_index", "ix_facts_party"),
+    ("add_index", "ix_facts_place"),
+    ("add_index", "ix_alerts_rule_event"),  # an index, not the table's: autogenerate names it apart
+]
+ADDED_BY_0008 = ADDED_BY_0008_BESIDES_ALERTS + [
+    ("add_column", "follow_kind"),
+    ("add_column", "follow_id"),
+    ("add_column", "case_event_id"),
+    ("add_fk", None),  # the models name no foreign key
+    ("modify_nullable", "alerts.story_id"),
+]
+ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS)
 
 
 def schema_differences(conn: Connection) -> list[tuple[str, str]]:
     """What autogenerate would change to reach the models (`alembic check`), by name."""
     context = MigrationContext.configure(conn, opts={"include_name": include_name})
-    return [
-        (diff[0], diff[3].name if diff[0] == "add_column" else diff[1].name)
-        for diff in compare_metadata(context, Base.metadata)
-    ]
+    return [_named(diff) for diff in compare_metadata(context, Base.metadata)]
+
+
+def _named(diff) -> tuple[str, str]:
+    """A difference by name; a column's changes come as a list of them (one here)."""
+    if isinstance(diff, list):
+        kind, _, table, column = diff[0][:4]
+        return (kind, f"{table}.{column}")
+    return (diff[0], diff[3].name if diff[0] == "add_column" else diff[1].name)
 
 
 def fts_definition(conn: Connection):
@@ -159,7 +180,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0007"
+    assert scripts.get_current_head() == HEAD_REVISION == "0008"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
@@ -415,12 +436,21 @@ def without_field_sources(rows: dict[str, list]) -> dict[str, list]:
     return {**rows, "articles": articles}
 
 
+def without_fact_parties(rows: dict[str, list]) -> dict[str, list]:
+    """The rows as an archive before 0008 holds them: facts without party and place."""
+    facts = [{name: value for name, value in row.items() if name not in ("party", "place")} for row in rows["facts"]]
+    return {**rows, "facts": facts}
+
+
 def assert_upgraded(url: str, before: dict[str, list]) -> None:
     with connected(url) as conn:
         rows = stored_rows(conn)
         if before["articles"] and "field_sources" not in before["articles"][0]:  # made before 0006
             assert [row["field_sources"] for row in rows["articles"]] == [{}] * len(rows["articles"])
             rows = without_field_sources(rows)
+        if before["facts"] and "party" not in before["facts"][0]:  # made before 0008: no party, no place
+            assert {(fact["party"], fact["place"]) for fact in rows["facts"]} == {(None, None)}
+            rows = without_fact_parties(rows)
         assert rows == before
         assert tags(conn) == EXPECTED_TAGS
         assert {word: matches(conn, word) for word in EXPECTED_MATCHES} == EXPECTED_MATCHES
@@ -554,7 +584,7 @@ def test_0004_goes_down_to_0003_and_up_again(url):
     before = downgraded_from_head(url, "0003")
     with connected(url) as conn:
         assert stored_revision(conn) == "0003"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007)
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008)
         if conn.dialect.name == "sqlite":
             assert fts_definition(conn) == HEAD_FTS["sqlite"].replace("parts, filters,", "parts,")
         else:
@@ -573,7 +603,9 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     before = downgraded_from_head(url, "0002")
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007)
+        assert sorted(schema_differences(conn)) == sorted(
+            ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS
+        )
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0002 to {HEAD_REVISION}\n"
@@ -587,8 +619,8 @@ def test_0006_goes_down_to_0005_and_up_again(url):
     before = downgraded_from_head(url, "0005")
     with connected(url) as conn:
         assert stored_revision(conn) == "0005"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007)
-        assert stored_rows(conn) == without_field_sources(before)
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008)
+        assert stored_rows(conn) == without_fact_parties(without_field_sources(before))
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0005 to {HEAD_REVISION}\n"
@@ -600,10 +632,22 @@ def test_0007_goes_down_to_0006_and_up_again(url):
     before = downgraded_from_head(url, "0006")
     with connected(url) as conn:
         assert stored_revision(conn) == "0006"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0007)
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0007 + ADDED_BY_0008)
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0006 to {HEAD_REVISION}\n"
+    )
+    assert_upgraded(url, before)
+
+
+def test_0008_goes_down_to_0007_and_up_again(url):
+    before = downgraded_from_head(url, "0007")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0007"
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0008)
+    assert (
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0007 to {HEAD_REVISION}\n"
     )
     assert_upgraded(url, before)
 

@@ -13,6 +13,7 @@ from html import escape
 
 from db import Archive
 from db import alerts as store
+from monitor.alerts.case_events import event_document, event_title
 from monitor.alerts.report import RunReport
 from monitor.alerts.rules import rule_marks
 from monitor.delivery import Outcome, post_webhook, send_email
@@ -27,9 +28,12 @@ def article_link(public_url: str, article_id: int) -> str:
 
 
 def webhook_body(pending: store.Pending, public_url: str) -> bytes:
+    """The alert as JSON: "event" is "alert" for an article matching a rule, "case_stage" or
+    "case_figure" for a followed case's new stage or figure (then under "case" and "stage"
+    or "figure"), its article the one that shows it."""
     row = pending.article
     document = {
-        "event": "alert",
+        "event": f"case_{row.event_kind}" if row.event_kind else "alert",
         "delivery": pending.delivery_id,
         "alert": pending.alert_id,
         "rule": {"name": pending.rule.name, "query": pending.rule.query},
@@ -47,6 +51,8 @@ def webhook_body(pending: store.Pending, public_url: str) -> bytes:
         },
         "snippet": snippet_of(row, rule_marks(pending.rule)),
     }
+    if row.event_kind:
+        document.update(event_document(row, public_url))
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
@@ -122,13 +128,16 @@ def digest(rule: store.Rule, items: list[store.Pending], public_url: str) -> tup
         snippet = snippet_of(row, marks)
         tags = ", ".join(t["id"] for t in row.tags or [])
         link = article_link(public_url, row.id)
+        event = event_title(row)
         text_parts.append(
-            f"\n{row.title}\n{china_time(row.published_at) or ''} {row.url}\n{snippet}\n"
+            (f"\n{event}" if event else "")
+            + f"\n{row.title}\n{china_time(row.published_at) or ''} {row.url}\n{snippet}\n"
             + (f"tags: {tags}\n" if tags else "")
             + f"in the archive: {link}\n"
         )
         html_parts.append(
-            f'<h3><a href="{escape(row.url)}">{escape(row.title)}</a></h3><p>{escape(china_time(row.published_at) or "")}</p>'
+            (f"<h2>{escape(event)}</h2>" if event else "")
+            + f'<h3><a href="{escape(row.url)}">{escape(row.title)}</a></h3><p>{escape(china_time(row.published_at) or "")}</p>'
             f"<p>{snippet_html(snippet)}</p>"
             + (f"<p>Tags: {escape(tags)}</p>" if tags else "")
             + f'<p><a href="{escape(link)}">In the archive</a></p>'

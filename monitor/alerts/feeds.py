@@ -9,6 +9,7 @@ from urllib.parse import quote
 from db import Archive
 from db import alerts as store
 from db import health as health_store
+from monitor.alerts.case_events import case_link, event_title
 from monitor.alerts.deliveries import article_link
 from monitor.alerts.rules import HEALTH_FEED, get_rule, rule_marks
 from monitor.feeds import Entry, Feed
@@ -39,9 +40,10 @@ def rule_feed(archive: Archive, name: str, public_url: str, limit: int = FEED_EN
     entries = [
         Entry(
             id=f"{public_url}{feed_path(rule.name)}#alert-{row.alert_id}",
-            title=row.title,
+            # A followed case's entry says which new stage or figure, and links to the case.
+            title=f"{event_title(row)}: {row.title}" if row.event_kind else row.title,
             link=row.url,
-            archive_link=article_link(public_url, row.id),
+            archive_link=case_link(public_url, row.case_id) if row.event_kind else article_link(public_url, row.id),
             published=row.published_at,
             updated=row.matched_at,
             snippet=snippet_of(row, marks),
@@ -52,12 +54,21 @@ def rule_feed(archive: Archive, name: str, public_url: str, limit: int = FEED_EN
     return Feed(
         id=f"{public_url}{feed_path(rule.name)}",
         title=f"monitor: {rule.name}",
-        description=rule.query,
-        home=f"{public_url}/#/search?q=" + quote(rule.query, safe=""),
+        description=f"follows {rule.follow_kind} {rule.follow_id}" if rule.follow_kind else rule.query,
+        home=_home(rule, public_url),
         self_link=f"{public_url}{feed_path(rule.name)}.{{format}}",
         updated=rows[0].matched_at if rows else rule.created_at,
         entries=entries,
     )
+
+
+def _home(rule: store.Rule, public_url: str) -> str:
+    """The page of what the rule follows, or of its search."""
+    if rule.follow_kind == "case":
+        return case_link(public_url, int(rule.follow_id or 0))
+    if rule.follow_kind:
+        return f"{public_url}/#/{rule.follow_kind}/" + quote(rule.follow_id or "", safe="")
+    return f"{public_url}/#/search?q=" + quote(rule.query, safe="")
 
 
 def health_feed(archive: Archive, public_url: str, limit: int = FEED_ENTRIES) -> Feed:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 class RunReport:
     articles: int = 0  # queued articles matched
     rules: int = 0
+    case_events: int = 0  # queued case events (new stages and figures) matched
+    follow_rules: int = 0  # rules that follow a case, an organisation or a place
     alerts: dict[str, int] = field(default_factory=dict)  # new, by rule
     delivered: dict[str, int] = field(default_factory=dict)  # by channel
     retrying: dict[str, int] = field(default_factory=dict)
@@ -24,6 +26,10 @@ class RunReport:
             f"matched {self.articles} new articles against {self.rules} rules: {alerts} alerts"
             + (f" ({by_rule})" if alerts else "")
         ]
+        if self.case_events:
+            lines.append(
+                f"matched {self.case_events} new case stages and figures against {self.follow_rules} follow rules"
+            )
         for label, counts in (
             ("delivered", self.delivered),
             ("to retry later", self.retrying),

@@ -66,7 +66,7 @@ function status(text, isError) {
 }
 
 function show(view) {
-  for (const id of ["landing-view", "search-view", "article-view"]) $(id).hidden = id !== view;
+  for (const id of ["landing-view", "search-view", "article-view", "case-view", "party-view"]) $(id).hidden = id !== view;
 }
 
 const day = (iso) => (iso || "?").slice(0, 10); // dates as YYYY-MM-DD (China time)
@@ -97,6 +97,10 @@ function route() {
   const path = cut < 0 ? hash : hash.slice(0, cut);
   const article = /^\/article\/(\d+)$/.exec(path);
   if (article) return showArticle(article[1]);
+  const inspection = /^\/case\/(\d+)$/.exec(path);
+  if (inspection) return showCase(inspection[1]);
+  const party = /^\/(org|place)\/([^/]+)$/.exec(path);
+  if (party) return showParty(party[1], decodeURIComponent(party[2]));
   const p = new URLSearchParams(cut < 0 ? "" : hash.slice(cut + 1));
   fillForm(p);
   if (p.get("q")) return showSearch(p);
@@ -161,7 +165,9 @@ function hit(r) {
   const snippet = el("p", null, "snippet");
   snippet.append(marked(r.snippet));
   const label = r.relevant ? " · " + r.relevance_label : "";
-  li.append(title, el("p", `${day(r.published_at)} · ${r.host} · ${r.lang}${label}`, "meta"), snippet);
+  const meta = el("p", `${day(r.published_at)} · ${r.host} · ${r.lang}${label}`, "meta");
+  if (r.case_id) meta.append(" · ", link("#/case/" + r.case_id, "督察案件 Inspection case"));
+  li.append(title, meta, snippet);
   if (r.copies.length) {
     const copies = el("p", "同一报道 Same story: ", "copies meta");
     for (const c of r.copies) copies.append(link("#/article/" + c.id, c.host + (c.garbled ? " 镜像 mirror" : "")), " ");
