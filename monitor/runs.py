@@ -17,7 +17,7 @@ import logging
 import signal
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -60,7 +60,8 @@ def site_address(job: CrawlJob) -> str:
     """The address a job crawls: its own, or its spider's live site."""
     if job.base_url:
         return job.base_url.rstrip("/")
-    return spider_loader().load(job.spider).live_base_url
+    spider = cast(type[SiteSpider], spider_loader().load(job.spider))  # every project spider is one
+    return spider.live_base_url
 
 
 def figures(stats: dict[str, Any]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from pipelines.article import Article, BrokenPage
 
 FIELDS = ("title", "published_at", "author", "source", "body")
 STRUCTURED, SELECTORS, GENERIC = "structured", "selectors", "generic"
-EMPTY = {"title": "", "published_at": None, "author": "", "source": "", "body": []}
+EMPTY: dict[str, Any] = {"title": "", "published_at": None, "author": "", "source": "", "body": []}
 
 
 @dataclass

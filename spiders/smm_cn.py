@@ -39,7 +39,9 @@ class SmmCnSpider(FeedSiteSpider):
         # A replica or mirror serves the API beside the pages; the live site on its own host.
         default_api = self.live_api_url if self.base_url == self.live_base_url else self.base_url
         self.api_url = (api_url or default_api).rstrip("/")
-        self.allowed_domains.append(urlsplit(self.api_url).hostname)
+        api_host = urlsplit(self.api_url).hostname
+        if api_host:
+            self.allowed_domains.append(api_host)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         async for request in super().start():

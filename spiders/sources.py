@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from spiders.base import SiteSpider
 from spiders.feeds import (
@@ -50,6 +50,8 @@ class FeedSiteSpider(SiteSpider):
             yield self.list_request(url, self.parse_sitemap)
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):  # not a page: it names no feeds
+            return
         for url in feeds_on_page(response):
             yield self.list_request(url, self.parse_feed)
 
