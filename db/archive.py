@@ -138,10 +138,10 @@ class Archive:
 
     # --- reads -------------------------------------------------------------------------
 
-    def archived_identities(self, site: str) -> set[str]:
-        """The identities of a site's stored articles: the crawl's seen filter."""
-        with self.engine.connect() as conn:
-            return set(conn.scalars(select(Article.identity).where(Article.site == site)))
+    def archived_identities(self, site: str) -> Iterator[str]:
+        """The identities of a site's stored articles, streamed: the crawl's seen filter."""
+        with self.engine.connect().execution_options(yield_per=10_000) as conn:
+            yield from conn.scalars(select(Article.identity).where(Article.site == site))
 
     def optimize(self, min_documents: int | None = None) -> tuple[int, int]:
         """Merge the full-text index and make its heads anew (db.fulltext.optimize)."""
