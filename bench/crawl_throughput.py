@@ -184,8 +184,11 @@ def report(run: dict, pipeline_articles: int, pipeline_seconds: float, checkpoin
     known = [p for p in peaks if p]
     if known:
         print(f"  growth {max(known) / min(known) - 1:.0%} (target <= 20%, < 500 MB)")
-    print(f"store queue: peak {stats.get('monitor/store/queue_peak', 0)} batches, crawl waited for the writer ")
-    print(f"  {stats.get('monitor/store/waits', 0)} times")
+    print(
+        f"store: {1000 * stats.get('monitor/store/seconds', 0) / new:.1f} ms an article in the writer (wall); queue"
+        f" peak {stats.get('monitor/store/queue_peak', 0)} batches; {stats.get('monitor/store/waits', 0)} articles"
+        " waited for room"
+    )
 
 
 if __name__ == "__main__":

@@ -71,8 +71,9 @@ class StorePipeline:
         self.writer = asyncio.get_running_loop().create_task(self._write())
 
     async def process_item(self, item: Article) -> Article:
+        if len(self.queue) >= self.bound:
+            self.crawler.stats.inc_value("monitor/store/waits")  # items that waited for room
         while len(self.queue) >= self.bound:
-            self.crawler.stats.inc_value("monitor/store/waits")
             await self.room.wait()
         self.buffer.append(item.record())
         if len(self.buffer) >= self.batch_size:
@@ -107,7 +108,9 @@ class StorePipeline:
                 continue
             batch = self.queue.popleft()
             self.room.set()
+            started = time.monotonic()
             self._count(await loop.run_in_executor(self.thread, self._store, batch))
+            self.crawler.stats.inc_value("monitor/store/seconds", time.monotonic() - started, start=0.0)
 
     def _store(self, batch: list[dict[str, Any]]) -> StoreResult:
         from db.archive import StoreResult

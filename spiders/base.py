@@ -113,8 +113,9 @@ class SiteSpider(scrapy.Spider):
 
     def read_fetched(self, response: Response) -> Article:
         """A fetched page, decoded as extract decodes it and checked whole, read (a BrokenPage
-        when it cannot be an article)."""
-        response = decided(response)
+        when it cannot be an article). Read from a copy: its parse goes with it, not held on
+        the response while the article waits to be stored."""
+        response = decided(response.replace())
         check_page(response)
         return self.read(response)
 
