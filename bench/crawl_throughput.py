@@ -185,7 +185,7 @@ def report(run: dict, pipeline_articles: int, pipeline_seconds: float, checkpoin
     if known:
         print(f"  growth {max(known) / min(known) - 1:.0%} (target <= 20%, < 500 MB)")
     print(
-        f"store: {1000 * stats.get('monitor/store/seconds', 0) / new:.1f} ms an article in the writer (wall); queue"
+        f"store: {stats.get('monitor/store/ms', 0) / new:.1f} ms an article in the writer (wall); queue"
         f" peak {stats.get('monitor/store/queue_peak', 0)} batches; {stats.get('monitor/store/waits', 0)} articles"
         " waited for room"
     )

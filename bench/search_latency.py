@@ -830,15 +830,15 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
             f"({args.articles / cpu:,.0f} articles/s per core; PostgreSQL's tsvector_literal included); "
             f"load wall time {generation['wall_s']:.0f} s"
         )
-    for name, b in builds.items():
-        if b.reused:
-            print(f"build {name}: reused ({b.size_bytes / 1e9:.2f} GB)")
+    for name, build in builds.items():
+        if build.reused:
+            print(f"build {name}: reused ({build.size_bytes / 1e9:.2f} GB)")
             continue
-        steps = ", ".join(f"{k} {v:.0f} s" for k, v in b.finish.items())
+        steps = ", ".join(f"{k} {v:.0f} s" for k, v in build.finish.items())
         print(
-            f"build {name}: write {b.write_s:.0f} s, then {steps}: {b.total_s:.0f} s in all, "
-            f"{args.articles / b.total_s:,.0f} articles/s (generation not included); {b.size_bytes / 1e9:.2f} GB"
-            + (f"; heads for {b.heads:,} words" if name == "sqlite" else "")
+            f"build {name}: write {build.write_s:.0f} s, then {steps}: {build.total_s:.0f} s in all, "
+            f"{args.articles / build.total_s:,.0f} articles/s (generation not included); "
+            f"{build.size_bytes / 1e9:.2f} GB" + (f"; heads for {build.heads:,} words" if name == "sqlite" else "")
         )
     for r in rows:
         if r["engine"] == "sqlite" and r["kind"] in ("word", "filtered"):
@@ -894,7 +894,7 @@ def pg_settings() -> dict[str, str]:
                 "jit",
                 "max_parallel_workers_per_gather",
             )
-            return {n: conn.execute(text(f"SHOW {n}")).scalar() for n in names}
+            return {n: str(conn.execute(text(f"SHOW {n}")).scalar()) for n in names}
     finally:
         engine.dispose()
 
@@ -947,7 +947,7 @@ def main() -> None:
 
     print(corpus.describe("zh") + "; " + corpus.describe("en"), file=sys.stderr)
     args.dir.mkdir(parents=True, exist_ok=True)
-    loaders = []
+    loaders: list[SqliteLoader | PostgresLoader] = []
     if "sqlite" in engines:
         loaders.append(
             SqliteLoader(

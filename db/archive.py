@@ -6,7 +6,7 @@ import hashlib
 import json
 import zlib
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -253,7 +253,7 @@ class Archive:
         if tags is not None:
             query = query.where(Article.id.in_(select(ArticleTag.article_pk).where(ArticleTag.tag.in_(sorted(tags)))))
         with self.engine.connect() as conn:
-            return conn.execute(query).all()
+            return list(conn.execute(query).all())
 
     def raw_html(self, article_pk: int) -> tuple[str, bytes, str]:
         """(url, page bytes, encoding) of a stored article's raw page."""
@@ -265,7 +265,7 @@ class Archive:
 
     # --- writes ------------------------------------------------------------------------
 
-    def store_batch(self, records: list[Mapping[str, Any]]) -> StoreResult:
+    def store_batch(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
         """Insert or update articles by their identity, in one transaction. Should that
         fail, each record is tried in a transaction of its own, so one bad record costs
         only itself; those that fail are listed in the result."""
@@ -285,7 +285,7 @@ class Archive:
             result.unchanged += single.unchanged
         return result
 
-    def _store(self, records: list[Mapping[str, Any]]) -> StoreResult:
+    def _store(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
         result = StoreResult()
         with self._write() as conn, conn.begin():
             for part in _distinct_runs(records):
@@ -382,9 +382,12 @@ class Archive:
             conn.execute(insert(ArticleTag), tags)
         for pk, record in written:
             self._index(conn, pk, record)
-        stories = dict(conn.execute(select(Article.id, Article.story_id).where(Article.id.in_(pks))).all())
+        stories = {
+            row.id: row.story_id
+            for row in conn.execute(select(Article.id, Article.story_id).where(Article.id.in_(pks)))
+        }
         for pk, record in written:
-            link_languages(conn, stories[pk], record)
+            link_languages(conn, stories[pk] or pk, record)  # every written article has its story by now
         facts = [_fact_row(pk, fact) for pk, record in written for fact in record.get("facts") or []]
         if facts:
             conn.execute(insert(Fact), facts)
@@ -462,7 +465,7 @@ def _article_values(record: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     return values
 
 
-def _distinct_runs(records: list[Mapping[str, Any]]) -> Iterator[list[Mapping[str, Any]]]:
+def _distinct_runs(records: Sequence[Mapping[str, Any]]) -> Iterator[list[Mapping[str, Any]]]:
     """The records in order, cut where an identity comes again (a page read twice): each
     run is stored before the next, which then updates what it stored."""
     run: list[Mapping[str, Any]] = []

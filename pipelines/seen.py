@@ -54,6 +54,7 @@ class SkipArchivedMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.seen = SeenIdentities(())
+        self.spider_name = ""  # the crawl's spider, once open
         self.stands_for: dict[str, str] = {}  # a replica's address (host:port): the host it stands for
 
     @classmethod
@@ -63,16 +64,14 @@ class SkipArchivedMiddleware:
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
+        self.spider_name = spider.name
         self.seen = SeenIdentities(archive_for(self.crawler).archived_identities(spider.name))
         logger.info("%d %s articles already archived: not fetching them again", len(self.seen), spider.name)
 
     def process_request(self, request: Request) -> None:
         article_id = request.meta.get("site_article_id")
         host = urlsplit(request.url).netloc
-        if (
-            article_id
-            and id_identity(self.crawler.spider.name, host, self.stands_for.get(host, ""), article_id) in self.seen
-        ):
+        if article_id and id_identity(self.spider_name, host, self.stands_for.get(host, ""), article_id) in self.seen:
             self.crawler.stats.inc_value("monitor/articles/skipped_archived")
             raise IgnoreRequest(f"already archived: {request.url}")
 

@@ -110,7 +110,7 @@ class StorePipeline:
             self.room.set()
             started = time.monotonic()
             self._count(await loop.run_in_executor(self.thread, self._store, batch))
-            self.crawler.stats.inc_value("monitor/store/seconds", time.monotonic() - started, start=0.0)
+            self.crawler.stats.inc_value("monitor/store/ms", round(1000 * (time.monotonic() - started)))
 
     def _store(self, batch: list[dict[str, Any]]) -> StoreResult:
         from db.archive import StoreResult

@@ -85,7 +85,7 @@ class SiteSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return
         self.crawler.stats.inc_value("monitor/lists/failed")
-        self.logger.warning("list page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.logger.warning("list page failed: %s: %s", failed_request(failure).url, failure.getErrorMessage())
 
     def article_request(self, url: str, article_id: str) -> scrapy.Request | None:
         """A request for an article page, once per article per crawl (lists repeat them, and
@@ -117,6 +117,7 @@ class SiteSpider(scrapy.Spider):
         the response while the article waits to be stored."""
         response = decided(response.replace())
         check_page(response)
+        assert isinstance(response, TextResponse)  # check_page said not_html otherwise
         return self.read(response)
 
     def read(self, response: TextResponse) -> Article:
@@ -198,8 +199,8 @@ class SiteSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> None:
-        request = failure.request
-        if failure.check(HttpError):  # a subclass of IgnoreRequest: test it first
+        request = failed_request(failure)
+        if isinstance(failure.value, HttpError):  # a subclass of IgnoreRequest: test it first
             reason = f"http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             return  # already archived, or forbidden by robots.txt: counted where decided
@@ -215,3 +216,8 @@ class SiteSpider(scrapy.Spider):
         """Whether this spider's parser fits a page: by the live host, or by its markup
         (mirrors serve the site's pages under other names)."""
         return urlsplit(url).hostname == urlsplit(cls.live_base_url).hostname
+
+
+def failed_request(failure: Failure) -> scrapy.Request:
+    """The request of a failed download: Scrapy sets it on the failure."""
+    return failure.request  # type: ignore[attr-defined]

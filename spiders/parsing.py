@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
@@ -130,7 +130,7 @@ def is_captcha(body: bytes) -> bool:
     return any(marker in body for marker in CAPTCHA_MARKERS)
 
 
-def decided(response: TextResponse) -> TextResponse:
+def decided(response: Response) -> Response:
     """The page decoded as `monitor extract` decodes a saved one: by the HTTP header's
     charset when it names one, else by its bytes (pipelines.charset), not by what its markup
     declares (declarations lie: valid UTF-8 labelled gbk, Big5 labelled latin1)."""
@@ -148,8 +148,12 @@ def within_parser_depth(response: TextResponse) -> TextResponse:
     return response.replace(body=flattened_page(text).encode("utf-8"), encoding="utf-8")
 
 
+def content_type(response: Response) -> str:
+    return (response.headers.get("Content-Type") or b"").decode("latin-1")
+
+
 def header_charset(response: Response) -> str | None:
-    found = _HEADER_CHARSET.search(response.headers.get("Content-Type", b"").decode("latin-1"))
+    found = _HEADER_CHARSET.search(content_type(response))
     return found.group(1) if found else None
 
 
@@ -161,7 +165,7 @@ def check_page(response: Response, fetched: bool = True) -> None:
     if is_captcha(body):
         raise BrokenPage("captcha", "the site answered with a captcha page")
     if not isinstance(response, TextResponse):
-        raise BrokenPage("not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+        raise BrokenPage("not_html", content_type(response))
     tags = body.count(b"<")
     if tags > MAX_TAGS:
         raise BrokenPage("too_large", f"{tags:,} tags, more than a page's {MAX_TAGS:,}")

@@ -390,7 +390,7 @@ def mee_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     time) and the reporter (meta name=author, nowhere else); the source is the ministry or the
     inspection office. Some paragraphs end with a "more" link (served["more"]: paragraph
     index -> link), which is not part of the body."""
-    pages = []
+    pages: list[Page] = []
     generated = corpus.generate("zh", articles, MEE_CORPUS_SEED, relevant=articles)
     for n, article in enumerate(generated):
         day = article.published_at.date()
@@ -586,6 +586,7 @@ def cnmn_list_members(site: str, kind: str, list_id: int, articles: int = ARTICL
         name = CNMN_CHANNELS.get(list_id)
         if name is None:
             return []
+        members: list[Page | BrokenPage]
         if list_id == 13:
             members = [p for p in pages if p.relevant or p.seed]
         elif list_id == 271:

@@ -164,14 +164,14 @@ class ReplicaSite:
             return _html(render.cnmn_home())
         list_id = int(query["id"]) if query.get("id", "").isdigit() else None
         pageindex = int(query["pageindex"]) if query.get("pageindex", "").isdigit() else 1
-        if path == "/ShowNewsList.aspx" and list_id in CNMN_CHANNELS:
+        if path == "/ShowNewsList.aspx" and list_id is not None and list_id in CNMN_CHANNELS:
             members = self._members(cnmn_list_members, self.name, "channel", list_id)
             # The headline channel pins its newest report above the list: linked twice.
             pinned = next((m for m in members if isinstance(m, Page)), None) if list_id == 13 else None
             return _html(
                 render.cnmn_list(members, pageindex, f"/ShowNewsList.aspx?id={list_id}", CNMN_CHANNELS[list_id], pinned)
             )
-        if path == "/metal.aspx" and list_id in CNMN_METAL_PAGES.values():
+        if path == "/metal.aspx" and list_id is not None and list_id in CNMN_METAL_PAGES.values():
             members = self._members(cnmn_list_members, self.name, "metal", list_id)
             return _html(render.cnmn_list(members, pageindex, f"/metal.aspx?id={list_id}", "金属频道", None))
         if path == "/ShowNews1.aspx" and list_id is not None:
