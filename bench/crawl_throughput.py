@@ -2,7 +2,7 @@
 against the text pipeline alone on the same articles in the same run (these machines are
 shared and noisy: the ratio is what counts).
 
-    .venv/bin/python bench/crawl_throughput.py [--articles 10000] [--db URL]
+    .venv/bin/python bench/crawl_throughput.py [--articles 10000] [--db URL] [--set NAME=VALUE]
 
 The replica (`python -m monitor.replica --articles N --sites cnmn`) and the crawl run in
 processes of their own, so that the crawl's CPU time and memory are its own. Prints the
@@ -21,6 +21,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,17 +52,28 @@ def serve_replica(articles: int) -> tuple[subprocess.Popen, str]:
     return replica, address
 
 
-def crawl(address: str, db_url: str, articles: int) -> None:
+def crawl(address: str, db_url: str, articles: int, overrides: dict[str, str]) -> None:
     """The crawl itself, in the child process: prints its stats as JSON."""
     from scrapy.crawler import CrawlerProcess
 
     from monitor.crawl import project_settings
 
-    process = CrawlerProcess(project_settings(db_url, local=True, **FULL_SPEED))
+    process = CrawlerProcess(project_settings(db_url, local=True, **{**FULL_SPEED, **overrides}))
     crawler = process.create_crawler("cnmn")
     process.crawl(crawler, base_url=address, max_pages=articles // LIST_PAGE_SIZE + 2)
     process.start()
-    print(json.dumps(crawler.stats.get_stats(), default=str))
+    print(json.dumps({"stats": crawler.stats.get_stats(), "threads": thread_cpu()}, default=str))
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds of each live thread of this process, by name (the reactor is MainThread)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds: dict[str, float] = {}
+    for thread in threading.enumerate():
+        fields = Path(f"/proc/self/task/{thread.native_id}/stat").read_text().rsplit(")", 1)[1].split()
+        name = thread.name.rsplit("_", 1)[0]  # an executor's threads: prefix_N
+        seconds[name] = seconds.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return seconds
 
 
 def stored(engine) -> int:
@@ -80,14 +92,15 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
-def watched_crawl(address: str, db_url: str, articles: int, checkpoints: list[int]) -> dict:
+def watched_crawl(address: str, db_url: str, articles: int, checkpoints: list[int], sets: list[str]) -> dict:
     """Run the crawl in a child process; note its peak RSS as the archive reaches each
     checkpoint; return its stats, wall time and CPU time."""
     engine = create_engine(db_url)
     before = stored(engine)
     start, cpu_before = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(
-        [sys.executable, __file__, "--crawl", address, "--db", db_url, "--articles", str(articles)],
+        [sys.executable, __file__, "--crawl", address, "--db", db_url, "--articles", str(articles)]
+        + [f"--set={setting}" for setting in sets],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -108,9 +121,9 @@ def watched_crawl(address: str, db_url: str, articles: int, checkpoints: list[in
     wall, cpu = time.perf_counter() - start, _children_cpu() - cpu_before
     # The last checkpoint may come as the crawl exits: its peak is the whole crawl's.
     peaks.setdefault(checkpoints[-1], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
-    stats = json.loads(out.strip().splitlines()[-1])
+    child_report = json.loads(out.strip().splitlines()[-1])
     engine.dispose()
-    return {"stats": stats, "wall": wall, "cpu": cpu, "peaks": peaks}
+    return {**child_report, "wall": wall, "cpu": cpu, "peaks": peaks}
 
 
 def _children_cpu() -> float:
@@ -151,17 +164,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--db", help="an archive of the bench's own (default: a new SQLite file)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting for the crawl (repeatable)"
+    )
     parser.add_argument("--crawl", metavar="ADDRESS", help=argparse.SUPPRESS)  # the child's part
     args = parser.parse_args()
+    if any("=" not in setting for setting in args.set):
+        parser.error("--set takes NAME=VALUE")
     if args.crawl:
-        crawl(args.crawl, args.db, args.articles)
+        crawl(args.crawl, args.db, args.articles, dict(setting.split("=", 1) for setting in args.set))
         return
     with tempfile.TemporaryDirectory(prefix="crawl-bench-") as folder:
         db_url = args.db or f"sqlite:///{folder}/archive.sqlite3"
         replica, address = serve_replica(args.articles)
         try:
-            checkpoints = sorted({1000, 5000, args.articles})
-            run = watched_crawl(address, db_url, args.articles, checkpoints)
+            checkpoints = sorted({k for k in (1000, 5000) if k < args.articles} | {args.articles})
+            run = watched_crawl(address, db_url, args.articles, checkpoints, args.set)
         finally:
             replica.terminate()
             replica.wait()
@@ -179,6 +197,8 @@ def report(run: dict, pipeline_articles: int, pipeline_seconds: float, checkpoin
     )
     print(f"CPU per article: crawl {crawl_ms:.1f} ms, text stages alone {pipeline_ms:.1f} ms:")
     print(f"  ratio {crawl_ms / pipeline_ms:.2f}x (target <= 2.00x)")
+    threads = ", ".join(f"{name} {1000 * seconds / new:.1f} ms" for name, seconds in sorted(run["threads"].items()))
+    print(f"  the crawl's CPU per article by thread: {threads}")
     peaks = [run["peaks"].get(k) for k in checkpoints]
     print("peak RSS: " + ", ".join(f"{k:,} articles {p:.0f} MB" for k, p in zip(checkpoints, peaks, strict=True) if p))
     known = [p for p in peaks if p]
