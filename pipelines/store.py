@@ -1,9 +1,9 @@
 """Store: articles buffered into batches, which one writer stores in turn, off the event loop.
 
 Full batches wait in a bounded queue (MONITOR_STORE_QUEUE batches) for the writer; while the
-queue is full every item waits for room, and Scrapy downloads no more while its items wait,
-so a slow archive slows the crawl down instead of piling up batches, threads and
-transactions. The writer runs each batch on the one store thread of its database (all the
+queue is full, fetched pages wait unread (spiders.base: reading_room) and read articles wait
+to be buffered, and Scrapy downloads no more while they wait: a slow archive slows the crawl
+down instead of piling up batches, threads, transactions or parsed pages. The writer runs each batch on the one store thread of its database (all the
 crawls of a process share it): writers never queue for SQLite's lock behind one another, and
 none outlives its busy timeout. A spider closes once its last batch is stored."""
 
@@ -16,7 +16,9 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 # the reactor under them, close_spider never comes, and their batches would be lost:
 # store_leftovers writes them once the reactor has stopped.
 _open: weakref.WeakSet[StorePipeline] = weakref.WeakSet()
+# Each crawl's store pipeline, for the spiders to wait on (room_to_read).
+_of_crawler: weakref.WeakKeyDictionary[Crawler, StorePipeline] = weakref.WeakKeyDictionary()
 
 # One store thread per database URL, for every crawl of the process.
 _store_threads: dict[str, ThreadPoolExecutor] = {}
@@ -63,12 +67,13 @@ class StorePipeline:
         self.thread = store_thread(self.archive.url)
         self.buffer: list[dict[str, Any]] = []
         self.queue: deque[list[dict[str, Any]]] = deque()
-        self.room = asyncio.Event()  # set while the queue has room
-        self.room.set()
+        self.reading = 0  # pages let through to be read (reading_room), not yet read
+        self.changed = asyncio.Event()  # set when the queue or `reading` shrinks: waiters look again
         self.work = asyncio.Event()  # set when the writer has a batch to store, or is to stop
         self.closing = False
         self.writer: asyncio.Task | None = None
         _open.add(self)
+        _of_crawler[crawler] = self
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -78,14 +83,39 @@ class StorePipeline:
         self.writer = asyncio.get_running_loop().create_task(self._write())
 
     async def process_item(self, item: Article) -> Article:
-        if len(self.queue) >= self.bound:
-            self.crawler.stats.inc_value("monitor/store/waits")  # items that waited for room
-        while len(self.queue) >= self.bound:
-            await self.room.wait()
+        await self._until(self._has_room)
         self.buffer.append(item.record())
         if len(self.buffer) >= self.batch_size:
             self._enqueue()
         return item
+
+    def _has_room(self) -> bool:
+        return len(self.queue) < self.bound
+
+    def _may_read(self) -> bool:
+        """Whether one more page may be read: the queue has room, and fewer than a batch of
+        pages are being read (all of them might have to wait for it)."""
+        return self._has_room() and self.reading < self.batch_size
+
+    async def _until(self, ready: Callable[[], bool]) -> None:
+        if not ready():
+            self.crawler.stats.inc_value("monitor/store/waits")  # pages and articles that waited
+        while True:
+            self.changed.clear()  # before looking: a change after the look sets it again
+            if ready():
+                return
+            await self.changed.wait()
+
+    @asynccontextmanager
+    async def reading_room(self) -> AsyncIterator[None]:
+        """Let a page be read once the store can take its article soon."""
+        await self._until(self._may_read)
+        self.reading += 1
+        try:
+            yield
+        finally:
+            self.reading -= 1
+            self.changed.set()
 
     async def close_spider(self) -> None:
         if self.buffer:
@@ -101,8 +131,6 @@ class StorePipeline:
         self.queue.append(self.buffer)
         self.buffer = []
         self.crawler.stats.max_value("monitor/store/queue_peak", len(self.queue))
-        if len(self.queue) >= self.bound:
-            self.room.clear()
         self.work.set()
 
     async def _write(self) -> None:
@@ -114,7 +142,7 @@ class StorePipeline:
                 await self.work.wait()
                 continue
             batch = self.queue.popleft()
-            self.room.set()
+            self.changed.set()
             started = time.monotonic()
             self._count(await loop.run_in_executor(self.thread, self._store, batch))
             self.crawler.stats.inc_value("monitor/store/ms", round(1000 * (time.monotonic() - started)))
@@ -147,6 +175,19 @@ class StorePipeline:
         stats.inc_value("monitor/articles/new", result.new)
         stats.inc_value("monitor/articles/updated", result.updated)
         stats.inc_value("monitor/articles/unchanged", result.unchanged)
+
+
+@asynccontextmanager
+async def reading_room(crawler: Crawler) -> AsyncIterator[None]:
+    """Hold a page unread while the crawl's store is full: a page is read (parsed, its
+    article made) only when the article can be stored soon, so a slow archive keeps the
+    pages waiting small and the crawl's memory flat. No store pipeline: no waiting."""
+    pipeline = _of_crawler.get(crawler)
+    if pipeline is None:
+        yield
+        return
+    async with pipeline.reading_room():
+        yield
 
 
 def store_leftovers() -> None:

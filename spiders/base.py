@@ -23,6 +23,7 @@ from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.generic import extract_generic
 from pipelines.keywords import UNIFORM, DocumentFrequencies
 from pipelines.stages import process
+from pipelines.store import reading_room
 from spiders.fields import FIELDS, Fields, Markup, layer
 from spiders.parsing import canonical_url, check_page, decided, is_captcha, within_parser_depth
 from spiders.reading import off_reactor
@@ -104,7 +105,8 @@ class SiteSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article]:
         try:
-            article = await off_reactor(self.read_fetched, response)
+            async with reading_room(self.crawler):
+                article = await off_reactor(self.read_fetched, response)
         except BrokenPage as broken:
             self.count_broken(broken.reason, response.url, str(broken))
             return

@@ -26,8 +26,9 @@ FULL_SPEED = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
     "LOG_LEVEL": "WARNING",
 }
-# A slow archive: the writer sleeps before each small batch, so the crawl outruns it.
-SLOW_STORE = {"MONITOR_STORE_BATCH": 25, "MONITOR_STORE_QUEUE": 2, "MONITOR_STORE_DELAY": 0.25}
+# A slow archive: the writer sleeps before each small batch (at most 50 articles a second
+# stored), so the crawl outruns it.
+SLOW_STORE = {"MONITOR_STORE_BATCH": 25, "MONITOR_STORE_QUEUE": 2, "MONITOR_STORE_DELAY": 0.5}
 
 
 @pytest.fixture(scope="module")
