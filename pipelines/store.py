@@ -94,7 +94,7 @@ class StorePipeline:
 
     def _may_read(self) -> bool:
         """Whether one more page may be read: the queue has room, and fewer than a batch of
-        pages are being read (all of them might have to wait for it)."""
+        pages are being read (their articles may all have to wait for room, held in memory)."""
         return self._has_room() and self.reading < self.batch_size
 
     async def _until(self, ready: Callable[[], bool]) -> None:
