@@ -67,8 +67,10 @@ class StorePipeline:
         self.thread = store_thread(self.archive.url)
         self.buffer: list[dict[str, Any]] = []
         self.queue: deque[list[dict[str, Any]]] = deque()
-        self.reading = 0  # pages let through to be read (reading_room), not yet read
-        self.changed = asyncio.Event()  # set when the queue or `reading` shrinks: waiters look again
+        # At most a batch of pages read at once (their articles may all have to wait for room,
+        # held in memory); the others wait their turn, unread, woken one at a time.
+        self.read_turns = asyncio.Semaphore(self.batch_size)
+        self.changed = asyncio.Event()  # set when the queue shrinks: waiters look again
         self.work = asyncio.Event()  # set when the writer has a batch to store, or is to stop
         self.closing = False
         self.writer: asyncio.Task | None = None
@@ -92,11 +94,6 @@ class StorePipeline:
     def _has_room(self) -> bool:
         return len(self.queue) < self.bound
 
-    def _may_read(self) -> bool:
-        """Whether one more page may be read: the queue has room, and fewer than a batch of
-        pages are being read (their articles may all have to wait for room, held in memory)."""
-        return self._has_room() and self.reading < self.batch_size
-
     async def _until(self, ready: Callable[[], bool]) -> None:
         if not ready():
             self.crawler.stats.inc_value("monitor/store/waits")  # pages and articles that waited
@@ -109,13 +106,9 @@ class StorePipeline:
     @asynccontextmanager
     async def reading_room(self) -> AsyncIterator[None]:
         """Let a page be read once the store can take its article soon."""
-        await self._until(self._may_read)
-        self.reading += 1
-        try:
+        async with self.read_turns:
+            await self._until(self._has_room)
             yield
-        finally:
-            self.reading -= 1
-            self.changed.set()
 
     async def close_spider(self) -> None:
         if self.buffer:
