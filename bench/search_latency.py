@@ -12,7 +12,9 @@ fed to each engine in chunks (never all in memory): about half Chinese, half Eng
 dates, six sites, tags, relevance labels, story_id = id. The text is composed already
 segmented: index terms come from pipelines.segment.terms / inner_words, no jieba run.
 
-Loading: the schema comes from db.Archive(url) (tables, full-text index). SQLite: executemany
+Loading: into archives of the bench's own (a SQLite file under --dir; on PostgreSQL a database
+it makes, --pg-database, never `test`, dropped at the end unless --keep); the schema comes
+from db.Archive(url) (tables, full-text index). SQLite: executemany
 in one transaction per chunk, journal off and synchronous off during the load (WAL again
 after), secondary indexes dropped and made again after; FTS5's automerge off during the
 load (crisismerge 64: FTS5 refuses a 2001st segment), then the index merged into one
@@ -81,9 +83,9 @@ from db.search.sqlite import BM25_WEIGHTS
 from monitor.search import SearchOptions, plan
 from pipelines.segment import segmenter_id
 
-PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_DATABASE = "monitor_bench_search"  # the bench's own database: made, and dropped unless --keep
 PG_SCHEMA = "bench_search"
-PG_CONNINFO = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 CHUNK = 2000
 LIMIT = 20
 TARGET_P95_MS = 50.0
@@ -128,6 +130,7 @@ def _article_values(g: corpus.Generated, segmenter: str) -> dict[str, Any]:
         "editor": "",
         "views": None,
         "page_tags": "[]",
+        "field_sources": "{}",
         "body": g.body,
         "title_simplified": None,
         "body_simplified": None,
@@ -315,14 +318,31 @@ class SqliteLoader:
 class PostgresLoader:
     name = "postgres"
 
-    def __init__(self, schema: str = PG_SCHEMA) -> None:
+    def __init__(self, schema: str = PG_SCHEMA, database: str = PG_DATABASE) -> None:
         self.schema = schema
-        self.url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+        self.database = database
+        self.url = f"{PG_SERVER}/{database}?options=-csearch_path%3D{schema}"
 
     def _admin(self):
-        return create_engine(PG_BASE)
+        return create_engine(f"{PG_SERVER}/{self.database}")
+
+    def _server(self):
+        """The server's maintenance database, to make and drop the bench's own."""
+        return create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+
+    def _database_exists(self) -> bool:
+        engine = self._server()
+        try:
+            with engine.connect() as conn:
+                return bool(
+                    conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": self.database}).first()
+                )
+        finally:
+            engine.dispose()
 
     def existing(self) -> int:
+        if not self._database_exists():
+            return 0
         engine = self._admin()
         try:
             with engine.connect() as conn:
@@ -335,12 +355,18 @@ class PostgresLoader:
         import psycopg
 
         self.drop()
+        server = self._server()
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.database}"'))
+        server.dispose()
         engine = self._admin()
         with engine.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {self.schema}"))
         engine.dispose()
         Archive(self.url).engine.dispose()
-        self.db = psycopg.connect(PG_CONNINFO, options=f"-csearch_path={self.schema}")
+        self.db = psycopg.connect(
+            f"host=127.0.0.1 port=5432 dbname={self.database} user=postgres", options=f"-csearch_path={self.schema}"
+        )
         with self.db.cursor() as cur:
             cur.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s"
@@ -410,9 +436,9 @@ class PostgresLoader:
             engine.dispose()
 
     def drop(self) -> None:
-        engine = self._admin()
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
+        engine = self._server()
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
         engine.dispose()
 
 
@@ -806,15 +832,15 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
             f"({args.articles / cpu:,.0f} articles/s per core; PostgreSQL's tsvector_literal included); "
             f"load wall time {generation['wall_s']:.0f} s"
         )
-    for name, b in builds.items():
-        if b.reused:
-            print(f"build {name}: reused ({b.size_bytes / 1e9:.2f} GB)")
+    for name, build in builds.items():
+        if build.reused:
+            print(f"build {name}: reused ({build.size_bytes / 1e9:.2f} GB)")
             continue
-        steps = ", ".join(f"{k} {v:.0f} s" for k, v in b.finish.items())
+        steps = ", ".join(f"{k} {v:.0f} s" for k, v in build.finish.items())
         print(
-            f"build {name}: write {b.write_s:.0f} s, then {steps}: {b.total_s:.0f} s in all, "
-            f"{args.articles / b.total_s:,.0f} articles/s (generation not included); {b.size_bytes / 1e9:.2f} GB"
-            + (f"; heads for {b.heads:,} words" if name == "sqlite" else "")
+            f"build {name}: write {build.write_s:.0f} s, then {steps}: {build.total_s:.0f} s in all, "
+            f"{args.articles / build.total_s:,.0f} articles/s (generation not included); "
+            f"{build.size_bytes / 1e9:.2f} GB" + (f"; heads for {build.heads:,} words" if name == "sqlite" else "")
         )
     for r in rows:
         if r["engine"] == "sqlite" and r["kind"] in ("word", "filtered"):
@@ -859,7 +885,7 @@ def code_version() -> dict[str, str]:
 
 
 def pg_settings() -> dict[str, str]:
-    engine = create_engine(PG_BASE)
+    engine = create_engine(f"{PG_SERVER}/postgres")
     try:
         with engine.connect() as conn:
             names = (
@@ -870,7 +896,7 @@ def pg_settings() -> dict[str, str]:
                 "jit",
                 "max_parallel_workers_per_gather",
             )
-            return {n: conn.execute(text(f"SHOW {n}")).scalar() for n in names}
+            return {n: str(conn.execute(text(f"SHOW {n}")).scalar()) for n in names}
     finally:
         engine.dispose()
 
@@ -888,7 +914,12 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-search"), help="for the SQLite file")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--pg-schema", default=PG_SCHEMA, help="the PostgreSQL schema to build in (dropped at the end unless --keep)"
+        "--pg-schema", default=PG_SCHEMA, help="the PostgreSQL schema to build in, in the bench's own database"
+    )
+    parser.add_argument(
+        "--pg-database",
+        default=PG_DATABASE,
+        help="the PostgreSQL database the bench makes for itself (dropped at the end unless --keep; never `test`)",
     )
     parser.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="generator processes")
     parser.add_argument(
@@ -918,7 +949,7 @@ def main() -> None:
 
     print(corpus.describe("zh") + "; " + corpus.describe("en"), file=sys.stderr)
     args.dir.mkdir(parents=True, exist_ok=True)
-    loaders = []
+    loaders: list[SqliteLoader | PostgresLoader] = []
     if "sqlite" in engines:
         loaders.append(
             SqliteLoader(
@@ -928,12 +959,12 @@ def main() -> None:
             )
         )
     if "postgres" in engines:
-        loaders.append(PostgresLoader(args.pg_schema))
+        loaders.append(PostgresLoader(args.pg_schema, args.pg_database))
     settings = pg_settings() if "postgres" in engines else {}
-    builds, generation = load(loaders, args)
     timings: list[Timing] = []
     explained = []
     try:
+        builds, generation = load(loaders, args)
         for loader in loaders:
             archive = Archive(loader.url)
             try:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Collection, Iterator, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from db.engine import ArchiveError, make_engine, printable_url, reason
 from db.filter_terms import filter_terms
 from db.migrate import open_schema
-from db.models import AlertQueue, Article, ArticleTag, Fact, RawPage, TermStat
+from db.models import AlertQueue, Article, ArticleTag, Fact, LshBand, RawPage, TermStat
 from db.search.engines import index_for
 from db.stories import find_story, index_bands, link_languages
 
@@ -138,10 +139,10 @@ class Archive:
 
     # --- reads -------------------------------------------------------------------------
 
-    def archived_identities(self, site: str) -> set[str]:
-        """The identities of a site's stored articles: the crawl's seen filter."""
-        with self.engine.connect() as conn:
-            return set(conn.scalars(select(Article.identity).where(Article.site == site)))
+    def archived_identities(self, site: str) -> Iterator[str]:
+        """The identities of a site's stored articles, streamed: the crawl's seen filter."""
+        with self.engine.connect().execution_options(yield_per=10_000) as conn:
+            yield from conn.scalars(select(Article.identity).where(Article.site == site))
 
     def optimize(self, min_documents: int | None = None) -> tuple[int, int]:
         """Merge the full-text index and make its heads anew (db.search: each engine's index optimizes itself)."""
@@ -253,7 +254,7 @@ class Archive:
         if tags is not None:
             query = query.where(Article.id.in_(select(ArticleTag.article_pk).where(ArticleTag.tag.in_(sorted(tags)))))
         with self.engine.connect() as conn:
-            return conn.execute(query).all()
+            return list(conn.execute(query).all())
 
     def raw_html(self, article_pk: int) -> tuple[str, bytes, str]:
         """(url, page bytes, encoding) of a stored article's raw page."""
@@ -265,7 +266,7 @@ class Archive:
 
     # --- writes ------------------------------------------------------------------------
 
-    def store_batch(self, records: list[Mapping[str, Any]]) -> StoreResult:
+    def store_batch(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
         """Insert or update articles by their identity, in one transaction. Should that
         fail, each record is tried in a transaction of its own, so one bad record costs
         only itself; those that fail are listed in the result."""
@@ -285,64 +286,124 @@ class Archive:
             result.unchanged += single.unchanged
         return result
 
-    def _store(self, records: list[Mapping[str, Any]]) -> StoreResult:
+    def _store(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
         result = StoreResult()
         with self._write() as conn, conn.begin():
-            for record in records:
-                self._store_one(conn, record, result)
+            for part in _distinct_runs(records):
+                self._store_part(conn, part, result)
         return result
 
-    def _store_one(self, conn, record: Mapping[str, Any], result: StoreResult) -> None:
-        digest = content_hash(record)
-        existing = conn.execute(
-            select(Article.id, Article.content_hash, Article.keywords).where(Article.identity == record["identity"])
-        ).first()
-        values = {name: record.get(name) for name in ARTICLE_FIELDS}
-        values["content_hash"] = digest
-        values["updated_at"] = datetime.now(UTC)
-        if existing is not None and existing.content_hash == digest:
-            if existing.keywords != values["keywords"]:
-                conn.execute(update(Article).where(Article.id == existing.id).values(keywords=values["keywords"]))
-            result.unchanged += 1
-            return
-        if existing is None:
-            values["story_id"] = find_story(conn, record)
-            pk = conn.execute(insert(Article).values(**values)).inserted_primary_key[0]
-            if values["story_id"] is None:
-                conn.execute(update(Article).where(Article.id == pk).values(story_id=pk))
-            self._count_terms(conn, record.get("terms") or [])
-            conn.execute(insert(AlertQueue).values(article_pk=pk))  # for the alert rules, once
-            result.new += 1
-        else:
-            pk = existing.id
-            conn.execute(update(Article).where(Article.id == pk).values(**values))
-            conn.execute(delete(RawPage).where(RawPage.article_pk == pk))
-            conn.execute(delete(Fact).where(Fact.article_pk == pk))
-            result.updated += 1
-        conn.execute(
-            insert(RawPage).values(
-                article_pk=pk,
-                url=record["url"],
-                status=record.get("status", 200),
-                encoding=record.get("encoding", "utf-8"),
-                html_zlib=zlib.compress(record["html"], 6),
+    def _store_part(self, conn: Connection, records: list[Mapping[str, Any]], result: StoreResult) -> None:
+        """Records of distinct identities, in set-based statements: one look-up of the stored
+        ones, then each table written for all of them at once."""
+        existing = {
+            row.identity: row
+            for row in conn.execute(
+                select(Article.identity, Article.id, Article.content_hash, Article.keywords).where(
+                    Article.identity.in_([record["identity"] for record in records])
+                )
             )
-        )
-        self._index(conn, pk, record)
-        index_bands(conn, pk, record.get("bands") or [])
-        story_id = conn.execute(select(Article.story_id).where(Article.id == pk)).scalar_one()
-        link_languages(conn, story_id, record)
-        if record.get("facts"):
-            conn.execute(insert(Fact), [_fact_row(pk, fact) for fact in record["facts"]])
+        }
+        now = datetime.now(UTC)
+        new, changed, reweighed = [], [], []
+        for record in records:
+            values = _article_values(record, now)
+            old = existing.get(record["identity"])
+            if old is None:
+                new.append((record, values))
+            elif old.content_hash != values["content_hash"]:
+                changed.append((old.id, record, values))
+            elif old.keywords != values["keywords"]:
+                reweighed.append({"pk": old.id, "weighed": values["keywords"]})
+        result.unchanged += len(records) - len(new) - len(changed)
+        result.new += len(new)
+        result.updated += len(changed)
+        if reweighed:
+            conn.execute(
+                update(Article).where(Article.id == bindparam("pk")).values(keywords=bindparam("weighed")), reweighed
+            )
+        written = self._update_changed(conn, changed) + self._insert_new(conn, new)
+        if written:
+            self._write_contents(conn, written)
 
-    def _count_terms(self, conn, terms: list[str]) -> None:
+    def _update_changed(self, conn: Connection, changed: list) -> list[tuple[int, Mapping[str, Any]]]:
+        """Stored articles whose content changed: their row updated, their page and facts
+        dropped to be written anew (their story stays)."""
+        if not changed:
+            return []
+        pks = [pk for pk, _, _ in changed]
+        conn.execute(
+            update(Article).where(Article.id == bindparam("pk")),
+            [{"pk": pk, **values} for pk, _, values in changed],
+        )
+        conn.execute(delete(RawPage).where(RawPage.article_pk.in_(pks)))
+        conn.execute(delete(Fact).where(Fact.article_pk.in_(pks)))
+        conn.execute(delete(LshBand).where(LshBand.article_pk.in_(pks)))
+        written = [(pk, record) for pk, record, _ in changed]
+        index_bands(conn, written)
+        return written
+
+    def _insert_new(self, conn: Connection, new: list) -> list[tuple[int, Mapping[str, Any]]]:
+        """New articles inserted at once, then each joined to its story in order (db.stories:
+        an article's candidates are those stored before it, in this batch too)."""
+        if not new:
+            return []
+        inserted = conn.execute(
+            insert(Article).returning(Article.id, sort_by_parameter_order=True), [values for _, values in new]
+        )
+        written = [(pk, record) for pk, (record, _) in zip(inserted.scalars(), new, strict=True)]
+        index_bands(conn, written)
+        join = update(Article).where(Article.id == bindparam("pk")).values(story_id=bindparam("story"))
+        for pk, record in written:  # in order: each sees the stories of those before it
+            conn.execute(join, {"pk": pk, "story": find_story(conn, record, pk) or pk})
+        self._count_terms(conn, [record.get("terms") or [] for _, record in written])
+        conn.execute(insert(AlertQueue), [{"article_pk": pk} for pk, _ in written])  # for the alert rules, once
+        return written
+
+    def _write_contents(self, conn: Connection, written: list[tuple[int, Mapping[str, Any]]]) -> None:
+        """What goes with each written article: its page, index entry, tags, bands, language
+        links and facts."""
+        conn.execute(
+            insert(RawPage),
+            [
+                {
+                    "article_pk": pk,
+                    "url": record["url"],
+                    "status": record.get("status", 200),
+                    "encoding": record.get("encoding", "utf-8"),
+                    "html_zlib": zlib.compress(record["html"], 6),
+                }
+                for pk, record in written
+            ],
+        )
+        pks = [pk for pk, _ in written]
+        conn.execute(delete(ArticleTag).where(ArticleTag.article_pk.in_(pks)))
+        tags = [{"article_pk": pk, "tag": tag} for pk, record in written for tag in _tag_ids(record)]
+        if tags:
+            conn.execute(insert(ArticleTag), tags)
+        for pk, record in written:
+            self._index(conn, pk, record)
+        stories = {
+            row.id: row.story_id
+            for row in conn.execute(select(Article.id, Article.story_id).where(Article.id.in_(pks)))
+        }
+        for pk, record in written:
+            link_languages(conn, stories[pk] or pk, record)  # every written article has its story by now
+        facts = [_fact_row(pk, fact) for pk, record in written for fact in record.get("facts") or []]
+        if facts:
+            conn.execute(insert(Fact), facts)
+
+    def _count_terms(self, conn: Connection, documents: list[list[str]]) -> None:
         """Document frequencies grow with each new article (a re-run changes them not)."""
-        if not terms:
+        counts = Counter(term[:200] for terms in documents for term in {term[:200] for term in terms})
+        if not counts:
             return
         upsert = (sqlite_insert if self.is_sqlite else postgresql_insert)(TermStat)
-        rows = [{"term": term[:200], "documents": 1} for term in dict.fromkeys(terms)]
         conn.execute(
-            upsert.on_conflict_do_update(index_elements=["term"], set_={"documents": TermStat.documents + 1}), rows
+            upsert.on_conflict_do_update(
+                index_elements=["term"], set_={"documents": TermStat.documents + upsert.excluded.documents}
+            ),
+            [{"term": term, "documents": n} for term, n in sorted(counts.items())],
         )
 
     def texts(self, batch: int = 500) -> Iterator[list[tuple[str, str]]]:
@@ -381,7 +442,6 @@ class Archive:
         return self.count(), counts
 
     def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
-        tags = sorted({tag["id"] for tag in record.get("tags") or []})
         filters = filter_terms(
             record["lang"],
             record["site"],
@@ -389,9 +449,33 @@ class Archive:
             record["relevance_label"],
             record["relevant"],
             record.get("published_at"),
-            tags,
+            _tag_ids(record),
         )
         index_for(conn).write(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
-        conn.execute(delete(ArticleTag).where(ArticleTag.article_pk == pk))
-        if tags:
-            conn.execute(insert(ArticleTag), [{"article_pk": pk, "tag": tag} for tag in tags])
+
+
+def _tag_ids(record: Mapping[str, Any]) -> list[str]:
+    return sorted({tag["id"] for tag in record.get("tags") or []})
+
+
+def _article_values(record: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """The `articles` row of a record, its digest with it."""
+    values = {name: record.get(name) for name in ARTICLE_FIELDS}
+    values["content_hash"] = content_hash(record)
+    values["updated_at"] = now
+    return values
+
+
+def _distinct_runs(records: Sequence[Mapping[str, Any]]) -> Iterator[list[Mapping[str, Any]]]:
+    """The records in order, cut where an identity comes again (a page read twice): each
+    run is stored before the next, which then updates what it stored."""
+    run: list[Mapping[str, Any]] = []
+    identities: set[str] = set()
+    for record in records:
+        if record["identity"] in identities:
+            yield run
+            run, identities = [], set()
+        run.append(record)
+        identities.add(record["identity"])
+    if run:
+        yield run

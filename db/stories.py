@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, union
 
 from db.models import Article, LshBand, StoryLink
 
@@ -58,30 +58,51 @@ def _near_copy(score: float, figures: float | None, bar: float) -> bool:
     )
 
 
-def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
-    """The story an incoming article belongs to: an exact copy (the same normalised text), or
-    the most similar near copy found through LSH bands or through a key it shares: the title,
-    the site's article id or the canonical URL it declares. A shared key only lowers the bar
-    for the text to agree; on its own it joins nothing."""
-    keyed = [Article.fingerprint == record["fingerprint"]]
-    if record.get("title_key"):
-        keyed.append(Article.title_key == record["title_key"])
-    if record.get("site_article_id"):
-        keyed.append((Article.site == record["site"]) & (Article.site_article_id == record["site_article_id"]))
-    if names_one_story(conn, record.get("canonical_url") or ""):
-        keyed.append(Article.canonical_url == record["canonical_url"])
-    columns = (Article.id, Article.story_id, Article.fingerprint, Article.minhash, Article.figures)
-    # Recurring titles ("Morning Comment: Copper") can name many rows: the latest suffice.
-    shared_key = conn.execute(
-        select(*columns).where(or_(*keyed)).order_by(Article.id.desc()).limit(MAX_CANDIDATES)
-    ).all()
-    by_band = (
-        conn.execute(
-            select(*columns).where(Article.id.in_(select(LshBand.article_pk).where(LshBand.band.in_(record["bands"]))))
-        ).all()
-        if record.get("bands")
-        else []
-    )
+_CANDIDATE = (Article.id, Article.story_id, Article.fingerprint, Article.minhash, Article.figures)
+_BEFORE = Article.id < bindparam("pk")
+# Articles stored before sharing a key, each key through its own index (an OR of them under
+# ORDER BY id walks the whole table); a key given as None matches nothing. Recurring titles
+# ("Morning Comment: Copper") can name many rows: the latest suffice.
+_KEYED_IDS = union(
+    select(Article.id).where(Article.fingerprint == bindparam("fingerprint"), _BEFORE),
+    select(Article.id).where(Article.title_key == bindparam("title_key"), _BEFORE),
+    select(Article.id).where(
+        Article.site == bindparam("site"), Article.site_article_id == bindparam("site_article_id"), _BEFORE
+    ),
+    select(Article.id).where(Article.canonical_url == bindparam("canonical_url"), _BEFORE),
+).subquery()
+SHARED_KEY = (
+    select(*_CANDIDATE)
+    .where(Article.id.in_(select(_KEYED_IDS.c.id).order_by(_KEYED_IDS.c.id.desc()).limit(MAX_CANDIDATES)))
+    .order_by(Article.id.desc())
+)
+BY_BAND = select(*_CANDIDATE).where(
+    Article.id.in_(select(LshBand.article_pk).where(LshBand.band.in_(bindparam("bands", expanding=True)))), _BEFORE
+)
+# The stories of the articles stored before that declare a canonical URL (two say enough).
+DECLARING = (
+    select(Article.story_id).where(Article.canonical_url == bindparam("canonical_url"), _BEFORE).distinct().limit(2)
+)
+
+
+def find_story(conn: Connection, record: Mapping[str, Any], pk: int) -> int | None:
+    """The story of a new article (row `pk`), among the articles stored before it: an exact
+    copy (the same normalised text), or the most similar near copy found through LSH bands or
+    through a key it shares: the title, the site's article id or the canonical URL it
+    declares. A shared key only lowers the bar for the text to agree; on its own it joins
+    nothing. (Articles stored with it have rows after it, and no story yet.)"""
+    canonical = record.get("canonical_url") or ""
+    keys = {
+        "pk": pk,
+        "fingerprint": record["fingerprint"],
+        "title_key": record.get("title_key") or None,
+        "site": record["site"],
+        "site_article_id": record.get("site_article_id") or None,
+        "canonical_url": canonical if names_one_story(conn, canonical, pk) else None,
+    }
+    shared_key = conn.execute(SHARED_KEY, keys).all()
+    bands = record.get("bands")
+    by_band = conn.execute(BY_BAND, {"pk": pk, "bands": bands}).all() if bands else []
     best, best_score = None, 0.0
     for candidates, bar in ((shared_key, SAME_STORY_WITH_SHARED_KEY), (by_band, SAME_STORY)):
         for candidate in candidates:
@@ -93,16 +114,13 @@ def find_story(conn: Connection, record: Mapping[str, Any]) -> int | None:
     return best
 
 
-def names_one_story(conn: Connection, canonical_url: str) -> bool:
+def names_one_story(conn: Connection, canonical_url: str, before: int) -> bool:
     """Whether a declared canonical URL can stand for one article: not a site's home page,
-    and not already declared by articles of different stories (a CMS that stamps one URL on
-    every page it serves)."""
+    and not already declared by articles (rows before `before`) of different stories (a CMS
+    that stamps one URL on every page it serves)."""
     if not canonical_url or is_home_page(canonical_url):
         return False
-    stories = conn.execute(
-        select(Article.story_id).where(Article.canonical_url == canonical_url).distinct().limit(2)
-    ).all()
-    return len(stories) < 2
+    return len(conn.execute(DECLARING, {"canonical_url": canonical_url, "pk": before}).all()) < 2
 
 
 def is_home_page(url: str) -> bool:
@@ -111,10 +129,13 @@ def is_home_page(url: str) -> bool:
     return not parts.query and bool(_HOME_PATH.fullmatch(parts.path))
 
 
-def index_bands(conn: Connection, pk: int, bands: list[int]) -> None:
-    conn.execute(delete(LshBand).where(LshBand.article_pk == pk))
-    if bands:
-        conn.execute(insert(LshBand), [{"article_pk": pk, "band": band} for band in dict.fromkeys(bands)])
+def index_bands(conn: Connection, articles: list[tuple[int, Mapping[str, Any]]]) -> None:
+    """The LSH band keys of articles (row, record) without any stored, in one statement."""
+    rows = [
+        {"article_pk": pk, "band": band} for pk, record in articles for band in dict.fromkeys(record.get("bands") or [])
+    ]
+    if rows:
+        conn.execute(insert(LshBand), rows)
 
 
 def _case_concepts(tags: list[dict]) -> set[str]:

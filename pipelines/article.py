@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # a search or an extract should not pay for importing Scrapy
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger("monitor.broken")
+_NOT_STORED = ("words", "selectors_missed")  # Article.record: working state, not the archive's
 
 
 @dataclass(repr=False)
@@ -104,9 +105,9 @@ class Article:
         return self.body_simplified or self.body
 
     def record(self) -> dict[str, Any]:
-        """The mapping the archive stores."""
-        values = asdict(self)
-        del values["words"], values["selectors_missed"]
+        """The mapping the archive stores: the article's own values, not copies (it is done
+        with once stored), words and selectors_missed left out."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_STORED}
         values["host"] = self.host
         values["identity"] = self.identity
         return values

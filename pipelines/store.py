@@ -1,11 +1,25 @@
-"""Store: articles buffered and written in batches, off the crawl's event loop."""
+"""Store: articles buffered into batches, which one writer stores in turn, off the event loop.
+
+Full batches wait in a bounded queue (MONITOR_STORE_QUEUE batches) for the writer; while the
+queue is full, fetched pages wait unread (spiders.base: reading_room) and read articles wait
+to be buffered, and Scrapy downloads no more while they wait: a slow archive slows the crawl
+down instead of piling up batches, threads, transactions or parsed pages. The writer runs each batch on the one store thread of its database (all the
+crawls of a process share it): writers never queue for SQLite's lock behind one another, and
+none outlives its busy timeout. A spider closes once its last batch is stored."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
+import time
 import weakref
-from typing import TYPE_CHECKING
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 
@@ -18,43 +32,132 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # The pipelines whose spider has not closed yet. A second Ctrl-C (Scrapy's forced stop) stops
-# the reactor under them, close_spider never comes, and their buffers would be lost:
+# the reactor under them, close_spider never comes, and their batches would be lost:
 # store_leftovers writes them once the reactor has stopped.
 _open: weakref.WeakSet[StorePipeline] = weakref.WeakSet()
+# Each crawl's store pipeline, for the spiders to wait on (room_to_read).
+_of_crawler: weakref.WeakKeyDictionary[Crawler, StorePipeline] = weakref.WeakKeyDictionary()
+
+# One store thread per database URL, for every crawl of the process.
+_store_threads: dict[str, ThreadPoolExecutor] = {}
+_store_threads_lock = threading.Lock()
+# Each database call of the store thread lets go of the GIL, and getting it back from the text
+# worker (pure Python, never waiting) takes up to the interpreter's switch interval, 5 ms by
+# default: with a dozen calls an article, storing waited ten times longer than it worked. The
+# store thread asks for the GIL back within this.
+SWITCH_INTERVAL = 0.0005
+
+
+def store_thread(url: str) -> ThreadPoolExecutor:
+    with _store_threads_lock:
+        if url not in _store_threads:
+            _store_threads[url] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-store")
+            sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        return _store_threads[url]
 
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.archive = archive_for(crawler)
-        self.batch_size = crawler.settings.getint("MONITOR_STORE_BATCH", 50)
-        self.buffer: list[dict] = []
+        settings = crawler.settings
+        self.batch_size = max(1, settings.getint("MONITOR_STORE_BATCH", 50))
+        self.bound = max(1, settings.getint("MONITOR_STORE_QUEUE", 4))  # batches waiting for the writer
+        self.delay = settings.getfloat("MONITOR_STORE_DELAY", 0.0)  # seconds a batch: a slow archive, for tests
+        self.thread = store_thread(self.archive.url)
+        self.buffer: list[dict[str, Any]] = []
+        self.queue: deque[list[dict[str, Any]]] = deque()
+        # At most a batch of pages read at once (their articles may all have to wait for room,
+        # held in memory); the others wait their turn, unread, woken one at a time.
+        self.read_turns = asyncio.Semaphore(self.batch_size)
+        self.changed = asyncio.Event()  # set when the queue shrinks: waiters look again
+        self.work = asyncio.Event()  # set when the writer has a batch to store, or is to stop
+        self.closing = False
+        self.writer: asyncio.Task | None = None
         _open.add(self)
+        _of_crawler[crawler] = self
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        self.writer = asyncio.get_running_loop().create_task(self._write())
+
     async def process_item(self, item: Article) -> Article:
+        await self._until(self._has_room)
         self.buffer.append(item.record())
         if len(self.buffer) >= self.batch_size:
-            await self._flush()
+            self._enqueue()
         return item
 
+    def _has_room(self) -> bool:
+        return len(self.queue) < self.bound
+
+    async def _until(self, ready: Callable[[], bool]) -> None:
+        if not ready():
+            self.crawler.stats.inc_value("monitor/store/waits")  # pages and articles that waited
+        while True:
+            self.changed.clear()  # before looking: a change after the look sets it again
+            if ready():
+                return
+            await self.changed.wait()
+
+    @asynccontextmanager
+    async def reading_room(self) -> AsyncIterator[None]:
+        """Let a page be read once the store can take its article soon."""
+        async with self.read_turns:
+            await self._until(self._has_room)
+            yield
+
     async def close_spider(self) -> None:
-        await self._flush()
+        if self.buffer:
+            self._enqueue()
+        self.closing = True
+        self.work.set()
+        if self.writer is not None:
+            await self.writer
         _open.discard(self)
 
-    async def _flush(self) -> None:
-        batch, self.buffer = self.buffer, []
-        if batch:
-            self._count(await asyncio.to_thread(self.archive.store_batch, batch))
+    def _enqueue(self) -> None:
+        """The buffer, as a batch, to the writer (process_item made room for it)."""
+        self.queue.append(self.buffer)
+        self.buffer = []
+        self.crawler.stats.max_value("monitor/store/queue_peak", len(self.queue))
+        self.work.set()
 
-    def flush_now(self) -> None:
-        """Store the buffer in this thread: for a crawl whose reactor has stopped."""
-        batch, self.buffer = self.buffer, []
-        if batch:
-            self._count(self.archive.store_batch(batch))
+    async def _write(self) -> None:
+        """The writer: each batch in turn on the store thread, until the spider closes."""
+        loop = asyncio.get_running_loop()
+        while self.queue or not self.closing:
+            if not self.queue:
+                self.work.clear()
+                await self.work.wait()
+                continue
+            batch = self.queue.popleft()
+            self.changed.set()
+            started = time.monotonic()
+            self._count(await loop.run_in_executor(self.thread, self._store, batch))
+            self.crawler.stats.inc_value("monitor/store/ms", round(1000 * (time.monotonic() - started)))
+
+    def _store(self, batch: list[dict[str, Any]]) -> StoreResult:
+        from db.archive import StoreResult
+
+        if self.delay:
+            time.sleep(self.delay)
+        try:
+            return self.archive.store_batch(batch)
+        except Exception as exc:  # the writer outlives any batch: the crawl must not wait for it forever
+            logger.exception("a batch of %d articles could not be stored", len(batch))
+            return StoreResult(failed=[(record["identity"], f"{type(exc).__name__}: {exc}") for record in batch])
+
+    def store_leftovers(self) -> None:
+        """Store what is queued and buffered, from this thread: for a crawl whose reactor has stopped."""
+        if self.buffer:
+            self.queue.append(self.buffer)
+            self.buffer = []
+        while self.queue:
+            self._count(self.thread.submit(self._store, self.queue.popleft()).result())
 
     def _count(self, result: StoreResult) -> None:
         stats = self.crawler.stats
@@ -67,8 +170,21 @@ class StorePipeline:
         stats.inc_value("monitor/articles/unchanged", result.unchanged)
 
 
+@asynccontextmanager
+async def reading_room(crawler: Crawler) -> AsyncIterator[None]:
+    """Hold a page unread while the crawl's store is full: a page is read (parsed, its
+    article made) only when the article can be stored soon, so a slow archive keeps the
+    pages waiting small and the crawl's memory flat. No store pipeline: no waiting."""
+    pipeline = _of_crawler.get(crawler)
+    if pipeline is None:
+        yield
+        return
+    async with pipeline.reading_room():
+        yield
+
+
 def store_leftovers() -> None:
     """Write what the pipelines of crawls stopped by force still hold."""
     for pipeline in list(_open):
-        pipeline.flush_now()
+        pipeline.store_leftovers()
         _open.discard(pipeline)

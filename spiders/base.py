@@ -23,6 +23,7 @@ from pipelines.article import Article, BrokenPage, count_broken
 from pipelines.generic import extract_generic
 from pipelines.keywords import UNIFORM, DocumentFrequencies
 from pipelines.stages import process
+from pipelines.store import reading_room
 from spiders.fields import FIELDS, Fields, Markup, layer
 from spiders.parsing import canonical_url, check_page, decided, is_captcha, within_parser_depth
 from spiders.reading import off_reactor
@@ -85,7 +86,7 @@ class SiteSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return
         self.crawler.stats.inc_value("monitor/lists/failed")
-        self.logger.warning("list page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.logger.warning("list page failed: %s: %s", failed_request(failure).url, failure.getErrorMessage())
 
     def article_request(self, url: str, article_id: str) -> scrapy.Request | None:
         """A request for an article page, once per article per crawl (lists repeat them, and
@@ -104,7 +105,8 @@ class SiteSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Article]:
         try:
-            article = await off_reactor(self.read_fetched, response)
+            async with reading_room(self.crawler):
+                article = await off_reactor(self.read_fetched, response)
         except BrokenPage as broken:
             self.count_broken(broken.reason, response.url, str(broken))
             return
@@ -113,9 +115,11 @@ class SiteSpider(scrapy.Spider):
 
     def read_fetched(self, response: Response) -> Article:
         """A fetched page, decoded as extract decodes it and checked whole, read (a BrokenPage
-        when it cannot be an article)."""
-        response = decided(response)
+        when it cannot be an article). Read from a copy: its parse goes with it, not held on
+        the response while the article waits to be stored."""
+        response = decided(response.replace())
         check_page(response)
+        assert isinstance(response, TextResponse)  # check_page said not_html otherwise
         return self.read(response)
 
     def read(self, response: TextResponse) -> Article:
@@ -197,8 +201,8 @@ class SiteSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> None:
-        request = failure.request
-        if failure.check(HttpError):  # a subclass of IgnoreRequest: test it first
+        request = failed_request(failure)
+        if isinstance(failure.value, HttpError):  # a subclass of IgnoreRequest: test it first
             reason = f"http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             return  # already archived, or forbidden by robots.txt: counted where decided
@@ -214,3 +218,8 @@ class SiteSpider(scrapy.Spider):
         """Whether this spider's parser fits a page: by the live host, or by its markup
         (mirrors serve the site's pages under other names)."""
         return urlsplit(url).hostname == urlsplit(cls.live_base_url).hostname
+
+
+def failed_request(failure: Failure) -> scrapy.Request:
+    """The request of a failed download: Scrapy sets it on the failure."""
+    return failure.request  # type: ignore[attr-defined]

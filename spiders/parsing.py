@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, NavigableString
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
@@ -48,33 +49,75 @@ _BLOCKS = (
 
 def paragraphs_of(container: Selector | None) -> list[str]:
     """The text of a body container, one string per paragraph: block elements and <br>
-    separate paragraphs, white space inside one is collapsed."""
-    if container is None:
+    separate paragraphs, white space inside one is collapsed. Read from the page's own parse
+    (the tree is walked, not changed): left out are scripts and injected junk, a paragraph
+    that is one link (a related headline), and links that only invite to read on, with the
+    arrows before them."""
+    root = container.root if container is not None else None
+    if root is None or not _is_text(root) or _is_headline(root) or _is_read_on(root):
         return []
-    soup = BeautifulSoup(container.get(), "lxml")
-    for junk in soup.find_all(_NOT_TEXT):
-        junk.decompose()
-    for paragraph in soup.find_all("p"):  # a paragraph that is one link: a related headline
-        links = paragraph.find_all("a")
-        if (
-            len(links) == 1
-            and paragraph.get_text().strip()
-            and paragraph.get_text().strip() == links[0].get_text().strip()
-        ):
-            paragraph.decompose()
-    for link in soup.find_all("a"):
-        if _READ_ON.fullmatch(re.sub(r"[\W_]+", "", link.get_text()).lower()):
-            arrows = link.previous_sibling  # the ">>>" printed before such a link
-            if isinstance(arrows, NavigableString):
-                arrows.replace_with(_ARROWS.sub("", str(arrows)))
-            link.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCKS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    chunks: list[str] = []
+    _walk(root, chunks)
+    lines = (" ".join(line.split()) for line in "".join(chunks).split("\n"))
     return [line for line in lines if line]
+
+
+def _walk(element: HtmlElement, chunks: list[str]) -> None:
+    """The text of an element's content into `chunks`, as the reader sees it."""
+    block = element.tag in _BLOCKS
+    if block:
+        chunks.append("\n")
+    if element.tag == "br":
+        chunks.append("\n")
+    last_text = None  # where in chunks the text just before the next child is, if any
+    if element.text:
+        last_text = len(chunks)
+        chunks.append(element.text)
+    for child in element:
+        if _is_read_on(child) and last_text is not None:
+            chunks[last_text] = _ARROWS.sub("", chunks[last_text])
+        if _is_text(child) and not _is_headline(child) and not _is_read_on(child):
+            _walk(child, chunks)
+            last_text = None
+        if child.tail:
+            last_text = len(chunks)
+            chunks.append(child.tail)
+    if block:
+        chunks.append("\n")
+
+
+def _is_text(node: HtmlElement) -> bool:
+    """An element whose content is read: not a comment, nor a script or other junk."""
+    return isinstance(node.tag, str) and node.tag not in _NOT_TEXT
+
+
+def _visible_text(element: HtmlElement) -> str:
+    chunks: list[str] = []
+    _walk(element, chunks)
+    return "".join(chunks).replace("\n", "")
+
+
+def _is_headline(node: HtmlElement) -> bool:
+    """A paragraph that is one link and nothing else: a related headline, not article text."""
+    if node.tag != "p":
+        return False
+    links = [link for link in node.iter("a") if not any(_junk_between(link, node))]
+    if len(links) != 1:
+        return False
+    text = _visible_text(node).strip()
+    return bool(text) and text == _visible_text(links[0]).strip()
+
+
+def _junk_between(element: HtmlElement, top: HtmlElement) -> Iterator[bool]:
+    """For each ancestor of `element` up to `top`: whether it is junk (its content unread)."""
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return
+        yield not _is_text(ancestor)
+
+
+def _is_read_on(node: HtmlElement) -> bool:
+    return node.tag == "a" and bool(_READ_ON.fullmatch(re.sub(r"[\W_]+", "", _visible_text(node)).lower()))
 
 
 def text_of(node: Selector) -> str:
@@ -87,7 +130,7 @@ def is_captcha(body: bytes) -> bool:
     return any(marker in body for marker in CAPTCHA_MARKERS)
 
 
-def decided(response: TextResponse) -> TextResponse:
+def decided(response: Response) -> Response:
     """The page decoded as `monitor extract` decodes a saved one: by the HTTP header's
     charset when it names one, else by its bytes (pipelines.charset), not by what its markup
     declares (declarations lie: valid UTF-8 labelled gbk, Big5 labelled latin1)."""
@@ -105,8 +148,12 @@ def within_parser_depth(response: TextResponse) -> TextResponse:
     return response.replace(body=flattened_page(text).encode("utf-8"), encoding="utf-8")
 
 
+def content_type(response: Response) -> str:
+    return (response.headers.get("Content-Type") or b"").decode("latin-1")
+
+
 def header_charset(response: Response) -> str | None:
-    found = _HEADER_CHARSET.search(response.headers.get("Content-Type", b"").decode("latin-1"))
+    found = _HEADER_CHARSET.search(content_type(response))
     return found.group(1) if found else None
 
 
@@ -118,7 +165,7 @@ def check_page(response: Response, fetched: bool = True) -> None:
     if is_captcha(body):
         raise BrokenPage("captcha", "the site answered with a captcha page")
     if not isinstance(response, TextResponse):
-        raise BrokenPage("not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+        raise BrokenPage("not_html", content_type(response))
     tags = body.count(b"<")
     if tags > MAX_TAGS:
         raise BrokenPage("too_large", f"{tags:,} tags, more than a page's {MAX_TAGS:,}")

@@ -1,4 +1,5 @@
-"""`python -m monitor.replica`: serve the replica sites, print "<site> <address>" per site."""
+"""`python -m monitor.replica [--articles N]`: serve the replica sites, print "<site> <address>"
+per site; each site holds N generated articles (default: catalog.ARTICLES_PER_SITE)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,28 @@ import json
 import sys
 import threading
 
-from monitor.replica.catalog import manifest
+from monitor.replica.catalog import ARTICLES_PER_SITE, manifest
 from monitor.replica.server import SITES, serve_replicas
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m monitor.replica", description=__doc__)
     parser.add_argument("--manifest", metavar="FILE", help="write the replicas' manifest (JSON) and exit")
+    parser.add_argument(
+        "--articles", type=int, default=ARTICLES_PER_SITE, metavar="N", help="generated articles a site"
+    )
+    parser.add_argument("--sites", default=",".join(SITES), help="the sites to serve, comma-separated (default: all)")
     args = parser.parse_args()
+    sites = tuple(args.sites.split(","))
+    if args.articles < 1:
+        sys.exit(f"monitor: --articles must be at least 1, not {args.articles}")
+    if unknown := sorted(set(sites) - set(SITES)):
+        sys.exit(f"monitor: no replica of {', '.join(unknown)} (replicas: {', '.join(SITES)})")
     if args.manifest:
         with open(args.manifest, "w", encoding="utf-8") as out:
-            json.dump(manifest(), out, ensure_ascii=False, indent=1)
+            json.dump(manifest(args.articles), out, ensure_ascii=False, indent=1)
         return
-    with serve_replicas(sites=SITES) as addresses:
+    with serve_replicas(sites=sites, articles=args.articles) as addresses:
         for site, address in addresses.items():
             print(site, address, flush=True)
         try:

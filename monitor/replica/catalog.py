@@ -12,7 +12,7 @@ import opencc
 
 from monitor.replica import corpus, legacy, seeds
 
-ARTICLES_PER_SITE = 64
+ARTICLES_PER_SITE = 64  # each site's generated articles unless told otherwise (--articles)
 CORPUS_SEED = {"en": 20201015, "zh": 20200927}
 SMM_CN_CORPUS_SEED = 20181006  # SMM Chinese: its own Chinese articles, not CNMN's
 MEE_CORPUS_SEED = 20151231  # 生态环境部: supervision and rectification reports only
@@ -231,11 +231,11 @@ def _legacy_pages() -> list[Page]:
 
 
 @cache
-def smm_pages() -> tuple[Page, ...]:
+def smm_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     """The legacy articles first (the oldest), then the seed and the generated ones by time."""
     seed = seeds.smm_seed()
     pages = _legacy_pages()
-    generated = corpus.generate("en", ARTICLES_PER_SITE, CORPUS_SEED["en"])
+    generated = corpus.generate("en", articles, CORPUS_SEED["en"])
     entries = [(seed.published_at, None)] + [(a.published_at, a) for a in generated]
     for n, (published, article) in enumerate(sorted(entries, key=lambda e: e[0])):
         article_id = _smm_id(published.date(), n)
@@ -293,10 +293,10 @@ def smm_pages() -> tuple[Page, ...]:
 
 
 @cache
-def cnmn_pages() -> tuple[Page, ...]:
+def cnmn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     seed = seeds.cnmn_seed_original()
     pages = []
-    generated = corpus.generate("zh", ARTICLES_PER_SITE, CORPUS_SEED["zh"])
+    generated = corpus.generate("zh", articles, CORPUS_SEED["zh"])
     entries = [(seed.published_at, None)] + [(a.published_at, a) for a in generated]
     for n, (published, article) in enumerate(sorted(entries, key=lambda e: e[0])):
         article_id = _cnmn_id(published.date(), n)
@@ -351,11 +351,11 @@ def smm_cn_author(name: str, n: int) -> str:
 
 
 @cache
-def smm_cn_pages() -> tuple[Page, ...]:
+def smm_cn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     """SMM Chinese: ids in SMM's id range; its pages name the time and the source, and the
     author on a card after the body."""
     pages = []
-    for n, article in enumerate(corpus.generate("zh", ARTICLES_PER_SITE, SMM_CN_CORPUS_SEED)):
+    for n, article in enumerate(corpus.generate("zh", articles, SMM_CN_CORPUS_SEED)):
         article_id = _smm_id(article.published_at.date(), n) + 500  # beside SMM English's ids
         pages.append(
             Page(
@@ -384,14 +384,14 @@ def _mee_id(day: date, n: int) -> int:
 
 
 @cache
-def mee_pages() -> tuple[Page, ...]:
+def mee_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     """生态环境部: every article a supervision or rectification report, in the column of its
     topic. Its pages print the day only, but the TRS meta tags carry the time (PubDate, China
     time) and the reporter (meta name=author, nowhere else); the source is the ministry or the
     inspection office. Some paragraphs end with a "more" link (served["more"]: paragraph
     index -> link), which is not part of the body."""
-    pages = []
-    generated = corpus.generate("zh", ARTICLES_PER_SITE, MEE_CORPUS_SEED, relevant=ARTICLES_PER_SITE)
+    pages: list[Page] = []
+    generated = corpus.generate("zh", articles, MEE_CORPUS_SEED, relevant=articles)
     for n, article in enumerate(generated):
         day = article.published_at.date()
         article_id = str(_mee_id(day, n))
@@ -424,10 +424,12 @@ def mee_pages() -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def mee_column_members(column: str) -> list[Page]:
+def mee_column_members(column: str, articles: int = ARTICLES_PER_SITE) -> list[Page]:
     """A column's articles, newest first, as its list pages show them."""
     return sorted(
-        (p for p in mee_pages() if p.category == MEE_COLUMNS.get(column)), key=lambda p: int(p.article_id), reverse=True
+        (p for p in mee_pages(articles) if p.category == MEE_COLUMNS.get(column)),
+        key=lambda p: int(p.article_id),
+        reverse=True,
     )
 
 
@@ -438,7 +440,7 @@ def smm_cn_link(page: Page) -> str:
     return page.path
 
 
-def smm_cn_feed_members(feed: str) -> list[Page]:
+def smm_cn_feed_members(feed: str, articles: int = ARTICLES_PER_SITE) -> list[Page]:
     """Newest first. Every article is in the industry feed; others hold a part."""
     keep = {
         "original": lambda p: p.source == "上海有色网",
@@ -449,14 +451,14 @@ def smm_cn_feed_members(feed: str) -> list[Page]:
     }.get(feed)
     if keep is None:
         return []
-    return sorted((p for p in smm_cn_pages() if keep(p)), key=lambda p: int(p.article_id), reverse=True)
+    return sorted((p for p in smm_cn_pages(articles) if keep(p)), key=lambda p: int(p.article_id), reverse=True)
 
 
-def smm_cn_channel_members(channel: str) -> list[Page]:
+def smm_cn_channel_members(channel: str, articles: int = ARTICLES_PER_SITE) -> list[Page]:
     """The list API's channels, newest first: 要闻 holds every article, 铜 the copper news."""
     if channel not in SMM_CN_API_CHANNELS:
         return []
-    return smm_cn_feed_members("industry" if channel == "要闻" else "copper")
+    return smm_cn_feed_members("industry" if channel == "要闻" else "copper", articles)
 
 
 # --- the mirror: CNMN garbled --------------------------------------------------------
@@ -492,10 +494,10 @@ def _mirror_text(text: str) -> str:
 
 
 @cache
-def mirror_pages() -> tuple[Page, ...]:
+def mirror_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     pages = []
     title, meta, body = seeds.mirror_seed_served()
-    for n, original in enumerate(cnmn_pages()):
+    for n, original in enumerate(cnmn_pages(articles)):
         if original.seed:
             truth = seeds.cnmn_seed_mirror_truth()
             pages.append(
@@ -556,15 +558,15 @@ def mirror_pages() -> tuple[Page, ...]:
 # --- lists -----------------------------------------------------------------------------
 
 
-def pages_of(site: str) -> tuple[Page, ...]:
+def pages_of(site: str, articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     pages = {"smm": smm_pages, "cnmn": cnmn_pages, "mirror": mirror_pages, "smm_cn": smm_cn_pages, "mee": mee_pages}
-    return pages[site]()
+    return pages[site](articles)
 
 
 @cache
-def broken_pages(site: str) -> tuple[BrokenPage, ...]:
+def broken_pages(site: str, articles: int = ARTICLES_PER_SITE) -> tuple[BrokenPage, ...]:
     """Broken article pages, linked from the lists like any other, newer than all articles."""
-    newest = int(pages_of(site)[-1].article_id)
+    newest = int(pages_of(site, articles)[-1].article_id)
     broken = []
     for n, kind in enumerate(BROKEN_KINDS[site], start=1):
         article_id = str(newest + 1000 * n)
@@ -577,49 +579,50 @@ def broken_pages(site: str) -> tuple[BrokenPage, ...]:
     return tuple(broken)
 
 
-def cnmn_list_members(site: str, kind: str, list_id: int) -> list[Page | BrokenPage]:
+def cnmn_list_members(site: str, kind: str, list_id: int, articles: int = ARTICLES_PER_SITE) -> list[Page | BrokenPage]:
     """Newest first, as the site lists them. Broken pages sit in the all-news channel."""
-    pages = pages_of(site)
+    pages = pages_of(site, articles)
     if kind == "channel":
         name = CNMN_CHANNELS.get(list_id)
         if name is None:
             return []
+        members: list[Page | BrokenPage]
         if list_id == 13:
             members = [p for p in pages if p.relevant or p.seed]
         elif list_id == 271:
             members = [p for p in pages if p.metal == "copper"]
         else:
-            members = list(pages) + list(broken_pages(site))
+            members = list(pages) + list(broken_pages(site, articles))
     else:
         metal = next((m for m, i in CNMN_METAL_PAGES.items() if i == list_id), None)
         members = [p for p in pages if p.metal == metal] if metal else []
     return sorted(members, key=lambda p: int(p.article_id), reverse=True)
 
 
-def smm_list_members(kind: str, metal_slug: str) -> list[Page | BrokenPage]:
+def smm_list_members(kind: str, metal_slug: str, articles: int = ARTICLES_PER_SITE) -> list[Page | BrokenPage]:
     metal = next((m for m, slug in SMM_METALS.items() if slug == metal_slug), None)
     if kind not in ("industry", "latest") or metal is None:
         return []
-    pages = [p for p in smm_pages() if p.metal == metal]
+    pages = [p for p in smm_pages(articles) if p.metal == metal]
     if kind == "industry":
         pages = [p for p in pages if p.relevant or int(p.article_id) % 2 == 0]
     members: list[Page | BrokenPage] = list(pages)
     if kind == "latest" and metal == "copper":
-        members += list(broken_pages("smm"))
+        members += list(broken_pages("smm", articles))
     return sorted(members, key=lambda p: int(p.article_id), reverse=True)
 
 
-def smm_home_members() -> list[Page]:
-    return sorted(smm_pages(), key=lambda p: int(p.article_id), reverse=True)[:SMM_FIRST_BATCH]
+def smm_home_members(articles: int = ARTICLES_PER_SITE) -> list[Page]:
+    return sorted(smm_pages(articles), key=lambda p: int(p.article_id), reverse=True)[:SMM_FIRST_BATCH]
 
 
-def manifest() -> dict:
+def manifest(articles: int = ARTICLES_PER_SITE) -> dict:
     return {
         "hosts": HOSTS,
-        "articles": [page.truth() for site in SITES for page in pages_of(site)],
+        "articles": [page.truth() for site in SITES for page in pages_of(site, articles)],
         "broken": [
             {"site": b.site, "article_id": b.article_id, "path": b.path, "kind": b.kind}
             for site in SITES
-            for b in broken_pages(site)
+            for b in broken_pages(site, articles)
         ],
     }

@@ -27,7 +27,7 @@ import json
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from monitor.replica import render
 from monitor.replica.catalog import (
+    ARTICLES_PER_SITE,
     CNMN_CHANNELS,
     CNMN_METAL_PAGES,
     HOSTS,
@@ -88,10 +89,14 @@ NOT_FOUND = Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
 class ReplicaSite:
     """Answers one site's requests."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, articles: int = ARTICLES_PER_SITE) -> None:
         self.name = name
-        self.pages = {p.article_id: p for p in pages_of(name)}
-        self.broken = {b.article_id: b for b in broken_pages(name)}
+        self.articles = articles
+        self.ordered = pages_of(name, articles)
+        self.pages = {p.article_id: p for p in self.ordered}
+        self.position = {p.article_id: n for n, p in enumerate(self.ordered)}  # _related by index, not a search
+        self.broken = {b.article_id: b for b in broken_pages(name, articles)}
+        self.lists: dict[tuple, list] = {}  # a list's members, sorted once: every page of it slices them
         self.requests: list[str] = []
         self.markup = 1  # the article template's version: see the module docstring
         self.pending: tuple[int, int] | None = None  # (requests to go, version) of a switch under way
@@ -142,9 +147,13 @@ class ReplicaSite:
         return Reply(200, json.dumps({"site": self.name, "markup": self.markup}).encode(), "application/json")
 
     def _related(self, page: Page) -> list[Page]:
-        ordered = list(self.pages.values())
-        at = ordered.index(page)
-        return [p for p in ordered[max(0, at - 3) : at + 3] if p is not page][:5]
+        at = self.position[page.article_id]
+        return [p for p in self.ordered[max(0, at - 3) : at + 3] if p is not page][:5]
+
+    def _members(self, members_of: Callable[..., list], *key: str | int) -> list:
+        if (members_of, *key) not in self.lists:
+            self.lists[(members_of, *key)] = members_of(*key, self.articles)
+        return self.lists[(members_of, *key)]
 
     # --- CNMN and mirror ---
 
@@ -155,15 +164,15 @@ class ReplicaSite:
             return _html(render.cnmn_home())
         list_id = int(query["id"]) if query.get("id", "").isdigit() else None
         pageindex = int(query["pageindex"]) if query.get("pageindex", "").isdigit() else 1
-        if path == "/ShowNewsList.aspx" and list_id in CNMN_CHANNELS:
-            members = cnmn_list_members(self.name, "channel", list_id)
+        if path == "/ShowNewsList.aspx" and list_id is not None and list_id in CNMN_CHANNELS:
+            members = self._members(cnmn_list_members, self.name, "channel", list_id)
             # The headline channel pins its newest report above the list: linked twice.
             pinned = next((m for m in members if isinstance(m, Page)), None) if list_id == 13 else None
             return _html(
                 render.cnmn_list(members, pageindex, f"/ShowNewsList.aspx?id={list_id}", CNMN_CHANNELS[list_id], pinned)
             )
-        if path == "/metal.aspx" and list_id in CNMN_METAL_PAGES.values():
-            members = cnmn_list_members(self.name, "metal", list_id)
+        if path == "/metal.aspx" and list_id is not None and list_id in CNMN_METAL_PAGES.values():
+            members = self._members(cnmn_list_members, self.name, "metal", list_id)
             return _html(render.cnmn_list(members, pageindex, f"/metal.aspx?id={list_id}", "金属频道", None))
         if path == "/ShowNews1.aspx" and list_id is not None:
             key = str(list_id)
@@ -183,7 +192,7 @@ class ReplicaSite:
         if "Bot" in user_agent:  # the firewall's answer to self-declared bots: 200 and a captcha
             return _html(render.CAPTCHA_PAGE)
         if path == "/en/" or path == "/en":
-            members = smm_home_members()
+            members = self._members(smm_home_members)
             top = [render.smm_item(p) for p in members if p.relevant][:3]
             private = {
                 "id": 104000001,
@@ -209,7 +218,7 @@ class ReplicaSite:
         # /list/latest/ links some articles by the bare /newscontent/<id> form.
         return [
             render.smm_item(m, bare=kind == "latest" and int(m.article_id) % 3 == 0)
-            for m in smm_list_members(kind, metal)
+            for m in self._members(smm_list_members, kind, metal)
         ]
 
     def _smm_list_page(self, kind: str, metal: str) -> Reply:
@@ -264,9 +273,9 @@ class ReplicaSite:
         if path == "/robots.txt":
             return Reply(200, SMM_CN_ROBOTS.format(origin=origin).encode(), "text/plain")
         if path in ("/", "/index.html"):
-            return _html(render.smm_cn_home(list(reversed(self.pages.values()))[:10]))
+            return _html(render.smm_cn_home(list(reversed(self.ordered[-10:]))))
         feed = re.fullmatch(r"/rss/([a-z]+)", path)
-        if feed and (members := smm_cn_feed_members(feed.group(1))):
+        if feed and (members := self._members(smm_cn_feed_members, feed.group(1))):
             return Reply(200, render.smm_cn_rss(feed.group(1), members, origin), "application/rss+xml; charset=utf-8")
         if path.startswith("/sitemap"):
             return self._smm_cn_sitemap(path, origin)
@@ -300,7 +309,7 @@ class ReplicaSite:
     def _smm_cn_api(self, channel: str, page: int, query: dict[str, str], origin: str) -> Reply:
         """Pages from 1, `page_limit` items each; past the end an empty list."""
         limit = int(query["page_limit"]) if query.get("page_limit", "").isdigit() else SMM_CN_API_PAGE_LIMIT
-        members = smm_cn_channel_members(channel)[(page - 1) * limit : page * limit] if page >= 1 else []
+        members = self._members(smm_cn_channel_members, channel)[(page - 1) * limit : page * limit] if page >= 1 else []
         return Reply(200, render.smm_cn_api(members, origin), "application/json; charset=utf-8")
 
     # --- 生态环境部 MEE ---
@@ -325,7 +334,7 @@ class ReplicaSite:
         return _html(render.mee_article(page, version=self.markup))
 
     def _mee_list(self, column: str, index: int, fragment: bool = False) -> Reply:
-        members = mee_column_members(column)
+        members = self._members(mee_column_members, column)
         if index and index * MEE_PAGE_SIZE >= len(members):  # past the last page
             return NOT_FOUND
         if fragment:
@@ -394,14 +403,17 @@ def serving(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port
 
 @contextmanager
 def serve_replicas(
-    host: str = "127.0.0.1", sites: tuple[str, ...] = SITES, ports: dict[str, int] | None = None
+    host: str = "127.0.0.1",
+    sites: tuple[str, ...] = SITES,
+    ports: dict[str, int] | None = None,
+    articles: int = ARTICLES_PER_SITE,
 ) -> Iterator[dict[str, str]]:
-    """Serve the replicas in background threads; yields {site: base URL}. Port 0 (the
-    default) lets the system pick a free port."""
+    """Serve the replicas in background threads, `articles` generated articles a site; yields
+    {site: base URL}. Port 0 (the default) lets the system pick a free port."""
     servers = []
     try:
         for name in sites:
-            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name)), name)
+            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name, articles)), name)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append((name, server))
