@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+Batch = list[tuple[dict[str, Any], Article]]
+
 # The pipelines whose spider has not closed yet. A second Ctrl-C (Scrapy's forced stop) stops
 # the reactor under them, close_spider never comes, and their batches would be lost:
 # store_leftovers writes them once the reactor has stopped.
@@ -65,8 +67,9 @@ class StorePipeline:
         self.bound = max(1, settings.getint("MONITOR_STORE_QUEUE", 4))  # batches waiting for the writer
         self.delay = settings.getfloat("MONITOR_STORE_DELAY", 0.0)  # seconds a batch: a slow archive, for tests
         self.thread = store_thread(self.archive.url)
-        self.buffer: list[dict[str, Any]] = []
-        self.queue: deque[list[dict[str, Any]]] = deque()
+        # Each article's record beside the article, which its case reading needs once stored.
+        self.buffer: Batch = []
+        self.queue: deque[Batch] = deque()
         # At most a batch of pages read at once (their articles may all have to wait for room,
         # held in memory); the others wait their turn, unread, woken one at a time.
         self.read_turns = asyncio.Semaphore(self.batch_size)
@@ -86,7 +89,7 @@ class StorePipeline:
 
     async def process_item(self, item: Article) -> Article:
         await self._until(self._has_room)
-        self.buffer.append(item.record())
+        self.buffer.append((item.record(), item))
         if len(self.buffer) >= self.batch_size:
             self._enqueue()
         return item
@@ -140,16 +143,29 @@ class StorePipeline:
             self._count(await loop.run_in_executor(self.thread, self._store, batch))
             self.crawler.stats.inc_value("monitor/store/ms", round(1000 * (time.monotonic() - started)))
 
-    def _store(self, batch: list[dict[str, Any]]) -> StoreResult:
+    def _store(self, batch: Batch) -> StoreResult:
         from db.archive import StoreResult
 
         if self.delay:
             time.sleep(self.delay)
         try:
-            return self.archive.store_batch(batch)
+            result = self.archive.store_batch([record for record, _ in batch])
         except Exception as exc:  # the writer outlives any batch: the crawl must not wait for it forever
             logger.exception("a batch of %d articles could not be stored", len(batch))
-            return StoreResult(failed=[(record["identity"], f"{type(exc).__name__}: {exc}") for record in batch])
+            return StoreResult(failed=[(record["identity"], f"{type(exc).__name__}: {exc}") for record, _ in batch])
+        self._keep_cases(batch, {identity for identity, _ in result.failed})
+        return result
+
+    def _keep_cases(self, batch: Batch, failed: set[str]) -> None:
+        """The inspection cases brought up to date with the batch's stored articles; a failure
+        here is logged, and the articles stay stored (`monitor reprocess` mends the cases)."""
+        from pipelines.case_groups import keep_cases_of
+
+        try:
+            keep_cases_of(self.archive.engine, [article for _, article in batch if article.identity not in failed])
+        except Exception:
+            logger.exception("the cases of a batch of %d articles could not be kept", len(batch))
+            self.crawler.stats.inc_value("monitor/cases/failed")
 
     def store_leftovers(self) -> None:
         """Store what is queued and buffered, from this thread: for a crawl whose reactor has stopped."""

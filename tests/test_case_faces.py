@@ -299,9 +299,24 @@ def test_alerts_add_follows_from_the_command_line(case_db, capsys):
 # --- reprocess ------------------------------------------------------------------------------
 
 
+def _seed_case_articles(archive: Archive) -> list[dict]:
+    seed = next(case for case in list_cases(archive) if case["key"] == SEED_CASE)
+    view = case_view(archive, seed["id"])
+    assert view is not None
+    assert {stage["stage"] for stage in view["stages"]} >= {"stationing", "progress"}
+    return view["articles"]
+
+
+def test_a_crawl_keeps_the_cases_as_it_stores(archive):
+    """The crawled replica archive: its store kept the cases batch by batch, and the seed
+    documents of every site are in the Chinalco case of the fourth team."""
+    articles = _seed_case_articles(archive)
+    assert len({article["host"] for article in articles}) == 3  # SMM, CNMN and the mirror, each on its port
+
+
 def test_reprocess_gives_a_crawled_archive_its_cases(archive, tmp_path):
-    """The replica archive, stored before cases existed for it, moved by reprocess: the seed
-    documents of every site land in the Chinalco case of the fourth team."""
+    """The replica archive moved by reprocess: the seed documents of every site land in the
+    Chinalco case of the fourth team there too."""
     into = Archive(f"sqlite:///{tmp_path / 'moved.sqlite3'}")
     result = reprocess(archive, into=into)
     assert result.case_events > 0
