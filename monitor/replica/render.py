@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -221,6 +222,7 @@ def _cnmn_item(member: Page | BrokenPage) -> str:
     """One item of a list, as CNMN's lists have them: the link (its title attribute the full
     title), the time and views, the lead cut short, a separator."""
     title = escape(_list_title(member))
+    views: int | None
     if isinstance(member, BrokenPage):
         moment, views, lead = _BROKEN_CNMN_TIME, _BROKEN_CNMN_VIEWS, _BROKEN_CNMN_PARAGRAPHS[0]
     else:
@@ -541,7 +543,7 @@ def smm_list(
     items: list[dict],
     heading: str,
     more_api: str | None,
-    top: list[dict] = (),
+    top: Sequence[dict] = (),
     build: int = 1,
     route: str = "/en",
     query: dict | None = None,

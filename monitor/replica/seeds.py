@@ -62,6 +62,8 @@ def smm_seed() -> SmmSeed:
     stamp = blocks[2].removeprefix("icon")
     contact_at = next(i for i, b in enumerate(blocks) if b.startswith("For queries"))
     contact = re.match(r"For queries, please contact (.+?) at (\S+)", blocks[contact_at])
+    if contact is None:
+        raise ValueError(f"the SMM seed's contact line is not as expected: {blocks[contact_at]!r}")
     return SmmSeed(
         title=title,
         published_at=datetime.strptime(stamp, "%b %d, %Y %H:%M").replace(tzinfo=CHINA_TZ),
@@ -88,6 +90,8 @@ def _parse_meta(meta: str) -> dict[str, str]:
         r"(\d{4})年(\d{1,2})月(\d{1,2})日 (\d{1,2}):(\d{2}) (\d+)次\S+ \S+: (\S*) \S+: (\S*) \S+: (\S*)",
         meta,
     )
+    if found is None:
+        raise ValueError(f"the mirror seed's meta line is not as expected: {meta!r}")
     return dict(zip(("y", "mo", "d", "h", "mi", "views", "source", "category", "author"), found.groups(), strict=False))
 
 
@@ -95,7 +99,8 @@ def _seed_article(text_of) -> CnmnSeed:
     """The seed's article with `text_of` applied to each text field."""
     title, meta, body = mirror_seed_served()
     fields = _parse_meta(_PINYIN_GROUP.sub("", meta))
-    published = datetime(*(int(fields[k]) for k in ("y", "mo", "d", "h", "mi")), tzinfo=CHINA_TZ)
+    year, month, day, hour, minute = (int(fields[k]) for k in ("y", "mo", "d", "h", "mi"))
+    published = datetime(year, month, day, hour, minute, tzinfo=CHINA_TZ)
     *paragraphs, editor_line = body
     return CnmnSeed(
         title=text_of(title),
