@@ -112,19 +112,36 @@ def test_the_usage_lines_are_found():
     assert db.actions == ("upgrade", "current", "optimize") and db.options == {"--db": None, "--min-documents": None}
 
 
-@pytest.mark.parametrize("usage", USAGES, ids=lambda usage: usage.text)
-def test_a_usage_line_names_commands_and_options_the_cli_has(usage):
-    for path in usage.paths():
-        assert path in CLI, f"README names `monitor {' '.join(path)}`, which the CLI does not have"
+def unknown_in(usage: Usage, cli: dict[tuple[str, ...], dict]) -> list[str]:
+    """What a usage line names that the CLI (its commands by path, with their options) lacks."""
+    missing = [
+        f"README names `monitor {' '.join(path)}`, which the CLI does not have"
+        for path in usage.paths()
+        if path not in cli
+    ]
+    if missing:
+        return missing
     known = dict(GLOBAL_OPTIONS)
     for path in usage.paths():
-        known.update(CLI[path])
+        known.update(cli[path])
     for option, choices in usage.options.items():
-        assert option in known, (
-            f"README gives {option} to `monitor {' '.join(usage.paths()[0])}`, which has no such option"
-        )
-        if choices is not None:
-            assert choices == set(known[option].choices or ()), f"README lists {option}'s choices as {sorted(choices)}"
+        if option not in known:
+            missing.append(f"README gives {option} to `monitor {' '.join(usage.paths()[0])}`, which has no such option")
+        elif choices is not None and choices != set(known[option].choices or ()):
+            missing.append(f"README lists {option}'s choices as {sorted(choices)}")
+    return missing
+
+
+@pytest.mark.parametrize("usage", USAGES, ids=lambda usage: usage.text)
+def test_a_usage_line_names_commands_and_options_the_cli_has(usage):
+    assert unknown_in(usage, CLI) == []
+
+
+def test_an_option_taken_out_of_the_cli_is_caught():
+    """The check itself, on the CLI with `search --offset` taken out: README's line fails."""
+    without = {**CLI, ("search",): {k: v for k, v in CLI[("search",)].items() if k != "--offset"}}
+    [line] = [usage for usage in USING_IT if usage.command == "search" and "--offset" in usage.options]
+    assert unknown_in(line, without) == ["README gives --offset to `monitor search`, which has no such option"]
 
 
 def test_the_using_it_block_names_every_command():
