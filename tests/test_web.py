@@ -210,8 +210,10 @@ def landing_view(page: Page, site: str, archive: Archive, mirror: str) -> None:
     expect(page.locator("#newest > li")).to_have_count(10)
     metas = page.locator("#newest .meta:not(.copies)").all_inner_texts()
     assert all(re.match(r"\d{4}-\d{2}-\d{2} · ", meta) for meta in metas), metas  # dates as YYYY-MM-DD
+    # Each report's label, then a link to its inspection case where it is in one.
+    labels = [meta.removesuffix(" · 督察案件 Inspection case") for meta in metas]
     assert metas == sorted(metas, reverse=True) and all(
-        meta.endswith(("supervision", "rectification")) for meta in metas
+        label.endswith(("supervision", "rectification")) for label in labels
     )
     rows = [row.split("\t") for row in page.locator("#sites tr").all_inner_texts()[1:]]
     assert {row[0]: int(row[1]) for row in rows} == {
