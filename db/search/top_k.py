@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import time
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection, bindparam, text
@@ -40,6 +41,7 @@ STALE = 200  # articles indexed again after which `reprocess` makes the heads an
 MIN_DOCUMENTS = 5_000  # words in fewer are fast enough without heads (FTS5 scores 2-5 us a match)
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "parts": 0.5, "filters": 0.0}  # as BM25_WEIGHTS
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
+TRANSACTION_SECONDS = 0.5  # `db optimize` makes heads in write transactions of about this long
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
@@ -216,9 +218,9 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
     """Heads for every word in at least `min_documents` articles (by default as many as
     the last time, or MIN_DOCUMENTS): all made anew if an article was indexed again since
     they were begun, else only those of the words that have none yet. Returns (how many
-    words have heads, min_documents). `conn` is outside a transaction: each word's heads
-    are made in a write transaction of their own (a second or less) and serve searches
-    from then on, so crawls and searches go on meanwhile."""
+    words have heads, min_documents). `conn` is outside a transaction: the heads are made
+    a few words at a time, each few in a write transaction of about TRANSACTION_SECONDS,
+    and serve searches from then on, so crawls and searches go on meanwhile."""
     with _writing(conn):
         create(conn)
         stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
@@ -254,10 +256,13 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
             ).scalars()
             if not term.startswith(MARK) and term not in done
         ]
-    for term in missing:
+    left = missing[::-1]
+    while left:  # a few words a transaction: a commit costs as much as a small word's heads
         with _writing(conn):
             _copy_lengths(conn)
-            _make_heads(conn, term)
+            began = time.perf_counter()
+            while left and time.perf_counter() - began < TRANSACTION_SECONDS:
+                _make_heads(conn, left.pop())
     return len(done) + len(missing), min_documents
 
 
@@ -290,37 +295,37 @@ def _copy_lengths(conn: Connection) -> None:
         )
 
 
+_WEIGHTED = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
+# Per weight the KEEP + 1 shortest articles of a word (the others are beaten by KEEP at their
+# own weight and by the one left out there, so neither the heads nor the bound need them),
+# and how many articles have the word.
+_SHORTEST = (
+    "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length, m.documents,"
+    "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
+    f" FROM (SELECT doc AS pk, SUM(CASE col {_WEIGHTED} END) AS weight, COUNT(*) OVER () AS documents"
+    "  FROM temp.heads_instances WHERE term = ? GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk)"
+    " WHERE n <= ?"
+)
+
+
 def _make_heads(conn: Connection, term: str) -> None:
-    """One word's heads and bound: per weight the KEEP + 1 shortest articles (in SQL; the
-    others are beaten by KEEP at their own weight and by the one left out there, so neither
-    the heads nor the bound need them), then the skyband."""
-    weighted = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
-    shortest = conn.execute(
-        text(
-            "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length, m.documents,"
-            "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
-            f" FROM (SELECT doc AS pk, SUM(CASE col {weighted} END) AS weight, COUNT(*) OVER () AS documents"
-            "  FROM temp.heads_instances WHERE term = :t GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk)"
-            " WHERE n <= :depth"
-        ),
-        {"t": term, "depth": KEEP + 1},
-    ).all()
+    """One word's heads and bound: the skyband of its shortest articles per weight. Through
+    the driver's own cursor, rows as plain tuples: at a million articles `db optimize` does
+    this for thousands of words."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    shortest = cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall()
     rows, bound = skyband([(pk, weight, length) for pk, weight, length, _ in shortest], KEEP)
-    if rows:  # none when the word's articles went meanwhile
-        conn.execute(
-            text(
-                "INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (:term, :pk, :weight, :length)"
-            ),
-            [{"term": term, "pk": pk, "weight": weight, "length": length} for pk, weight, length in rows],
-        )
-    if bound:
-        conn.execute(
-            text("INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (:term, :weight, :length)"),
-            [{"term": term, "weight": weight, "length": length} for weight, length in bound],
-        )
-    conn.execute(
-        text("INSERT INTO article_fts_head_terms (term, documents) VALUES (:t, :n)"),
-        {"t": term, "n": shortest[0].documents if shortest else 0},
+    cursor.executemany(
+        "INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (?, ?, ?, ?)",
+        [(term, pk, weight, length) for pk, weight, length in rows],
+    )  # none when the word's articles went meanwhile
+    cursor.executemany(
+        "INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (?, ?, ?)",
+        [(term, weight, length) for weight, length in bound],
+    )
+    cursor.execute(
+        "INSERT INTO article_fts_head_terms (term, documents) VALUES (?, ?)",
+        (term, shortest[0][3] if shortest else 0),
     )
 
 
