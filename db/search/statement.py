@@ -97,7 +97,11 @@ class Matches:
         first, last = self.sql.param(low), self.sql.param(high)
         if self._rowid is not None:
             self.sql.where.append(f"{self._rowid} BETWEEN {first} AND {last}")
-        self.sql.where.append(f"a.id BETWEEN {first} AND {last} AND a.id IN (SELECT article_pk FROM alert_queue)")
+        # The queue's range too: else PostgreSQL hashes the whole queue for every rule.
+        self.sql.where.append(
+            f"a.id BETWEEN {first} AND {last}"
+            f" AND a.id IN (SELECT article_pk FROM alert_queue WHERE article_pk BETWEEN {first} AND {last})"
+        )
         return self
 
     def select(self, columns: str) -> str:

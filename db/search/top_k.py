@@ -31,6 +31,7 @@ import heapq
 import math
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
@@ -260,9 +261,11 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
     while left:  # a few words a transaction: a commit costs as much as a small word's heads
         with _writing(conn):
             _copy_lengths(conn)
-            began = time.perf_counter()
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            began, made = time.perf_counter(), []
             while left and time.perf_counter() - began < TRANSACTION_SECONDS:
-                _make_heads(conn, left.pop())
+                made.append(_make_heads(cursor, left.pop()))
+            _write_heads(cursor, made)
     return len(done) + len(missing), min_documents
 
 
@@ -308,25 +311,38 @@ _SHORTEST = (
 )
 
 
-def _make_heads(conn: Connection, term: str) -> None:
-    """One word's heads and bound: the skyband of its shortest articles per weight. Through
-    the driver's own cursor, rows as plain tuples: at a million articles `db optimize` does
-    this for thousands of words."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+Heads = tuple[str, list[Match], list[tuple[float, int]], int]  # (word, heads, bound, documents)
+
+
+def _make_heads(cursor: Any, term: str) -> Heads:
+    """One word's heads and bound, the skyband of its shortest articles per weight, and
+    in how many articles it is. Through the driver's own cursor (`db optimize` does this
+    for thousands of words at a million articles), rows as plain tuples."""
     shortest = cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall()
     rows, bound = skyband([(pk, weight, length) for pk, weight, length, _ in shortest], KEEP)
+    return term, rows, bound, shortest[0][3] if shortest else 0  # none when its articles went meanwhile
+
+
+def _write_heads(cursor: Any, made: list[Heads]) -> None:
+    """Several words' heads in order of article: each word's are all over the index by
+    article (ix_article_fts_heads_article), and written word by word they would rewrite
+    most of its pages for every word, a cost growing with the words that have heads."""
     cursor.executemany(
         "INSERT INTO article_fts_heads (term, article_pk, weight, length) VALUES (?, ?, ?, ?)",
-        [(term, pk, weight, length) for pk, weight, length in rows],
-    )  # none when the word's articles went meanwhile
+        sorted(((term, pk, weight, length) for term, rows, _, _ in made for pk, weight, length in rows), key=_article),
+    )
     cursor.executemany(
         "INSERT INTO article_fts_head_bounds (term, weight, length) VALUES (?, ?, ?)",
-        [(term, weight, length) for weight, length in bound],
+        [(term, weight, length) for term, _, bound, _ in made for weight, length in bound],
     )
-    cursor.execute(
+    cursor.executemany(
         "INSERT INTO article_fts_head_terms (term, documents) VALUES (?, ?)",
-        (term, shortest[0][3] if shortest else 0),
+        [(term, documents) for term, _, _, documents in made],
     )
+
+
+def _article(row: tuple[str, int, float, int]) -> int:
+    return row[1]
 
 
 # --- searching ---------------------------------------------------------------------------------
