@@ -300,12 +300,11 @@ def _copy_lengths(conn: Connection) -> None:
 
 _WEIGHTED = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
 # Per weight the KEEP + 1 shortest articles of a word (the others are beaten by KEEP at their
-# own weight and by the one left out there, so neither the heads nor the bound need them),
-# and how many articles have the word.
+# own weight and by the one left out there, so neither the heads nor the bound need them).
 _SHORTEST = (
-    "SELECT pk, weight, length, documents FROM (SELECT m.pk, m.weight, s.sz AS length, m.documents,"
+    "SELECT pk, weight, length FROM (SELECT m.pk, m.weight, s.sz AS length,"
     "  ROW_NUMBER() OVER (PARTITION BY m.weight ORDER BY s.sz, m.pk DESC) AS n"
-    f" FROM (SELECT doc AS pk, SUM(CASE col {_WEIGHTED} END) AS weight, COUNT(*) OVER () AS documents"
+    f" FROM (SELECT doc AS pk, SUM(CASE col {_WEIGHTED} END) AS weight"
     "  FROM temp.heads_instances WHERE term = ? GROUP BY doc) AS m JOIN temp.heads_lengths AS s ON s.id = m.pk)"
     " WHERE n <= ?"
 )
@@ -318,9 +317,9 @@ def _make_heads(cursor: Any, term: str) -> Heads:
     """One word's heads and bound, the skyband of its shortest articles per weight, and
     in how many articles it is. Through the driver's own cursor (`db optimize` does this
     for thousands of words at a million articles), rows as plain tuples."""
-    shortest = cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall()
-    rows, bound = skyband([(pk, weight, length) for pk, weight, length, _ in shortest], KEEP)
-    return term, rows, bound, shortest[0][3] if shortest else 0  # none when its articles went meanwhile
+    rows, bound = skyband(cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall(), KEEP)
+    documents = cursor.execute("SELECT doc FROM temp.heads_rows WHERE term = ?", (term,)).fetchone()
+    return term, rows, bound, documents[0] if documents else 0  # none when its articles went meanwhile
 
 
 def _write_heads(cursor: Any, made: list[Heads]) -> None:
