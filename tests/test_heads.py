@@ -183,3 +183,23 @@ def test_a_later_optimize_only_adds_the_words_without_heads(copied):
         for word in WORDS:
             found, expected = led(conn, word, "")
             assert found == expected
+
+
+def test_the_heads_are_the_same_whatever_the_words_a_transaction(copied, monkeypatch):
+    def made() -> tuple[list, list, list]:
+        with copied.engine.connect() as conn:
+            return tuple(  # type: ignore[return-value]
+                sorted(conn.execute(text(f"SELECT * FROM {table}")).all())
+                for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms")
+            )
+
+    monkeypatch.setattr(top_k, "KEEP", 8)  # bounds too
+    monkeypatch.setattr(top_k, "TRANSACTION_SECONDS", 0.0)  # one word a transaction
+    words, _ = copied.optimize(min_documents=10)
+    one_by_one = made()
+    with copied.transaction() as conn:  # heads no longer kept: the next optimize makes all anew
+        conn.execute(text("DELETE FROM article_fts_heads_state"))
+    monkeypatch.setattr(top_k, "TRANSACTION_SECONDS", 3600.0)  # every word in one
+    assert copied.optimize(min_documents=10) == (words, 10)
+    assert made() == one_by_one
+    assert len(one_by_one[2]) == words > 1 and one_by_one[1]

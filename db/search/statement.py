@@ -93,15 +93,16 @@ class Matches:
 
     def queued(self, low: int, high: int) -> Matches:
         """Only the articles in the alert queue with ids from `low` to `high`: a range the
-        index seeks to, when it leads, instead of reading every match."""
+        index seeks to, when it leads, instead of reading every match; the queue then is
+        probed by id. Else the queue is read within the range only (PostgreSQL would hash
+        all of it for every rule)."""
         first, last = self.sql.param(low), self.sql.param(high)
+        queue = "alert_queue"
         if self._rowid is not None:
             self.sql.where.append(f"{self._rowid} BETWEEN {first} AND {last}")
-        # The queue's range too: else PostgreSQL hashes the whole queue for every rule.
-        self.sql.where.append(
-            f"a.id BETWEEN {first} AND {last}"
-            f" AND a.id IN (SELECT article_pk FROM alert_queue WHERE article_pk BETWEEN {first} AND {last})"
-        )
+        else:
+            queue += f" WHERE article_pk BETWEEN {first} AND {last}"
+        self.sql.where.append(f"a.id BETWEEN {first} AND {last} AND a.id IN (SELECT article_pk FROM {queue})")
         return self
 
     def select(self, columns: str) -> str:

@@ -262,7 +262,7 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
         with _writing(conn):
             _copy_lengths(conn)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            began, made = time.perf_counter(), []
+            began, made = time.perf_counter(), [_make_heads(cursor, left.pop())]
             while left and time.perf_counter() - began < TRANSACTION_SECONDS:
                 made.append(_make_heads(cursor, left.pop()))
             _write_heads(cursor, made)
