@@ -10,9 +10,11 @@ Languages and reposts need nothing of their own: they read alike."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Engine
 from db import cases as db_cases
 from db.cases import CaseUpdate
 from pipelines.article import Article
-from pipelines.cases import CaseReading, Figure, read_case
+from pipelines.cases import CaseReading, Figure, family
 from pipelines.parties import ancestors, party_kind_of
 
 # How long after its stationing an article may still be about an inspection: rectification
@@ -44,6 +46,13 @@ class Case:
     first: date  # its first article's day
     stationed: date | None = None  # the stationing day an article states
     readings: list[CaseReading] = field(default_factory=list)
+
+    @property
+    def articles(self) -> frozenset[str]:
+        return frozenset(reading.article for reading in self.readings)
+
+    def rows(self) -> dict[str, Any]:
+        return case_rows(self)
 
     def add(self, reading: CaseReading) -> None:
         self.readings.append(reading)
@@ -140,11 +149,6 @@ def _existing(reading: CaseReading, party: str, by_party: dict[str, list[Case]])
 # --- cases as rows ----------------------------------------------------------------------
 
 
-def family(party: str) -> str:
-    """The topmost organisation or place above a party: its cases are assembled together."""
-    return ancestors(party)[-1]
-
-
 def case_rows(case: Case) -> dict[str, Any]:
     """A case as db.cases stores it: its articles (by identity), stages and figures."""
     readings = sorted(case.readings, key=lambda r: (r.published, r.article))
@@ -179,28 +183,38 @@ def case_rows(case: Case) -> dict[str, Any]:
     }
 
 
-def assemble(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The cases of stored readings (CaseReading.record()), as rows: what db.cases asks for."""
-    cases = {case.key: case for case in assign_cases(CaseReading.from_record(r) for r in records).values()}
-    return [case_rows(case) for case in cases.values()]
+# Readings as their stored JSON text: an archive's are read again at every update of their family.
+READINGS_KEPT = 20_000
+
+
+@lru_cache(maxsize=READINGS_KEPT)
+def stored_reading(text: str) -> CaseReading:
+    """A reading from its stored JSON text (CaseReading.record())."""
+    return CaseReading.from_record(json.loads(text))
+
+
+def assemble(records: Iterable[str]) -> list[Case]:
+    """The cases of stored readings (their JSON text): what db.cases asks for."""
+    return list({case.key: case for case in assign_cases(stored_reading(r) for r in records).values()}.values())
 
 
 def reading_row(article: Article) -> dict[str, Any]:
-    """An article's case reading as db.cases keeps it: its family ("" when the article is
-    about no case) and the reading."""
-    reading = read_case(article)
-    belongs = family(reading.party) if reading.central and reading.party else ""
-    return {"family": belongs, "reading": reading.record()}
+    """An article's case reading as db.cases keeps it, as the pipeline read it
+    (pipelines.cases.case_reading): its family ("" when the article is about no case) and
+    the reading."""
+    return article.case_reading
 
 
-def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]]) -> CaseUpdate:
+def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], anew: bool = False) -> CaseUpdate:
     """Bring the cases up to date with articles just stored, given their reading rows by
     identity ({article.identity: reading_row(article)}): the hook of the store path and of
-    `monitor reprocess`, after Archive.store_batch."""
-    return db_cases.keep_cases(engine, rows, assemble)
+    `monitor reprocess`, after Archive.store_batch. Only the families whose readings changed
+    are assembled again, or with `anew` every family of the articles (reprocess: the
+    grouping may have changed)."""
+    return db_cases.keep_cases(engine, rows, assemble, anew)
 
 
 def keep_cases_of(engine: Engine, articles: Iterable[Article]) -> CaseUpdate:
     """The store's hook: bring the cases up to date with a batch of articles just stored
-    (after Archive.store_batch, on the same archive), each read for its case."""
+    (after Archive.store_batch, on the same archive), with the readings the pipeline made."""
     return keep_cases(engine, {article.identity: reading_row(article) for article in articles})
