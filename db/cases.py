@@ -13,7 +13,7 @@ and a repost tells nothing."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -39,7 +39,7 @@ class AssembledCase(Protocol):
 
 
 # Stored readings, as their JSON text (with "article": the article's identity) -> the cases.
-Assemble = Callable[[list[str]], list[AssembledCase]]
+Assemble = Callable[[list[str]], Sequence[AssembledCase]]
 
 
 @dataclass
@@ -112,35 +112,48 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble, chang
     ).all()
     pk_of = {identity: pk for identity, pk, _ in readings}
     cases = assemble([reading for _, _, reading in readings])
-    columns = {row.key: row for row in conn.execute(select(Case).where(Case.family.in_(families)))}
-    existing = {key: row.id for key, row in columns.items()}
+    stored_cases = {row.key: row for row in conn.execute(select(Case).where(Case.family.in_(families)))}
     keys = {case.key for case in cases}
-    gone = [case_id for key, case_id in existing.items() if key not in keys]
+    gone = [row.id for key, row in stored_cases.items() if key not in keys]
     if gone:
         conn.execute(delete(Case).where(Case.id.in_(gone)))
-    members = _members(conn, [case_id for key, case_id in existing.items() if key in keys])
+    members = _members(conn, [row.id for key, row in stored_cases.items() if key in keys])
     to_write = []
     for case in cases:
+        stored = stored_cases.get(case.key)
         articles = {pk_of[identity] for identity in case.articles}
-        if case.key not in existing or articles != members.get(existing[case.key]) or articles & changed:
+        if stored is None or articles != members.get(stored.id) or articles & changed:
             to_write.append(case.rows())
-    ids = existing | _insert_cases(conn, [case for case in to_write if case["key"] not in existing])
+    _write_cases(conn, to_write, stored_cases, members, pk_of, result)
+    result.cases, result.removed = len(cases), len(gone)
+    return result
+
+
+def _write_cases(
+    conn: Connection,
+    cases: list[Mapping[str, Any]],
+    stored_cases: Mapping[str, Any],
+    members: Mapping[int, set[int]],
+    pk_of: Mapping[str, int],
+    result: CaseUpdate,
+) -> None:
+    """Cases as assembled (their rows) written where they differ from what is stored."""
+    ids = {key: row.id for key, row in stored_cases.items()}
+    ids |= _insert_cases(conn, [case for case in cases if case["key"] not in stored_cases])
     _update_cases(
         conn,
         [
-            (existing[case["key"]], case)
-            for case in to_write
-            if case["key"] in existing
-            and any(case[name] != getattr(columns[case["key"]], name) for name in CASE_COLUMNS)
+            (stored.id, case)
+            for case in cases
+            if (stored := stored_cases.get(case["key"])) is not None
+            and any(case[name] != getattr(stored, name) for name in CASE_COLUMNS)
         ],
     )
-    stored = _Stored.of(conn, [existing[case["key"]] for case in to_write if case["key"] in existing], members)
+    stored_rows = _Stored.of(conn, [ids[case["key"]] for case in cases if case["key"] in stored_cases], members)
     writes = _Writes()
-    for case in to_write:
-        writes.add(case, ids[case["key"]], pk_of, stored, result)
+    for case in cases:
+        writes.add(case, ids[case["key"]], pk_of, stored_rows, result)
     writes.write(conn)
-    result.cases, result.removed = len(cases), len(gone)
-    return result
 
 
 def _members(conn: Connection, case_ids: list[int]) -> dict[int, set[int]]:
@@ -191,7 +204,7 @@ class _Stored:
     articles: dict[int, set[int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, conn: Connection, case_ids: list[int], members: dict[int, set[int]]) -> _Stored:
+    def of(cls, conn: Connection, case_ids: list[int], members: Mapping[int, set[int]]) -> _Stored:
         stored = cls(articles={case_id: members.get(case_id, set()) for case_id in case_ids})
         for table, fields, rows in (
             (CaseStage, STAGE_FIELDS, stored.stages),
@@ -277,9 +290,9 @@ class _Writes:
         for table, gone in ((CaseStage, self.gone_stages), (CaseFigure, self.gone_figures)):
             if gone:
                 conn.execute(delete(table).where(table.id.in_(gone)))
-        for table, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
+        for child, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
             if rows:
-                conn.execute(insert(table), rows)
+                conn.execute(insert(child), rows)
         if self.events:  # queued for the follow rules
             now = datetime.now(UTC)
             ids = conn.execute(  # in any order: one statement on SQLite too
