@@ -33,13 +33,16 @@ class AssembledCase(Protocol):
     def key(self) -> str: ...
 
     @property
-    def articles(self) -> Collection[str]: ...  # their identities
+    def articles(self) -> Collection[int]: ...  # their ids
 
-    def rows(self) -> Mapping[str, Any]: ...  # as written: pipelines.case_groups.case_rows
+    def rows(self) -> Mapping[str, Any]: ...  # as written, articles by id: pipelines.case_groups.case_rows
+
+    # Whether the rows of these of its articles are those they had as the whole case.
+    def keeps_rows_of(self, earlier: Collection[int]) -> bool: ...
 
 
-# Stored readings, as their JSON text (with "article": the article's identity) -> the cases.
-Assemble = Callable[[list[str]], Sequence[AssembledCase]]
+# Stored readings, as their JSON text by article id -> the cases.
+Assemble = Callable[[Mapping[int, str]], Sequence[AssembledCase]]
 
 
 @dataclass
@@ -106,12 +109,9 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble, chang
     if not families:
         return result
     readings = conn.execute(
-        select(Article.identity, Article.id, cast(CaseReadingRow.reading, Text))
-        .join(Article, Article.id == CaseReadingRow.article_pk)
-        .where(CaseReadingRow.family.in_(families))
-    ).all()
-    pk_of = {identity: pk for identity, pk, _ in readings}
-    cases = assemble([reading for _, _, reading in readings])
+        select(CaseReadingRow.article_pk, cast(CaseReadingRow.reading, Text)).where(CaseReadingRow.family.in_(families))
+    )
+    cases = assemble(dict(readings.all()))
     stored_cases = {row.key: row for row in conn.execute(select(Case).where(Case.family.in_(families)))}
     keys = {case.key for case in cases}
     gone = [row.id for key, row in stored_cases.items() if key not in keys]
@@ -121,38 +121,45 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble, chang
     to_write = []
     for case in cases:
         stored = stored_cases.get(case.key)
-        articles = {pk_of[identity] for identity in case.articles}
-        if stored is None or articles != members.get(stored.id) or articles & changed:
-            to_write.append(case.rows())
-    _write_cases(conn, to_write, stored_cases, members, pk_of, result)
+        articles = set(case.articles)
+        had = members.get(stored.id, set()) if stored is not None else set()
+        if stored is not None and articles == had and not articles & changed:
+            continue  # as stored
+        # Articles joined it, and those it had are as they were: only the new ones' rows are new.
+        grown = stored is not None and had <= articles and not had & changed and case.keeps_rows_of(had)
+        to_write.append(_Assembled.of(case.rows(), grown))
+    _write_cases(conn, to_write, stored_cases, members, result)
     result.cases, result.removed = len(cases), len(gone)
     return result
 
 
 def _write_cases(
     conn: Connection,
-    cases: list[Mapping[str, Any]],
+    cases: list[_Assembled],
     stored_cases: Mapping[str, Any],
     members: Mapping[int, set[int]],
-    pk_of: Mapping[str, int],
     result: CaseUpdate,
 ) -> None:
-    """Cases as assembled (their rows) written where they differ from what is stored."""
+    """Cases as assembled written where they differ from what is stored."""
     ids = {key: row.id for key, row in stored_cases.items()}
-    ids |= _insert_cases(conn, [case for case in cases if case["key"] not in stored_cases])
+    ids |= _insert_cases(conn, [case.rows for case in cases if case.key not in stored_cases])
     _update_cases(
         conn,
         [
-            (stored.id, case)
+            (stored.id, case.rows)
             for case in cases
-            if (stored := stored_cases.get(case["key"])) is not None
-            and any(case[name] != getattr(stored, name) for name in CASE_COLUMNS)
+            if (stored := stored_cases.get(case.key)) is not None
+            and any(case.rows[name] != getattr(stored, name) for name in CASE_COLUMNS)
         ],
     )
-    stored_rows = _Stored.of(conn, [ids[case["key"]] for case in cases if case["key"] in stored_cases], members)
+    rewritten = [ids[case.key] for case in cases if case.key in stored_cases and not case.grown]
+    stored_rows = _Stored.of(conn, rewritten, members)
+    for case in cases:
+        if case.grown:
+            stored_rows.assume(ids[case.key], case, members[ids[case.key]])
     writes = _Writes()
     for case in cases:
-        writes.add(case, ids[case["key"]], pk_of, stored_rows, result)
+        writes.add(case, ids[case.key], stored_rows, result)
     writes.write(conn)
 
 
@@ -193,6 +200,34 @@ def _update_cases(conn: Connection, cases: list[tuple[int, Mapping[str, Any]]]) 
 # A case's stage and figure rows as compared and written: their columns but id and case_id.
 STAGE_FIELDS = ("stage", "day", "article_pk", "sentence")
 FIGURE_FIELDS = ("kind", "value", "as_of", "article_pk", "sentence")
+_STAGE_ROW = ("stage", "day", "article", "sentence")  # the same, as case_rows names them
+_FIGURE_ROW = ("kind", "value", "as_of", "article", "sentence")
+
+
+@dataclass
+class _Assembled:
+    """An assembled case as its rows: stages and figures as tuples of STAGE_FIELDS and
+    FIGURE_FIELDS, its articles' ids."""
+
+    rows: Mapping[str, Any]  # pipelines.case_groups.case_rows
+    grown: bool  # what it had is as stored: only its new articles' rows are to write
+    stages: list[tuple]
+    figures: list[tuple]
+    articles: set[int]
+
+    @classmethod
+    def of(cls, rows: Mapping[str, Any], grown: bool) -> _Assembled:
+        return cls(
+            rows,
+            grown,
+            [tuple(row[name] for name in _STAGE_ROW) for row in rows["stages"]],
+            [tuple(row[name] for name in _FIGURE_ROW) for row in rows["figures"]],
+            set(rows["articles"]),
+        )
+
+    @property
+    def key(self) -> str:
+        return self.rows["key"]
 
 
 @dataclass
@@ -215,6 +250,12 @@ class _Stored:
                 for case_id, *row in conn.execute(select(*columns).where(table.case_id.in_(case_ids))):
                     rows.setdefault(case_id, []).append(tuple(row))
         return stored
+
+    def assume(self, case_id: int, case: _Assembled, had: set[int]) -> None:
+        """A grown case's stored rows, as its assembly has them (no id: none is to go)."""
+        self.articles[case_id] = had
+        self.stages[case_id] = [(None, *row) for row in case.stages if row[2] in had]
+        self.figures[case_id] = [(None, *row) for row in case.figures if row[3] in had]
 
 
 def _diff(stored: list[tuple], rows: list[tuple]) -> tuple[list[int], list[tuple]]:
@@ -247,37 +288,30 @@ class _Writes:
     articles: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(
-        self, case: Mapping[str, Any], case_id: int, pk_of: Mapping[str, int], stored: _Stored, result: CaseUpdate
-    ) -> None:
+    def add(self, case: _Assembled, case_id: int, stored: _Stored, result: CaseUpdate) -> None:
         """A case's rows, noting the stages (stage, day) and figures (kind, value, as-of) it
         did not have: another article showing a stage it has is no new stage."""
-        articles = {pk_of[article] for article in case["articles"]}
         had = stored.articles.get(case_id, set())
-        self.gone_articles += [{"gone_case": case_id, "gone_article": pk} for pk in had - articles]
-        self.articles += [{"case_id": case_id, "article_pk": pk} for pk in articles - had]
-        stages = [(row["stage"], row["day"], pk_of[row["article"]], row["sentence"]) for row in case["stages"]]
-        figures = [
-            (row["kind"], row["value"], row["as_of"], pk_of[row["article"]], row["sentence"]) for row in case["figures"]
-        ]
+        self.gone_articles += [{"gone_case": case_id, "gone_article": pk} for pk in had - case.articles]
+        self.articles += [{"case_id": case_id, "article_pk": pk} for pk in case.articles - had]
         old_stages, old_figures = stored.stages.get(case_id, []), stored.figures.get(case_id, [])
-        gone, added = _diff(old_stages, stages)
+        gone, added = _diff(old_stages, case.stages)
         self.gone_stages += gone
         self.stages += [{"case_id": case_id, **dict(zip(STAGE_FIELDS, row, strict=True))} for row in added]
-        gone, added = _diff(old_figures, figures)
+        gone, added = _diff(old_figures, case.figures)
         self.gone_figures += gone
         self.figures += [{"case_id": case_id, **dict(zip(FIGURE_FIELDS, row, strict=True))} for row in added]
         had_stages = {row[1:3] for row in old_stages}
         had_figures = {row[1:4] for row in old_figures}
         new_stages = [
-            (case_id, *stage) for stage in dict.fromkeys(row[:2] for row in stages) if stage not in had_stages
+            (case_id, *stage) for stage in dict.fromkeys(row[:2] for row in case.stages) if stage not in had_stages
         ]
         new_figures = [
-            (case_id, *figure) for figure in dict.fromkeys(row[:3] for row in figures) if figure not in had_figures
+            (case_id, *figure) for figure in dict.fromkeys(row[:3] for row in case.figures) if figure not in had_figures
         ]
         result.new_stages += new_stages
         result.new_figures += new_figures
-        self.events += _events(case, new_stages, new_figures, pk_of)
+        self.events += _events(case.rows, new_stages, new_figures)
 
     def write(self, conn: Connection) -> None:
         if self.gone_articles:
@@ -302,10 +336,7 @@ class _Writes:
 
 
 def _events(
-    case: Mapping[str, Any],
-    new_stages: list[tuple[int, str, str]],
-    new_figures: list[tuple[int, str, int, str]],
-    pk_of: Mapping[str, int],
+    case: Mapping[str, Any], new_stages: list[tuple[int, str, str]], new_figures: list[tuple[int, str, int, str]]
 ) -> list[dict[str, Any]]:
     """The new stages and figures as case events, each with the first article that shows it."""
     first_stage = {(row["stage"], row["day"]): row["article"] for row in reversed(case["stages"])}
@@ -317,7 +348,7 @@ def _events(
             "name": stage,
             "day": day,
             "value": None,
-            "article_pk": pk_of[first_stage[(stage, day)]],
+            "article_pk": first_stage[(stage, day)],
         }
         for case_id, stage, day in new_stages
     ] + [
@@ -327,7 +358,7 @@ def _events(
             "name": kind,
             "day": as_of,
             "value": value,
-            "article_pk": pk_of[first_figure[(kind, value, as_of)]],
+            "article_pk": first_figure[(kind, value, as_of)],
         }
         for case_id, kind, value, as_of in new_figures
     ]

@@ -11,8 +11,8 @@ Languages and reposts need nothing of their own: they read alike."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -46,13 +46,6 @@ class Case:
     first: date  # its first article's day
     stationed: date | None = None  # the stationing day an article states
     readings: list[CaseReading] = field(default_factory=list)
-
-    @property
-    def articles(self) -> frozenset[str]:
-        return frozenset(reading.article for reading in self.readings)
-
-    def rows(self) -> dict[str, Any]:
-        return case_rows(self)
 
     def add(self, reading: CaseReading) -> None:
         self.readings.append(reading)
@@ -149,11 +142,12 @@ def _existing(reading: CaseReading, party: str, by_party: dict[str, list[Case]])
 # --- cases as rows ----------------------------------------------------------------------
 
 
-def case_rows(case: Case) -> dict[str, Any]:
-    """A case as db.cases stores it: its articles (by identity), stages and figures."""
+def case_rows(case: Case, ids: Mapping[str, int]) -> dict[str, Any]:
+    """A case as db.cases stores it: its articles (by their ids in the archive: `ids`, by
+    identity), stages and figures."""
     readings = sorted(case.readings, key=lambda r: (r.published, r.article))
     stages = {(event.stage, event.day, reading.article): event for reading in readings for event in reading.events}
-    figures = [(figure, reading.article) for reading in readings for figure in case.figures(reading)]
+    figures = [(figure, ids[reading.article]) for reading in readings for figure in case.figures(reading)]
     return {
         "key": case.key,
         "family": family(case.party),
@@ -165,9 +159,9 @@ def case_rows(case: Case) -> dict[str, Any]:
         "stationed": case.stationed.isoformat() if case.stationed else None,
         "first_day": readings[0].published.isoformat(),
         "last_day": readings[-1].published.isoformat(),
-        "articles": [reading.article for reading in readings],
+        "articles": [ids[reading.article] for reading in readings],
         "stages": [
-            {"stage": stage, "day": day.isoformat(), "article": article, "sentence": event.sentence}
+            {"stage": stage, "day": day.isoformat(), "article": ids[article], "sentence": event.sentence}
             for (stage, day, article), event in sorted(stages.items(), key=lambda item: (item[0][1], item[0][2]))
         ],
         "figures": [
@@ -193,9 +187,38 @@ def stored_reading(text: str) -> CaseReading:
     return CaseReading.from_record(json.loads(text))
 
 
-def assemble(records: Iterable[str]) -> list[Case]:
-    """The cases of stored readings (their JSON text): what db.cases asks for."""
-    return list({case.key: case for case in assign_cases(stored_reading(r) for r in records).values()}.values())
+def assemble(readings: Mapping[int, str]) -> list[StoredCase]:
+    """The cases of stored readings (their JSON text by article id): what db.cases asks for."""
+    parsed = {pk: stored_reading(text) for pk, text in readings.items()}
+    ids = {reading.article: pk for pk, reading in parsed.items()}
+    cases = {case.key: case for case in assign_cases(parsed.values()).values()}
+    return [StoredCase(case, ids) for case in cases.values()]
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """An assembled case as db.cases writes it: its articles by their ids in the archive."""
+
+    case: Case
+    ids: Mapping[str, int]  # by identity
+
+    @property
+    def key(self) -> str:
+        return self.case.key
+
+    @property
+    def articles(self) -> frozenset[int]:
+        return frozenset(self.ids[reading.article] for reading in self.case.readings)
+
+    def rows(self) -> dict[str, Any]:
+        return case_rows(self.case, self.ids)
+
+    def keeps_rows_of(self, earlier: Collection[int]) -> bool:
+        """Whether the rows of these of its articles are those they had when they were the
+        whole case: only a repost's undated figures (Case.figures) depend on its other articles."""
+        case = self.case
+        before = replace(case, readings=[r for r in case.readings if self.ids[r.article] in earlier])
+        return all(before.figures(reading) == case.figures(reading) for reading in before.readings)
 
 
 def reading_row(article: Article) -> dict[str, Any]:
