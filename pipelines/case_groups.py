@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -57,7 +56,7 @@ class Case:
     def figures(self, reading: CaseReading) -> tuple[Figure, ...]:
         """The reading's figures as the case holds them: a repost (the same sentences stating
         the same figures, days after) that dates them not has them as of its original's days."""
-        if not reading.figures or any(figure.dated for figure in reading.figures):
+        if not takes_days(reading):
             return reading.figures
         stated = {(figure.kind, figure.value, figure.sentence) for figure in reading.figures}
         for earlier in sorted(self.readings, key=lambda r: r.published):
@@ -78,6 +77,12 @@ class Case:
         if year is not None and not earliest.year <= year <= self.start.year:
             return False
         return earliest <= day <= date.fromordinal(self.start.toordinal() + CASE_SPAN_DAYS)
+
+
+def takes_days(reading: CaseReading) -> bool:
+    """Whether the reading's figures may be as of another article's days (Case.figures):
+    it states figures, and dates none."""
+    return bool(reading.figures) and not any(figure.dated for figure in reading.figures)
 
 
 def case_key(party: str, reading: CaseReading) -> str:
@@ -177,19 +182,28 @@ def case_rows(case: Case, ids: Mapping[str, int]) -> dict[str, Any]:
     }
 
 
-# Readings as their stored JSON text: an archive's are read again at every update of their family.
-READINGS_KEPT = 20_000
+# The readings parsed lately, by article id, with the JSON text each was parsed from: a
+# family's readings are read again at every update of the family, and the same text is the
+# same reading (an id of another archive, or a reading stored anew, has other text).
+READINGS_KEPT = 10_000
+_parsed: dict[int, tuple[str, CaseReading]] = {}
 
 
-@lru_cache(maxsize=READINGS_KEPT)
-def stored_reading(text: str) -> CaseReading:
-    """A reading from its stored JSON text (CaseReading.record())."""
-    return CaseReading.from_record(json.loads(text))
+def stored_reading(article_id: int, text: str) -> CaseReading:
+    """A stored reading from its JSON text (CaseReading.record())."""
+    kept = _parsed.get(article_id)
+    if kept is not None and kept[0] == text:
+        return kept[1]
+    if len(_parsed) >= READINGS_KEPT:
+        _parsed.clear()
+    reading = CaseReading.from_record(json.loads(text))
+    _parsed[article_id] = (text, reading)
+    return reading
 
 
 def assemble(readings: Mapping[int, str]) -> list[StoredCase]:
     """The cases of stored readings (their JSON text by article id): what db.cases asks for."""
-    parsed = {pk: stored_reading(text) for pk, text in readings.items()}
+    parsed = {pk: stored_reading(pk, text) for pk, text in readings.items()}
     ids = {reading.article: pk for pk, reading in parsed.items()}
     cases = {case.key: case for case in assign_cases(parsed.values()).values()}
     return [StoredCase(case, ids) for case in cases.values()]
@@ -215,10 +229,16 @@ class StoredCase:
 
     def keeps_rows_of(self, earlier: Collection[int]) -> bool:
         """Whether the rows of these of its articles are those they had when they were the
-        whole case: only a repost's undated figures (Case.figures) depend on its other articles."""
-        case = self.case
-        before = replace(case, readings=[r for r in case.readings if self.ids[r.article] in earlier])
-        return all(before.figures(reading) == case.figures(reading) for reading in before.readings)
+        whole case: no other article came out up to REPOST_DAYS before one whose undated
+        figures would take its days (Case.figures)."""
+        readings = self.case.readings
+        added = [reading.published for reading in readings if self.ids[reading.article] not in earlier]
+        return not any(
+            0 < (reading.published - day).days <= REPOST_DAYS
+            for reading in readings
+            if self.ids[reading.article] in earlier and takes_days(reading)
+            for day in added
+        )
 
 
 def reading_row(article: Article) -> dict[str, Any]:
