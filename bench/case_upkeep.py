@@ -266,8 +266,10 @@ def main() -> None:
     first = [process(article) for article in existing()]  # also loads jieba, OpenCC, the vocabulary
     new = new_articles(args.articles, args.seed)
     pipeline_time, made = pipeline(new, args.rounds)
+    about_cases = sum(1 for article in made if article.case_reading["family"])
     print(
-        f"pipeline     {pipeline_time.wall:6.2f} s (CPU {pipeline_time.cpu:.2f} s) for {len(new)} new articles "
+        f"pipeline     {pipeline_time.wall:6.2f} s (CPU {pipeline_time.cpu:.2f} s) for {len(new)} new articles, "
+        f"{about_cases} of them about a case "
         f"({1000 * pipeline_time.wall / len(new):.2f} ms an article)"
     )
     ratios = [measure(engine, first, made, args.rounds, pipeline_time) for engine in engines]
