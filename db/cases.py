@@ -1,28 +1,48 @@
 """Inspection cases in the archive, kept up to date as articles are stored.
 
 The case reading of each stored article about a case is kept (case_readings, with the
-family of its party: the topmost organisation or place above it). When articles are stored, only the families
-they touch are assembled again, from their stored readings, by the `assemble` function the
-caller passes (pipelines.case_groups.assemble: db/ never imports pipelines); a case keeps its
-id while its key (party and inspection) lives on, so links to it stay good. Each stage or
-figure a case did not have is recorded as a case event, queued for the follow rules
-(monitor.alerts) in the same transaction: so it is told once, and a repost tells nothing."""
+family of its party: the topmost organisation or place above it). When articles are stored,
+only the families whose readings they change are assembled again, from their stored
+readings, by the `assemble` function the caller passes (pipelines.case_groups.assemble:
+db/ never imports pipelines), and only the cases whose articles or readings changed are
+written again; a case keeps its id while its key (party and inspection) lives on, so links
+to it stay good. Each stage or figure a case did not have is recorded as a case event,
+queued for the follow rules (monitor.alerts) in the same transaction: so it is told once,
+and a repost tells nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from db.models import Article, Case, CaseArticle, CaseEvent, CaseEventQueue, CaseFigure, CaseReadingRow, CaseStage
 
-# Readings (with "article": the article's identity) -> case rows (pipelines.case_groups.case_rows).
-Assemble = Callable[[list[Mapping[str, Any]]], list[dict[str, Any]]]
 CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stationed", "first_day", "last_day")
+
+
+class AssembledCase(Protocol):
+    """A case as assembled (pipelines.case_groups.Case)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def articles(self) -> Collection[int]: ...  # their ids
+
+    def rows(self) -> Mapping[str, Any]: ...  # as written, articles by id: pipelines.case_groups.case_rows
+
+    # Whether the rows of these of its articles are those they had as the whole case.
+    def keeps_rows_of(self, earlier: Collection[int]) -> bool: ...
+
+
+# Stored readings, as their JSON text by article id -> the cases.
+Assemble = Callable[[Mapping[int, str]], Sequence[AssembledCase]]
 
 
 @dataclass
@@ -36,116 +56,299 @@ class CaseUpdate:
     new_figures: list[tuple[int, str, int, str]] = field(default_factory=list)  # case id, kind, value, as_of
 
 
-def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble) -> CaseUpdate:
+def keep_cases(
+    engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble, anew: bool = False
+) -> CaseUpdate:
     """Store the readings ({identity: {"family", "reading"}}; family "" for an article about
     no case) of articles already in the archive, and assemble again the cases of the
-    families they are in, or were in."""
+    families whose readings changed: the families the articles are in, or were in. `anew`:
+    as if every reading had changed (`monitor reprocess`: the grouping may have)."""
     with engine.connect() as conn, conn.begin():
-        pks = _article_pks(conn, list(rows))
-        stored = set(pks.values())
-        families = set(
-            conn.execute(select(CaseReadingRow.family).where(CaseReadingRow.article_pk.in_(stored))).scalars()
-        )
-        conn.execute(delete(CaseReadingRow).where(CaseReadingRow.article_pk.in_(stored)))
-        new_rows = [
-            {"article_pk": pks[identity], "family": row["family"], "reading": row["reading"]}
+        pks, old = _stored_readings(conn, list(rows))
+        new = {
+            pks[identity]: (row["family"], row["reading"])
             for identity, row in rows.items()
             if identity in pks and row["family"]  # "": about no case, nothing to keep
-        ]
-        if new_rows:
-            conn.execute(insert(CaseReadingRow), new_rows)
-        families |= {row["family"] for row in new_rows}
-        return _reassemble(conn, sorted(families), assemble)
+        }
+        changed = {pk for pk in old.keys() | new.keys() if anew or old.get(pk) != new.get(pk)}
+        if changed:
+            conn.execute(delete(CaseReadingRow).where(CaseReadingRow.article_pk.in_(changed & old.keys())))
+            inserted = [
+                {"article_pk": pk, "family": family, "reading": reading}
+                for pk, (family, reading) in new.items()
+                if pk in changed
+            ]
+            if inserted:
+                conn.execute(insert(CaseReadingRow), inserted)
+        families = {old[pk][0] for pk in changed & old.keys()} | {new[pk][0] for pk in changed & new.keys()}
+        return _reassemble(conn, sorted(families), assemble, changed)
 
 
-def _article_pks(conn: Connection, identities: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _stored_readings(conn: Connection, identities: list[str]) -> tuple[dict[str, int], dict[int, tuple[str, Any]]]:
+    """The ids of the articles stored, and the reading rows (family, reading) kept of them."""
+    pks: dict[str, int] = {}
+    readings: dict[int, tuple[str, Any]] = {}
     for start in range(0, len(identities), 500):  # bound the IN list
         chunk = identities[start : start + 500]
-        rows = conn.execute(select(Article.identity, Article.id).where(Article.identity.in_(chunk)))
-        found.update({row.identity: row.id for row in rows})
-    return found
+        rows = conn.execute(
+            select(Article.identity, Article.id, CaseReadingRow.family, CaseReadingRow.reading)
+            .outerjoin(CaseReadingRow, CaseReadingRow.article_pk == Article.id)
+            .where(Article.identity.in_(chunk))
+        )
+        for identity, pk, family, reading in rows.all():
+            pks[identity] = pk
+            if family is not None:
+                readings[pk] = (family, reading)
+    return pks, readings
 
 
-def _reassemble(conn: Connection, families: list[str], assemble: Assemble) -> CaseUpdate:
+def _reassemble(conn: Connection, families: list[str], assemble: Assemble, changed: set[int]) -> CaseUpdate:
+    """The families' cases assembled again; written again where their articles changed, or
+    the reading of one of them (`changed`: article ids): the others are as stored."""
     result = CaseUpdate(families=len(families))
     if not families:
         return result
     readings = conn.execute(
-        select(Article.identity, Article.id, CaseReadingRow.reading)
-        .join(Article, Article.id == CaseReadingRow.article_pk)
-        .where(CaseReadingRow.family.in_(families))
-    ).all()
-    pk_of = {row.identity: row.id for row in readings}
-    cases = assemble([row.reading for row in readings])
-    existing = {row.key: row.id for row in conn.execute(select(Case.key, Case.id).where(Case.family.in_(families)))}
-    gone = [case_id for key, case_id in existing.items() if key not in {case["key"] for case in cases}]
+        select(CaseReadingRow.article_pk, cast(CaseReadingRow.reading, Text)).where(CaseReadingRow.family.in_(families))
+    )
+    cases = assemble(dict(readings.all()))
+    stored_cases = {row.key: row for row in conn.execute(select(Case).where(Case.family.in_(families))).all()}
+    keys = {case.key for case in cases}
+    gone = [row.id for key, row in stored_cases.items() if key not in keys]
     if gone:
         conn.execute(delete(Case).where(Case.id.in_(gone)))
+    members = _members(conn, [row.id for key, row in stored_cases.items() if key in keys])
+    to_write = []
     for case in cases:
-        _write_case(conn, case, existing.get(case["key"]), pk_of, result)
+        stored = stored_cases.get(case.key)
+        articles = set(case.articles)
+        had = members.get(stored.id, set()) if stored is not None else set()
+        if stored is not None and articles == had and not articles & changed:
+            continue  # as stored
+        # Articles joined it, and those it had are as they were: only the new ones' rows are new.
+        grown = stored is not None and had <= articles and not had & changed and case.keeps_rows_of(had)
+        to_write.append(_Assembled.of(case.rows(), grown))
+    _write_cases(conn, to_write, stored_cases, members, result)
     result.cases, result.removed = len(cases), len(gone)
     return result
 
 
-def _write_case(
-    conn: Connection, case: Mapping[str, Any], case_id: int | None, pk_of: Mapping[str, int], result: CaseUpdate
-) -> None:
-    """Write one case, noting the stages (stage, day) and figures (kind, value, as-of) it
-    did not have: another article showing a stage it has is no new stage."""
-    values = {name: case[name] for name in CASE_COLUMNS}
-    old_stages: set[tuple] = set()
-    old_figures: set[tuple] = set()
-    if case_id is None:
-        case_id = conn.execute(insert(Case).values(key=case["key"], **values).returning(Case.id)).scalar_one()
-    else:
-        conn.execute(update(Case).where(Case.id == case_id).values(**values))
-        old_stages = set(conn.execute(select(CaseStage.stage, CaseStage.day).where(CaseStage.case_id == case_id)))
-        old_figures = set(
-            conn.execute(
-                select(CaseFigure.kind, CaseFigure.value, CaseFigure.as_of).where(CaseFigure.case_id == case_id)
-            )
-        )
-        for table in (CaseArticle, CaseStage, CaseFigure):
-            conn.execute(delete(table).where(table.case_id == case_id))
-    stages = dict.fromkeys((row["stage"], row["day"]) for row in case["stages"])
-    figures = dict.fromkeys((row["kind"], row["value"], row["as_of"]) for row in case["figures"])
-    new_stages = [(case_id, *stage) for stage in stages if stage not in old_stages]
-    new_figures = [(case_id, *figure) for figure in figures if figure not in old_figures]
-    result.new_stages += new_stages
-    result.new_figures += new_figures
-    _record_events(conn, case, new_stages, new_figures, pk_of)
-    conn.execute(insert(CaseArticle), [{"case_id": case_id, "article_pk": pk_of[a]} for a in case["articles"]])
-    if case["stages"]:
-        conn.execute(insert(CaseStage), [_child(case_id, row, pk_of) for row in case["stages"]])
-    if case["figures"]:
-        conn.execute(insert(CaseFigure), [_child(case_id, row, pk_of) for row in case["figures"]])
-
-
-def _child(case_id: int, row: Mapping[str, Any], pk_of: Mapping[str, int]) -> dict[str, Any]:
-    values = {name: value for name, value in row.items() if name != "article"}
-    return {"case_id": case_id, "article_pk": pk_of[row["article"]], **values}
-
-
-def _record_events(
+def _write_cases(
     conn: Connection,
-    case: Mapping[str, Any],
-    new_stages: list[tuple[int, str, str]],
-    new_figures: list[tuple[int, str, int, str]],
-    pk_of: Mapping[str, int],
+    cases: list[_Assembled],
+    stored_cases: Mapping[str, Any],
+    members: Mapping[int, set[int]],
+    result: CaseUpdate,
 ) -> None:
-    """The new stages and figures as case events, each with the first article that shows
-    it, queued for the follow rules."""
+    """Cases as assembled written where they differ from what is stored."""
+    ids = {key: row.id for key, row in stored_cases.items()}
+    ids |= _insert_cases(conn, [case.rows for case in cases if case.key not in stored_cases])
+    _update_cases(
+        conn,
+        [
+            (stored.id, case.rows)
+            for case in cases
+            if (stored := stored_cases.get(case.key)) is not None
+            and any(case.rows[name] != getattr(stored, name) for name in CASE_COLUMNS)
+        ],
+    )
+    rewritten = [ids[case.key] for case in cases if case.key in stored_cases and not case.grown]
+    stored_rows = _Stored.of(conn, rewritten, members)
+    for case in cases:
+        if case.grown:
+            stored_rows.assume(ids[case.key], case, members[ids[case.key]])
+    writes = _Writes()
+    for case in cases:
+        writes.add(case, ids[case.key], stored_rows, result)
+    writes.write(conn)
+
+
+def _members(conn: Connection, case_ids: list[int]) -> dict[int, set[int]]:
+    """The articles of each of these cases, as stored."""
+    members: dict[int, set[int]] = {}
+    if case_ids:
+        rows = conn.execute(
+            select(CaseArticle.case_id, CaseArticle.article_pk).where(CaseArticle.case_id.in_(case_ids))
+        )
+        for case_id, article_pk in rows.all():  # all at once: far fewer calls than row by row
+            members.setdefault(case_id, set()).add(article_pk)
+    return members
+
+
+def _insert_cases(conn: Connection, cases: list[Mapping[str, Any]]) -> dict[str, int]:
+    """New cases, in order: their ids by key."""
+    if not cases:
+        return {}
+    # Each id with its key: rows in any order let SQLite insert them all in one statement.
+    inserted = conn.execute(
+        insert(Case).returning(Case.key, Case.id),
+        [{"key": case["key"], **{name: case[name] for name in CASE_COLUMNS}} for case in cases],
+    )
+    return dict(inserted.all())
+
+
+def _update_cases(conn: Connection, cases: list[tuple[int, Mapping[str, Any]]]) -> None:
+    if cases:
+        conn.execute(
+            update(Case)
+            .where(Case.id == bindparam("case_id"))
+            .values({name: bindparam(f"new_{name}") for name in CASE_COLUMNS}),
+            [{"case_id": case_id, **{f"new_{name}": case[name] for name in CASE_COLUMNS}} for case_id, case in cases],
+        )
+
+
+# A case's stage and figure rows as compared and written: their columns but id and case_id.
+STAGE_FIELDS = ("stage", "day", "article_pk", "sentence")
+FIGURE_FIELDS = ("kind", "value", "as_of", "article_pk", "sentence")
+_STAGE_ROW = ("stage", "day", "article", "sentence")  # the same, as case_rows names them
+_FIGURE_ROW = ("kind", "value", "as_of", "article", "sentence")
+
+
+@dataclass
+class _Assembled:
+    """An assembled case as its rows: stages and figures as tuples of STAGE_FIELDS and
+    FIGURE_FIELDS, its articles' ids."""
+
+    rows: Mapping[str, Any]  # pipelines.case_groups.case_rows
+    grown: bool  # what it had is as stored: only its new articles' rows are to write
+    stages: list[tuple]
+    figures: list[tuple]
+    articles: set[int]
+
+    @classmethod
+    def of(cls, rows: Mapping[str, Any], grown: bool) -> _Assembled:
+        return cls(
+            rows,
+            grown,
+            [tuple(row[name] for name in _STAGE_ROW) for row in rows["stages"]],
+            [tuple(row[name] for name in _FIGURE_ROW) for row in rows["figures"]],
+            set(rows["articles"]),
+        )
+
+    @property
+    def key(self) -> str:
+        return self.rows["key"]
+
+
+@dataclass
+class _Stored:
+    """Cases' rows as stored: their stages and figures (each row's id, then its fields) and articles."""
+
+    stages: dict[int, list[tuple]] = field(default_factory=dict)
+    figures: dict[int, list[tuple]] = field(default_factory=dict)
+    articles: dict[int, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, conn: Connection, case_ids: list[int], members: Mapping[int, set[int]]) -> _Stored:
+        stored = cls(articles={case_id: members.get(case_id, set()) for case_id in case_ids})
+        for table, fields, rows in (
+            (CaseStage, STAGE_FIELDS, stored.stages),
+            (CaseFigure, FIGURE_FIELDS, stored.figures),
+        ):
+            if case_ids:
+                columns = [table.case_id, table.id, *(getattr(table, name) for name in fields)]
+                for case_id, *row in conn.execute(select(*columns).where(table.case_id.in_(case_ids))).all():
+                    rows.setdefault(case_id, []).append(tuple(row))
+        return stored
+
+    def assume(self, case_id: int, case: _Assembled, had: set[int]) -> None:
+        """A grown case's stored rows, as its assembly has them (no id: none is to go)."""
+        self.articles[case_id] = had
+        self.stages[case_id] = [(None, *row) for row in case.stages if row[2] in had]
+        self.figures[case_id] = [(None, *row) for row in case.figures if row[3] in had]
+
+
+def _diff(stored: list[tuple], rows: list[tuple]) -> tuple[list[int], list[tuple]]:
+    """The stored rows (id first) that are no more, by id, and the rows to add: a case's rows
+    change little as articles join it, so only what changed is written."""
+    wanted = Counter(rows)
+    gone = []
+    for row_id, *values in stored:
+        if wanted[tuple(values)]:
+            wanted[tuple(values)] -= 1
+        else:
+            gone.append(row_id)
+    added = []
+    for row in rows:
+        if wanted[row]:
+            wanted[row] -= 1
+            added.append(row)
+    return gone, added
+
+
+@dataclass
+class _Writes:
+    """What an update writes, gathered case by case and written in a few statements."""
+
+    gone_stages: list[int] = field(default_factory=list)
+    gone_figures: list[int] = field(default_factory=list)
+    gone_articles: list[dict[str, Any]] = field(default_factory=list)
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, case: _Assembled, case_id: int, stored: _Stored, result: CaseUpdate) -> None:
+        """A case's rows, noting the stages (stage, day) and figures (kind, value, as-of) it
+        did not have: another article showing a stage it has is no new stage."""
+        had = stored.articles.get(case_id, set())
+        self.gone_articles += [{"gone_case": case_id, "gone_article": pk} for pk in had - case.articles]
+        self.articles += [{"case_id": case_id, "article_pk": pk} for pk in case.articles - had]
+        old_stages, old_figures = stored.stages.get(case_id, []), stored.figures.get(case_id, [])
+        gone, added = _diff(old_stages, case.stages)
+        self.gone_stages += gone
+        self.stages += [{"case_id": case_id, **dict(zip(STAGE_FIELDS, row, strict=True))} for row in added]
+        gone, added = _diff(old_figures, case.figures)
+        self.gone_figures += gone
+        self.figures += [{"case_id": case_id, **dict(zip(FIGURE_FIELDS, row, strict=True))} for row in added]
+        had_stages = {row[1:3] for row in old_stages}
+        had_figures = {row[1:4] for row in old_figures}
+        new_stages = [
+            (case_id, *stage) for stage in dict.fromkeys(row[:2] for row in case.stages) if stage not in had_stages
+        ]
+        new_figures = [
+            (case_id, *figure) for figure in dict.fromkeys(row[:3] for row in case.figures) if figure not in had_figures
+        ]
+        result.new_stages += new_stages
+        result.new_figures += new_figures
+        self.events += _events(case.rows, new_stages, new_figures)
+
+    def write(self, conn: Connection) -> None:
+        if self.gone_articles:
+            conn.execute(
+                delete(CaseArticle).where(
+                    CaseArticle.case_id == bindparam("gone_case"), CaseArticle.article_pk == bindparam("gone_article")
+                ),
+                self.gone_articles,
+            )
+        for table, gone in ((CaseStage, self.gone_stages), (CaseFigure, self.gone_figures)):
+            if gone:
+                conn.execute(delete(table).where(table.id.in_(gone)))
+        for child, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
+            if rows:
+                conn.execute(insert(child), rows)
+        if self.events:  # queued for the follow rules
+            now = datetime.now(UTC)
+            ids = conn.execute(  # in any order: one statement on SQLite too
+                insert(CaseEvent).returning(CaseEvent.id), [{**event, "recorded_at": now} for event in self.events]
+            ).scalars()
+            conn.execute(insert(CaseEventQueue), [{"event_id": event_id} for event_id in ids])
+
+
+def _events(
+    case: Mapping[str, Any], new_stages: list[tuple[int, str, str]], new_figures: list[tuple[int, str, int, str]]
+) -> list[dict[str, Any]]:
+    """The new stages and figures as case events, each with the first article that shows it."""
     first_stage = {(row["stage"], row["day"]): row["article"] for row in reversed(case["stages"])}
     first_figure = {(row["kind"], row["value"], row["as_of"]): row["article"] for row in reversed(case["figures"])}
-    events = [
+    return [
         {
             "case_id": case_id,
             "kind": "stage",
             "name": stage,
             "day": day,
             "value": None,
-            "article_pk": pk_of[first_stage[(stage, day)]],
+            "article_pk": first_stage[(stage, day)],
         }
         for case_id, stage, day in new_stages
     ] + [
@@ -155,18 +358,10 @@ def _record_events(
             "name": kind,
             "day": as_of,
             "value": value,
-            "article_pk": pk_of[first_figure[(kind, value, as_of)]],
+            "article_pk": first_figure[(kind, value, as_of)],
         }
         for case_id, kind, value, as_of in new_figures
     ]
-    if not events:
-        return
-    now = datetime.now(UTC)
-    ids = conn.execute(
-        insert(CaseEvent).returning(CaseEvent.id, sort_by_parameter_order=True),
-        [{**event, "recorded_at": now} for event in events],
-    ).scalars()
-    conn.execute(insert(CaseEventQueue), [{"event_id": event_id} for event_id in ids])
 
 
 # --- reading cases back -------------------------------------------------------------------

@@ -67,7 +67,7 @@ def reprocess(
             records.append(article.record())
             case_rows[article.identity] = reading_row(article)
         stored = target.store_batch(records)
-        update = keep_cases(target.engine, case_rows)
+        update = keep_cases(target.engine, case_rows, anew=True)  # the grouping may have changed too
         result.case_events += len(update.new_stages) + len(update.new_figures)
         result.updated += stored.updated + stored.new
         result.unchanged += stored.unchanged

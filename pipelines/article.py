@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # a search or an extract should not pay for importing Scrapy
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger("monitor.broken")
-_NOT_STORED = ("words", "selectors_missed")  # Article.record: working state, not the archive's
+# Article.record: working state, and the case reading, which db.cases keeps in its own table.
+_NOT_STORED = ("words", "selectors_missed", "case_reading")
 
 
 @dataclass(repr=False)
@@ -70,6 +71,9 @@ class Article:
     relevance_terms: list[str] = field(default_factory=list)
     # facts
     facts: list[dict[str, Any]] = field(default_factory=list)
+    # case reading: what the article says of its inspection case, as db.cases keeps it in
+    # its own table (pipelines.cases.case_reading)
+    case_reading: dict[str, Any] = field(default_factory=dict)
     # dedup
     fingerprint: str = ""
     title_key: str = ""

@@ -10,7 +10,8 @@ Languages and reposts need nothing of their own: they read alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine
 from db import cases as db_cases
 from db.cases import CaseUpdate
 from pipelines.article import Article
-from pipelines.cases import CaseReading, Figure, read_case
+from pipelines.cases import CaseReading, Figure, family
 from pipelines.parties import ancestors, party_kind_of
 
 # How long after its stationing an article may still be about an inspection: rectification
@@ -55,7 +56,7 @@ class Case:
     def figures(self, reading: CaseReading) -> tuple[Figure, ...]:
         """The reading's figures as the case holds them: a repost (the same sentences stating
         the same figures, days after) that dates them not has them as of its original's days."""
-        if not reading.figures or any(figure.dated for figure in reading.figures):
+        if not takes_days(reading):
             return reading.figures
         stated = {(figure.kind, figure.value, figure.sentence) for figure in reading.figures}
         for earlier in sorted(self.readings, key=lambda r: r.published):
@@ -76,6 +77,12 @@ class Case:
         if year is not None and not earliest.year <= year <= self.start.year:
             return False
         return earliest <= day <= date.fromordinal(self.start.toordinal() + CASE_SPAN_DAYS)
+
+
+def takes_days(reading: CaseReading) -> bool:
+    """Whether the reading's figures may be as of another article's days (Case.figures):
+    it states figures, and dates none."""
+    return bool(reading.figures) and not any(figure.dated for figure in reading.figures)
 
 
 def case_key(party: str, reading: CaseReading) -> str:
@@ -140,16 +147,12 @@ def _existing(reading: CaseReading, party: str, by_party: dict[str, list[Case]])
 # --- cases as rows ----------------------------------------------------------------------
 
 
-def family(party: str) -> str:
-    """The topmost organisation or place above a party: its cases are assembled together."""
-    return ancestors(party)[-1]
-
-
-def case_rows(case: Case) -> dict[str, Any]:
-    """A case as db.cases stores it: its articles (by identity), stages and figures."""
+def case_rows(case: Case, ids: Mapping[str, int]) -> dict[str, Any]:
+    """A case as db.cases stores it: its articles (by their ids in the archive: `ids`, by
+    identity), stages and figures."""
     readings = sorted(case.readings, key=lambda r: (r.published, r.article))
     stages = {(event.stage, event.day, reading.article): event for reading in readings for event in reading.events}
-    figures = [(figure, reading.article) for reading in readings for figure in case.figures(reading)]
+    figures = [(figure, ids[reading.article]) for reading in readings for figure in case.figures(reading)]
     return {
         "key": case.key,
         "family": family(case.party),
@@ -161,9 +164,9 @@ def case_rows(case: Case) -> dict[str, Any]:
         "stationed": case.stationed.isoformat() if case.stationed else None,
         "first_day": readings[0].published.isoformat(),
         "last_day": readings[-1].published.isoformat(),
-        "articles": [reading.article for reading in readings],
+        "articles": [ids[reading.article] for reading in readings],
         "stages": [
-            {"stage": stage, "day": day.isoformat(), "article": article, "sentence": event.sentence}
+            {"stage": stage, "day": day.isoformat(), "article": ids[article], "sentence": event.sentence}
             for (stage, day, article), event in sorted(stages.items(), key=lambda item: (item[0][1], item[0][2]))
         ],
         "figures": [
@@ -179,28 +182,82 @@ def case_rows(case: Case) -> dict[str, Any]:
     }
 
 
-def assemble(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The cases of stored readings (CaseReading.record()), as rows: what db.cases asks for."""
-    cases = {case.key: case for case in assign_cases(CaseReading.from_record(r) for r in records).values()}
-    return [case_rows(case) for case in cases.values()]
+# The readings parsed lately, by article id, with the JSON text each was parsed from: a
+# family's readings are read again at every update of the family, and the same text is the
+# same reading (an id of another archive, or a reading stored anew, has other text).
+READINGS_KEPT = 10_000
+_parsed: dict[int, tuple[str, CaseReading]] = {}
+
+
+def stored_reading(article_id: int, text: str) -> CaseReading:
+    """A stored reading from its JSON text (CaseReading.record())."""
+    kept = _parsed.get(article_id)
+    if kept is not None and kept[0] == text:
+        return kept[1]
+    if len(_parsed) >= READINGS_KEPT:
+        _parsed.clear()
+    reading = CaseReading.from_record(json.loads(text))
+    _parsed[article_id] = (text, reading)
+    return reading
+
+
+def assemble(readings: Mapping[int, str]) -> list[StoredCase]:
+    """The cases of stored readings (their JSON text by article id): what db.cases asks for."""
+    parsed = {pk: stored_reading(pk, text) for pk, text in readings.items()}
+    ids = {reading.article: pk for pk, reading in parsed.items()}
+    cases = {case.key: case for case in assign_cases(parsed.values()).values()}
+    return [StoredCase(case, ids) for case in cases.values()]
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """An assembled case as db.cases writes it: its articles by their ids in the archive."""
+
+    case: Case
+    ids: Mapping[str, int]  # by identity
+
+    @property
+    def key(self) -> str:
+        return self.case.key
+
+    @property
+    def articles(self) -> frozenset[int]:
+        return frozenset(self.ids[reading.article] for reading in self.case.readings)
+
+    def rows(self) -> dict[str, Any]:
+        return case_rows(self.case, self.ids)
+
+    def keeps_rows_of(self, earlier: Collection[int]) -> bool:
+        """Whether the rows of these of its articles are those they had when they were the
+        whole case: no other article came out up to REPOST_DAYS before one whose undated
+        figures would take its days (Case.figures)."""
+        readings = self.case.readings
+        added = [reading.published for reading in readings if self.ids[reading.article] not in earlier]
+        return not any(
+            0 < (reading.published - day).days <= REPOST_DAYS
+            for reading in readings
+            if self.ids[reading.article] in earlier and takes_days(reading)
+            for day in added
+        )
 
 
 def reading_row(article: Article) -> dict[str, Any]:
-    """An article's case reading as db.cases keeps it: its family ("" when the article is
-    about no case) and the reading."""
-    reading = read_case(article)
-    belongs = family(reading.party) if reading.central and reading.party else ""
-    return {"family": belongs, "reading": reading.record()}
+    """An article's case reading as db.cases keeps it, as the pipeline read it
+    (pipelines.cases.case_reading): its family ("" when the article is about no case) and
+    the reading."""
+    return article.case_reading
 
 
-def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]]) -> CaseUpdate:
+def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], anew: bool = False) -> CaseUpdate:
     """Bring the cases up to date with articles just stored, given their reading rows by
     identity ({article.identity: reading_row(article)}): the hook of the store path and of
-    `monitor reprocess`, after Archive.store_batch."""
-    return db_cases.keep_cases(engine, rows, assemble)
+    `monitor reprocess`, after Archive.store_batch. Only the families whose readings changed
+    are assembled again, or with `anew` every family of the articles (reprocess: the
+    grouping may have changed)."""
+    return db_cases.keep_cases(engine, rows, assemble, anew)
 
 
 def keep_cases_of(engine: Engine, articles: Iterable[Article]) -> CaseUpdate:
     """The store's hook: bring the cases up to date with a batch of articles just stored
-    (after Archive.store_batch, on the same archive), each read for its case."""
+    (after Archive.store_batch, on the same archive), with the readings the pipeline made."""
     return keep_cases(engine, {article.identity: reading_row(article) for article in articles})

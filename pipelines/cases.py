@@ -14,12 +14,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from pipelines.article import CHINA_TZ, Article
-from pipelines.facts import _EN_DATE, ORDINALS_EN, Fact, _day, _en_date, chinese_number, extract_facts, sentences
-from pipelines.parties import CN_ORDINAL, read_party
+from pipelines.article import Article
+from pipelines.facts import (
+    _EN_DATE,
+    ORDINALS_EN,
+    Fact,
+    _day,
+    _en_date,
+    article_day,
+    chinese_number,
+    extract_facts,
+    found_facts,
+    reads_facts,
+    sentences,
+)
+from pipelines.parties import CN_ORDINAL, ancestors, read_party
 
 STAGES = ("stationing", "onsite", "feedback", "plan", "progress", "typical_case", "lookback", "closure")
 FIGURE_KINDS = (
@@ -330,18 +342,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _published_day(article: Article) -> date:
-    when = article.published_at or article.fetched_at or datetime.now(CHINA_TZ)
-    return when.astimezone(CHINA_TZ).date()
-
-
 def read_case(article: Article) -> CaseReading:
-    """The case reading of an article that has been through the text pipeline."""
+    """The case reading of an article that has been through the text pipeline up to its
+    facts: from the facts the pipeline found (read now for an article it finds none in)."""
     lang = "zh" if article.lang == "zh" else "en"
     title, body = article.simplified_title, article.simplified_body
-    published = _published_day(article)
+    published = article_day(article)
     text = f"{title}\n{body}"
-    facts = extract_facts(text, lang, published)
+    facts = found_facts(article) if reads_facts(article) else extract_facts(text, lang, published)
     stationed_facts = [f for f in facts if f.kind == "stationed"]
     stationed = (
         StageEvent("stationing", date.fromisoformat(stationed_facts[0].values["date"]), stationed_facts[0].sentence)
@@ -364,3 +372,18 @@ def read_case(article: Article) -> CaseReading:
         stationed=stationed,
         figures=tuple(figures),
     )
+
+
+def family(party: str) -> str:
+    """The topmost organisation or place above a party: its cases are assembled together."""
+    return ancestors(party)[-1]
+
+
+def case_reading(article: Article) -> Article:
+    """The pipeline's stage after facts: the article read for its case, once, and kept on it
+    as db.cases keeps it (its family, "" when it is about no case, and the reading), so
+    that storing it only groups and writes."""
+    reading = read_case(article)
+    belongs = family(reading.party) if reading.central and reading.party else ""
+    article.case_reading = {"family": belongs, "reading": reading.record()}
+    return article

@@ -759,16 +759,27 @@ def extract_facts(text: str, lang: str, published: datetime | date | None) -> li
     return [f for f in facts if not (numbered and f.kind == "team" and f.values["number"] is None)]
 
 
+def article_day(article: Article) -> date:
+    """The day an article's undated mentions count from: its publication, else its fetch (China time)."""
+    when = article.published_at or article.fetched_at or datetime.now(CHINA_TZ)
+    return when.astimezone(CHINA_TZ).date()
+
+
+def reads_facts(article: Article) -> bool:
+    """Whether the facts stage reads the article: relevant (others state none worth a row), in zh or en."""
+    return article.relevant and article.lang in ("zh", "en")
+
+
 def facts(article: Article) -> Article:
-    """Facts of relevant articles (others state none worth a row), each with its sentence as
-    the original writes it (Traditional stays Traditional) where the two forms align, and
-    the party and place it is about (pipelines.parties)."""
+    """Facts of relevant articles, each with its sentence as the original writes it
+    (Traditional stays Traditional) where the two forms align, and the party and place it
+    is about (pipelines.parties)."""
     article.facts = []
-    if not article.relevant or article.lang not in ("zh", "en"):
+    if not reads_facts(article):
         return article
-    text = f"{article.simplified_title}\n{article.simplified_body}"
+    text = _simplified_text(article)
     original = f"{article.title}\n{article.body}"
-    found = extract_facts(text, article.lang, article.published_at)
+    found = extract_facts(text, article.lang, article_day(article))
     parties = fact_parties(found, article.simplified_title, article.simplified_body, article.lang)
     for fact, (party, place) in zip(found, parties, strict=True):
         row = fact.as_dict() | {"party": party, "place": place}
@@ -776,3 +787,25 @@ def facts(article: Article) -> Article:
             row["sentence"] = original[fact.offset : fact.offset + len(fact.sentence)]
         article.facts.append(row)
     return article
+
+
+_NOT_VALUES = ("kind", "sentence", "offset", "party", "place")  # a fact row's keys besides its values
+
+
+def found_facts(article: Article) -> list[Fact]:
+    """The facts the facts stage found (reads_facts), as read: their sentences in the
+    Simplified text, at the same offsets (the original's sentence is as long, or is it)."""
+    text = _simplified_text(article)
+    return [
+        Fact(
+            kind=row["kind"],
+            values={key: value for key, value in row.items() if key not in _NOT_VALUES},
+            sentence=text[row["offset"] : row["offset"] + len(row["sentence"])],
+            offset=row["offset"],
+        )
+        for row in article.facts
+    ]
+
+
+def _simplified_text(article: Article) -> str:
+    return f"{article.simplified_title}\n{article.simplified_body}"

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from pipelines.article import Article, BrokenPage
+from pipelines.cases import case_reading
 from pipelines.dedup import dedup
 from pipelines.facts import facts
 from pipelines.keywords import UNIFORM, DocumentFrequencies, keywords
@@ -16,7 +17,7 @@ from pipelines.segment import segment
 from pipelines.tag import tag
 
 Stage = Callable[[Article], Article]
-STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, keywords, facts, dedup)
+STAGES: tuple[Stage, ...] = (normalise, language, segment, tag, keywords, facts, case_reading, dedup)
 
 
 def process(article: Article, frequencies: DocumentFrequencies = UNIFORM, deadline: float | None = None) -> Article:

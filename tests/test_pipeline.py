@@ -25,6 +25,7 @@ def test_the_stages_run_as_pages_are_read_and_the_item_pipelines_store():
         "tag",
         "keywords",
         "facts",
+        "case_reading",
         "dedup",
     ]
     assert settings.ITEM_PIPELINES == {"pipelines.store.StorePipeline": 900}
