@@ -5,7 +5,7 @@ machines are shared and noisy).
     .venv/bin/python bench/pipeline_throughput.py [--rounds N]
 
 Prints articles per second for the pipeline (normalise, language, segment, tag, keywords,
-facts, dedup: everything but storing) and for segmentation alone, and their ratio.
+facts, case_reading, dedup: everything but storing) and for segmentation alone, and their ratio.
 Target: the pipeline costs at most 3x jieba segmentation of the same text."""
 
 from __future__ import annotations
