@@ -341,6 +341,7 @@ def chromium() -> Iterator[Chromium]:
     browser.close()
 
 
+@pytest.mark.slow  # a browser test, as tests/test_web.py's are
 def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_follow_it(chromium, tmp_path):
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
     archive = Archive(url)
@@ -376,6 +377,7 @@ def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_follow_
     archive.engine.dispose()
 
 
+@pytest.mark.slow  # a browser test, as tests/test_web.py's are
 def test_a_case_with_figures_over_time_is_charted_to_scale(chromium, case_db):
     case_id = _case_id(case_db, "xiamen-tungsten/r2b1")
 
