@@ -247,10 +247,14 @@ def recorded_crawls(
     results: list[RunResult] = []
     locks: list[SiteLock] = []
     try:
-        for job in jobs:
-            results.append(_begin(archive, job, locks))
-        running = [r for r in results if r.status == "running"]
-        _crawl(archive, running, local, overrides)
+        try:
+            for job in jobs:
+                results.append(_begin(archive, job, locks))
+            running = [r for r in results if r.status == "running"]
+            _crawl(archive, running, local, overrides)
+        except KeyboardInterrupt:  # before the crawls' own handlers took over: reported as they would be
+            _interrupted(archive, results)
+            return results
         with uninterrupted():
             for result in running:
                 finish_run(archive, result, rhythm)
@@ -258,6 +262,15 @@ def recorded_crawls(
         for lock in locks:
             lock.release()
     return results
+
+
+def _interrupted(archive: Archive, results: list[RunResult]) -> None:
+    """The runs begun, recorded interrupted."""
+    with uninterrupted():
+        for result in results:
+            if result.status == "running":
+                result.status = "interrupted"
+                finish_run(archive, result, None)
 
 
 def _begin(archive: Archive, job: CrawlJob, locks: list[SiteLock]) -> RunResult:
@@ -287,9 +300,9 @@ def _crawl(archive: Archive, running: list[RunResult], local: bool, overrides: d
     }
     try:
         all_stats = run_crawls(jobs, archive.url, local, **overrides)
-    except BaseException as error:
+    except Exception:
         for result in running:
-            result.status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+            result.status = "failed"
             finish_run(archive, result, None)
         raise
     for result, stats in zip(running, all_stats, strict=False):
