@@ -133,7 +133,7 @@ body = "div.article"
 
 
 def sites_file(address: str) -> str:
-    """A sites file (monitor/sites.toml's format) with the site as `hostile`."""
+    """A sites file (spiders/sites.toml's format) with the site as `hostile`."""
     return SITES_FILE.format(address=address, list_path=LIST_PATH)
 
 
