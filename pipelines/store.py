@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Batch = list[tuple[dict[str, Any], Article]]
+# Each article's record beside its case reading (pipelines.cases), kept once it is stored.
+Batch = list[tuple[dict[str, Any], dict[str, Any]]]
 
 # The pipelines whose spider has not closed yet. A second Ctrl-C (Scrapy's forced stop) stops
 # the reactor under them, close_spider never comes, and their batches would be lost:
@@ -67,7 +68,6 @@ class StorePipeline:
         self.bound = max(1, settings.getint("MONITOR_STORE_QUEUE", 4))  # batches waiting for the writer
         self.delay = settings.getfloat("MONITOR_STORE_DELAY", 0.0)  # seconds a batch: a slow archive, for tests
         self.thread = store_thread(self.archive.url)
-        # Each article's record beside the article, which its case reading needs once stored.
         self.buffer: Batch = []
         self.queue: deque[Batch] = deque()
         # At most a batch of pages read at once (their articles may all have to wait for room,
@@ -89,7 +89,7 @@ class StorePipeline:
 
     async def process_item(self, item: Article) -> Article:
         await self._until(self._has_room)
-        self.buffer.append((item.record(), item))
+        self.buffer.append((item.record(), item.case_reading))
         if len(self.buffer) >= self.batch_size:
             self._enqueue()
         return item
@@ -159,10 +159,12 @@ class StorePipeline:
     def _keep_cases(self, batch: Batch, failed: set[str]) -> None:
         """The inspection cases brought up to date with the batch's stored articles; a failure
         here is logged, and the articles stay stored (`monitor reprocess` mends the cases)."""
-        from pipelines.case_groups import keep_cases_of
+        from pipelines.case_groups import keep_cases
 
         try:
-            keep_cases_of(self.archive.engine, [article for _, article in batch if article.identity not in failed])
+            keep_cases(
+                self.archive.engine, {r["identity"]: reading for r, reading in batch if r["identity"] not in failed}
+            )
         except Exception:
             logger.exception("the cases of a batch of %d articles could not be kept", len(batch))
             self.crawler.stats.inc_value("monitor/cases/failed")
