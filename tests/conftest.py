@@ -26,6 +26,7 @@ from monitor.replica.catalog import manifest as build_manifest
 ROOT = Path(__file__).resolve().parent.parent
 # The replicas in the session's shared archive; smm_cn is crawled by tests/test_smm_cn.py alone.
 ARCHIVED_SITES = ("smm", "cnmn", "mirror")
+SPIDER_OF = {"mirror": "cnmn"}  # the site whose spider reads another's pages
 
 
 class Replicas:
@@ -37,12 +38,39 @@ class Replicas:
         with urllib.request.urlopen(self.addresses[site] + "/_replica/requests") as reply:
             return json.load(reply)
 
-    def jobs(self) -> list[CrawlJob]:
-        return [
-            CrawlJob("smm", self.addresses["smm"]),
-            CrawlJob("cnmn", self.addresses["cnmn"]),
-            CrawlJob("cnmn", self.addresses["mirror"]),
-        ]
+    def jobs(self, sites: tuple[str, ...] = ARCHIVED_SITES) -> list[CrawlJob]:
+        """The crawls of these sites, each by its spider (the mirror by cnmn's)."""
+        return [CrawlJob(SPIDER_OF.get(site, site), self.addresses[site]) for site in sites]
+
+    def set_clock(self, today: str) -> None:
+        """Every site served as it was at the end of `today` (server.py's clock; "" takes it away)."""
+        for address in self.addresses.values():
+            with urllib.request.urlopen(f"{address}/_replica/clock?today={today}") as reply:
+                assert json.load(reply)["today"] == (today or None)
+
+
+@contextlib.contextmanager
+def replica_process(sites: tuple[str, ...] = SITES, *options: str) -> Iterator[Replicas]:
+    """`python -m monitor.replica --sites SITES OPTIONS` in a process of its own, stopped afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor.replica", "--sites", ",".join(sites), *options],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    addresses: dict[str, str] = {}
+    try:
+        while len(addresses) < len(sites):
+            line = process.stdout.readline()
+            if not line:
+                raise RuntimeError("the replica server exited before printing its addresses")
+            site, address = line.split()
+            addresses[site] = address
+        yield Replicas(addresses)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,20 +82,8 @@ def own_data_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def replicas():
-    process = subprocess.Popen([sys.executable, "-m", "monitor.replica"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    assert process.stdout is not None
-    addresses: dict[str, str] = {}
-    try:
-        while len(addresses) < len(SITES):
-            line = process.stdout.readline()
-            if not line:
-                raise RuntimeError("the replica server exited before printing its addresses")
-            site, address = line.split()
-            addresses[site] = address
-        yield Replicas(addresses)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with replica_process() as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

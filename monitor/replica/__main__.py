@@ -1,5 +1,7 @@
-"""`python -m monitor.replica [--articles N]`: serve the replica sites, print "<site> <address>"
-per site; each site holds N generated articles (default: catalog.ARTICLES_PER_SITE)."""
+"""`python -m monitor.replica [--articles N] [--today DAY]`: serve the replica sites, print
+"<site> <address>" per site; each site holds N generated articles (default:
+catalog.ARTICLES_PER_SITE) and, with --today, shows only those published by that day (the
+clock of server.py, which GET /_replica/clock moves)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import sys
 import threading
 
 from monitor.replica.catalog import ARTICLES_PER_SITE, manifest
-from monitor.replica.server import SITES, serve_replicas
+from monitor.replica.server import SITES, parse_day, serve_replicas
 
 
 def main() -> None:
@@ -19,7 +21,13 @@ def main() -> None:
         "--articles", type=int, default=ARTICLES_PER_SITE, metavar="N", help="generated articles a site"
     )
     parser.add_argument("--sites", default=",".join(SITES), help="the sites to serve, comma-separated (default: all)")
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="the clock: serve only the articles published by that day (default: all)"
+    )
     args = parser.parse_args()
+    today = parse_day(args.today) if args.today is not None else None
+    if args.today is not None and today is None:
+        sys.exit(f"monitor: --today: not a day (YYYY-MM-DD): {args.today!r}")
     sites = tuple(args.sites.split(","))
     if args.articles < 1:
         sys.exit(f"monitor: --articles must be at least 1, not {args.articles}")
@@ -29,7 +37,7 @@ def main() -> None:
         with open(args.manifest, "w", encoding="utf-8") as out:
             json.dump(manifest(args.articles), out, ensure_ascii=False, indent=1)
         return
-    with serve_replicas(sites=sites, articles=args.articles) as addresses:
+    with serve_replicas(sites=sites, articles=args.articles, today=today) as addresses:
         for site, address in addresses.items():
             print(site, address, flush=True)
         try:

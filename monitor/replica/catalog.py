@@ -613,7 +613,8 @@ def smm_list_members(kind: str, metal_slug: str, articles: int = ARTICLES_PER_SI
 
 
 def smm_home_members(articles: int = ARTICLES_PER_SITE) -> list[Page]:
-    return sorted(smm_pages(articles), key=lambda p: int(p.article_id), reverse=True)[:SMM_FIRST_BATCH]
+    """Newest first: the home page shows the first SMM_FIRST_BATCH that are out (server.py's clock)."""
+    return sorted(smm_pages(articles), key=lambda p: int(p.article_id), reverse=True)
 
 
 def manifest(articles: int = ARTICLES_PER_SITE) -> dict:

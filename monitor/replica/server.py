@@ -2,7 +2,7 @@
 picks), so each keeps the live site's own paths. `python -m monitor.replica` prints
 "<site> <address>" per site and serves until stopped.
 
-Besides the site's own paths, each replica answers two control paths of its own:
+Besides the site's own paths, each replica answers three control paths of its own:
 
 - `GET /_replica/requests`: every path asked for so far, as a JSON list (control paths left out).
 - `GET /_replica/markup?version=N`: from now on serve the pages in markup version N, as a
@@ -19,6 +19,13 @@ Besides the site's own paths, each replica answers two control paths of its own:
     the spiders' selectors: only the generic extractor reads its pages.
   With `&after=K` the switch waits for K more requests of the site's own paths: a redesign
   that lands in the middle of a crawl. In-process, `ReplicaSite.markup` is the same switch.
+- `GET /_replica/clock?today=YYYY-MM-DD`: from now on the site is as it was at the end of that
+  day (China time): an article published later is in no list, feed, sitemap, API page or
+  related-links block, and its page answers 404, as a real site's before publication;
+  `today=` (empty) takes the clock away (every article shown, the default). Answers
+  `{"site": ..., "today": "YYYY-MM-DD" or null}` (without `today`: the current one; 400 for
+  what is no day). Broken pages, which have no day, are always there. In-process,
+  `ReplicaSite.today` is the same clock; `python -m monitor.replica --today DAY` starts with it.
 """
 
 from __future__ import annotations
@@ -30,9 +37,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from common.china_time import CHINA_TZ
 from monitor.replica import render
 from monitor.replica.catalog import (
     ARTICLES_PER_SITE,
@@ -47,6 +56,7 @@ from monitor.replica.catalog import (
     SMM_CN_API_PAGE_LIMIT,
     SMM_FIRST_BATCH,
     SMM_MORE_BATCH,
+    BrokenPage,
     Page,
     broken_pages,
     cnmn_list_members,
@@ -62,6 +72,7 @@ from pipelines.article import REPLICA_HEADER
 CONTROL_PREFIX = "/_replica/"
 REQUEST_LOG_PATH = "/_replica/requests"
 MARKUP_PATH = "/_replica/markup"
+CLOCK_PATH = "/_replica/clock"
 MARKUP_VERSIONS = {"smm": (1, 2), "smm_cn": (1, 2), "cnmn": (1,), "mirror": (1,), "mee": (1, 2)}
 # An SMM article for members only: robots.txt forbids it, so a polite crawler never asks.
 SMM_PRIVATE_PATH = "/en/newscontent/104000001-members-only-copper-outlook"
@@ -83,13 +94,25 @@ def _html(text: str) -> Reply:
     return Reply(200, text.encode("utf-8"))
 
 
+def _json(status: int, document: dict) -> Reply:
+    return Reply(status, json.dumps(document).encode(), "application/json")
+
+
+def parse_day(text: str) -> date | None:
+    """A YYYY-MM-DD day; None for anything else."""
+    try:
+        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        return None
+
+
 NOT_FOUND = Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
 
 
 class ReplicaSite:
     """Answers one site's requests."""
 
-    def __init__(self, name: str, articles: int = ARTICLES_PER_SITE) -> None:
+    def __init__(self, name: str, articles: int = ARTICLES_PER_SITE, today: date | None = None) -> None:
         self.name = name
         self.articles = articles
         self.ordered = pages_of(name, articles)
@@ -100,13 +123,16 @@ class ReplicaSite:
         self.requests: list[str] = []
         self.markup = 1  # the article template's version: see the module docstring
         self.pending: tuple[int, int] | None = None  # (requests to go, version) of a switch under way
+        self.today = today  # the clock: articles published after this day are not out yet (None: all are)
         self.lock = threading.Lock()
 
     def answer(self, target: str, user_agent: str, host: str) -> Reply:
         parts = urlsplit(target)
+        if parts.path.startswith(CONTROL_PREFIX):  # blank values kept: `today=` takes the clock away
+            return self._control(
+                parts.path, {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+            )
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if parts.path.startswith(CONTROL_PREFIX):
-            return self._control(parts.path, query)
         with self.lock:
             self.requests.append(target)
             if self.pending is not None:  # a switch waiting for `remaining` more requests
@@ -127,33 +153,55 @@ class ReplicaSite:
         if path == REQUEST_LOG_PATH:
             with self.lock:
                 return Reply(200, json.dumps(self.requests).encode(), "application/json")
-        if path != MARKUP_PATH:
-            return NOT_FOUND
+        if path == MARKUP_PATH:
+            return self._markup_control(query)
+        if path == CLOCK_PATH:
+            return self._clock_control(query)
+        return NOT_FOUND
+
+    def _markup_control(self, query: dict[str, str]) -> Reply:
         if "version" in query:
             version = int(query["version"]) if query["version"].isdigit() else None
             if version not in MARKUP_VERSIONS[self.name]:
-                return Reply(
-                    400, json.dumps({"error": f"no markup version {query['version']!r}"}).encode(), "application/json"
-                )
+                return _json(400, {"error": f"no markup version {query['version']!r}"})
             after = query.get("after", "0")
             if not after.isdigit():
-                return Reply(
-                    400,
-                    json.dumps({"error": f"after: a number of requests, not {after!r}"}).encode(),
-                    "application/json",
-                )
+                return _json(400, {"error": f"after: a number of requests, not {after!r}"})
             with self.lock:
                 self.markup, self.pending = (self.markup, (int(after), version)) if int(after) else (version, None)
-        return Reply(200, json.dumps({"site": self.name, "markup": self.markup}).encode(), "application/json")
+        return _json(200, {"site": self.name, "markup": self.markup})
+
+    def _clock_control(self, query: dict[str, str]) -> Reply:
+        if "today" in query:
+            today = parse_day(query["today"]) if query["today"] else None
+            if query["today"] and today is None:
+                return _json(400, {"error": f"today: a day (YYYY-MM-DD), not {query['today']!r}"})
+            with self.lock:
+                self.today = today
+        return _json(200, {"site": self.name, "today": self.today.isoformat() if self.today else None})
+
+    def _out(self, item: Page | BrokenPage) -> bool:
+        """Whether the item is published by the clock's day (a broken page has no day: always)."""
+        return (
+            self.today is None
+            or not isinstance(item, Page)
+            or item.published_at.astimezone(CHINA_TZ).date() <= self.today
+        )
+
+    def _page(self, article_id: str) -> Page | None:
+        page = self.pages.get(article_id)
+        return page if page is not None and self._out(page) else None
 
     def _related(self, page: Page) -> list[Page]:
         at = self.position[page.article_id]
-        return [p for p in self.ordered[max(0, at - 3) : at + 3] if p is not page][:5]
+        return [p for p in self.ordered[max(0, at - 3) : at + 3] if p is not page and self._out(p)][:5]
 
     def _members(self, members_of: Callable[..., list], *key: str | int) -> list:
+        """A list's members, as `members_of` sorts them, that are out by the clock's day."""
         if (members_of, *key) not in self.lists:
             self.lists[(members_of, *key)] = members_of(*key, self.articles)
-        return self.lists[(members_of, *key)]
+        members = self.lists[(members_of, *key)]
+        return members if self.today is None else [m for m in members if self._out(m)]
 
     # --- CNMN and mirror ---
 
@@ -179,7 +227,7 @@ class ReplicaSite:
             if key in self.broken:
                 status, body, charset = render.cnmn_broken(self.broken[key], host)
                 return Reply(status, body, f"text/html; charset={charset}")
-            page = self.pages.get(key)
+            page = self._page(key)
             if page is not None:
                 return _html(render.cnmn_article(page, host, self._related(page)))
         return NOT_FOUND
@@ -192,7 +240,7 @@ class ReplicaSite:
         if "Bot" in user_agent:  # the firewall's answer to self-declared bots: 200 and a captcha
             return _html(render.CAPTCHA_PAGE)
         if path == "/en/" or path == "/en":
-            members = self._members(smm_home_members)
+            members = self._members(smm_home_members)[:SMM_FIRST_BATCH]
             top = [render.smm_item(p) for p in members if p.relevant][:3]
             private = {
                 "id": 104000001,
@@ -256,7 +304,7 @@ class ReplicaSite:
         if article_id in self.broken:
             status, body, charset = render.smm_broken(self.broken[article_id], build=self.markup)
             return Reply(status, body, f"text/html; charset={charset}")
-        page = self.pages.get(article_id)
+        page = self._page(article_id)
         if page is None:
             return NOT_FOUND
         if path != page.path:  # the bare /newscontent/<id> and old forms redirect
@@ -273,7 +321,7 @@ class ReplicaSite:
         if path == "/robots.txt":
             return Reply(200, SMM_CN_ROBOTS.format(origin=origin).encode(), "text/plain")
         if path in ("/", "/index.html"):
-            return _html(render.smm_cn_home(list(reversed(self.ordered[-10:]))))
+            return _html(render.smm_cn_home(list(reversed([p for p in self.ordered if self._out(p)][-10:]))))
         feed = re.fullmatch(r"/rss/([a-z]+)", path)
         if feed and (members := self._members(smm_cn_feed_members, feed.group(1))):
             return Reply(200, render.smm_cn_rss(feed.group(1), members, origin), "application/rss+xml; charset=utf-8")
@@ -283,7 +331,7 @@ class ReplicaSite:
         if listing:
             return self._smm_cn_api(unquote(listing.group(1)), int(listing.group(2)), query, origin)
         article = re.fullmatch(r"/news/(\d+)|/r/\d{4}-\d{2}-\d{2}/(\d+)\.html", path)
-        page = self.pages.get(article.group(1) or article.group(2)) if article else None
+        page = self._page(article.group(1) or article.group(2)) if article else None
         if page is None:
             return NOT_FOUND
         if "Bot" in user_agent:  # the firewall guards the articles: 200 and a captcha instead
@@ -296,7 +344,7 @@ class ReplicaSite:
 
     def _smm_cn_sitemap(self, path: str, origin: str) -> Reply:
         by_year: dict[int, list[Page]] = {}
-        for page in self.pages.values():
+        for page in filter(self._out, self.ordered):
             by_year.setdefault(page.published_at.year, []).append(page)
         if path == "/sitemap.xml":
             newest = {year: pages[-1].published_at for year, pages in by_year.items()}
@@ -328,7 +376,7 @@ class ReplicaSite:
         if fragment and MEE_CHANNELS.get(fragment.group(1)) == int(fragment.group(2)):
             return self._mee_list(fragment.group(1), int(fragment.group(3)), fragment=True)
         article = re.fullmatch(rf"{MEE_SECTION}/([a-z]+)/\d{{6}}/t\d{{8}}_(\d+)\.shtml", path)
-        page = self.pages.get(article.group(2)) if article else None
+        page = self._page(article.group(2)) if article else None
         if page is None or page.path != path:
             return NOT_FOUND
         return _html(render.mee_article(page, version=self.markup))
@@ -407,13 +455,15 @@ def serve_replicas(
     sites: tuple[str, ...] = SITES,
     ports: dict[str, int] | None = None,
     articles: int = ARTICLES_PER_SITE,
+    today: date | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Serve the replicas in background threads, `articles` generated articles a site; yields
-    {site: base URL}. Port 0 (the default) lets the system pick a free port."""
+    """Serve the replicas in background threads, `articles` generated articles a site, with
+    the clock at `today` (None: none); yields {site: base URL}. Port 0 (the default) lets the
+    system pick a free port."""
     servers = []
     try:
         for name in sites:
-            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name, articles)), name)
+            server = _bind(host, (ports or {}).get(name, 0), _handler_for(ReplicaSite(name, articles, today)), name)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append((name, server))
