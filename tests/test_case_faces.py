@@ -3,7 +3,8 @@ API (/api/cases, /api/cases/{id}, /api/parties/..., /api/follows), search result
 to their case, rules that follow a case, an organisation or a place (one alert per new stage
 or figure, none for a repost), `monitor reprocess` giving an archive its cases, and the web
 page's case view in Chromium. The archive is the seed documents and the labelled set
-(tests/data/cases/articles.jsonl) through the real pipeline, stored and kept as a crawl does."""
+(tests/data/cases/articles.jsonl) through the real pipeline, stored and kept as a crawl does;
+the browser test's own archive is crawled from the replicas, their clock set (server.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
+import pytest_twisted
+from scrapy.utils.defer import deferred_from_coro
 
 from db import Archive
 from db import alerts as alert_store
+from monitor import alerts
 from monitor.alerts import AlertError, add_follow_rule, rule_feed
 from monitor.alerts.deliveries import webhook_body
 from monitor.alerts.report import RunReport
@@ -24,13 +29,15 @@ from monitor.alerts.rules import match_case_events, match_queue
 from monitor.case_evaluation import DATA
 from monitor.cases import case_view, list_cases
 from monitor.cli import main
+from monitor.crawl import crawl_async
 from monitor.evaluation import _article, _served_lines
 from monitor.replica import catalog
 from monitor.reprocess import reprocess
+from monitor.settings import delivery_settings
 from pipelines.article import Article
 from pipelines.case_groups import keep_cases_of
 from pipelines.stages import process
-from tests.conftest import postgres_schema
+from tests.conftest import postgres_schema, replica_process
 from tests.test_api import get_json, serving
 from tests.test_web import CHROMIUM, Chromium
 
@@ -341,40 +348,94 @@ def chromium() -> Iterator[Chromium]:
     browser.close()
 
 
+# The seed case as its sites published it: SMM's English progress report on 2020-09-27 (the
+# notification meeting of 9月24日, no figures), CNMN's stationing report on 2020-10-15 (with its
+# figures as of 10月8日 and 10月9日) and the mirror's copy of it the same day.
+CASE_SITES = ("smm", "cnmn", "mirror")
+BEFORE_THE_STATIONING_REPORT, ITS_DAY = "2020-09-30", "2020-10-15"
+
+
 @pytest.mark.slow  # a browser test, as tests/test_web.py's are
-def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_follow_it(chromium, tmp_path):
+@pytest_twisted.ensureDeferred
+async def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_follow_it(chromium, tmp_path):
+    """The replicas crawled as they were on 2020-09-30, the case opened from a search result
+    and followed in the page; then crawled again as on 2020-10-15, and alerts matched as after
+    a scheduled crawl: the new stationing stage raises exactly one alert for the follower, and
+    each of the five figures its report states one more (rules fire once on each new stage or
+    figure); the mirror's copy raises none, nor does a rule following Guangxi. The page then
+    shows both stages and the chart."""
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    archive = Archive(url)
-    _store(archive, _seeds() + _labelled())
-    case_id = _case_id(url, SEED_CASE)
+    with replica_process(CASE_SITES, "--articles", "8", "--today", BEFORE_THE_STATIONING_REPORT) as replicas:
+        await deferred_from_coro(crawl_async(replicas.jobs(CASE_SITES), url, local=True))
+        archive = Archive(url)
+        case_id = _case_id(url, SEED_CASE)
 
-    def scenario(page) -> None:
-        page.goto(base + "/")
-        page.fill("#q", "中国铜业")
-        page.press("#q", "Enter")
-        page.wait_for_selector("#results li")
-        page.locator(f'#results a[href="#/case/{case_id}"]').first.click()
-        page.wait_for_selector("#case-view .timeline li")
-        assert page.url.endswith(f"#/case/{case_id}")
-        stages = page.locator("#case-view .timeline > li > strong").all_inner_texts()
-        assert stages == ["进驻 Stationing", "整改进展 Progress"]
-        assert page.locator("#case-view .timeline li li").count() == 3  # two Chinese copies, one English
-        assert page.locator("#case-chart circle.raised title").all_text_contents() == [
-            "交办问题 Problems raised 38 · 2020-10-09"
-        ]
-        assert page.locator("#case-chart circle.rectified").count() == 1
-        page.click("#case-view .follow button")
-        page.wait_for_selector("#case-view .follow a")
-        assert page.inner_text("#case-view .follow").startswith(f"已关注 Following (case-{case_id})")
+        def open_from_search(page, query: str) -> None:
+            page.goto(base + "/")
+            page.fill("#q", query)
+            page.press("#q", "Enter")
+            page.wait_for_selector("#results li")
+            page.locator(f'#results a[href="#/case/{case_id}"]').first.click()
+            page.wait_for_selector("#case-view .timeline li")
+            assert page.url.endswith(f"#/case/{case_id}")
 
-    with serving(url) as base:
-        chromium.run(scenario)
-    report = RunReport()
-    match_case_events(archive, report)
-    _store(archive, [_feedback("https://news.example/feedback")])
-    match_case_events(archive, report)
-    assert {name: n for name, n in report.alerts.items() if n} == {f"case-{case_id}": 1}
-    archive.engine.dispose()
+        def stages(page) -> list[str]:
+            return page.locator("#case-view .timeline > li").evaluate_all(
+                "lis => lis.map(li => `${li.querySelector('time').textContent} ${li.querySelector('strong').textContent}`)"
+            )
+
+        def sources(page) -> list[tuple[str, ...]]:
+            """(language, the site's replica) of each article the timeline shows, stage by stage."""
+            lines = page.locator("#case-view .timeline li li").all_inner_texts()
+            site_of = {urlsplit(address).netloc: site for site, address in replicas.addresses.items()}
+            return [(lang, site_of[host]) for lang, host in (line.split("\n")[0].split(" · ")[1:] for line in lines)]
+
+        def before_the_stationing_report(page) -> None:
+            open_from_search(page, "Chinalco rare earth")
+            assert stages(page) == ["2020-09-24 整改进展 Progress"]
+            assert sources(page) == [("en", "smm")]
+            assert page.locator("#case-chart").count() == 0
+            assert "无问题整改数字 No figures of problems raised or rectified" in page.inner_text("#case-view")
+            page.click("#case-view .follow button")
+            page.wait_for_selector("#case-view .follow a")
+            assert page.inner_text("#case-view .follow").startswith(f"已关注 Following (case-{case_id})")
+
+        def after_it(page) -> None:
+            open_from_search(page, "中国铜业")
+            assert stages(page) == ["2020-08-31 进驻 Stationing", "2020-09-24 整改进展 Progress"]
+            assert sources(page) == [("zh", "cnmn"), ("zh", "mirror"), ("en", "smm")]
+            sentences = page.locator("#case-view .timeline blockquote").all_inner_texts()
+            assert all("8月31日中央第四生态环境保护督察组进驻中铝集团" in s for s in sentences[:2])
+            assert page.locator("#case-chart circle.raised title").all_text_contents() == [
+                "交办问题 Problems raised 38 · 2020-10-09"
+            ]
+            assert page.locator("#case-chart circle.rectified title").all_text_contents() == [
+                "已整改 Rectified 24 · 2020-10-09"
+            ]
+
+        with serving(url) as base:  # the page, served all along
+            chromium.run(before_the_stationing_report)
+            add_follow_rule(archive, "guangxi", "place", "guangxi")  # the reports name it: no case of it has news
+            replicas.set_clock(ITS_DAY)
+            await deferred_from_coro(crawl_async(replicas.jobs(CASE_SITES), url, local=True))
+            report = alerts.run(archive, delivery_settings())  # what a scheduled crawl does once it stored articles
+            assert report.alerts == {f"case-{case_id}": 6, "guangxi": 0}
+            titles = [entry.title for entry in rule_feed(archive, f"case-{case_id}", "http://monitor.test").entries]
+            # Every alert names CNMN's report: its copy on the mirror, a repost, raised none.
+            stationing_report = "借力环保督察 擦亮绿色发展底色——中国铜业全力配合中央生态环保督察工作侧记"
+            assert titles == [
+                f"case {case_id} 中铝集团 ({SEED_CASE}): {news}: {stationing_report}"
+                for news in (
+                    "new figure complaints_closed 4 as of 2020-10-08",
+                    "new figure complaints_received 5 as of 2020-10-08",
+                    "new figure problems_in_progress 14 as of 2020-10-09",
+                    "new figure problems_rectified 24 as of 2020-10-09",
+                    "new figure problems_raised 38 as of 2020-10-09",
+                    "new stage stationing on 2020-08-31",
+                )
+            ]
+            chromium.run(after_it)
+        archive.engine.dispose()
 
 
 @pytest.mark.slow  # a browser test, as tests/test_web.py's are
