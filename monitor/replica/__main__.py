@@ -25,8 +25,8 @@ def main() -> None:
         "--today", metavar="YYYY-MM-DD", help="the clock: serve only the articles published by that day (default: all)"
     )
     args = parser.parse_args()
-    today = parse_day(args.today) if args.today is not None else None
-    if args.today is not None and today is None:
+    today = parse_day(args.today) if args.today else None
+    if args.today and today is None:
         sys.exit(f"monitor: --today: not a day (YYYY-MM-DD): {args.today!r}")
     sites = tuple(args.sites.split(","))
     if args.articles < 1:
