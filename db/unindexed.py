@@ -31,11 +31,17 @@ def index_unindexed(archive: Archive, text_terms: TextTerms) -> int:
     indexed = last = 0
     while True:
         with archive.transaction() as conn:
-            rows = _unindexed(conn, after=last)
-            _index(conn, rows, text_terms)
-        if not rows:
+            ids = index_next(conn, last, text_terms)
+        if not ids:
             return indexed
-        indexed, last = indexed + len(rows), rows[-1].id
+        indexed, last = indexed + len(ids), ids[-1]
+
+
+def index_next(conn: Connection, after: int, text_terms: TextTerms) -> list[int]:
+    """Index the next BATCH articles the index lacks, by id, after the article `after`: their ids."""
+    rows = _unindexed(conn, after)
+    _index(conn, rows, text_terms)
+    return [row.id for row in rows]
 
 
 def _unindexed(conn: Connection, after: int) -> list[sa.Row]:

@@ -1,0 +1,186 @@
+"""`monitor db copy`: an archive moved to the other engine behaves as it did. Its rules (queries
+and follows), alerts, deliveries (delivered and pending), crawl runs, health events, cases
+and case events are there, every row's content equal with its ids mapped; what it had
+matched raises nothing again, what it had queued raises its alerts, and a new article
+exactly its own. The archive: seed documents and labelled articles through the real
+pipeline (tests/test_case_faces.py), on real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text, update
+
+from db import Archive
+from db import alerts as alert_store
+from db.copy import TABLES, references
+from db.health import add_events
+from db.models import Base, Delivery
+from db.runs import complete, insert_run
+from monitor.alerts import add_follow_rule, add_rule, rule_feed
+from monitor.alerts.report import RunReport
+from monitor.alerts.rules import match_case_events, match_queue
+from monitor.search import SearchOptions, search
+from pipelines.article import Article
+from tests.conftest import monitor_main, postgres_schema
+from tests.test_case_faces import SEED_CASE, _case_id, _labelled, _seeds, _store
+
+HOOK = "http://127.0.0.1:9/hook"  # nothing listens: deliveries stay pending
+STARTED = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
+
+
+def _labelled_by_url() -> dict[str, Article]:
+    return {article.url: article for article in _labelled()}
+
+
+STATIONED = "https://finance.sina.com.cn/a/20240418/cc252f50afac.shtml"  # chinalco, 2024: stationing
+FEEDBACK = "https://www.ccmn.cn/a/20240707/2492c944c3f1.shtml"  # and its feedback
+PROGRESS = "https://www.sasac.gov.cn/xxgk/202503/t20250302_780329.html"  # queued, not matched
+LOOKBACK = "https://www.caixinglobal.com/news/2025/10/01/bd4ce11a51"  # stored after the move
+
+
+@contextmanager
+def _engine_url(engine: str, folder: Path, name: str) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite:///{folder / f'{name}.sqlite3'}"
+    else:
+        with postgres_schema(f"monitor_copy_{name}") as url:
+            yield url
+
+
+def _shift_ids(url: str, by: int) -> None:
+    """Move a PostgreSQL archive's id sequences on, as rows made and removed would: its ids
+    then differ from the other engine's."""
+    archive = Archive(url)
+    with archive.transaction() as conn:
+        for table in TABLES:
+            if [column.name for column in table.primary_key.columns] == ["id"]:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {by})"))
+    archive.engine.dispose()
+
+
+def _alerts(archive: Archive) -> dict[str, int]:
+    report = RunReport()
+    match_queue(archive, report)
+    match_case_events(archive, report)
+    return {name: count for name, count in report.alerts.items() if count}
+
+
+def _build(url: str, labelled: dict[str, Article]) -> None:
+    """Rules, then articles they match (alerts, one delivery delivered, the others pending),
+    then an article queued and not matched; a crawl run with a health event."""
+    archive = Archive(url)
+    _store(archive, _seeds())
+    assert _alerts(archive) == {}  # no rules yet: the queues empty
+    add_rule(archive, "chinalco", "中铝", webhook=HOOK)
+    add_rule(archive, "minmetals", "五矿")
+    add_follow_rule(archive, "seed-case", "case", str(_case_id(url, SEED_CASE)), webhook=HOOK)
+    add_follow_rule(archive, "org-chinalco", "org", "中铝集团", webhook=HOOK)
+    _store(archive, [labelled[STATIONED], labelled[FEEDBACK]])
+    assert _alerts(archive) == {"chinalco": 2, "org-chinalco": 6}  # the new case's stages and figures
+    with archive.transaction() as conn:
+        first = conn.execute(select(Delivery.id).order_by(Delivery.id).limit(1)).scalar_one()
+        alert_store.log_attempt(conn, [first], 200, "", 0.25, delivered=True, retry_in=None)
+        conn.execute(update(Delivery).where(Delivery.id != first).values(next_attempt_at=STARTED))
+        run = insert_run(conn, "cnmn", "http://127.0.0.1:8742", STARTED, "running", {})
+        complete(conn, run, "failed", STARTED + timedelta(minutes=3), errors=4, detail={"list_failed": 4})
+        add_events(conn, run, "cnmn", {"blocked": "4 of 4 list pages failed"}, STARTED + timedelta(minutes=3))
+        insert_run(conn, "smm", "", STARTED + timedelta(hours=1), "refused", {"why": "busy"})
+    _store(archive, [labelled[PROGRESS]])
+    archive.engine.dispose()
+
+
+def _contents(url: str, timeless: bool = False) -> dict[str, list[tuple]]:
+    """Every table's rows, oldest first, each id (its own and those it refers to) replaced
+    by its row's rank in its table: equal contents with ids mapped, in order, compare equal.
+    `timeless`: without the times (of rows written on each archive apart, at their moment)."""
+    archive = Archive(url)
+    with archive.engine.connect() as conn:
+        ranks = {
+            table.name: {pk: rank for rank, pk in enumerate(conn.scalars(select(table.c.id).order_by(table.c.id)))}
+            for table in TABLES
+            if "id" in table.c
+        }
+        contents = {}
+        for table in TABLES:
+            refs = {**references(table), "id": table.name}
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+            contents[table.name] = [
+                tuple(
+                    ranks[refs[name]].get(value) if name in refs and value is not None else value
+                    for name, value in _follows_by_rank(table.name, row, ranks).items()
+                    if not (timeless and isinstance(value, datetime))
+                )
+                for row in rows
+            ]
+    archive.engine.dispose()
+    return contents
+
+
+def _follows_by_rank(table: str, row, ranks) -> dict:
+    values = dict(row)
+    if table == "alert_rules" and values["follow_kind"] == "case":
+        values["follow_id"] = ranks["cases"][int(values["follow_id"])]
+    return values
+
+
+@pytest.mark.parametrize("direction", [("sqlite", "postgres"), ("postgres", "sqlite")], ids="-to-".join)
+def test_an_archive_moved_to_the_other_engine_behaves_as_it_did(tmp_path, direction):
+    labelled = _labelled_by_url()
+    with (
+        _engine_url(direction[0], tmp_path, "source") as source,
+        _engine_url(direction[1], tmp_path, "target") as target,
+    ):
+        for url in (source, target):
+            if url.startswith("postgresql"):
+                _shift_ids(url, 500 if url == target else 1000)
+        _build(source, labelled)
+        before = _contents(source)
+        assert [
+            len(before[name]) for name in ("alert_rules", "alerts", "deliveries", "crawl_runs", "health_events")
+        ] == [
+            4,
+            8,
+            8,
+            2,
+            1,
+        ]
+        assert (len(before["alert_queue"]), len(before["case_event_queue"])) == (1, 3)
+
+        result = monitor_main("db", "copy", "--into", target, db_url=source)
+        assert result.stdout == (
+            f"copied the archive at {source} into {target}: 6 articles (1 queued for the rules), 2 cases"
+            " (3 of 16 case events queued), 4 alert rules with 8 alerts and 8 deliveries, 2 crawl runs"
+            " and 1 health events\n"
+        )
+        assert _contents(target) == before
+
+        moved = Archive(target)
+        with moved.engine.connect() as conn:
+            statuses = sorted(conn.scalars(select(Delivery.status)))
+            [seed_rule] = alert_store.rules(conn, "seed-case")
+        assert statuses == ["delivered"] + ["pending"] * 7
+        assert seed_rule.follow_id == str(_case_id(target, SEED_CASE))
+        found = [{hit.article["url"] for hit in search(Archive(url), "中铝 督察").results} for url in (source, target)]
+        assert found[0] == found[1] and len(found[0]) == 5  # stories; the engines rank alike, not identically
+        # What was queued raises its alerts now; then a new article exactly its own; nothing again.
+        for url in (source, target):
+            archive = Archive(url)
+            assert _alerts(archive) == {"chinalco": 1, "org-chinalco": 3}
+            _store(archive, [labelled[LOOKBACK]])
+            assert _alerts(archive) == {"chinalco": 1, "org-chinalco": 4}
+            assert _alerts(archive) == {}
+            archive.engine.dispose()
+        assert _contents(target, timeless=True) == _contents(source, timeless=True)  # the same alerts, deliveries, events
+        assert [entry.title for entry in rule_feed(moved, "chinalco", "http://m.test").entries] == [
+            entry.title for entry in rule_feed(Archive(source), "chinalco", "http://m.test").entries
+        ]
+        moved.engine.dispose()
+
+
+def test_every_table_is_copied():
+    assert {table.name for table in TABLES} == set(Base.metadata.tables)
