@@ -217,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reprocess.set_defaults(run=cmd_reprocess)
 
-    schema = commands.add_parser("db", help="the archive's schema: upgrade it, show its revision")
+    schema = commands.add_parser(
+        "db", help="the archive's schema: upgrade it, show its revision; optimize it; copy it whole into another"
+    )
     actions = schema.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_upgrade = actions.add_parser(
         "upgrade", help="bring an archive made by an older monitor up to date (its data is kept)"

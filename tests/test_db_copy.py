@@ -19,12 +19,12 @@ from db import Archive
 from db import alerts as alert_store
 from db.copy import TABLES, references
 from db.health import add_events
-from db.models import Base, Delivery
+from db.models import AlertRule, Base, CrawlRun, Delivery, HealthEvent
 from db.runs import complete, insert_run
 from monitor.alerts import add_follow_rule, add_rule, rule_feed
 from monitor.alerts.report import RunReport
 from monitor.alerts.rules import match_case_events, match_queue
-from monitor.search import SearchOptions, search
+from monitor.search import search
 from pipelines.article import Article
 from tests.conftest import monitor_main, postgres_schema
 from tests.test_case_faces import SEED_CASE, _case_id, _labelled, _seeds, _store
@@ -175,7 +175,9 @@ def test_an_archive_moved_to_the_other_engine_behaves_as_it_did(tmp_path, direct
             assert _alerts(archive) == {"chinalco": 1, "org-chinalco": 4}
             assert _alerts(archive) == {}
             archive.engine.dispose()
-        assert _contents(target, timeless=True) == _contents(source, timeless=True)  # the same alerts, deliveries, events
+        assert _contents(target, timeless=True) == _contents(
+            source, timeless=True
+        )  # the same alerts, deliveries, events
         assert [entry.title for entry in rule_feed(moved, "chinalco", "http://m.test").entries] == [
             entry.title for entry in rule_feed(Archive(source), "chinalco", "http://m.test").entries
         ]
@@ -184,3 +186,82 @@ def test_an_archive_moved_to_the_other_engine_behaves_as_it_did(tmp_path, direct
 
 def test_every_table_is_copied():
     assert {table.name for table in TABLES} == set(Base.metadata.tables)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('copy') / 'source.sqlite3'}"
+    _build(url, _labelled_by_url())
+    return url
+
+
+def _refused(source: str, target: str, *more: str) -> str:
+    result = monitor_main("db", "copy", "--into", target, *more, db_url=source, check=False)
+    assert (result.returncode, result.stdout, result.stderr.count("\n")) == (2, "", 1)
+    return result.stderr
+
+
+def test_a_target_holding_articles_or_rules_is_refused_and_left_as_it_was(source, tmp_path):
+    full = f"sqlite:///{tmp_path / 'full.sqlite3'}"
+    monitor_main("db", "copy", "--into", full, db_url=source)
+    held = _contents(full)
+    assert _refused(source, full) == (
+        f"monitor: the archive at {full} already holds 6 articles and 4 alert rules: db copy fills an archive"
+        " without either\n"
+    )
+    assert _contents(full) == held
+    ruled = f"sqlite:///{tmp_path / 'ruled.sqlite3'}"
+    add_rule(Archive(ruled), "mine", "稀土")
+    assert _refused(source, ruled) == (
+        f"monitor: the archive at {ruled} already holds 0 articles and 1 alert rules: db copy fills an archive"
+        " without either\n"
+    )
+
+
+def test_runs_already_in_the_target_stay_and_the_copied_ones_join_them(source, tmp_path):
+    target = f"sqlite:///{tmp_path / 'runs.sqlite3'}"
+    archive = Archive(target)
+    with archive.transaction() as conn:
+        mine = insert_run(conn, "smm_cn", "", STARTED - timedelta(days=1), "finished", {})
+        add_events(conn, mine, "smm_cn", {"quiet": "no new article in 3 days"}, STARTED - timedelta(days=1))
+    monitor_main("db", "copy", "--into", target, db_url=source)
+    with archive.engine.connect() as conn:
+        runs = [(run.id, run.site, run.status) for run in conn.execute(select(CrawlRun).order_by(CrawlRun.id))]
+        events = conn.execute(select(HealthEvent.run_id, HealthEvent.kind).order_by(HealthEvent.id)).all()
+    assert runs == [(1, "smm_cn", "finished"), (2, "cnmn", "failed"), (3, "smm", "refused")]
+    assert [tuple(event) for event in events] == [(1, "quiet"), (2, "blocked")]  # the copied run's event, mapped
+    archive.engine.dispose()
+
+
+def test_an_archive_is_not_copied_into_itself(source):
+    path = source.removeprefix("sqlite:///")
+    assert _refused(source, f"sqlite:///{Path(path).parent}/./{Path(path).name}") == (
+        f"monitor: the archive at {source} cannot be copied into itself\n"
+    )
+
+
+def test_a_rule_following_a_case_gone_stops_the_copy_before_anything_is_made(source, tmp_path):
+    gone = f"sqlite:///{tmp_path / 'gone.sqlite3'}"
+    monitor_main("db", "copy", "--into", gone, db_url=source)
+    archive = Archive(gone)
+    with archive.transaction() as conn:
+        conn.execute(update(AlertRule).where(AlertRule.name == "seed-case").values(follow_id="99"))
+    target = tmp_path / "never.sqlite3"
+    assert _refused(gone, f"sqlite:///{target}") == (
+        "monitor: the alert rule 'seed-case' follows case 99, which the archive no longer holds:"
+        " remove it (`monitor alerts remove seed-case`) before the copy\n"
+    )
+    assert not target.exists()
+
+
+def test_bad_sources_and_targets_are_one_line(source, tmp_path):
+    missing = tmp_path / "missing.sqlite3"
+    assert _refused(f"sqlite:///{missing}", f"sqlite:///{tmp_path / 'x.sqlite3'}").startswith(
+        f"monitor: no archive at sqlite:///{missing}"
+    )
+    assert not (tmp_path / "x.sqlite3").exists()
+    assert _refused(source, "nonsense://x") == (
+        "monitor: cannot open the archive at nonsense://x: Can't load plugin: sqlalchemy.dialects:nonsense\n"
+    )
+    result = monitor_main("db", "copy", db_url=source, check=False)
+    assert result.returncode == 2 and "the following arguments are required: --into" in result.stderr
