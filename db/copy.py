@@ -5,9 +5,10 @@ did: what it matched is not matched again, what it had queued stays queued.
 
 Rows keep what they say; their ids are the target's, every reference mapped to the id its
 row got there. Rows are copied oldest first, so the mapping keeps order (a story's first
-copy keeps the lowest id, the queues their order). The full-text index is made anew from
-the articles' text, with the segmenter the caller passes (db/ imports no pipeline code), as
-`db upgrade` does. Everything is written in one transaction of the target: refused, failed
+copy keeps the lowest id, the queues their order). The full-text index is copied too: each article's
+terms as the source's index holds them, or, where it may not hold them all (PostgreSQL keeps
+16,383 positions), computed from the text again with the segmenter the caller passes (db/
+imports no pipeline code), as `db upgrade` does. Everything is written in one transaction of the target: refused, failed
 or stopped, the copy leaves it as it was."""
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from db.models import (
     StoryLink,
     TermStat,
 )
-from db.unindexed import TextTerms, index_next
+from db.search.engines import index_for
+from db.unindexed import TextTerms, index_rows, unindexed
 
 BATCH = 1000  # rows read and written at a time
 
@@ -135,12 +137,22 @@ def copy_archive(source: Archive, target_url: str, text_terms: TextTerms) -> Cop
             ids = _Ids()
             for table in TABLES:
                 result.rows[table.name] = _copy_table(src, dst, table, ids)
-            last = 0
-            while indexed := index_next(dst, last, text_terms):
-                last = indexed[-1]
+            _index(src, dst, ids.tables["articles"], text_terms)
     target.optimize()  # the heads of the frequent words (SQLite), the planner's statistics (PostgreSQL)
     target.engine.dispose()
     return result
+
+
+def _index(src: Connection, dst: Connection, copied: Mapping[int, int], text_terms: TextTerms) -> None:
+    """The copied articles indexed with the terms the source's index holds of them (read
+    back, no segmenting), or, where it does not hold them all, with `text_terms`."""
+    source_ids = {new: old for old, new in copied.items()}
+    last = 0
+    while rows := unindexed(dst, last):
+        old = [source_ids[row.id] for row in rows]
+        held = index_for(src).indexed_terms(src, old)
+        index_rows(dst, rows, text_terms, {row.id: held[pk] for row, pk in zip(rows, old, strict=True) if pk in held})
+        last = rows[-1].id
 
 
 @contextmanager

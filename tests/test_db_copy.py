@@ -20,12 +20,17 @@ from db import alerts as alert_store
 from db.copy import TABLES, references
 from db.health import add_events
 from db.models import AlertRule, Base, CrawlRun, Delivery, HealthEvent
+from db.models import Article as ArticleRow
 from db.runs import complete, insert_run
+from db.search.engines import index_for
+from db.search.postgres import MAX_POSITIONS, fields_of, tsvector_literal
 from monitor.alerts import add_follow_rule, add_rule, rule_feed
 from monitor.alerts.report import RunReport
 from monitor.alerts.rules import match_case_events, match_queue
+from monitor.evaluation import _article
 from monitor.search import search
 from pipelines.article import Article
+from pipelines.stages import process
 from tests.conftest import monitor_main, postgres_schema
 from tests.test_case_faces import SEED_CASE, _case_id, _labelled, _seeds, _store
 
@@ -121,6 +126,16 @@ def _contents(url: str, timeless: bool = False) -> dict[str, list[tuple]]:
     return contents
 
 
+def _indexed(url: str) -> dict[str, tuple[str, str, str]]:
+    """Each article's index terms (title, body, parts), by its identity."""
+    archive = Archive(url)
+    with archive.engine.connect() as conn:
+        identities = dict(conn.execute(select(ArticleRow.id, ArticleRow.identity)).all())
+        held = index_for(conn).indexed_terms(conn, sorted(identities))
+    archive.engine.dispose()
+    return {identities[pk]: terms for pk, terms in held.items()}
+
+
 def _follows_by_rank(table: str, row, ranks) -> dict:
     values = dict(row)
     if table == "alert_rules" and values["follow_kind"] == "case":
@@ -158,6 +173,7 @@ def test_an_archive_moved_to_the_other_engine_behaves_as_it_did(tmp_path, direct
             " and 1 health events\n"
         )
         assert _contents(target) == before
+        assert _indexed(target) == _indexed(source) and len(_indexed(source)) == 6
 
         moved = Archive(target)
         with moved.engine.connect() as conn:
@@ -265,3 +281,32 @@ def test_bad_sources_and_targets_are_one_line(source, tmp_path):
     )
     result = monitor_main("db", "copy", db_url=source, check=False)
     assert result.returncode == 2 and "the following arguments are required: --into" in result.stderr
+
+
+def test_a_postgresql_document_gives_back_its_terms_unless_it_left_some_out(postgres_url):
+    archive = Archive(postgres_url)
+
+    def read_back(title: str, body: str, parts: str) -> tuple[str, str, str] | None:
+        with archive.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT lexeme, positions, weights FROM unnest(CAST(:document AS tsvector))"),
+                {"document": tsvector_literal(title, body, parts)},
+            )
+            return fields_of([tuple(row) for row in rows])
+
+    whole = ("中铝 督察 整改", "it's a \\ back slash 中铝 rare earth earth", "督察 中铝")
+    assert read_back(*whole) == whole
+    assert read_back("", "稀土", "") == ("", "稀土", "")
+    assert read_back("稀土", " ".join(["整改"] * MAX_POSITIONS), "") is None  # positions dropped
+    assert read_back("稀土", " ".join(f"w{n}" for n in range(16_400)), "") is None  # positions past the last
+    archive.engine.dispose()
+
+
+def test_terms_a_postgresql_index_left_out_are_made_again_from_the_text(postgres_url, tmp_path):
+    body = "中铝集团部署督察整改工作。" * 300  # 整改 more often than a document keeps positions of a word
+    long = process(_article("中铝集团部署督察整改", body, "2024-05-01T10:00:00+08:00", "https://long.example/1"))
+    _store(Archive(postgres_url), [long])
+    copied = f"sqlite:///{tmp_path / 'copied.sqlite3'}"
+    monitor_main("db", "copy", "--into", copied, db_url=postgres_url)
+    assert _indexed(copied) == {long.identity: (long.title_terms, long.body_terms, long.part_terms)}
+    assert _indexed(postgres_url) == {}  # PostgreSQL's document does not give them back

@@ -29,6 +29,11 @@ class SearchIndex(ABC):
         (db.filter_terms.filter_terms)."""
 
     @abstractmethod
+    def indexed_terms(self, conn: Connection, pks: list[int]) -> dict[int, tuple[str, str, str]]:
+        """The terms (title, body, parts) these articles were indexed with, of those whose
+        entry keeps them all (an index copied without segmenting the text again)."""
+
+    @abstractmethod
     def optimize(self, conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
         """Make the index fast to read again; (words with top-k lists, min_documents).
         `conn` is outside a transaction: each step takes its own."""

@@ -40,6 +40,29 @@ def tsvector_literal(title: str, body: str, parts: str) -> str:
     return " ".join(f"{lexeme(term)}:{','.join(slots)}" for term, slots in positions.items())
 
 
+def fields_of(occurrences: list[tuple[str, list[int], list[str]]]) -> tuple[str, str, str] | None:
+    """The title, body and parts terms that tsvector_literal made a document of, from its
+    lexemes' (term, positions, weights); None when it may have left some out (a position
+    past MAX_POSITION, MAX_POSITIONS of one word): each field's positions then do not run
+    on one by one from where the field starts."""
+    slots: dict[str, dict[int, str]] = {"A": {}, "B": {}, "C": {}}
+    for term, positions, weights in occurrences:
+        if len(positions) >= MAX_POSITIONS:
+            return None
+        for position, weight in zip(positions, weights, strict=True):
+            if position >= MAX_POSITION or weight not in slots:
+                return None
+            slots[weight][position] = term
+    fields, start = [], 1
+    for weight in "ABC":
+        found = slots[weight]
+        if sorted(found) != list(range(start, start + len(found))):
+            return None
+        fields.append(" ".join(found[position] for position in sorted(found)))
+        start += len(found) + FIELD_GAP
+    return fields[0], fields[1], fields[2]
+
+
 class PostgresIndex(SearchIndex):
     month_sql = "to_char(m.published_at + INTERVAL '8 hours', 'YYYY-MM')"
 
@@ -56,6 +79,20 @@ class PostgresIndex(SearchIndex):
             ),
             {"pk": pk, "document": tsvector_literal(title, body, parts)},
         )
+
+    def indexed_terms(self, conn: Connection, pks: list[int]) -> dict[int, tuple[str, str, str]]:
+        """Read back from each document's lexemes and positions (fields_of)."""
+        occurrences: dict[int, list[tuple[str, list[int], list[str]]]] = defaultdict(list)
+        rows = conn.execute(
+            text(
+                "SELECT f.article_pk, t.lexeme, t.positions, t.weights FROM article_fts AS f, unnest(f.document) AS t"
+                " WHERE f.article_pk = ANY(:pks)"
+            ),
+            {"pks": pks},
+        )
+        for pk, term, positions, weights in rows:
+            occurrences[pk].append((term, positions, weights))
+        return {pk: fields for pk, found in occurrences.items() if (fields := fields_of(found)) is not None}
 
     def optimize(self, conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
         """Refresh the planner's statistics of the index (it keeps no top-k lists: (0, 0))."""
