@@ -148,11 +148,13 @@ def _index(src: Connection, dst: Connection, copied: Mapping[int, int], text_ter
     back, no segmenting), or, where it does not hold them all, with `text_terms`."""
     source_ids = {new: old for old, new in copied.items()}
     last = 0
-    while rows := unindexed(dst, last):
-        old = [source_ids[row.id] for row in rows]
-        held = index_for(src).indexed_terms(src, old)
-        index_rows(dst, rows, text_terms, {row.id: held[pk] for row, pk in zip(rows, old, strict=True) if pk in held})
-        last = rows[-1].id
+    with index_for(dst).loading(dst):
+        while rows := unindexed(dst, last):
+            old = [source_ids[row.id] for row in rows]
+            held = index_for(src).indexed_terms(src, old)
+            known = {row.id: held[pk] for row, pk in zip(rows, old, strict=True) if pk in held}
+            index_rows(dst, rows, text_terms, known)
+            last = rows[-1].id
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from db.models import AlertRule, Base, CrawlRun, Delivery, HealthEvent
 from db.models import Article as ArticleRow
 from db.runs import complete, insert_run
 from db.search.engines import index_for
-from db.search.postgres import MAX_POSITIONS, fields_of, tsvector_literal
+from db.search.postgres import MAX_POSITIONS, read_fields, tsvector_literal
 from monitor.alerts import add_follow_rule, add_rule, rule_feed
 from monitor.alerts.report import RunReport
 from monitor.alerts.rules import match_case_events, match_queue
@@ -288,11 +288,8 @@ def test_a_postgresql_document_gives_back_its_terms_unless_it_left_some_out(post
 
     def read_back(title: str, body: str, parts: str) -> tuple[str, str, str] | None:
         with archive.engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT lexeme, positions, weights FROM unnest(CAST(:document AS tsvector))"),
-                {"document": tsvector_literal(title, body, parts)},
-            )
-            return fields_of([tuple(row) for row in rows])
+            document = {"document": tsvector_literal(title, body, parts)}
+            return read_fields(conn, "SELECT 1, CAST(:document AS tsvector)", document).get(1)
 
     whole = ("中铝 督察 整改", "it's a \\ back slash 中铝 rare earth earth", "督察 中铝")
     assert read_back(*whole) == whole
