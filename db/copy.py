@@ -4,12 +4,13 @@ and both queues, its crawl runs and health events, so that the copy behaves as t
 did: what it matched is not matched again, what it had queued stays queued.
 
 Rows keep what they say; their ids are the target's, every reference mapped to the id its
-row got there. Rows are copied oldest first, so the mapping keeps order (a story's first
-copy keeps the lowest id, the queues their order). The full-text index is copied too: each article's
-terms as the source's index holds them, or, where it may not hold them all (PostgreSQL keeps
-16,383 positions), computed from the text again with the segmenter the caller passes (db/
-imports no pipeline code), as `db upgrade` does. Everything is written in one transaction of the target: refused, failed
-or stopped, the copy leaves it as it was."""
+row got there. Rows are copied oldest first, so the mapping keeps their order (a story's
+first copy keeps the lowest id, the queues their order). The full-text index is copied too:
+each article's terms as the source's index holds them, or, where it may not hold them all
+(a PostgreSQL document past 16,383 positions), computed from the text again with the
+segmenter the caller passes (db/ imports no pipeline code), as `db upgrade` does. All is
+written in one transaction of the target: refused, failed or stopped, the copy leaves it as
+it was."""
 
 from __future__ import annotations
 
@@ -101,11 +102,6 @@ def _has_own_id(table: Table) -> bool:
 
 
 @dataclass
-class CopyResult:
-    rows: dict[str, int] = field(default_factory=dict)  # rows copied by table
-
-
-@dataclass
 class _Ids:
     """Each table's ids in the source mapped to those its rows got in the target."""
 
@@ -120,14 +116,14 @@ class _Ids:
             raise ArchiveError(f"the archive refers to {table} row {old}, which it does not hold: not copied") from None
 
 
-def copy_archive(source: Archive, target_url: str, text_terms: TextTerms) -> CopyResult:
+def copy_archive(source: Archive, target_url: str, text_terms: TextTerms) -> dict[str, int]:
     """Copy every row of `source` into the archive at `target_url` (made when missing), which
     must hold no articles and no alert rules (its crawl runs and health events stay, the
     copied ones join them), and index the copied articles with `text_terms`. Raises
-    ArchiveError, having written nothing, when it cannot."""
+    ArchiveError, having written nothing, when it cannot. Returns the rows copied by table."""
     if _same(source.url, target_url):
         raise ArchiveError(f"the archive at {printable_url(source.url)} cannot be copied into itself")
-    result = CopyResult()
+    copied: dict[str, int] = {}
     with _snapshot(source) as src:
         _check_follows(src)
         target = Archive(target_url)
@@ -136,11 +132,11 @@ def copy_archive(source: Archive, target_url: str, text_terms: TextTerms) -> Cop
             dst.execute(delete(TermStat))  # the counts of articles it does not hold, if any
             ids = _Ids()
             for table in TABLES:
-                result.rows[table.name] = _copy_table(src, dst, table, ids)
+                copied[table.name] = _copy_table(src, dst, table, ids)
             _index(src, dst, ids.tables["articles"], text_terms)
     target.optimize()  # the heads of the frequent words (SQLite), the planner's statistics (PostgreSQL)
     target.engine.dispose()
-    return result
+    return copied
 
 
 def _index(src: Connection, dst: Connection, copied: Mapping[int, int], text_terms: TextTerms) -> None:

@@ -821,8 +821,7 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
     from pipelines.segment import cut, index_terms
 
     source = _archive(args)
-    result = copy_archive(source, args.into, lambda text: index_terms(cut(text)))
-    rows = result.rows
+    rows = copy_archive(source, args.into, lambda text: index_terms(cut(text)))
     print(
         f"copied the archive at {printable_url(source.url)} into {printable_url(args.into)}:"
         f" {rows['articles']:,} articles ({rows['alert_queue']:,} queued for the rules), {rows['cases']:,} cases"
