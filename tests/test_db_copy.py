@@ -307,3 +307,13 @@ def test_terms_a_postgresql_index_left_out_are_made_again_from_the_text(postgres
     monitor_main("db", "copy", "--into", copied, db_url=postgres_url)
     assert _indexed(copied) == {long.identity: (long.title_terms, long.body_terms, long.part_terms)}
     assert _indexed(postgres_url) == {}  # PostgreSQL's document does not give them back
+
+
+def test_a_copy_stopped_half_way_leaves_the_target_as_it_was(source, postgres_url, monkeypatch):
+    def interrupted(*args) -> None:  # Ctrl-C once every row is written, before the index
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("db.copy._index", interrupted)
+    result = monitor_main("db", "copy", "--into", postgres_url, db_url=source, check=False)
+    assert (result.returncode, result.stderr) == (130, "monitor: interrupted\n")
+    assert all(rows == [] for rows in _contents(postgres_url).values())
