@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy import Connection, String, Table, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from db.archive import Archive
-from db.engine import ArchiveError, printable_url
+from db.engine import ArchiveError, printable_url, reason
 from db.models import (
     Alert,
     AlertQueue,
@@ -124,16 +124,19 @@ def copy_archive(source: Archive, target_url: str, text_terms: TextTerms) -> dic
     if _same(source.url, target_url):
         raise ArchiveError(f"the archive at {printable_url(source.url)} cannot be copied into itself")
     copied: dict[str, int] = {}
-    with _snapshot(source) as src:
-        _check_follows(src)
-        target = Archive(target_url)
-        with target.transaction() as dst:
-            _check_empty(dst, target_url)
-            dst.execute(delete(TermStat))  # the counts of articles it does not hold, if any
-            ids = _Ids()
-            for table in TABLES:
-                copied[table.name] = _copy_table(src, dst, table, ids)
-            _index(src, dst, ids.tables["articles"], text_terms)
+    try:
+        with _snapshot(source) as src:
+            _check_follows(src)
+            target = Archive(target_url)
+            with target.transaction() as dst:
+                _check_empty(dst, target_url)
+                dst.execute(delete(TermStat))  # the counts of articles it does not hold, if any
+                ids = _Ids()
+                for table in TABLES:
+                    copied[table.name] = _copy_table(src, dst, table, ids)
+                _index(src, dst, ids.tables["articles"], text_terms)
+    except SQLAlchemyError as exc:  # a server gone, another writer meanwhile: nothing was written
+        raise ArchiveError(f"cannot copy into the archive at {printable_url(target_url)}: {reason(exc)}") from exc
     target.optimize()  # the heads of the frequent words (SQLite), the planner's statistics (PostgreSQL)
     target.engine.dispose()
     return copied

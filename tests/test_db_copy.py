@@ -317,3 +317,19 @@ def test_a_copy_stopped_half_way_leaves_the_target_as_it_was(source, postgres_ur
     result = monitor_main("db", "copy", "--into", postgres_url, db_url=source, check=False)
     assert (result.returncode, result.stderr) == (130, "monitor: interrupted\n")
     assert all(rows == [] for rows in _contents(postgres_url).values())
+
+
+def test_a_server_error_half_way_is_one_line_and_leaves_the_target_as_it_was(source, postgres_url):
+    target = Archive(postgres_url)
+    with target.transaction() as conn:  # the server refuses the alerts, as a full disk would
+        conn.execute(
+            text(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN RAISE EXCEPTION 'no space left on device'; END $$"
+            )
+        )
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION refuse()"))
+    target.engine.dispose()
+    stderr = _refused(source, postgres_url)
+    assert stderr == f"monitor: cannot copy into the archive at {postgres_url}: no space left on device\n"
+    assert all(rows == [] for rows in _contents(postgres_url).values())
