@@ -40,8 +40,8 @@ def make_engine(url: str, create: bool = True) -> Engine:
         path = Path(parsed.database).expanduser()
         if not create and not path.is_file():
             raise ArchiveError(
-                f"no archive at {printable_url(url)} (only crawl, demo, reprocess --into "
-                "and db upgrade make one; check --db)"
+                f"no archive at {printable_url(url)} (only crawl, demo, reprocess --into, "
+                "db copy --into and db upgrade make one; check --db)"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         parsed = parsed.set(database=str(path))

@@ -9,7 +9,7 @@ migration left to this; stopped halfway, the next run goes on where this one sto
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -22,6 +22,8 @@ from db.search.engines import index_for
 # A text's index terms: (its terms in order, the dictionary words inside its long tokens),
 # as pipelines.segment computes them for a crawl.
 TextTerms = Callable[[str], tuple[list[str], list[str]]]
+# An article's index fields, space-separated terms: title, body, parts (db.search.index).
+IndexedTerms = tuple[str, str, str]
 BATCH = 500  # articles indexed in one transaction
 
 
@@ -31,14 +33,14 @@ def index_unindexed(archive: Archive, text_terms: TextTerms) -> int:
     indexed = last = 0
     while True:
         with archive.transaction() as conn:
-            rows = _unindexed(conn, after=last)
-            _index(conn, rows, text_terms)
+            rows = unindexed(conn, after=last)
+            index_rows(conn, rows, text_terms)
         if not rows:
             return indexed
         indexed, last = indexed + len(rows), rows[-1].id
 
 
-def _unindexed(conn: Connection, after: int) -> list[sa.Row]:
+def unindexed(conn: Connection, after: int) -> list[sa.Row]:
     """The next BATCH articles the index lacks, by id, after the article `after`."""
     key = "rowid" if conn.dialect.name == "sqlite" else "article_pk"  # the index's article id
     index = sa.table("article_fts", sa.column(key))
@@ -62,18 +64,25 @@ def _unindexed(conn: Connection, after: int) -> list[sa.Row]:
     )
 
 
-def _index(conn: Connection, rows: list[sa.Row], text_terms: TextTerms) -> None:
+def index_rows(
+    conn: Connection, rows: list[sa.Row], text_terms: TextTerms, known: Mapping[int, IndexedTerms] | None = None
+) -> None:
+    """Index these articles (as `unindexed` reads them): with their terms `known` already
+    (by article id: an index copied), else with those `text_terms` computes."""
     tags: dict[int, list[str]] = defaultdict(list)
     ids = [row.id for row in rows]
     for pk, tag in conn.execute(sa.select(ArticleTag.article_pk, ArticleTag.tag).where(ArticleTag.article_pk.in_(ids))):
         tags[pk].append(tag)
     index = index_for(conn)
     for row in rows:
-        title_terms, title_parts = text_terms(row.title)
-        body_terms, body_parts = text_terms(row.body)
+        title, body, parts = (known or {}).get(row.id) or _computed(row, text_terms)
         filters = filter_terms(
             row.lang, row.site, row.host, row.relevance_label, row.relevant, row.published_at, tags[row.id]
         )
-        index.write(
-            conn, row.id, " ".join(title_terms), " ".join(body_terms), " ".join(title_parts + body_parts), filters
-        )
+        index.write(conn, row.id, title, body, parts, filters)
+
+
+def _computed(row: sa.Row, text_terms: TextTerms) -> IndexedTerms:
+    title_terms, title_parts = text_terms(row.title)
+    body_terms, body_parts = text_terms(row.body)
+    return " ".join(title_terms), " ".join(body_terms), " ".join(title_parts + body_parts)

@@ -217,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reprocess.set_defaults(run=cmd_reprocess)
 
-    schema = commands.add_parser("db", help="the archive's schema: upgrade it, show its revision")
+    schema = commands.add_parser(
+        "db", help="the archive's schema: upgrade it, show its revision; optimize it; copy it whole into another"
+    )
     actions = schema.add_subparsers(dest="action", required=True, metavar="ACTION")
     db_upgrade = actions.add_parser(
         "upgrade", help="bring an archive made by an older monitor up to date (its data is kept)"
@@ -238,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="heads for the words in at least N articles (default: as the last time, else 5,000)",
     )
     db_optimize.set_defaults(run=cmd_db_optimize)
+    db_copy = actions.add_parser(
+        "copy",
+        help="copy the whole archive (articles, cases, alert rules with their alerts and queues, runs, health) "
+        "into another, e.g. from SQLite to a shared PostgreSQL",
+    )
+    db_copy.add_argument(
+        "--into", required=True, metavar="URL", help="the archive to fill: new, or holding no articles and no rules"
+    )
+    db_copy.set_defaults(run=cmd_db_copy)
 
     extract = commands.add_parser("extract", help="run saved pages through extraction and the text pipeline")
     extract.add_argument("file", type=Path, nargs="?", help="the saved page")
@@ -801,6 +812,23 @@ def cmd_db_optimize(args: argparse.Namespace) -> int:
         print(f"{where}: {words:,} words in at least {minimum:,} articles have heads")
     else:
         print(f"{where}: the planner's statistics of the index are new (PostgreSQL keeps no heads)")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from db import printable_url
+    from db.copy import copy_archive
+    from pipelines.segment import cut, index_terms
+
+    source = _archive(args)
+    rows = copy_archive(source, args.into, lambda text: index_terms(cut(text)))
+    print(
+        f"copied the archive at {printable_url(source.url)} into {printable_url(args.into)}:"
+        f" {rows['articles']:,} articles ({rows['alert_queue']:,} queued for the rules), {rows['cases']:,} cases"
+        f" ({rows['case_event_queue']:,} of {rows['case_events']:,} case events queued), {rows['alert_rules']:,} alert rules"
+        f" with {rows['alerts']:,} alerts and {rows['deliveries']:,} deliveries, {rows['crawl_runs']:,} crawl runs"
+        f" and {rows['health_events']:,} health events"
+    )
     return 0
 
 

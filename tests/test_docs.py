@@ -109,7 +109,8 @@ USING_IT = [parsed_usage(text) for text in usage_texts(README.split("\n## Using 
 def test_the_usage_lines_are_found():
     assert len(USING_IT) >= len(_subparsers(PARSER)) and len(USAGES) > len(USING_IT)
     [db] = [usage for usage in USING_IT if usage.command == "db"]
-    assert db.actions == ("upgrade", "current", "optimize") and db.options == {"--db": None, "--min-documents": None}
+    assert db.actions == ("upgrade", "current", "optimize", "copy")
+    assert db.options == {"--db": None, "--min-documents": None, "--into": None}
 
 
 def unknown_in(usage: Usage, cli: dict[tuple[str, ...], dict]) -> list[str]:

@@ -16,7 +16,11 @@ import pytest
 from tests.conftest import ROOT, monitor_main
 
 # Examples that name a server of the reader's own: not run.
-NOT_RUN = {"monitor reprocess --into postgresql+psycopg://host/db"}
+NOT_RUN = {
+    "monitor reprocess --into postgresql+psycopg://host/db",
+    "monitor db copy --into postgresql+psycopg://host/db",
+    "monitor alerts remove NAME",
+}
 
 
 def _section() -> list[str]:

@@ -7,6 +7,8 @@ title's terms, the body's terms, and the dictionary words inside long Chinese to
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
@@ -27,6 +29,17 @@ class SearchIndex(ABC):
     def write(self, conn: Connection, pk: int, title: str, body: str, parts: str, filters: str) -> None:
         """Index (or re-index) one article from its space-separated terms and filter terms
         (db.filter_terms.filter_terms)."""
+
+    @contextmanager
+    def loading(self, conn: Connection) -> Iterator[None]:
+        """Many articles written into an empty index in this transaction (a copy): whatever
+        makes that faster, undone when the block ends."""
+        yield
+
+    @abstractmethod
+    def indexed_terms(self, conn: Connection, pks: list[int]) -> dict[int, tuple[str, str, str]]:
+        """The terms (title, body, parts) these articles were indexed with, of those whose
+        entry keeps them all (an index copied without segmenting the text again)."""
 
     @abstractmethod
     def optimize(self, conn: Connection, min_documents: int | None = None) -> tuple[int, int]:

@@ -77,6 +77,16 @@ class SqliteIndex(SearchIndex):
         )
         top_k.on_index(conn, pk, (title, body, parts, filters), None if old is None else tuple(old))
 
+    def indexed_terms(self, conn: Connection, pks: list[int]) -> dict[int, tuple[str, str, str]]:
+        """FTS5 keeps each field's text as written."""
+        rows = conn.execute(
+            text("SELECT rowid, title, body, parts FROM article_fts WHERE rowid IN :pks").bindparams(
+                bindparam("pks", expanding=True)
+            ),
+            {"pks": pks},
+        )
+        return {pk: (title, body, parts) for pk, title, body, parts in rows}
+
     def optimize(self, conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
         """Merge the index into one b-tree, make the top-k lists of the words in at least
         `min_documents` articles anew, as db.search.top_k.refresh does."""
