@@ -24,6 +24,10 @@ from sqlalchemy.engine import Connection, Engine
 from db.models import Article, Case, CaseArticle, CaseEvent, CaseEventQueue, CaseFigure, CaseReadingRow, CaseStage
 
 CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stationed", "first_day", "last_day")
+# A case's stage and figure rows as compared and written (tuples, as case_rows makes
+# them): their columns but id and case_id.
+STAGE_FIELDS = ("stage", "day", "article_pk", "sentence")
+FIGURE_FIELDS = ("kind", "value", "as_of", "article_pk", "sentence")
 
 
 class AssembledCase(Protocol):
@@ -76,6 +80,24 @@ _ARTICLES_OF_CASES = select(CaseArticle.case_id, CaseArticle.article_pk).where(
     CaseArticle.case_id.in_(_ids("case_ids"))
 )
 _DELETE_CASES = delete(Case).where(Case.id.in_(_ids("case_ids")))
+# Each id with its key: rows in any order let SQLite insert them all in one statement.
+_INSERT_CASES = insert(Case).returning(Case.key, Case.id)
+_UPDATE_CASES = (
+    update(Case)
+    .where(Case.id == bindparam("case_id"))
+    .values({name: bindparam(f"new_{name}") for name in CASE_COLUMNS})
+)
+_ROWS_OF_CASES = {
+    table: select(table.case_id, table.id, *(getattr(table, name) for name in fields)).where(
+        table.case_id.in_(_ids("case_ids"))
+    )
+    for table, fields in ((CaseStage, STAGE_FIELDS), (CaseFigure, FIGURE_FIELDS))
+}
+_DELETE_ROWS = {table: delete(table).where(table.id.in_(_ids("ids"))) for table in (CaseStage, CaseFigure)}
+_LEAVE_CASES = delete(CaseArticle).where(
+    CaseArticle.case_id == bindparam("gone_case"), CaseArticle.article_pk == bindparam("gone_article")
+)
+_INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)  # in any order: one statement on SQLite too
 
 
 def keep_cases(
@@ -190,9 +212,8 @@ def _insert_cases(conn: Connection, cases: list[Mapping[str, Any]]) -> dict[str,
     """New cases, in order: their ids by key."""
     if not cases:
         return {}
-    # Each id with its key: rows in any order let SQLite insert them all in one statement.
     inserted = conn.execute(
-        insert(Case).returning(Case.key, Case.id),
+        _INSERT_CASES,
         [{"key": case["key"], **{name: case[name] for name in CASE_COLUMNS}} for case in cases],
     )
     return dict(inserted.all())
@@ -201,17 +222,9 @@ def _insert_cases(conn: Connection, cases: list[Mapping[str, Any]]) -> dict[str,
 def _update_cases(conn: Connection, cases: list[tuple[int, Mapping[str, Any]]]) -> None:
     if cases:
         conn.execute(
-            update(Case)
-            .where(Case.id == bindparam("case_id"))
-            .values({name: bindparam(f"new_{name}") for name in CASE_COLUMNS}),
+            _UPDATE_CASES,
             [{"case_id": case_id, **{f"new_{name}": case[name] for name in CASE_COLUMNS}} for case_id, case in cases],
         )
-
-
-# A case's stage and figure rows as compared and written (tuples, as case_rows makes
-# them): their columns but id and case_id.
-STAGE_FIELDS = ("stage", "day", "article_pk", "sentence")
-FIGURE_FIELDS = ("kind", "value", "as_of", "article_pk", "sentence")
 
 
 @dataclass
@@ -250,13 +263,9 @@ class _Stored:
     @classmethod
     def of(cls, conn: Connection, case_ids: list[int]) -> _Stored:
         stored = cls()
-        for table, fields, rows in (
-            (CaseStage, STAGE_FIELDS, stored.stages),
-            (CaseFigure, FIGURE_FIELDS, stored.figures),
-        ):
+        for table, rows in ((CaseStage, stored.stages), (CaseFigure, stored.figures)):
             if case_ids:
-                columns = [table.case_id, table.id, *(getattr(table, name) for name in fields)]
-                for case_id, *row in conn.execute(select(*columns).where(table.case_id.in_(case_ids))).all():
+                for case_id, *row in conn.execute(_ROWS_OF_CASES[table], {"case_ids": case_ids}).all():
                     rows.setdefault(case_id, []).append(tuple(row))
         return stored
 
@@ -336,23 +345,16 @@ class _Writes:
 
     def write(self, conn: Connection) -> None:
         if self.gone_articles:
-            conn.execute(
-                delete(CaseArticle).where(
-                    CaseArticle.case_id == bindparam("gone_case"), CaseArticle.article_pk == bindparam("gone_article")
-                ),
-                self.gone_articles,
-            )
+            conn.execute(_LEAVE_CASES, self.gone_articles)
         for table, gone in ((CaseStage, self.gone_stages), (CaseFigure, self.gone_figures)):
             if gone:
-                conn.execute(delete(table).where(table.id.in_(gone)))
+                conn.execute(_DELETE_ROWS[table], {"ids": gone})
         for child, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
             if rows:
                 conn.execute(insert(child), rows)
         if self.events:  # queued for the follow rules
             now = datetime.now(UTC)
-            ids = conn.execute(  # in any order: one statement on SQLite too
-                insert(CaseEvent).returning(CaseEvent.id), [{**event, "recorded_at": now} for event in self.events]
-            ).scalars()
+            ids = conn.execute(_INSERT_EVENTS, [{**event, "recorded_at": now} for event in self.events]).scalars()
             conn.execute(insert(CaseEventQueue), [{"event_id": event_id} for event_id in ids])
 
 
