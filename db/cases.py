@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy import BindParameter, Text, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from db.models import Article, Case, CaseArticle, CaseEvent, CaseEventQueue, CaseFigure, CaseReadingRow, CaseStage
 
 CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stationed", "first_day", "last_day")
+# A case's stage and figure rows as compared and written (tuples, as case_rows makes
+# them): their columns but id and case_id.
+STAGE_FIELDS = ("stage", "day", "article_pk", "sentence")
+FIGURE_FIELDS = ("kind", "value", "as_of", "article_pk", "sentence")
 
 
 class AssembledCase(Protocol):
@@ -56,6 +60,46 @@ class CaseUpdate:
     new_figures: list[tuple[int, str, int, str]] = field(default_factory=list)  # case id, kind, value, as_of
 
 
+# The statements of an update, built once, their lists expanding parameters: on SQLite,
+# building a statement costs about as much as running it.
+def _ids(name: str) -> BindParameter:
+    return bindparam(name, expanding=True)
+
+
+_READINGS_OF_ARTICLES = (
+    select(Article.identity, Article.id, CaseReadingRow.family, CaseReadingRow.reading)
+    .outerjoin(CaseReadingRow, CaseReadingRow.article_pk == Article.id)
+    .where(Article.identity.in_(_ids("identities")))
+)
+_FORGET_READINGS = delete(CaseReadingRow).where(CaseReadingRow.article_pk.in_(_ids("article_pks")))
+_READINGS_OF_FAMILIES = select(CaseReadingRow.article_pk, cast(CaseReadingRow.reading, Text)).where(
+    CaseReadingRow.family.in_(_ids("families"))
+)
+_CASES_OF_FAMILIES = select(Case).where(Case.family.in_(_ids("families")))
+_ARTICLES_OF_CASES = select(CaseArticle.case_id, CaseArticle.article_pk).where(
+    CaseArticle.case_id.in_(_ids("case_ids"))
+)
+_DELETE_CASES = delete(Case).where(Case.id.in_(_ids("case_ids")))
+# Each id with its key: rows in any order let SQLite insert them all in one statement.
+_INSERT_CASES = insert(Case).returning(Case.key, Case.id)
+_UPDATE_CASES = (
+    update(Case)
+    .where(Case.id == bindparam("case_id"))
+    .values({name: bindparam(f"new_{name}") for name in CASE_COLUMNS})
+)
+_ROWS_OF_CASES = {
+    table: select(table.case_id, table.id, *(getattr(table, name) for name in fields)).where(
+        table.case_id.in_(_ids("case_ids"))
+    )
+    for table, fields in ((CaseStage, STAGE_FIELDS), (CaseFigure, FIGURE_FIELDS))
+}
+_DELETE_ROWS = {table: delete(table).where(table.id.in_(_ids("ids"))) for table in (CaseStage, CaseFigure)}
+_LEAVE_CASES = delete(CaseArticle).where(
+    CaseArticle.case_id == bindparam("gone_case"), CaseArticle.article_pk == bindparam("gone_article")
+)
+_INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)  # in any order: one statement on SQLite too
+
+
 def keep_cases(
     engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble, anew: bool = False
 ) -> CaseUpdate:
@@ -71,15 +115,15 @@ def keep_cases(
             if identity in pks and row["family"]  # "": about no case, nothing to keep
         }
         changed = {pk for pk in old.keys() | new.keys() if anew or old.get(pk) != new.get(pk)}
-        if changed:
-            conn.execute(delete(CaseReadingRow).where(CaseReadingRow.article_pk.in_(changed & old.keys())))
-            inserted = [
-                {"article_pk": pk, "family": family, "reading": reading}
-                for pk, (family, reading) in new.items()
-                if pk in changed
-            ]
-            if inserted:
-                conn.execute(insert(CaseReadingRow), inserted)
+        if replaced := changed & old.keys():
+            conn.execute(_FORGET_READINGS, {"article_pks": list(replaced)})
+        inserted = [
+            {"article_pk": pk, "family": family, "reading": reading}
+            for pk, (family, reading) in new.items()
+            if pk in changed
+        ]
+        if inserted:
+            conn.execute(insert(CaseReadingRow), inserted)
         families = {old[pk][0] for pk in changed & old.keys()} | {new[pk][0] for pk in changed & new.keys()}
         return _reassemble(conn, sorted(families), assemble, changed)
 
@@ -90,11 +134,7 @@ def _stored_readings(conn: Connection, identities: list[str]) -> tuple[dict[str,
     readings: dict[int, tuple[str, Any]] = {}
     for start in range(0, len(identities), 500):  # bound the IN list
         chunk = identities[start : start + 500]
-        rows = conn.execute(
-            select(Article.identity, Article.id, CaseReadingRow.family, CaseReadingRow.reading)
-            .outerjoin(CaseReadingRow, CaseReadingRow.article_pk == Article.id)
-            .where(Article.identity.in_(chunk))
-        )
+        rows = conn.execute(_READINGS_OF_ARTICLES, {"identities": chunk})
         for identity, pk, family, reading in rows.all():
             pks[identity] = pk
             if family is not None:
@@ -108,16 +148,13 @@ def _reassemble(conn: Connection, families: list[str], assemble: Assemble, chang
     result = CaseUpdate(families=len(families))
     if not families:
         return result
-    readings = conn.execute(
-        select(CaseReadingRow.article_pk, cast(CaseReadingRow.reading, Text)).where(CaseReadingRow.family.in_(families))
-    )
+    readings = conn.execute(_READINGS_OF_FAMILIES, {"families": families})
     cases = assemble(dict(readings.all()))
-    stored_cases = {row.key: row for row in conn.execute(select(Case).where(Case.family.in_(families))).all()}
+    stored_cases, members = _stored_cases(conn, families)
     keys = {case.key for case in cases}
     gone = [row.id for key, row in stored_cases.items() if key not in keys]
     if gone:
-        conn.execute(delete(Case).where(Case.id.in_(gone)))
-    members = _members(conn, [row.id for key, row in stored_cases.items() if key in keys])
+        conn.execute(_DELETE_CASES, {"case_ids": gone})
     to_write = []
     for case in cases:
         stored = stored_cases.get(case.key)
@@ -153,35 +190,30 @@ def _write_cases(
         ],
     )
     rewritten = [ids[case.key] for case in cases if case.key in stored_cases and not case.grown]
-    stored_rows = _Stored.of(conn, rewritten, members)
-    for case in cases:
-        if case.grown:
-            stored_rows.assume(ids[case.key], case, members[ids[case.key]])
+    stored_rows = _Stored.of(conn, rewritten)
     writes = _Writes()
     for case in cases:
-        writes.add(case, ids[case.key], stored_rows, result)
+        writes.add(case, ids[case.key], members.get(ids[case.key], set()), stored_rows, result)
     writes.write(conn)
 
 
-def _members(conn: Connection, case_ids: list[int]) -> dict[int, set[int]]:
-    """The articles of each of these cases, as stored."""
-    members: dict[int, set[int]] = {}
-    if case_ids:
-        rows = conn.execute(
-            select(CaseArticle.case_id, CaseArticle.article_pk).where(CaseArticle.case_id.in_(case_ids))
-        )
+def _stored_cases(conn: Connection, families: list[str]) -> tuple[dict[str, Any], dict[int, set[int]]]:
+    """The families' cases as stored, by key, and the articles of each."""
+    stored = {row.key: row for row in conn.execute(_CASES_OF_FAMILIES, {"families": families}).all()}
+    members: dict[int, set[int]] = {row.id: set() for row in stored.values()}
+    if members:
+        rows = conn.execute(_ARTICLES_OF_CASES, {"case_ids": list(members)})
         for case_id, article_pk in rows.all():  # all at once: far fewer calls than row by row
-            members.setdefault(case_id, set()).add(article_pk)
-    return members
+            members[case_id].add(article_pk)
+    return stored, members
 
 
 def _insert_cases(conn: Connection, cases: list[Mapping[str, Any]]) -> dict[str, int]:
     """New cases, in order: their ids by key."""
     if not cases:
         return {}
-    # Each id with its key: rows in any order let SQLite insert them all in one statement.
     inserted = conn.execute(
-        insert(Case).returning(Case.key, Case.id),
+        _INSERT_CASES,
         [{"key": case["key"], **{name: case[name] for name in CASE_COLUMNS}} for case in cases],
     )
     return dict(inserted.all())
@@ -190,18 +222,9 @@ def _insert_cases(conn: Connection, cases: list[Mapping[str, Any]]) -> dict[str,
 def _update_cases(conn: Connection, cases: list[tuple[int, Mapping[str, Any]]]) -> None:
     if cases:
         conn.execute(
-            update(Case)
-            .where(Case.id == bindparam("case_id"))
-            .values({name: bindparam(f"new_{name}") for name in CASE_COLUMNS}),
+            _UPDATE_CASES,
             [{"case_id": case_id, **{f"new_{name}": case[name] for name in CASE_COLUMNS}} for case_id, case in cases],
         )
-
-
-# A case's stage and figure rows as compared and written: their columns but id and case_id.
-STAGE_FIELDS = ("stage", "day", "article_pk", "sentence")
-FIGURE_FIELDS = ("kind", "value", "as_of", "article_pk", "sentence")
-_STAGE_ROW = ("stage", "day", "article", "sentence")  # the same, as case_rows names them
-_FIGURE_ROW = ("kind", "value", "as_of", "article", "sentence")
 
 
 @dataclass
@@ -220,8 +243,8 @@ class _Assembled:
         return cls(
             rows,
             grown,
-            [tuple(row[name] for name in _STAGE_ROW) for row in rows["stages"]],
-            [tuple(row[name] for name in _FIGURE_ROW) for row in rows["figures"]],
+            rows["stages"],
+            rows["figures"],
             set(rows["articles"]),
         )
 
@@ -232,30 +255,33 @@ class _Assembled:
 
 @dataclass
 class _Stored:
-    """Cases' rows as stored: their stages and figures (each row's id, then its fields) and articles."""
+    """Cases' rows as stored: their stages and figures (each row's id, then its fields)."""
 
     stages: dict[int, list[tuple]] = field(default_factory=dict)
     figures: dict[int, list[tuple]] = field(default_factory=dict)
-    articles: dict[int, set[int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, conn: Connection, case_ids: list[int], members: Mapping[int, set[int]]) -> _Stored:
-        stored = cls(articles={case_id: members.get(case_id, set()) for case_id in case_ids})
-        for table, fields, rows in (
-            (CaseStage, STAGE_FIELDS, stored.stages),
-            (CaseFigure, FIGURE_FIELDS, stored.figures),
-        ):
+    def of(cls, conn: Connection, case_ids: list[int]) -> _Stored:
+        stored = cls()
+        for table, rows in ((CaseStage, stored.stages), (CaseFigure, stored.figures)):
             if case_ids:
-                columns = [table.case_id, table.id, *(getattr(table, name) for name in fields)]
-                for case_id, *row in conn.execute(select(*columns).where(table.case_id.in_(case_ids))).all():
+                for case_id, *row in conn.execute(_ROWS_OF_CASES[table], {"case_ids": case_ids}).all():
                     rows.setdefault(case_id, []).append(tuple(row))
         return stored
 
-    def assume(self, case_id: int, case: _Assembled, had: set[int]) -> None:
-        """A grown case's stored rows, as its assembly has them (no id: none is to go)."""
-        self.articles[case_id] = had
-        self.stages[case_id] = [(None, *row) for row in case.stages if row[2] in had]
-        self.figures[case_id] = [(None, *row) for row in case.figures if row[3] in had]
+
+def _changes(
+    rows: list[tuple], stored: list[tuple], grown_from: set[int] | None, article_at: int
+) -> tuple[list[tuple], list[int], list[tuple]]:
+    """A case's rows of one table against those stored (id first): the stored rows (without
+    their ids), the ids of those that are no more, and the rows to add. A grown case's stored
+    rows are those of the articles it had (`grown_from`), as its assembly has them: they are
+    not read, none is to go, the others are to add."""
+    if grown_from is not None:
+        kept = [row for row in rows if row[article_at] in grown_from]
+        return kept, [], [row for row in rows if row[article_at] not in grown_from]
+    gone, added = _diff(stored, rows)
+    return [row[1:] for row in stored], gone, added
 
 
 def _diff(stored: list[tuple], rows: list[tuple]) -> tuple[list[int], list[tuple]]:
@@ -276,6 +302,10 @@ def _diff(stored: list[tuple], rows: list[tuple]) -> tuple[list[int], list[tuple
     return gone, added
 
 
+def _row(case_id: int, fields: tuple[str, ...], row: tuple) -> dict[str, Any]:
+    return {"case_id": case_id, **dict(zip(fields, row, strict=True))}
+
+
 @dataclass
 class _Writes:
     """What an update writes, gathered case by case and written in a few statements."""
@@ -288,21 +318,21 @@ class _Writes:
     articles: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, case: _Assembled, case_id: int, stored: _Stored, result: CaseUpdate) -> None:
-        """A case's rows, noting the stages (stage, day) and figures (kind, value, as-of) it
-        did not have: another article showing a stage it has is no new stage."""
-        had = stored.articles.get(case_id, set())
+    def add(self, case: _Assembled, case_id: int, had: set[int], stored: _Stored, result: CaseUpdate) -> None:
+        """A case's rows (`had`: its articles as stored), noting the stages (stage, day) and
+        figures (kind, value, as-of) it did not have: another article showing a stage it has
+        is no new stage."""
         self.gone_articles += [{"gone_case": case_id, "gone_article": pk} for pk in had - case.articles]
         self.articles += [{"case_id": case_id, "article_pk": pk} for pk in case.articles - had]
-        old_stages, old_figures = stored.stages.get(case_id, []), stored.figures.get(case_id, [])
-        gone, added = _diff(old_stages, case.stages)
+        grown_from = had if case.grown else None
+        old_stages, gone, added = _changes(case.stages, stored.stages.get(case_id, []), grown_from, 2)
         self.gone_stages += gone
-        self.stages += [{"case_id": case_id, **dict(zip(STAGE_FIELDS, row, strict=True))} for row in added]
-        gone, added = _diff(old_figures, case.figures)
+        self.stages += [_row(case_id, STAGE_FIELDS, row) for row in added]
+        old_figures, gone, added = _changes(case.figures, stored.figures.get(case_id, []), grown_from, 3)
         self.gone_figures += gone
-        self.figures += [{"case_id": case_id, **dict(zip(FIGURE_FIELDS, row, strict=True))} for row in added]
-        had_stages = {row[1:3] for row in old_stages}
-        had_figures = {row[1:4] for row in old_figures}
+        self.figures += [_row(case_id, FIGURE_FIELDS, row) for row in added]
+        had_stages = {row[:2] for row in old_stages}
+        had_figures = {row[:3] for row in old_figures}
         new_stages = [
             (case_id, *stage) for stage in dict.fromkeys(row[:2] for row in case.stages) if stage not in had_stages
         ]
@@ -311,36 +341,29 @@ class _Writes:
         ]
         result.new_stages += new_stages
         result.new_figures += new_figures
-        self.events += _events(case.rows, new_stages, new_figures)
+        self.events += _events(case, new_stages, new_figures)
 
     def write(self, conn: Connection) -> None:
         if self.gone_articles:
-            conn.execute(
-                delete(CaseArticle).where(
-                    CaseArticle.case_id == bindparam("gone_case"), CaseArticle.article_pk == bindparam("gone_article")
-                ),
-                self.gone_articles,
-            )
+            conn.execute(_LEAVE_CASES, self.gone_articles)
         for table, gone in ((CaseStage, self.gone_stages), (CaseFigure, self.gone_figures)):
             if gone:
-                conn.execute(delete(table).where(table.id.in_(gone)))
+                conn.execute(_DELETE_ROWS[table], {"ids": gone})
         for child, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
             if rows:
                 conn.execute(insert(child), rows)
         if self.events:  # queued for the follow rules
             now = datetime.now(UTC)
-            ids = conn.execute(  # in any order: one statement on SQLite too
-                insert(CaseEvent).returning(CaseEvent.id), [{**event, "recorded_at": now} for event in self.events]
-            ).scalars()
+            ids = conn.execute(_INSERT_EVENTS, [{**event, "recorded_at": now} for event in self.events]).scalars()
             conn.execute(insert(CaseEventQueue), [{"event_id": event_id} for event_id in ids])
 
 
 def _events(
-    case: Mapping[str, Any], new_stages: list[tuple[int, str, str]], new_figures: list[tuple[int, str, int, str]]
+    case: _Assembled, new_stages: list[tuple[int, str, str]], new_figures: list[tuple[int, str, int, str]]
 ) -> list[dict[str, Any]]:
     """The new stages and figures as case events, each with the first article that shows it."""
-    first_stage = {(row["stage"], row["day"]): row["article"] for row in reversed(case["stages"])}
-    first_figure = {(row["kind"], row["value"], row["as_of"]): row["article"] for row in reversed(case["figures"])}
+    first_stage = {row[:2]: row[2] for row in reversed(case.stages)}
+    first_figure = {row[:3]: row[3] for row in reversed(case.figures)}
     return [
         {
             "case_id": case_id,

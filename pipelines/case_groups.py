@@ -149,7 +149,8 @@ def _existing(reading: CaseReading, party: str, by_party: dict[str, list[Case]])
 
 def case_rows(case: Case, ids: Mapping[str, int]) -> dict[str, Any]:
     """A case as db.cases stores it: its articles (by their ids in the archive: `ids`, by
-    identity), stages and figures."""
+    identity), stages (stage, day, article, sentence) and figures (kind, value, as-of day,
+    article, sentence), each a tuple: the form db.cases compares and writes them in."""
     readings = sorted(case.readings, key=lambda r: (r.published, r.article))
     stages = {(event.stage, event.day, reading.article): event for reading in readings for event in reading.events}
     figures = [(figure, ids[reading.article]) for reading in readings for figure in case.figures(reading)]
@@ -166,17 +167,11 @@ def case_rows(case: Case, ids: Mapping[str, int]) -> dict[str, Any]:
         "last_day": readings[-1].published.isoformat(),
         "articles": [ids[reading.article] for reading in readings],
         "stages": [
-            {"stage": stage, "day": day.isoformat(), "article": ids[article], "sentence": event.sentence}
+            (stage, day.isoformat(), ids[article], event.sentence)
             for (stage, day, article), event in sorted(stages.items(), key=lambda item: (item[0][1], item[0][2]))
         ],
         "figures": [
-            {
-                "kind": figure.kind,
-                "value": figure.value,
-                "as_of": figure.as_of.isoformat(),
-                "article": article,
-                "sentence": figure.sentence,
-            }
+            (figure.kind, figure.value, figure.as_of.isoformat(), article, figure.sentence)
             for figure, article in figures
         ],
     }

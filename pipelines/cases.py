@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 from typing import Any
 
 from pipelines.article import Article
@@ -79,7 +80,7 @@ _EN_OTHER = re.compile(
 
 
 def _lead(text: str, lang: str, count: int = 1) -> str:
-    return " ".join(sentence for _, sentence in list(sentences(text, lang))[:count])
+    return " ".join(sentence for _, sentence in islice(sentences(text, lang), count))
 
 
 def is_central_inspection(title: str, body: str, lang: str) -> bool:
@@ -345,7 +346,7 @@ def _plain(value: Any) -> Any:
 def read_case(article: Article) -> CaseReading:
     """The case reading of an article that has been through the text pipeline up to its
     facts: from the facts the pipeline found (read now for an article it finds none in)."""
-    lang = "zh" if article.lang == "zh" else "en"
+    lang = reading_lang(article)
     title, body = article.simplified_title, article.simplified_body
     published = article_day(article)
     text = f"{title}\n{body}"
@@ -374,6 +375,11 @@ def read_case(article: Article) -> CaseReading:
     )
 
 
+def reading_lang(article: Article) -> str:
+    """The language the case reading reads an article in: its rules are Chinese or English."""
+    return "zh" if article.lang == "zh" else "en"
+
+
 def family(party: str) -> str:
     """The topmost organisation or place above a party: its cases are assembled together."""
     return ancestors(party)[-1]
@@ -382,7 +388,12 @@ def family(party: str) -> str:
 def case_reading(article: Article) -> Article:
     """The pipeline's stage after facts: the article read for its case, once, and kept on it
     as db.cases keeps it (its family, "" when it is about no case, and the reading), so
-    that storing it only groups and writes."""
+    that storing it only groups and writes. An article whose title and lead name no central
+    inspection is about no case whatever else it says (read_case finds it not `central`):
+    it is not read, and nothing of it is kept (its reading None)."""
+    if not is_central_inspection(article.simplified_title, article.simplified_body, reading_lang(article)):
+        article.case_reading = {"family": "", "reading": None}
+        return article
     reading = read_case(article)
     belongs = family(reading.party) if reading.central and reading.party else ""
     article.case_reading = {"family": belongs, "reading": reading.record()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from pipelines.tag import find_concepts
@@ -98,6 +98,8 @@ OBJECT_WEIGHT = 3
 PARTY_KINDS = ("organisation", "province", "city")
 
 
+# The facts stage and the case reading ask for the same article's party: it is read once.
+@lru_cache(maxsize=64)
 def read_party(title: str, body: str, lang: str, kinds: tuple[str, ...] = PARTY_KINDS) -> str | None:
     """The inspected party: the organisation or province or city (of `kinds`) the article
     names most, counting a mention in the title or where the inspected one stands more."""
