@@ -37,6 +37,7 @@ from typing import TypeVar
 
 from sqlalchemy import create_engine, func, select, text
 
+from bench.search_latency import PG_SERVER
 from db import Archive
 from db.models import Case, CaseEvent
 from monitor.case_evaluation import DATA
@@ -49,7 +50,7 @@ from pipelines.stages import process
 T = TypeVar("T")
 STORE_BATCH = 50  # MONITOR_STORE_BATCH's default: the store keeps cases batch by batch
 YEARS_LATER = 3  # a later inspection of the same party: the next round, three years on
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DATABASE = "monitor_case_upkeep_bench"
 _CN_NUMERALS = "一二三四五六七八九十"
 _EN_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
@@ -219,17 +220,21 @@ def sqlite_archive() -> Iterator[str]:
 
 
 def postgres_archive() -> Iterator[str]:
-    schema = "monitor_case_bench"
-    admin = create_engine(POSTGRES)
+    """A database of the bench's own, never the server's `test`, dropped afterwards."""
+    server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+        drop()
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+        yield f"{PG_SERVER}/{DATABASE}"
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
+        drop()
+        server.dispose()
 
 
 ARCHIVES: dict[str, Callable[[], Iterator[str]]] = {"sqlite": sqlite_archive, "postgres": postgres_archive}
