@@ -338,6 +338,10 @@ def _case_pages(site: str, generated: list[Page]) -> tuple[Page, ...]:
             article_id += 1
         taken.add(article_id)
         column = MEE_STAGE_COLUMNS[article.stage or "stationing"]
+        served: dict = {
+            "smm": {"contact_email": _contact_email(article.author), "source_line": True},
+            "mee": {"column": column, "more": {}},
+        }.get(site, {})
         pages.append(
             Page(
                 site=site,
@@ -360,10 +364,7 @@ def _case_pages(site: str, generated: list[Page]) -> tuple[Page, ...]:
                 relevant=article.relevant,
                 metal=article.metal,
                 story=f"case-{article.repost_of or article.label}",
-                served={
-                    "smm": {"contact_email": _contact_email(article.author), "source_line": True},
-                    "mee": {"column": column, "more": {}},
-                }.get(site, {}),
+                served=served,
                 inspection=article.truth(),
             )
         )
