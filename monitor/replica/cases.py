@@ -610,7 +610,7 @@ def articles() -> tuple[CaseArticle, ...]:
             "guangxi-feedback-en",
             "smm",
             "2021-07-09 16:20",
-            "Guangxi handed central inspection findings, fines of 47 million yuan",
+            "Guangxi receives central inspection findings on its metals industry",
             "The second central eco-environmental protection inspection team gave its feedback to the Guangxi "
             "Zhuang Autonomous Region on July 9, after a month-long inspection in April and May.",
             "During the inspection it received 2,478 public complaints, of which 2,461 had been closed, "
@@ -704,7 +704,7 @@ def articles() -> tuple[CaseArticle, ...]:
             "经第三方评估和省级部门核查，中央第一生态环境保护督察组反馈的26个问题已全部完成整改并销号。",
             case="tongling-2021",
             stage="closure",
-            figures=_figures("2023-12-20", raised=26, rectified=26),
+            figures=_figures("2023-12-19", raised=26, rectified=26),
             source="中国有色网",
             author="陈雪",
             metal="copper",
@@ -1054,7 +1054,7 @@ def articles() -> tuple[CaseArticle, ...]:
         a(
             "jinchuan-safety",
             "smm_cn",
-            "2022-04-21 17:00",
+            "2022-05-06 17:00",
             "国务院安委会督导组进驻金川集团开展安全生产检查",
             "4月20日，国务院安委会第三督导组进驻金川集团股份有限公司，开展安全生产专项督导检查。",
             "截至4月30日，督导组共发现安全隐患56项，已整改41项，其余正在整改。",

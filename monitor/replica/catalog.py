@@ -338,10 +338,11 @@ def _case_pages(site: str, generated: list[Page]) -> tuple[Page, ...]:
             article_id += 1
         taken.add(article_id)
         column = MEE_STAGE_COLUMNS[article.stage or "stationing"]
-        served: dict = {
-            "smm": {"contact_email": _contact_email(article.author), "source_line": True},
-            "mee": {"column": column, "more": {}},
-        }.get(site, {})
+        served: dict[str, object] = {}
+        if site == "smm":
+            served = {"contact_email": _contact_email(article.author), "source_line": True}
+        elif site == "mee":
+            served = {"column": column, "more": {}}
         pages.append(
             Page(
                 site=site,
