@@ -1065,6 +1065,7 @@ def articles() -> tuple[CaseArticle, ...]:
             source="上海有色网",
             author="王丽",
             metal="nickel-cobalt",
+            relevant=False,
         ),
         a(
             "ganzhou-provincial",
@@ -1112,6 +1113,7 @@ def articles() -> tuple[CaseArticle, ...]:
             source="SMM",
             author="Iris Chen",
             metal="copper",
+            relevant=False,
         ),
         a(
             "chinalco-discipline",
@@ -1126,6 +1128,7 @@ def articles() -> tuple[CaseArticle, ...]:
             source="上海有色网",
             author="周婷",
             metal="aluminium",
+            relevant=False,
         ),
         a(
             "tin-passing-en",
@@ -1141,6 +1144,7 @@ def articles() -> tuple[CaseArticle, ...]:
             source="SMM",
             author="Cherry Zhou",
             metal="tin-antimony",
+            relevant=False,
         ),
     )
 

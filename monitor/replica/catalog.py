@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from itertools import count
 
 import opencc
 
@@ -296,7 +297,7 @@ def smm_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 },
             )
         )
-    return tuple(pages) + _case_pages("smm", pages)
+    return _with_cases("smm", pages)
 
 
 # --- the written inspection cases (cases.py) -------------------------------------------
@@ -326,9 +327,15 @@ def _case_id(site: str, day: date) -> int:
     return _smm_id(day, place) + (500 if site == "smm_cn" else 0)
 
 
-def _case_pages(site: str, generated: list[Page]) -> tuple[Page, ...]:
-    """A site's written case articles and decoys, oldest first, after its other pages; each
-    story its own, a repost's its original's (the same text, which the archive joins)."""
+def _with_cases(site: str, generated: list[Page]) -> tuple[Page, ...]:
+    """A site's pages with its written case articles among them, in time order (the others
+    are: a written one comes after those of its moment)."""
+    return tuple(sorted((*generated, *_case_pages(site, generated)), key=lambda page: page.published_at))
+
+
+def _case_pages(site: str, generated: list[Page]) -> list[Page]:
+    """A site's written case articles and decoys, oldest first, with ids no other page has;
+    each story its own, a repost's its original's (the same text, which the archive joins)."""
     taken = {int(page.article_id) for page in generated}
     pages = []
     for article in cases.of_site(site):
@@ -369,7 +376,7 @@ def _case_pages(site: str, generated: list[Page]) -> tuple[Page, ...]:
                 inspection=article.truth(),
             )
         )
-    return tuple(pages)
+    return pages
 
 
 @cache
@@ -423,7 +430,7 @@ def cnmn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 story=f"cnmn-{article_id}",
             )
         )
-    return tuple(pages) + _case_pages("cnmn", pages)
+    return _with_cases("cnmn", pages)
 
 
 def smm_cn_author(name: str, n: int) -> str:
@@ -457,7 +464,7 @@ def smm_cn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 story=f"smm_cn-{article_id}",
             )
         )
-    return tuple(pages) + _case_pages("smm_cn", pages)
+    return _with_cases("smm_cn", pages)
 
 
 def _mee_id(day: date, n: int) -> int:
@@ -502,7 +509,7 @@ def mee_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 served={"column": column, "more": more},
             )
         )
-    return tuple(pages) + _case_pages("mee", pages)
+    return _with_cases("mee", pages)
 
 
 def mee_column_members(column: str, articles: int = ARTICLES_PER_SITE) -> list[Page]:
@@ -583,7 +590,9 @@ def _copied(truth: dict | None) -> dict | None:
 def mirror_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     pages = []
     title, meta, body = seeds.mirror_seed_served()
-    for n, original in enumerate(cnmn_pages(articles)):
+    place = count()  # of the generated copies (and the seed's): every fourth is mis-encoded
+    for original in cnmn_pages(articles):
+        n = next(place) if original.inspection is None or original.seed else None
         if original.seed:
             truth = seeds.cnmn_seed_mirror_truth()
             pages.append(
@@ -611,7 +620,7 @@ def mirror_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
             continue
         paragraphs = [_mirror_text(p) for p in original.paragraphs]
         served = [_with_pinyin(p) for p in paragraphs]
-        if n % 4 == 1 and original.inspection is None:  # every fourth generated copy has a mis-encoded spot
+        if n is not None and n % 4 == 1:  # every fourth has a mis-encoded spot
             served[-1], paragraphs[-1] = _break_once(paragraphs[-1], n)
         mirror_title = _mirror_text(original.title)
         pages.append(
