@@ -72,7 +72,7 @@ def test_every_site_and_both_languages_and_scripts(manifest):
 
 def test_mirror_copies_reposts_and_decoys(manifest):
     labelled = {a["inspection"]["label"]: a for a in _labelled(manifest)}
-    for label, article in labelled.items():
+    for article in labelled.values():
         truth = article["inspection"]
         if truth["repost_of"]:  # a copy or repost: the same case, stage and figures as its original
             original = labelled[truth["repost_of"]]["inspection"]

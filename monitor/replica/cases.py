@@ -1128,7 +1128,6 @@ def articles() -> tuple[CaseArticle, ...]:
             source="上海有色网",
             author="周婷",
             metal="aluminium",
-            relevant=False,
         ),
         a(
             "tin-passing-en",
