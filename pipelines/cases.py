@@ -272,11 +272,16 @@ class Figure:
     dated: bool = True  # its as-of day is one the text states as such (截至, "as of")
 
 
+# "has received 14 complaints so far": as of the day it is written.
+_NOW = re.compile(r"\bso\s+far\b|\bto\s+date\b|截至目前")
+
+
 def read_figures(facts: list[Fact], published: date, event_day: date | None = None) -> list[Figure]:
     """The figures among a text's facts, each (kind, value) once, each with its as-of day: the one
     its sentence states, else the last one stated before it (a 截至 day governs what
-    follows), else the first the article states, else the day of the event the article
-    reports (a feedback meeting's figures are as of the meeting), else the publication day."""
+    follows), else the first the article states, else the publication day for one stated as
+    of now ("so far"), else the day of the event the article reports (a feedback meeting's
+    figures are as of the meeting), else the publication day."""
     stated = [(f.offset, date.fromisoformat(f.values["as_of"])) for f in facts if f.values.get("as_of")]
     figures: dict[tuple[str, int], Figure] = {}
     for fact in facts:
@@ -288,7 +293,8 @@ def read_figures(facts: list[Fact], published: date, event_day: date | None = No
         value: int = fact.values["count"] if "count" in fact.values else fact.values["amount_yuan"]
         own = fact.values.get("as_of")
         before = [day for offset, day in stated if offset <= fact.offset]
-        fallback = before[-1] if before else stated[0][1] if stated else event_day or published
+        now = published if _NOW.search(fact.sentence) else None
+        fallback = before[-1] if before else stated[0][1] if stated else now or event_day or published
         as_of = date.fromisoformat(own) if own else fallback
         figures.setdefault((kind, value), Figure(kind, value, as_of, fact.sentence, dated=bool(own or stated)))
     return list(figures.values())

@@ -237,9 +237,6 @@ _EN_AS_OF = re.compile(
 )
 
 
-_EN_NOW = re.compile(r"\b(?:so\s+far|to\s+date|as\s+of\s+now)\b", re.I)
-
-
 def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> str | None:
     """The 截至 / "as of" day that governs a count at `position` in the sentence: the last
     one before it (in English, failing that, one after it: "..., as of April 25")."""
@@ -248,8 +245,7 @@ def _as_of(sentence: str, position: int, published: date, zh: bool = True) -> st
     after = [] if zh or before else [m for m in pattern.finditer(sentence) if m.start() > position]
     governed = before[-1:] or after[:1]
     if not governed:
-        # "has received 14 complaints so far": as of the day it is written
-        return published.isoformat() if not zh and _EN_NOW.search(sentence) else None
+        return None
     governing = governed[0]
     day = _zh_as_of_day(governing, published) if zh else _en_as_of_day(governing, published)
     return day.isoformat() if day else None
@@ -276,7 +272,7 @@ _ZH_RAISED = (
     ),
     re.compile(r"(?:共有|共|涉及)" + _COUNT + r"(?:问题|整改任务|整改事项)"),
     re.compile(r"(?:问题|整改任务|整改事项)(?:共|共计|合计)?" + _COUNT + r"(?:[，,]|$|。)"),
-    re.compile(_COUNT + r"(?:问题|整改任务|整改事项)(?:已|均)?全部"),  # "23项整改任务全部通过验收": all of them
+    re.compile(_COUNT + r"(?:问题|整改任务|整改事项)全部(?:通过验收|验收销号|销号)"),  # at closure: all of them
 )
 _ZH_RECTIFIED = (
     re.compile(
