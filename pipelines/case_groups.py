@@ -136,11 +136,12 @@ def assign_cases(readings: Iterable[CaseReading]) -> dict[str, Case]:
 
 def _existing(reading: CaseReading, party: str, by_party: dict[str, list[Case]]) -> Case | None:
     """The case the reading belongs to among those found so far: of its party, else of the
-    nearest organisation or place above it; the latest that fits."""
+    nearest organisation or place above it; the latest that fits, one begun by the article's
+    day before one known only from later articles."""
     for above in ancestors(party):
         fitting = [case for case in by_party.get(above, []) if _fits(case, reading)]
         if fitting:
-            return max(fitting, key=lambda case: case.start)
+            return max(fitting, key=lambda case: (case.start <= reading.published, case.start))
     return None
 
 

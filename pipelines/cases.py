@@ -69,11 +69,11 @@ _EN_CENTRAL = re.compile(
 )
 # Other inspections that use the same words; named in the title or lead, they are the subject.
 _ZH_OTHER = re.compile(
-    rf"(?:省|自治区|市)(?:级|第{CN_ORDINAL})(?:生态环境保护|生态环保|环境保护|环保)督察|省级"
+    rf"(?:省|自治区|市)(?:级|第{CN_ORDINAL})(?:生态环境保护|生态环保|环境保护|环保)督察|省级[^，。；]{{0,10}}督察"
     r"|安委会|安全生产|应急管理|巡视|巡察|自然资源督察"
 )
 _EN_OTHER = re.compile(
-    r"\bprovincial\b|\bwork[- ]safety\b|\bsafety\s+(?:inspection|inspectors|hazards|checks)"
+    r"\bprovincial\s+(?:[\w-]+\s+){0,3}?(?:inspection|inspectors?|supervision|team)\b|\bwork[- ]safety\b|\bsafety\s+(?:inspection|inspectors|hazards|checks)"
     r"|\bdiscipline\b|\bCommunist\s+Party\s+central\s+inspection|\bnatural\s+resources?\s+(?:inspect|supervis)",
     re.I,
 )
@@ -169,8 +169,12 @@ def read_inspection(text: str, lang: str, stationed: date | None) -> Inspection:
 _STAGE_WORDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (stage, re.compile(zh), re.compile(en, re.I))
     for stage, zh, en in (
-        ("closure", r"验收销号|销号会|通过验收", r"\bsigned\s+off\b|\bacceptance\s+check|\bcloses?\s+out\b"),
-        ("lookback", r"回头看", r"\blook[- ]?back\b"),
+        (
+            "closure",
+            r"验收销号|销号会|通过验收|全部完成整改并销号",
+            r"\bsigned\s+off\b|\bacceptance\s+check|\bcloses?\s+out\b",
+        ),
+        ("lookback", r"回头看", r"\blook[- ]?back\b|\blook(?:s|ed|ing)?\s+back\s+(?:on|at)\b"),
         ("typical_case", r"典型案例|警示案例|案例通报", r"\btypical\s+case|\bwarning\s+case|\bcase\s+notification"),
         ("plan", r"整改方案", r"\brectification\s+plan|\bplan\s+to\s+fix"),
         ("onsite", r"下沉|现场督察|边督边改|转办信访件", r"\bon-?site\b|\bsite\s+visits?\b|\bsank\s+down"),
@@ -216,35 +220,44 @@ _ZH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 ANNOUNCED_DAYS = 30
 
 
-def _stated_day(sentence: str, lang: str, published: date) -> date:
+# "SHANGHAI, Jan 30 (SMM) - ": the wire's dateline, the day it was filed, not of the event.
+_DATELINE = re.compile(r"^[A-Z][A-Z .]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+\([^)]*\)\s*[-–—]\s*")
+
+
+def _stated_day(sentence: str, lang: str, published: date) -> date | None:
     """The first day the sentence states (its year, when left out, the one that puts it last
-    before the publication or just after it), else the publication day."""
+    before the publication or just after it), if it states one."""
     horizon = published + timedelta(days=ANNOUNCED_DAYS)
     if lang == "zh":
         if match := _ZH_DAY.search(sentence):
             year = int(match.group(1)) if match.group(1) else None
-            return _day(year, int(match.group(2)), int(match.group(3)), horizon) or published
-        return published
-    if match := re.search(_EN_DATE, sentence, re.I):
-        return _en_date(match, horizon) or published
-    return published
+            return _day(year, int(match.group(2)), int(match.group(3)), horizon)
+        return None
+    if match := re.search(_EN_DATE, _DATELINE.sub("", sentence), re.I):
+        return _en_date(match, horizon)
+    return None
+
+
+def _stages_named(text: str, lang: str) -> list[str]:
+    return [stage for stage, zh, en in _STAGE_WORDS if (zh if lang == "zh" else en).search(text)]
 
 
 def read_stage(title: str, body: str, lang: str, published: date) -> StageEvent | None:
-    """The main event the article reports: named in its title, else in its first sentence
-    that names a stage; dated by that sentence."""
+    """The main event the article reports: named in its title (dated by the first sentence
+    that names it too, whatever else that sentence names), else in its first sentence that
+    names a stage (the most specific it names); dated by that sentence, else by the lead,
+    else by the publication."""
     body_sentences = [s.strip() for _, s in sentences(body, lang)]
     title_stage = stage_of(title, lang)
-    lead_day = _stated_day(body_sentences[0], lang, published) if body_sentences else published
+    lead_day = (_stated_day(body_sentences[0], lang, published) if body_sentences else None) or published
     for sentence in body_sentences:
-        stage = stage_of(sentence, lang)
-        if stage and (title_stage is None or stage == title_stage):
-            # Dated by its sentence, else by the lead: the day of the event reported.
-            day = _stated_day(sentence, lang, published)
-            return StageEvent(stage, lead_day if day == published else day, sentence)
+        named = _stages_named(sentence, lang)
+        stage = title_stage if title_stage in named else None if title_stage else next(iter(named), None)
+        if stage:
+            return StageEvent(stage, _stated_day(sentence, lang, published) or lead_day, sentence)
     if title_stage:  # the title names it, the lead dates it
         lead = body_sentences[0] if body_sentences else title
-        return StageEvent(title_stage, _stated_day(lead, lang, published), title)
+        return StageEvent(title_stage, _stated_day(lead, lang, published) or published, title)
     return None
 
 
@@ -260,11 +273,16 @@ class Figure:
     dated: bool = True  # its as-of day is one the text states as such (截至, "as of")
 
 
+# "has received 14 complaints so far": as of the day it is written.
+_NOW = re.compile(r"\bso\s+far\b|\bto\s+date\b|截至目前")
+
+
 def read_figures(facts: list[Fact], published: date, event_day: date | None = None) -> list[Figure]:
     """The figures among a text's facts, each (kind, value) once, each with its as-of day: the one
     its sentence states, else the last one stated before it (a 截至 day governs what
-    follows), else the first the article states, else the day of the event the article
-    reports (a feedback meeting's figures are as of the meeting), else the publication day."""
+    follows), else the first the article states, else the publication day for one stated as
+    of now ("so far"), else the day of the event the article reports (a feedback meeting's
+    figures are as of the meeting), else the publication day."""
     stated = [(f.offset, date.fromisoformat(f.values["as_of"])) for f in facts if f.values.get("as_of")]
     figures: dict[tuple[str, int], Figure] = {}
     for fact in facts:
@@ -276,7 +294,8 @@ def read_figures(facts: list[Fact], published: date, event_day: date | None = No
         value: int = fact.values["count"] if "count" in fact.values else fact.values["amount_yuan"]
         own = fact.values.get("as_of")
         before = [day for offset, day in stated if offset <= fact.offset]
-        fallback = before[-1] if before else stated[0][1] if stated else event_day or published
+        now = published if _NOW.search(fact.sentence) else None
+        fallback = before[-1] if before else stated[0][1] if stated else now or event_day or published
         as_of = date.fromisoformat(own) if own else fallback
         figures.setdefault((kind, value), Figure(kind, value, as_of, fact.sentence, dated=bool(own or stated)))
     return list(figures.values())
@@ -358,7 +377,10 @@ def read_case(article: Article) -> CaseReading:
         else None
     )
     stage = read_stage(title, body, lang, published)
-    figures = read_figures(facts, published, stage.day if stage else None)
+    # Figures tallied at the event reported (a feedback or closure meeting) are as of its day;
+    # a stationing is when the work began, what it has found since is as of the publication.
+    event_day = stage.day if stage and stage.stage != "stationing" else None
+    figures = read_figures(facts, published, event_day)
     if stage and stage.stage == "stationing" and stationed:
         stage = stationed
     return CaseReading(

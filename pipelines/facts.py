@@ -211,7 +211,8 @@ def _zh_stationed(sentence: str, published: date, found: _Found) -> None:
         day = _zh_date(match, published)
         if day:
             found.add("stationed", date=day)
-    for match in re.finditer(r"进驻[^。；]{0,12}?(?:时间[为是]?)?" + _ZH_DATE, sentence):
+    # "进驻时间为8月31日", but not "进驻时间约1个月，4月29日结束" (the day the stay ends)
+    for match in re.finditer(r"进驻[^。；]{0,12}?(?:时间[为是]?)?" + _ZH_DATE + r"(?!\s*(?:结束|止))", sentence):
         day = _zh_date(match, published)
         if day:
             found.add("stationed", date=day)
@@ -271,6 +272,7 @@ _ZH_RAISED = (
     ),
     re.compile(r"(?:共有|共|涉及)" + _COUNT + r"(?:问题|整改任务|整改事项)"),
     re.compile(r"(?:问题|整改任务|整改事项)(?:共|共计|合计)?" + _COUNT + r"(?:[，,]|$|。)"),
+    re.compile(_COUNT + r"(?:问题|整改任务|整改事项)全部(?:通过验收|验收销号|销号)"),  # at closure: all of them
 )
 _ZH_RECTIFIED = (
     re.compile(
@@ -280,6 +282,7 @@ _ZH_RECTIFIED = (
     re.compile(
         _COUNT + r"(?:问题|任务|事项)?(?:已|已经)(?:全部)?(?:完成整改|整改完成|完成|整改到位|销号|办结)(?![整改]*\s*\d)"
     ),
+    re.compile(_COUNT + r"(?:问题|整改任务|整改事项)(?:已|均)?全部(?:通过验收|完成整改)"),
 )
 # "12项已完成7项", "12项中已完成7项", "28个问题中已有26个通过验收": a total, then what is done.
 _ZH_TOTAL_DONE = re.compile(
@@ -291,7 +294,9 @@ _ZH_IN_PROGRESS = (
     re.compile(_COUNT + r"(?:问题|任务|事项)?(?:在|正在|仍在|持续)+(?:整改|推进|按计划推进|有序推进)"),
     re.compile(_COUNT + r"(?:问题|任务|事项)?[^。；，,\d]{0,4}?整改中"),
     re.compile(
-        r"(?:其余|剩余|另有|尚有|还有|仍有)" + _COUNT + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改|限期整改)"
+        r"(?:其余|剩余|另有|尚有|还有|仍有)"
+        + _COUNT
+        + r"[^。；]{0,12}?(?:推进|整改中|正在|未完成|未整改|限期整改|序时进度)"
     ),
     re.compile(r"(?:正在整改|整改中|持续整改)(?:的)?(?:问题|任务|事项)?(\d+)\s*(?:项|个|条)"),
     re.compile(r"达到序时进度\s*(\d+)\s*(?:项|个|条)"),  # on schedule, not yet done
@@ -314,6 +319,8 @@ def _zh_counts(sentence: str, published: date, found: _Found) -> None:
                 context = sentence[max(0, match.start() - 4) : match.end()]
                 if kind == "issues_raised" and re.search(r"完成|在整改|正在|销号", context):
                     continue
+                if kind == "issues_raised" and "其中" in re.split(r"[，,]", sentence[: match.start()])[-1]:
+                    continue  # 其中涉及有色金属行业的问题17个: a part of the total
                 if match.group(1) == "1" and "、" in sentence[match.start() - 1 : match.end() + 1]:
                     continue  # 整改一个、验收一个、销号一个: a method, not a count
                 if kind == "issues_rectified" and _ZH_PLANNED.search(sentence[: match.start()]):
@@ -325,6 +332,8 @@ _ZH_COMPLAINTS = re.compile(
     r"(?:收到|受理|转办|交办|接到|接收)[^。；，,\d]{0,16}?(?:(\d+)\s*(?:个)?批(?:次)?)?\s*(\d+)\s*(?:余|多)?件"
 )
 _ZH_CLOSED = re.compile(r"(?:(?<!阶段性)已?办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?(?:全部)?(?<!阶段性)办结)")
+# "转办信访举报572件，已全部办结": every one received is closed.
+_ZH_ALL_CLOSED = re.compile(r"(\d+)\s*件[^。；\d]{0,12}?(?:均|已|已经)+全部办结")
 _ZH_PARTLY = re.compile(r"(?:阶段性办结\s*(\d+)\s*件|(\d+)\s*件(?:已经?|已)?阶段性办结)")
 
 
@@ -340,7 +349,11 @@ def _zh_complaints(sentence: str, published: date, found: _Found) -> None:
             batches=batches,
             as_of=_as_of(sentence, match.start(), published),
         )
-    for pattern, kind in ((_ZH_PARTLY, "complaints_partly_closed"), (_ZH_CLOSED, "complaints_closed")):
+    for pattern, kind in (
+        (_ZH_PARTLY, "complaints_partly_closed"),
+        (_ZH_CLOSED, "complaints_closed"),
+        (_ZH_ALL_CLOSED, "complaints_closed"),
+    ):
         for match in pattern.finditer(sentence):
             if kind == "complaints_closed" and "阶段性" in sentence[max(0, match.start() - 4) : match.end()]:
                 continue
@@ -457,7 +470,11 @@ def _en_stationed(sentence: str, published: date, found: _Found) -> None:
         day = _en_date(match, published)
         if day:
             found.add("stationed", date=day)
-    for match in re.finditer(r"\b(?:on|from|since)\s+" + _EN_DATE + r",?\s+[^.;]{0,60}?\bstationed\b", sentence, re.I):
+    # "on July 14 ... stationed", but not "on January 29, four months after it was stationed"
+    after = r"(?:(?!\b(?:after|before|since)\b)[^.;]){0,60}?"
+    for match in re.finditer(
+        r"\b(?:on|from|since)\s+" + _EN_DATE + r",?\s+" + after + r"\bstationed\b", sentence, re.I
+    ):
         day = _en_date(match, published)
         if day:
             found.add("stationed", date=day)
@@ -499,7 +516,7 @@ _EN_COUNTS = (
     (
         "issues_rectified",
         re.compile(
-            rf"\b(?:rectified|completed|resolved)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})",
+            rf"\b(?:rectified|completed|resolved|fixed|completed\s+(?:the\s+)?rectification\s+of)\s+{_NUM}\s+(?:of\s+(?:them|the\s+\w+)|{_PROBLEMS}|\w+\s+{_PROBLEMS})",
             re.I,
         ),
     ),
@@ -527,7 +544,7 @@ _EN_COUNTS = (
     (
         "issues_in_progress",
         re.compile(
-            rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:more\s+)?(?:[\w-]+\s+)?(?:{_PROBLEMS}\s+)?(?:(?:are|were|remain)\s+)?(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)",
+            rf"\b(?:the\s+(?:remaining|other)\s+)?{_NUM}\s+(?:more\s+)?(?:[\w-]+\s+)?(?:{_PROBLEMS}\s*)?(?:,[^,.;]{{0,60}},\s*)?(?:(?:are|were|remain)\s+)?(?:still\s+)?(?:being\s+rectified|under\s+rectification|in\s+progress|underway)",
             re.I,
         ),
     ),

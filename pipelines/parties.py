@@ -106,9 +106,15 @@ def read_party(title: str, body: str, lang: str, kinds: tuple[str, ...] = PARTY_
     scores: Counter[str] = Counter()
     order: dict[str, int] = {}
     for weight, text in ((TITLE_WEIGHT, title), (0, body)):
-        for hit in find_concepts(text):
+        hits = list(find_concepts(text))
+        # 江西省赣州市: a province written before one of its cities is the city's address.
+        concept_at = {hit.offset: hit.concept.id for hit in hits if not hit.nested}
+        for hit in hits:
             concept = hit.concept
             if hit.nested or concept.id in _NOT_PARTIES or party_kind(concept) not in kinds:
+                continue
+            following = concept_at.get(hit.offset + len(hit.alias))
+            if following and concept.id in ancestors(following)[1:]:
                 continue
             before, after = text[max(0, hit.offset - 8) : hit.offset], text[hit.offset + len(hit.alias) :][:20]
             score = 1 + weight

@@ -39,18 +39,18 @@ def test_crawl_replicas_twice_fetches_nothing_again(tmp_path):
     assert not second[1].startswith(f"cnmn http://127.0.0.1:{DEMO_PORTS['cnmn']}:")
     assert first[0] == second[0] == f"archive: {db}"
     assert [line.split(": ", 1)[1] for line in first[1:]] == [
-        "65 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
-        "65 pages parsed, 65 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
-        "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages",
-        "70 pages parsed, 70 new, 0 updated, 0 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
-        "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages",
+        "81 pages parsed, 81 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "81 pages parsed, 81 new, 0 updated, 0 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "80 pages parsed, 80 new, 0 updated, 0 already archived, 0 broken pages",
+        "86 pages parsed, 86 new, 0 updated, 0 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
+        "82 pages parsed, 82 new, 0 updated, 0 already archived, 0 broken pages",
     ]
     assert [line.split(": ", 1)[1] for line in second[1:]] == [
-        "0 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
-        "0 pages parsed, 0 new, 0 updated, 65 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
-        "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages",
-        "0 pages parsed, 0 new, 0 updated, 70 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
-        "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages",
+        "0 pages parsed, 0 new, 0 updated, 81 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "0 pages parsed, 0 new, 0 updated, 81 already archived, 4 broken pages (empty_body 1, http_500 1, truncated 1, wrong_charset 1)",
+        "0 pages parsed, 0 new, 0 updated, 80 already archived, 0 broken pages",
+        "0 pages parsed, 0 new, 0 updated, 86 already archived, 4 broken pages (captcha 1, empty_body 1, http_500 1, truncated 1)",
+        "0 pages parsed, 0 new, 0 updated, 82 already archived, 0 broken pages",
     ]
 
 
@@ -90,7 +90,7 @@ def test_the_first_reprocess_after_a_crawl_stores_nothing_again(tmp_path):
     run_monitor("--db", url, "crawl", "--replicas", "mee")
     with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
         before = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
-    assert monitor_main("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 64 unchanged, 0 failed"
+    assert monitor_main("--db", url, "reprocess").stdout.strip() == "reprocessed: 0 updated, 80 unchanged, 0 failed"
     with sqlite3.connect(tmp_path / "mee.sqlite3") as conn:
         after = dict(conn.execute("SELECT id, keywords FROM articles").fetchall())
-    assert after.keys() == before.keys() and sum(after[pk] != before[pk] for pk in after) > 32
+    assert after.keys() == before.keys() and sum(after[pk] != before[pk] for pk in after) > 40

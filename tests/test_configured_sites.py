@@ -61,7 +61,7 @@ async def test_mee_crawled_by_configuration_matches_the_manifest_and_is_not_fetc
     _check_against_truth(rows, truth, FIELDS)
     assert {row.site for row in rows} == {"mee"}
     assert sorted(row.site_article_id for row in rows) == sorted(a["article_id"] for a in truth)
-    assert (stats["monitor/articles/parsed"], stats["monitor/articles/new"]) == (64, 64)
+    assert (stats["monitor/articles/parsed"], stats["monitor/articles/new"]) == (80, 80)
     assert not {"monitor/broken", "monitor/lists/failed", "monitor/lists/empty"} & set(stats)
 
     # Every page of every column's list, each once: index.shtml, index_1.shtml ...
@@ -85,8 +85,8 @@ async def test_mee_crawled_by_configuration_matches_the_manifest_and_is_not_fetc
     again = await _crawl_mee(replicas, db_url)
     refetched = replicas.requests("mee")[before + len(fetched) :]
     assert not [p for p in refetched if MEE_ARTICLE.match(p)]
-    assert again["monitor/articles/skipped_archived"] == 64
-    assert "monitor/articles/parsed" not in again and Archive(db_url).count() == 64
+    assert again["monitor/articles/skipped_archived"] == 80
+    assert "monitor/articles/parsed" not in again and Archive(db_url).count() == 80
 
 
 @pytest.mark.parametrize("url", ["https://www.mee.gov.cn{path}", ""])
@@ -121,8 +121,8 @@ def test_a_site_from_a_user_sites_file_is_crawled_by_monitor_crawl(replicas, tmp
     first = run_monitor("--db", db_url, "crawl", target, "--log-level", "ERROR").stdout.splitlines()
     second = run_monitor("--db", db_url, "crawl", target, "--log-level", "ERROR").stdout.splitlines()
     line = f"smm_cn_sitemaps {replicas.addresses['smm_cn']}: "
-    assert first[1] == line + "64 pages parsed, 64 new, 0 updated, 0 already archived, 0 broken pages"
-    assert second[1] == line + "0 pages parsed, 0 new, 0 updated, 64 already archived, 0 broken pages"
+    assert first[1] == line + "82 pages parsed, 82 new, 0 updated, 0 already archived, 0 broken pages"
+    assert second[1] == line + "0 pages parsed, 0 new, 0 updated, 82 already archived, 0 broken pages"
     rows = Archive(db_url).articles()
     _check_against_truth(rows, _truth("smm_cn"), ("title", "source", "lang"))
     assert all(row.site_article_id.startswith(("/news/", "/r/")) for row in rows)

@@ -19,10 +19,13 @@ from sqlalchemy import func, select
 from db import Archive
 from db.models import Article
 from monitor.crawl import project_settings
+from monitor.replica import cases
 from monitor.replica.catalog import CNMN_PAGE_SIZE, pages_of
 from tests.conftest import ROOT, postgres_schema
 
 ARTICLES = 3000
+# Every page the replica serves: the generated articles, the seed, the written case articles.
+PAGES = ARTICLES + 1 + len(cases.of_site("cnmn"))
 FULL_SPEED = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
@@ -34,14 +37,15 @@ FULL_SPEED = {
 # stored), so the crawl outruns it.
 SLOW_STORE = {"MONITOR_STORE_BATCH": 25, "MONITOR_STORE_QUEUE": 2, "MONITOR_STORE_DELAY": 0.5}
 # The all-news channel lists every article, CNMN_PAGE_SIZE a page.
-MAX_PAGES = ARTICLES // CNMN_PAGE_SIZE + 2
+MAX_PAGES = PAGES // CNMN_PAGE_SIZE + 2
 
 pytestmark = pytest.mark.slow  # the whole module: README's fast command leaves it out
 
 
 @pytest.fixture(scope="module")
 def big_replica():
-    """A CNMN replica of ARTICLES generated articles (and the seed), in a process of its own."""
+    """A CNMN replica of ARTICLES generated articles (and the seed and the written case
+    articles), in a process of its own."""
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor.replica", "--articles", str(ARTICLES), "--sites", "cnmn"],
         stdout=subprocess.PIPE,
@@ -107,10 +111,10 @@ def slow_store_crawl(big_replica, tmp_path_factory) -> Iterator[SlowStoreCrawl]:
 
 def _every_article_once(stats: dict, ids: list[str]) -> None:
     expected = sorted(page.article_id for page in pages_of("cnmn", ARTICLES))
-    assert len(expected) == ARTICLES + 1  # the seed report besides the generated ones
+    assert len(expected) == PAGES == 3017
     assert sorted(ids) == expected
     assert stats.get("monitor/articles/store_failed", 0) == 0
-    assert stats["monitor/articles/new"] == ARTICLES + 1
+    assert stats["monitor/articles/new"] == PAGES
 
 
 @pytest.mark.usefixtures("slow_store_crawl")  # started first: the two crawls run at once

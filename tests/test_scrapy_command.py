@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("spider", "articles"), [("cnmn", 65), ("mee", 64)])  # mee: a configured site
+@pytest.mark.parametrize(("spider", "articles"), [("cnmn", 81), ("mee", 80)])  # mee: a configured site
 def test_scrapy_crawl_from_the_project_root(replicas, tmp_path, spider, articles):
     db_url = f"sqlite:///{tmp_path / 'scrapy.sqlite3'}"
     env = {**os.environ, "MONITOR_DB_URL": db_url}

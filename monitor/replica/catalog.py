@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from itertools import count
 
 import opencc
 
-from monitor.replica import corpus, legacy, seeds
+from monitor.replica import cases, corpus, legacy, seeds
 
 ARTICLES_PER_SITE = 64  # each site's generated articles unless told otherwise (--articles)
 CORPUS_SEED = {"en": 20201015, "zh": 20200927}
@@ -117,6 +118,10 @@ class Page:
     seed: bool = False
     # As served, where it differs from the truth (the mirror's garbling).
     served: dict = field(default_factory=dict, compare=False)
+    # The inspection-case truth of a written case article or decoy, or of a seed
+    # (cases.CaseArticle.truth()); None for a generated one, whose supervision sentences are
+    # templates filled at random, about no case.
+    inspection: dict | None = field(default=None, compare=False)
 
     @property
     def canonical_url(self) -> str:
@@ -147,6 +152,7 @@ class Page:
             "script": None if self.site == "smm" else ("Hant" if self.site == "mirror" else "Hans"),
             "story": self.story,
             "seed": self.seed,
+            "inspection": self.inspection,
         }
 
 
@@ -232,7 +238,8 @@ def _legacy_pages() -> list[Page]:
 
 @cache
 def smm_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
-    """The legacy articles first (the oldest), then the seed and the generated ones by time."""
+    """The legacy articles first (the oldest), then the seed and the generated ones by time, then
+    the written case articles (cases.py)."""
     seed = seeds.smm_seed()
     pages = _legacy_pages()
     generated = corpus.generate("en", articles, CORPUS_SEED["en"])
@@ -261,6 +268,7 @@ def smm_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                     story="smm-seed",
                     seed=True,
                     served={"contact_email": seed.contact_email, "source_line": False},
+                    inspection=cases.seed_truth("smm"),
                 )
             )
             continue
@@ -289,7 +297,86 @@ def smm_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 },
             )
         )
-    return tuple(pages)
+    return _with_cases("smm", pages)
+
+
+# --- the written inspection cases (cases.py) -------------------------------------------
+
+# Where a written article's id falls in its day: after the day's generated ones (the next
+# free id past this place in the day).
+CASE_ID_PLACE = {"smm": 1000, "cnmn": 66, "smm_cn": 1000, "mee": 30}
+# 生态环境部's column of each stage.
+MEE_STAGE_COLUMNS = {
+    "stationing": "dcjz",
+    "onsite": "dcjz",
+    "feedback": "dcjg",
+    "typical_case": "dcjl",
+    "plan": "dczg",
+    "progress": "dczg",
+    "lookback": "dczg",
+    "closure": "dczg",
+}
+
+
+def _case_id(site: str, day: date) -> int:
+    place = CASE_ID_PLACE[site]
+    if site == "cnmn":
+        return _cnmn_id(day, place)
+    if site == "mee":
+        return _mee_id(day, place)
+    return _smm_id(day, place) + (500 if site == "smm_cn" else 0)
+
+
+def _with_cases(site: str, generated: list[Page]) -> tuple[Page, ...]:
+    """A site's pages with its written case articles among them, in time order (the others
+    are: a written one comes after those of its moment)."""
+    return tuple(sorted((*generated, *_case_pages(site, generated)), key=lambda page: page.published_at))
+
+
+def _case_pages(site: str, generated: list[Page]) -> list[Page]:
+    """A site's written case articles and decoys, oldest first, with ids no other page has;
+    each story its own, a repost's its original's (the same text, which the archive joins)."""
+    taken = {int(page.article_id) for page in generated}
+    pages = []
+    for article in cases.of_site(site):
+        day = article.published_at.date()
+        article_id = _case_id(site, day)
+        while article_id in taken:
+            article_id += 1
+        taken.add(article_id)
+        column = MEE_STAGE_COLUMNS[article.stage or "stationing"]
+        served: dict[str, object] = {}
+        if site == "smm":
+            served = {"contact_email": _contact_email(article.author), "source_line": True}
+        elif site == "mee":
+            served = {"column": column, "more": {}}
+        pages.append(
+            Page(
+                site=site,
+                article_id=str(article_id),
+                path={
+                    "smm": _smm_path(article_id, article.title, day.year, 1),
+                    "cnmn": f"/ShowNews1.aspx?id={article_id}",
+                    "smm_cn": f"/news/{article_id}",
+                    "mee": f"{MEE_SECTION}/{column}/{day:%Y%m}/t{day:%Y%m%d}_{article_id}.shtml",
+                }[site],
+                title=article.title,
+                published_at=article.published_at,
+                author=article.author,
+                source=article.source,
+                category={"cnmn": "要闻", "mee": MEE_COLUMNS[column]}.get(site, ""),
+                editor="付宇" if site == "cnmn" else "",
+                views=100 + (article_id * 7919) % 9000 if site == "cnmn" else None,
+                tags=(),
+                paragraphs=article.paragraphs,
+                relevant=article.relevant,
+                metal=article.metal,
+                story=f"case-{article.repost_of or article.label}",
+                served=served,
+                inspection=article.truth(),
+            )
+        )
+    return pages
 
 
 @cache
@@ -320,6 +407,7 @@ def cnmn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                     metal="copper",
                     story=f"cnmn-{article_id}",
                     seed=True,
+                    inspection=cases.seed_truth("cnmn"),
                 )
             )
             continue
@@ -342,7 +430,7 @@ def cnmn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 story=f"cnmn-{article_id}",
             )
         )
-    return tuple(pages)
+    return _with_cases("cnmn", pages)
 
 
 def smm_cn_author(name: str, n: int) -> str:
@@ -376,7 +464,7 @@ def smm_cn_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 story=f"smm_cn-{article_id}",
             )
         )
-    return tuple(pages)
+    return _with_cases("smm_cn", pages)
 
 
 def _mee_id(day: date, n: int) -> int:
@@ -421,7 +509,7 @@ def mee_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 served={"column": column, "more": more},
             )
         )
-    return tuple(pages)
+    return _with_cases("mee", pages)
 
 
 def mee_column_members(column: str, articles: int = ARTICLES_PER_SITE) -> list[Page]:
@@ -493,11 +581,18 @@ def _mirror_text(text: str) -> str:
     return _s2t().convert(text).translate(_HALF_PUNCT)
 
 
+def _copied(truth: dict | None) -> dict | None:
+    """The case truth of a mirror copy: its original's, copied."""
+    return truth and {**truth, "label": f"{truth['label']}-mirror", "repost_of": truth["label"]}
+
+
 @cache
 def mirror_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
     pages = []
     title, meta, body = seeds.mirror_seed_served()
-    for n, original in enumerate(cnmn_pages(articles)):
+    place = count()  # of the generated copies (and the seed's): every fourth is mis-encoded
+    for original in cnmn_pages(articles):
+        n = next(place) if original.inspection is None or original.seed else None
         if original.seed:
             truth = seeds.cnmn_seed_mirror_truth()
             pages.append(
@@ -519,12 +614,13 @@ def mirror_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                     story=original.story,
                     seed=True,
                     served={"title": title, "meta": meta, "lines": body},
+                    inspection=cases.seed_truth("mirror"),
                 )
             )
             continue
         paragraphs = [_mirror_text(p) for p in original.paragraphs]
         served = [_with_pinyin(p) for p in paragraphs]
-        if n % 4 == 1:  # every fourth copy has a mis-encoded spot
+        if n is not None and n % 4 == 1:  # every fourth has a mis-encoded spot
             served[-1], paragraphs[-1] = _break_once(paragraphs[-1], n)
         mirror_title = _mirror_text(original.title)
         pages.append(
@@ -544,6 +640,7 @@ def mirror_pages(articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
                 relevant=original.relevant,
                 metal=original.metal,
                 story=original.story,
+                inspection=_copied(original.inspection),
                 served={
                     "title": _with_pinyin(mirror_title),
                     "paragraphs": served,
@@ -566,7 +663,7 @@ def pages_of(site: str, articles: int = ARTICLES_PER_SITE) -> tuple[Page, ...]:
 @cache
 def broken_pages(site: str, articles: int = ARTICLES_PER_SITE) -> tuple[BrokenPage, ...]:
     """Broken article pages, linked from the lists like any other, newer than all articles."""
-    newest = int(pages_of(site, articles)[-1].article_id)
+    newest = max(int(page.article_id) for page in pages_of(site, articles))
     broken = []
     for n, kind in enumerate(BROKEN_KINDS[site], start=1):
         article_id = str(newest + 1000 * n)
@@ -620,6 +717,7 @@ def smm_home_members(articles: int = ARTICLES_PER_SITE) -> list[Page]:
 def manifest(articles: int = ARTICLES_PER_SITE) -> dict:
     return {
         "hosts": HOSTS,
+        "cases": cases.cases(),
         "articles": [page.truth() for site in SITES for page in pages_of(site, articles)],
         "broken": [
             {"site": b.site, "article_id": b.article_id, "path": b.path, "kind": b.kind}
