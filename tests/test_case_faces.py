@@ -348,24 +348,25 @@ def chromium() -> Iterator[Chromium]:
     browser.close()
 
 
-# The seed case as its sites published it: SMM's English progress report on 2020-09-27 (the
-# notification meeting of 9月24日, no figures), CNMN's stationing report on 2020-10-15 (with its
-# figures as of 10月8日 and 10月9日) and the mirror's copy of it the same day.
-CASE_SITES = ("smm", "cnmn", "mirror")
-BEFORE_THE_STATIONING_REPORT, ITS_DAY = "2020-09-30", "2020-10-15"
+# The seed case as its sites published it, up to mid-2022: its stationing (CNMN's report of
+# 2020-10-15 with figures as of 10月9日, and the mirror's copy), the notification meeting
+# (SMM English, no figures), the feedback (the ministry, and SMM English a day later), the
+# rectification plan (CNMN) and a progress report (SMM Chinese); the ministry's report of the
+# look-back, which states no figure, came out on 2022-10-21.
+CASE_SITES = ("smm", "cnmn", "mirror", "smm_cn", "mee")
+BEFORE_THE_LOOK_BACK, ITS_DAY = "2022-06-30", "2022-10-21"
 
 
 @pytest.mark.slow  # a browser test, as tests/test_web.py's are
 @pytest_twisted.ensureDeferred
 async def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_follow_it(chromium, tmp_path):
-    """The replicas crawled as they were on 2020-09-30, the case opened from a search result
-    and followed in the page; then crawled again as on 2020-10-15, and alerts matched as after
-    a scheduled crawl: the new stationing stage raises exactly one alert for the follower, and
-    each of the five figures its report states one more (rules fire once on each new stage or
-    figure); the mirror's copy raises none, nor does a rule following Guangxi. The page then
-    shows both stages and the chart."""
+    """The replicas crawled as they were on 2022-06-30, the case opened from a search result,
+    its timeline and chart seen, and the case followed in the page; then crawled again as on
+    2022-10-21 and alerts matched as after a scheduled crawl: the new look-back stage raises
+    exactly one alert for the follower, and none for a rule following Yunnan. The page then
+    shows the new stage."""
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    with replica_process(CASE_SITES, "--articles", "8", "--today", BEFORE_THE_STATIONING_REPORT) as replicas:
+    with replica_process(CASE_SITES, "--articles", "8", "--today", BEFORE_THE_LOOK_BACK) as replicas:
         await deferred_from_coro(crawl_async(replicas.jobs(CASE_SITES), url, local=True))
         archive = Archive(url)
         case_id = _case_id(url, SEED_CASE)
@@ -384,58 +385,75 @@ async def test_open_a_case_from_a_search_result_see_its_timeline_and_chart_and_f
                 "lis => lis.map(li => `${li.querySelector('time').textContent} ${li.querySelector('strong').textContent}`)"
             )
 
-        def sources(page) -> list[tuple[str, ...]]:
-            """(language, the site's replica) of each article the timeline shows, stage by stage."""
-            lines = page.locator("#case-view .timeline li li").all_inner_texts()
+        def sources(page) -> list[list[tuple[str, ...]]]:
+            """(language, the site's replica) of the articles the timeline shows, stage by stage
+            (a copy published with its original may come before it or after)."""
             site_of = {urlsplit(address).netloc: site for site, address in replicas.addresses.items()}
-            return [(lang, site_of[host]) for lang, host in (line.split("\n")[0].split(" · ")[1:] for line in lines)]
+            stages = page.locator("#case-view .timeline > li").evaluate_all(
+                "lis => lis.map(li => [...li.querySelectorAll('li')].map(a => a.innerText.split('\\n')[0]))"
+            )
+            return [
+                sorted((lang, site_of[host]) for lang, host in (line.split(" · ")[1:] for line in lines))
+                for lines in stages
+            ]
 
-        def before_the_stationing_report(page) -> None:
-            open_from_search(page, "Chinalco rare earth")
-            assert stages(page) == ["2020-09-24 整改进展 Progress"]
-            assert sources(page) == [("en", "smm")]
-            assert page.locator("#case-chart").count() == 0
-            assert "无问题整改数字 No figures of problems raised or rectified" in page.inner_text("#case-view")
+        def chart(page, series: str) -> list[str]:
+            return page.locator(f"#case-chart circle.{series} title").all_text_contents()
+
+        def before_the_look_back(page) -> None:
+            open_from_search(page, "中国铜业")
+            assert stages(page) == STAGES_BEFORE
+            assert sources(page) == SOURCES_BEFORE
+            assert chart(page, "raised") == RAISED
+            assert chart(page, "rectified") == RECTIFIED
             page.click("#case-view .follow button")
             page.wait_for_selector("#case-view .follow a")
             assert page.inner_text("#case-view .follow").startswith(f"已关注 Following (case-{case_id})")
 
         def after_it(page) -> None:
-            open_from_search(page, "中国铜业")
-            assert stages(page) == ["2020-08-31 进驻 Stationing", "2020-09-24 整改进展 Progress"]
-            assert sources(page) == [("zh", "cnmn"), ("zh", "mirror"), ("en", "smm")]
-            sentences = page.locator("#case-view .timeline blockquote").all_inner_texts()
-            assert all("8月31日中央第四生态环境保护督察组进驻中铝集团" in s for s in sentences[:2])
-            assert page.locator("#case-chart circle.raised title").all_text_contents() == [
-                "交办问题 Problems raised 38 · 2020-10-09"
-            ]
-            assert page.locator("#case-chart circle.rectified title").all_text_contents() == [
-                "已整改 Rectified 24 · 2020-10-09"
-            ]
+            open_from_search(page, "Chinalco rare earth")
+            assert stages(page) == [*STAGES_BEFORE, "2022-10-21 回头看 Look-back"]
+            assert sources(page) == [*SOURCES_BEFORE, [("zh", "mee")]]
+            assert (chart(page, "raised"), chart(page, "rectified")) == (RAISED, RECTIFIED)
 
         with serving(url) as base:  # the page, served all along
-            chromium.run(before_the_stationing_report)
-            add_follow_rule(archive, "guangxi", "place", "guangxi")  # the reports name it: no case of it has news
+            chromium.run(before_the_look_back)
+            add_follow_rule(archive, "yunnan", "place", "yunnan")  # its case is of 2023: no news of it yet
             replicas.set_clock(ITS_DAY)
             await deferred_from_coro(crawl_async(replicas.jobs(CASE_SITES), url, local=True))
             report = alerts.run(archive, delivery_settings())  # what a scheduled crawl does once it stored articles
-            assert report.alerts == {f"case-{case_id}": 6, "guangxi": 0}
+            assert report.alerts == {f"case-{case_id}": 1, "yunnan": 0}
             titles = [entry.title for entry in rule_feed(archive, f"case-{case_id}", "http://monitor.test").entries]
-            # Every alert names CNMN's report: its copy on the mirror, a repost, raised none.
-            stationing_report = "借力环保督察 擦亮绿色发展底色——中国铜业全力配合中央生态环保督察工作侧记"
             assert titles == [
-                f"case {case_id} 中铝集团 ({SEED_CASE}): {news}: {stationing_report}"
-                for news in (
-                    "new figure complaints_closed 4 as of 2020-10-08",
-                    "new figure complaints_received 5 as of 2020-10-08",
-                    "new figure problems_in_progress 14 as of 2020-10-09",
-                    "new figure problems_rectified 24 as of 2020-10-09",
-                    "new figure problems_raised 38 as of 2020-10-09",
-                    "new stage stationing on 2020-08-31",
-                )
+                f"case {case_id} 中铝集团 ({SEED_CASE}): new stage lookback on 2022-10-21: "
+                "中铝集团开展督察整改“回头看” 巩固整改成效"
             ]
             chromium.run(after_it)
         archive.engine.dispose()
+
+
+# What the case view shows before the look-back: each stage on the day its sentence states,
+# its articles in both languages beside it, and the figures over time.
+STAGES_BEFORE = [
+    "2020-08-31 进驻 Stationing",
+    "2020-09-24 整改进展 Progress",
+    "2021-01-29 反馈 Feedback",
+    "2021-05-10 整改方案 Rectification plan",
+    "2021-12-31 整改进展 Progress",
+]
+SOURCES_BEFORE = [
+    [("zh", "cnmn"), ("zh", "mirror")],
+    [("en", "smm")],
+    [("en", "smm"), ("zh", "mee")],
+    [("zh", "cnmn"), ("zh", "mirror")],
+    [("zh", "smm_cn")],
+]
+RAISED = [
+    "交办问题 Problems raised 38 · 2020-10-09",
+    "交办问题 Problems raised 41 · 2021-05-10",
+    "交办问题 Problems raised 41 · 2021-12-31",
+]
+RECTIFIED = ["已整改 Rectified 24 · 2020-10-09", "已整改 Rectified 33 · 2021-12-31"]
 
 
 @pytest.mark.slow  # a browser test, as tests/test_web.py's are
