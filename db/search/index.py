@@ -7,6 +7,7 @@ title's terms, the body's terms, and the dictionary words inside long Chinese to
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -40,6 +41,15 @@ class SearchIndex(ABC):
     @abstractmethod
     def matches(self, conn: Connection, search: Search) -> Matches:
         """The articles the search matches, within its filters, scored."""
+
+    @abstractmethod
+    def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
+        """Ready `queued_matches` of these searches for the queued articles with ids from
+        `low` to `high`, in this transaction (alert matching: each rule against a batch)."""
+
+    def queued_matches(self, conn: Connection, search: Search, low: int, high: int) -> Matches:
+        """The queued articles with ids from `low` to `high` that the search matches, unscored."""
+        return self.matches(conn, search).unscored().queued(low, high)
 
     def best(self, conn: Connection, search: Search, limit: int, offset: int, stories: int | None) -> list[Any]:
         """The best matches (id, story_id, rank, total: how many stories (collapsed) or

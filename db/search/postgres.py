@@ -4,10 +4,11 @@ positions, each field weighted) in a GIN index, searched by tsquery, ranked by t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
-from db.search.expression import lexeme, split_top, tsquery_expression
+from db.search.expression import lexeme, split_top, tsquery_expression, vocabulary
 from db.search.index import SearchIndex
 from db.search.spec import Search
 from db.search.statement import Matches, Statement, filter_rows
@@ -18,6 +19,12 @@ DDL = (
     " document TSVECTOR NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ix_article_fts_document ON article_fts USING GIN (document)",
 )
+# A batch of queued articles' documents, cut down to the rules' terms, with their own GIN
+# index (alert matching): each rule then looks up the batch's documents, not the whole
+# archive's, where a phrase or a weighted term re-reads every candidate's whole document
+# (compressed, out of line) of any date; cut down, the documents are a fifth of their size
+# and their index some twentieth of the time to build.
+QUEUED_DOCUMENTS = "alert_batch_documents"
 # ts_rank weights {D, C, B, A}: parts C, body B, title A, in the proportions of SQLite's
 # bm25 weights (db.search.sqlite.BM25_WEIGHTS).
 TS_RANK_WEIGHTS = "{0.1, 0.1, 0.2, 1.0}"
@@ -63,20 +70,51 @@ class PostgresIndex(SearchIndex):
             conn.execute(text("ANALYZE article_fts"))
         return 0, 0
 
-    def matches(self, conn: Connection, search: Search) -> Matches:
+    def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
+        """The queued articles' documents, with only the terms the searches read (at their
+        positions, so that each search matches as on the whole document), in a temporary
+        table dropped at commit."""
+        words: set[str] = set()
+        starts: set[str] = set()
+        for search in searches:
+            if search.node is not None:
+                more_words, more_starts = vocabulary(search.node)
+                words |= more_words
+                starts |= more_starts
+        conn.execute(text(f"DROP TABLE IF EXISTS {QUEUED_DOCUMENTS}"))
+        conn.execute(
+            text(
+                f"CREATE TEMP TABLE {QUEUED_DOCUMENTS} ON COMMIT DROP AS"
+                " SELECT q.article_pk, ts_delete(f.document, ARRAY(SELECT t FROM unnest(tsvector_to_array(f.document)) AS t"
+                "  WHERE NOT (t = ANY(CAST(:words AS text[])) OR t ^@ ANY(CAST(:starts AS text[]))))) AS document"
+                " FROM alert_queue AS q LEFT JOIN article_fts AS f ON f.article_pk = q.article_pk"
+                " WHERE q.article_pk BETWEEN :low AND :high"
+            ),
+            {"words": sorted(words), "starts": sorted(starts), "low": low, "high": high},
+        )
+        conn.execute(text(f"CREATE INDEX ON {QUEUED_DOCUMENTS} USING GIN (document)"))
+        conn.execute(text(f"ANALYZE {QUEUED_DOCUMENTS}"))
+
+    def queued_matches(self, conn: Connection, search: Search, low: int, high: int) -> Matches:
+        return self.matches(conn, search, QUEUED_DOCUMENTS).unscored()
+
+    def matches(self, conn: Connection, search: Search, documents: str = "article_fts") -> Matches:
+        """`documents`: the table searched, the index's or a batch's (then only its articles)."""
         sql = Statement()
         found, left_out = split_top(search.node) if search.node is not None else (None, None)
         if found is not None:
             query = f"CAST({sql.param(tsquery_expression(found))} AS tsquery)"
             rank = f"-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), f.document, {query}, 1)"
             sql.where.append(f"f.document @@ {query}")
-            matches = Matches(sql, "article_fts AS f JOIN articles AS a ON a.id = f.article_pk", rank)
+            matches = Matches(sql, f"{documents} AS f JOIN articles AS a ON a.id = f.article_pk", rank)
         else:
             if left_out is not None:
                 sql.where.append(
-                    "a.id NOT IN (SELECT article_pk FROM article_fts"
+                    f"a.id NOT IN (SELECT article_pk FROM {documents}"
                     f" WHERE document @@ CAST({sql.param(tsquery_expression(left_out))} AS tsquery))"
                 )
+            if documents != "article_fts":
+                sql.where.append(f"a.id IN (SELECT article_pk FROM {documents})")
             matches = Matches(sql, "articles AS a", "0.0")
         filter_rows(sql, search.filters)
         return matches

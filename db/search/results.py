@@ -4,6 +4,7 @@ alert batch's matches."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -116,11 +117,17 @@ def facets(conn: Connection, search: Search, top_tags: int = 30) -> dict[str, li
     return out
 
 
+def prepare_queued_matches(conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
+    """Ready the index for matching these searches against the queued articles with ids
+    from `low` to `high` (copy_queued_matches), in this transaction."""
+    index_for(conn).prepare_queued(conn, searches, low, high)
+
+
 def copy_queued_matches(conn: Connection, search: Search, low: int, high: int, table: str, rule_id: int) -> None:
     """Copy the queued articles with ids from `low` to `high` that match into `table`
     (rule_id, article_pk, story_id, garbled, published_at), in the database: alert
-    matching (db.alerts) then works on them as a set."""
-    matches = index_for(conn).matches(conn, search).unscored().queued(low, high)
+    matching (db.alerts) then works on them as a set. prepare_queued_matches first."""
+    matches = index_for(conn).queued_matches(conn, search, low, high)
     sql = matches.sql
     rule = sql.param(rule_id)
     conn.execute(

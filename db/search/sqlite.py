@@ -5,6 +5,7 @@ searches without scoring every match."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
@@ -86,6 +87,9 @@ class SqliteIndex(SearchIndex):
 
     def stale(self, conn: Connection) -> bool:
         return top_k.stale(conn)
+
+    def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
+        """Nothing: each search's index lookup seeks to the batch's rowid range itself."""
 
     def matches(self, conn: Connection, search: Search) -> Matches:
         sql = Statement()
