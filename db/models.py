@@ -227,9 +227,10 @@ class Alert(Base):
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    # The rule and the article: kept by triggers, not foreign keys (db.alert_references).
+    rule_id: Mapped[int] = mapped_column(Integer)
     story_id: Mapped[int | None] = mapped_column(Integer)  # None for a case event's alert
-    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    article_pk: Mapped[int] = mapped_column(Integer)
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A followed case's new stage or figure (its article: the one that shows it).
     case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
