@@ -138,8 +138,7 @@ def _alert_matches(archive: Archive, urls: dict[int, str]) -> dict[str, list]:
         begin_batch(conn)
         specs = [plan(query, SearchOptions(expand=not exact))[1] for query, exact in RULES]
         prepare_queued_matches(conn, specs, min(urls), max(urls))
-        for rule_id, spec in enumerate(specs, 1):
-            copy_queued_matches(conn, spec, min(urls), max(urls), BATCH_TABLE, rule_id)
+        copy_queued_matches(conn, dict(enumerate(specs, 1)), min(urls), max(urls), BATCH_TABLE)
         rows = conn.execute(text(f"SELECT rule_id, article_pk, story_id, garbled FROM {BATCH_TABLE}")).all()
         transaction.rollback()
     for rule_id, (query, exact) in enumerate(RULES, 1):

@@ -91,8 +91,8 @@ class SqliteIndex(SearchIndex):
     def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
         """Nothing: each search's index lookup seeks to the batch's rowid range itself."""
 
-    def matches(self, conn: Connection, search: Search) -> Matches:
-        sql = Statement()
+    def matches(self, conn: Connection, search: Search, part_of: Statement | None = None) -> Matches:
+        sql = Statement(part_of)
         found, left_out = split_top(search.node) if search.node is not None else (None, None)
         if found is None:
             if left_out is not None:

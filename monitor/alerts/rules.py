@@ -206,8 +206,7 @@ def match_queue(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -
                 return
             last_alert = store.begin_batch(conn)
             prepare_queued_matches(conn, searches.values(), ids[0], ids[-1])
-            for rule_id, search in searches.items():
-                copy_queued_matches(conn, search, ids[0], ids[-1], store.BATCH_TABLE, rule_id)
+            copy_queued_matches(conn, searches, ids[0], ids[-1], store.BATCH_TABLE)
             fresh = store.record_batch(conn, last_alert)
             store.dequeue(conn, ids)
         for rule_id, name in names.items():
