@@ -238,7 +238,15 @@ class Alert(Base):
     __table_args__ = (
         Index("ix_alerts_rule_story", "rule_id", "story_id", unique=True),
         Index("ix_alerts_rule_id", "rule_id", "id"),
-        Index("ix_alerts_rule_event", "rule_id", "case_event_id", unique=True),
+        # Only case events' alerts: an article's alert would add an entry to no purpose.
+        Index(
+            "ix_alerts_rule_event",
+            "rule_id",
+            "case_event_id",
+            unique=True,
+            sqlite_where=text("case_event_id IS NOT NULL"),
+            postgresql_where=text("case_event_id IS NOT NULL"),
+        ),
     )
 
 

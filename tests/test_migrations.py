@@ -202,15 +202,20 @@ def heads_schema(conn: Connection) -> list[tuple[str, str]]:
 
 
 def alert_triggers(conn: Connection) -> list[tuple[str, str]]:
-    """The triggers (and on PostgreSQL their functions) that keep alerts' references, as the
+    """The triggers (and on PostgreSQL their functions) that keep alerts' references, and
+    the index of case events' alerts (partial, which autogenerate does not compare), as the
     catalog holds them."""
     if conn.dialect.name == "sqlite":
-        statement = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        statement = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' OR name = 'ix_alerts_rule_event' ORDER BY name"
+        )
     else:
         statement = (
             "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
             " AND tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = current_schema()::regnamespace)"
             " UNION ALL SELECT proname, prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
+            " UNION ALL SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND indexname = 'ix_alerts_rule_event'"
             " ORDER BY 1"
         )
     return [tuple(row) for row in conn.execute(text(statement))]
@@ -222,7 +227,13 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
         assert schema_differences(conn) == []
         migrated_triggers = alert_triggers(conn)
         assert [name for name, _ in migrated_triggers] == (
-            ["alert_rules_deleted", "alerts_inserted_check", "alerts_updated_check", "articles_deleted"]
+            [
+                "alert_rules_deleted",
+                "alerts_inserted_check",
+                "alerts_updated_check",
+                "articles_deleted",
+                "ix_alerts_rule_event",
+            ]
             if conn.dialect.name == "sqlite"
             else [
                 "alert_rules_deleted",
@@ -232,6 +243,7 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
                 "alerts_of_deleted_rules",
                 "alerts_updated_check",
                 "articles_deleted",
+                "ix_alerts_rule_event",
             ]
         )
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
@@ -699,7 +711,8 @@ def test_0009_goes_down_to_0008_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0008"
         assert sorted(schema_differences(conn)) == sorted(DROPPED_BY_0009[conn.dialect.name])
-        assert alert_triggers(conn) == []
+        assert [name for name, _ in alert_triggers(conn)] == ["ix_alerts_rule_event"]
+        assert "WHERE" not in alert_triggers(conn)[0][1]
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0008 to {HEAD_REVISION}\n"

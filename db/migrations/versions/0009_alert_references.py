@@ -1,6 +1,8 @@
 """An alert's rule and article kept by triggers instead of foreign keys (db.alert_references):
 on PostgreSQL checked per statement, as a set, not row by row; deleting a rule or an
 article still deletes its alerts. The statements are a copy of db.alert_references' own.
+The unique index of (rule, case event) holds only case events' alerts (NULLs are distinct:
+the same uniqueness), not an entry for every article's alert.
 
 Revision ID: 0009
 Revises: 0008
@@ -8,6 +10,7 @@ Revises: 0008
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
@@ -82,6 +85,18 @@ _SQLITE_DROPS = (
 )
 
 
+def _event_index(where: str | None) -> None:
+    op.drop_index("ix_alerts_rule_event", "alerts")
+    op.create_index(
+        "ix_alerts_rule_event",
+        "alerts",
+        ["rule_id", "case_event_id"],
+        unique=True,
+        sqlite_where=sa.text(where) if where else None,
+        postgresql_where=sa.text(where) if where else None,
+    )
+
+
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
@@ -91,6 +106,7 @@ def upgrade() -> None:
         with op.batch_alter_table("alerts", naming_convention=_NAMES) as alerts:
             for name, _, _ in _SQLITE_KEYS:
                 alerts.drop_constraint(name, type_="foreignkey")
+    _event_index("case_event_id IS NOT NULL")  # after SQLite's batch, which makes the table anew
     for statement in _POSTGRES if postgres else _SQLITE:
         op.execute(statement)
 
@@ -102,7 +118,8 @@ def downgrade() -> None:
     if postgres:
         for name, table, column in _POSTGRES_KEYS:
             op.create_foreign_key(name, "alerts", table, [column], ["id"], ondelete="CASCADE")
-        return
-    with op.batch_alter_table("alerts", naming_convention=_NAMES) as alerts:
-        for name, table, column in _SQLITE_KEYS:
-            alerts.create_foreign_key(name, table, [column], ["id"], ondelete="CASCADE")
+    else:
+        with op.batch_alter_table("alerts", naming_convention=_NAMES) as alerts:
+            for name, table, column in _SQLITE_KEYS:
+                alerts.create_foreign_key(name, table, [column], ["id"], ondelete="CASCADE")
+    _event_index(None)
