@@ -30,6 +30,7 @@ from db import alerts as store
 from monitor.alerts import RunReport, match_queue
 from monitor.search import SearchOptions, search
 
+PG_DATABASE = "monitor_bench_alerts"  # its own database, made and dropped: never another bench's
 KINDS = ("word", "common", "and", "phrase", "filtered", "expanded")
 
 
@@ -81,7 +82,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="monitor-alert-bench-"))
     loaders = {
         "sqlite": lambda: SqliteLoader(folder / "bench.sqlite3"),
-        "postgres": lambda: PostgresLoader("monitor_alert_bench"),
+        "postgres": lambda: PostgresLoader("monitor_alert_bench", PG_DATABASE),
     }
     chosen = [loaders[name]() for name in args.engines.split(",")]
     try:

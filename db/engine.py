@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from db import alert_references
 from db.models import Base
 from db.search.engines import index_for
 
@@ -72,4 +73,5 @@ def _configure_sqlite(engine: Engine) -> None:
 def create_schema(conn: Connection) -> None:
     """The models' tables and the full-text index, as the migrations leave them."""
     Base.metadata.create_all(conn)
+    alert_references.create(conn)
     index_for(conn).create(conn)

@@ -227,9 +227,10 @@ class Alert(Base):
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    # The rule and the article: kept by triggers, not foreign keys (db.alert_references).
+    rule_id: Mapped[int] = mapped_column(Integer)
     story_id: Mapped[int | None] = mapped_column(Integer)  # None for a case event's alert
-    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    article_pk: Mapped[int] = mapped_column(Integer)
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A followed case's new stage or figure (its article: the one that shows it).
     case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
@@ -237,7 +238,15 @@ class Alert(Base):
     __table_args__ = (
         Index("ix_alerts_rule_story", "rule_id", "story_id", unique=True),
         Index("ix_alerts_rule_id", "rule_id", "id"),
-        Index("ix_alerts_rule_event", "rule_id", "case_event_id", unique=True),
+        # Only case events' alerts: an article's alert would add an entry to no purpose.
+        Index(
+            "ix_alerts_rule_event",
+            "rule_id",
+            "case_event_id",
+            unique=True,
+            sqlite_where=text("case_event_id IS NOT NULL"),
+            postgresql_where=text("case_event_id IS NOT NULL"),
+        ),
     )
 
 

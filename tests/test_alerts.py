@@ -18,12 +18,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import feedparser
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from db import Archive
 from db.models import Alert, AlertQueue, AlertRule, Article, Delivery, DeliveryAttempt
@@ -124,6 +126,33 @@ def test_nothing_fires_twice_nor_after_a_reprocess_or_a_later_copy(fresh, oracle
     alerts.match_queue(fresh, again)
     assert again.articles == 0 and alerted_urls(fresh, "rectify") == before
     assert set(before) == oracle.faces(oracle.has("整改"))
+
+
+def test_an_alert_goes_with_its_rule_or_article_and_names_only_ones_that_exist(fresh):
+    """Triggers keep an alert's rule and article (db.alert_references), as foreign keys did."""
+    alerts.add_rule(fresh, "rectify", "整改", exact=True)
+    alerts.add_rule(fresh, "copper", "copper", exact=True)
+    alerts.match_queue(fresh, RunReport())
+    with fresh.engine.connect() as conn, conn.begin() as transaction:
+        rules = dict(conn.execute(select(AlertRule.name, AlertRule.id)).all())
+        alerted = conn.execute(select(Alert.article_pk).where(Alert.rule_id == rules["rectify"])).scalars().all()
+        counted = select(func.count()).select_from(Alert)
+        before = conn.execute(counted).scalar_one()
+        by_article = conn.execute(counted.where(Alert.article_pk == alerted[0])).scalar_one()
+        assert before > by_article >= 1
+        conn.execute(delete(Article).where(Article.id == alerted[0]))
+        assert conn.execute(counted).scalar_one() == before - by_article
+        conn.execute(delete(AlertRule).where(AlertRule.id == rules["copper"]))
+        assert conn.execute(select(Alert.rule_id).distinct()).scalars().all() == [rules["rectify"]]
+        now = datetime.now(UTC)
+        for rule_id, article_pk in ((rules["copper"], alerted[1]), (rules["rectify"], alerted[0])):
+            with pytest.raises(IntegrityError), conn.begin_nested():
+                conn.execute(
+                    insert(Alert).values(rule_id=rule_id, story_id=None, article_pk=article_pk, matched_at=now)
+                )
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(update(Alert).where(Alert.article_pk == alerted[1]).values(article_pk=alerted[0]))
+        transaction.rollback()
 
 
 def test_a_reprocess_in_place_queues_nothing(archive, db_url, tmp_path):

@@ -134,6 +134,12 @@ ADDED_BY_0008 = ADDED_BY_0008_BESIDES_ALERTS + [
     ("add_fk", None),  # the models name no foreign key
     ("modify_nullable", "alerts.story_id"),
 ]
+# 0009 drops the foreign keys of alerts to their rule and article (triggers keep them): by
+# the names its downgrade gives them back.
+DROPPED_BY_0009 = {
+    "sqlite": [("remove_fk", "fk_alerts_rule_id_alert_rules"), ("remove_fk", "fk_alerts_article_pk_articles")],
+    "postgresql": [("remove_fk", "alerts_rule_id_fkey"), ("remove_fk", "alerts_article_pk_fkey")],
+}
 ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS)
 
 
@@ -180,7 +186,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0008"
+    assert scripts.get_current_head() == HEAD_REVISION == "0009"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
@@ -195,10 +201,51 @@ def heads_schema(conn: Connection) -> list[tuple[str, str]]:
     ]
 
 
+def alert_triggers(conn: Connection) -> list[tuple[str, str]]:
+    """The triggers (and on PostgreSQL their functions) that keep alerts' references, and
+    the index of case events' alerts (partial, which autogenerate does not compare), as the
+    catalog holds them."""
+    if conn.dialect.name == "sqlite":
+        statement = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' OR name = 'ix_alerts_rule_event' ORDER BY name"
+        )
+    else:
+        statement = (
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
+            " AND tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = current_schema()::regnamespace)"
+            " UNION ALL SELECT proname, prosrc FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
+            " UNION ALL SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND indexname = 'ix_alerts_rule_event'"
+            " ORDER BY 1"
+        )
+    return [tuple(row) for row in conn.execute(text(statement))]
+
+
 def test_migrations_from_nothing_make_what_a_new_archive_has(url):
     command.upgrade(alembic_config(url), "head")
     with connected(url) as conn:
         assert schema_differences(conn) == []
+        migrated_triggers = alert_triggers(conn)
+        assert [name for name, _ in migrated_triggers] == (
+            [
+                "alert_rules_deleted",
+                "alerts_inserted_check",
+                "alerts_updated_check",
+                "articles_deleted",
+                "ix_alerts_rule_event",
+            ]
+            if conn.dialect.name == "sqlite"
+            else [
+                "alert_rules_deleted",
+                "alerts_check_references",
+                "alerts_inserted_check",
+                "alerts_of_deleted_articles",
+                "alerts_of_deleted_rules",
+                "alerts_updated_check",
+                "articles_deleted",
+                "ix_alerts_rule_event",
+            ]
+        )
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
         assert stored_revision(conn) == HEAD_REVISION
         migrated_heads = heads_schema(conn) if conn.dialect.name == "sqlite" else []
@@ -207,6 +254,7 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
     Archive(url).engine.dispose()
     with connected(url) as conn:
         assert schema_differences(conn) == []
+        assert alert_triggers(conn) == migrated_triggers
         assert fts_definition(conn) == HEAD_FTS[conn.dialect.name]
         assert stored_revision(conn) == HEAD_REVISION
         if conn.dialect.name == "sqlite":
@@ -584,7 +632,9 @@ def test_0004_goes_down_to_0003_and_up_again(url):
     before = downgraded_from_head(url, "0003")
     with connected(url) as conn:
         assert stored_revision(conn) == "0003"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008)
+        assert sorted(schema_differences(conn)) == sorted(
+            ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name]
+        )
         if conn.dialect.name == "sqlite":
             assert fts_definition(conn) == HEAD_FTS["sqlite"].replace("parts, filters,", "parts,")
         else:
@@ -619,7 +669,9 @@ def test_0006_goes_down_to_0005_and_up_again(url):
     before = downgraded_from_head(url, "0005")
     with connected(url) as conn:
         assert stored_revision(conn) == "0005"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008)
+        assert sorted(schema_differences(conn)) == sorted(
+            ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name]
+        )
         assert stored_rows(conn) == without_fact_parties(without_field_sources(before))
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
@@ -632,7 +684,9 @@ def test_0007_goes_down_to_0006_and_up_again(url):
     before = downgraded_from_head(url, "0006")
     with connected(url) as conn:
         assert stored_revision(conn) == "0006"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0007 + ADDED_BY_0008)
+        assert sorted(schema_differences(conn)) == sorted(
+            ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name]
+        )
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0006 to {HEAD_REVISION}\n"
@@ -644,10 +698,24 @@ def test_0008_goes_down_to_0007_and_up_again(url):
     before = downgraded_from_head(url, "0007")
     with connected(url) as conn:
         assert stored_revision(conn) == "0007"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0008)
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name])
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0007 to {HEAD_REVISION}\n"
+    )
+    assert_upgraded(url, before)
+
+
+def test_0009_goes_down_to_0008_and_up_again(url):
+    before = downgraded_from_head(url, "0008")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0008"
+        assert sorted(schema_differences(conn)) == sorted(DROPPED_BY_0009[conn.dialect.name])
+        assert [name for name, _ in alert_triggers(conn)] == ["ix_alerts_rule_event"]
+        assert "WHERE" not in alert_triggers(conn)[0][1]
+    assert (
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0008 to {HEAD_REVISION}\n"
     )
     assert_upgraded(url, before)
 

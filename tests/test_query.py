@@ -19,6 +19,7 @@ from db.search.expression import (
     fts5_expression,
     split_top,
     tsquery_expression,
+    vocabulary,
 )
 from db.search.spec import Filters
 from monitor.query import QueryError, narrower, parse_query, tag_ids
@@ -307,3 +308,16 @@ def test_only_whole_names_tag_fines_and_penalties():
     assert "administrative-penalty" in tagged("The smelter Was Fined 2 million yuan.")
     assert "administrative-penalty" not in tagged("Fine particles and iron ore fines; a fine-grained result.")
     assert tagged("约谈企业负责人") & {"summons", "accountability"} == {"summons"}
+
+
+def test_vocabulary_is_every_term_a_node_reads_and_its_prefixes():
+    node = And(
+        (
+            Or((Term("稀土"), Phrase(("rare", "earth")))),
+            Near((("督察",), ("整改", "通知")), 5),
+            Prefix("rectif"),
+            Not(Or((Term("copper"), Prefix("smm")))),
+        )
+    )
+    assert vocabulary(node) == ({"稀土", "rare", "earth", "督察", "整改", "通知", "copper"}, {"rectif", "smm"})
+    assert vocabulary(parse_query("-site:smm 稀土", expand=False).node) == ({"稀土"}, set())

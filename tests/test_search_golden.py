@@ -28,7 +28,7 @@ from sqlalchemy import insert, select, text
 from db import Archive
 from db.alerts import BATCH_TABLE, begin_batch
 from db.models import AlertQueue, Article
-from db.search.results import copy_queued_matches
+from db.search.results import copy_queued_matches, prepare_queued_matches
 from monitor.extract import extract_page
 from monitor.reprocess import fit_document_frequencies
 from monitor.search import SearchOptions, iterate, plan, search
@@ -136,9 +136,9 @@ def _alert_matches(archive: Archive, urls: dict[int, str]) -> dict[str, list]:
         if missing:
             conn.execute(insert(AlertQueue), missing)
         begin_batch(conn)
-        for rule_id, (query, exact) in enumerate(RULES, 1):
-            spec = plan(query, SearchOptions(expand=not exact))[1]
-            copy_queued_matches(conn, spec, min(urls), max(urls), BATCH_TABLE, rule_id)
+        specs = [plan(query, SearchOptions(expand=not exact))[1] for query, exact in RULES]
+        prepare_queued_matches(conn, specs, min(urls), max(urls))
+        copy_queued_matches(conn, dict(enumerate(specs, 1)), min(urls), max(urls), BATCH_TABLE)
         rows = conn.execute(text(f"SELECT rule_id, article_pk, story_id, garbled FROM {BATCH_TABLE}")).all()
         transaction.rollback()
     for rule_id, (query, exact) in enumerate(RULES, 1):

@@ -63,6 +63,26 @@ def is_positive(node: Node) -> bool:
     return True
 
 
+def vocabulary(node: Node) -> tuple[set[str], set[str]]:
+    """The terms a node reads, and the starts of its prefixes: a document with only those
+    terms (at their positions) matches it as the whole document does."""
+    if isinstance(node, Term):
+        return {node.term}, set()
+    if isinstance(node, Phrase):
+        return set(node.terms), set()
+    if isinstance(node, Prefix):
+        return set(), {node.start}
+    if isinstance(node, Near):
+        return {t for p in node.phrases for t in p}, set()
+    words: set[str] = set()
+    starts: set[str] = set()
+    for child in node.children if isinstance(node, And | Or) else (node.child,):
+        more_words, more_starts = vocabulary(child)
+        words |= more_words
+        starts |= more_starts
+    return words, starts
+
+
 def split_top(node: Node) -> tuple[Node | None, Node | None]:
     """(what to find, what to leave out) at the top: a query of only exclusions finds
     every article (within the filters) but those."""

@@ -7,14 +7,14 @@ title's terms, the body's terms, and the dictionary words inside long Chinese to
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
 
 from db.search.spec import Search
-from db.search.statement import Matches
+from db.search.statement import Matches, Statement
 
 
 class SearchIndex(ABC):
@@ -51,8 +51,19 @@ class SearchIndex(ABC):
         return False
 
     @abstractmethod
-    def matches(self, conn: Connection, search: Search) -> Matches:
-        """The articles the search matches, within its filters, scored."""
+    def matches(self, conn: Connection, search: Search, part_of: Statement | None = None) -> Matches:
+        """The articles the search matches, within its filters, scored (`part_of`: a
+        statement whose parameters its own join)."""
+
+    @abstractmethod
+    def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
+        """Ready `queued_matches` of these searches for the queued articles with ids from
+        `low` to `high`, in this transaction (alert matching: each rule against a batch)."""
+
+    def queued_matches(self, conn: Connection, search: Search, low: int, high: int, part_of: Statement) -> Matches:
+        """The queued articles with ids from `low` to `high` that the search matches,
+        unscored, as a part of the statement `part_of`."""
+        return self.matches(conn, search, part_of).unscored().queued(low, high)
 
     def best(self, conn: Connection, search: Search, limit: int, offset: int, stories: int | None) -> list[Any]:
         """The best matches (id, story_id, rank, total: how many stories (collapsed) or

@@ -5,6 +5,7 @@ searches without scoring every match."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
@@ -97,8 +98,11 @@ class SqliteIndex(SearchIndex):
     def stale(self, conn: Connection) -> bool:
         return top_k.stale(conn)
 
-    def matches(self, conn: Connection, search: Search) -> Matches:
-        sql = Statement()
+    def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
+        """Nothing: each search's index lookup seeks to the batch's rowid range itself."""
+
+    def matches(self, conn: Connection, search: Search, part_of: Statement | None = None) -> Matches:
+        sql = Statement(part_of)
         found, left_out = split_top(search.node) if search.node is not None else (None, None)
         if found is None:
             if left_out is not None:

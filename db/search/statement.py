@@ -15,12 +15,14 @@ from db.search.spec import Filters
 
 
 class Statement:
-    """SQL conditions and the parameters they bind."""
+    """SQL conditions and the parameters they bind. `part_of`: the statement this one is a
+    part of (several searches in one SQL statement): their parameters are bound together,
+    each part keeps its own conditions."""
 
-    def __init__(self) -> None:
-        self.params: dict[str, Any] = {}
+    def __init__(self, part_of: Statement | None = None) -> None:
+        self.params: dict[str, Any] = part_of.params if part_of else {}
         self.where: list[str] = []
-        self._typed: list = []
+        self._typed: list = part_of._typed if part_of else []
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from db import Archive
 from db import alerts as store
-from db.search.results import copy_queued_matches
+from db.search.results import copy_queued_matches, prepare_queued_matches
 from db.search.spec import Search
 from monitor.alerts.report import RunReport
 from monitor.cases import CaseError, named_party, parties
@@ -205,8 +205,8 @@ def match_queue(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -
             if not ids:
                 return
             last_alert = store.begin_batch(conn)
-            for rule_id, search in searches.items():
-                copy_queued_matches(conn, search, ids[0], ids[-1], store.BATCH_TABLE, rule_id)
+            prepare_queued_matches(conn, searches.values(), ids[0], ids[-1])
+            copy_queued_matches(conn, searches, ids[0], ids[-1], store.BATCH_TABLE)
             fresh = store.record_batch(conn, last_alert)
             store.dequeue(conn, ids)
         for rule_id, name in names.items():
