@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+# The alerts' columns these triggers keep, and the table each refers to (what a foreign key
+# would say: db.copy maps them as it maps foreign keys).
+REFERENCES = {"rule_id": "alert_rules", "article_pk": "articles"}
+
 _POSTGRES = (
     # FOR KEY SHARE, as a foreign key's check: a rule or article cannot go before the
     # inserting transaction ends.

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, String, Table, bindparam, cast, delete, func,
 from sqlalchemy.engine import RowMapping, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from db import alert_references
 from db.archive import Archive
 from db.engine import ArchiveError, printable_url, reason
 from db.models import (
@@ -93,6 +94,8 @@ def references(table: Table) -> dict[str, str]:
         if column.foreign_keys
     }
     found.update(dict.fromkeys(STORY_COLUMNS.get(table.name, ()), "articles"))
+    if table.name == "alerts":
+        found.update(alert_references.REFERENCES)
     return found
 
 
