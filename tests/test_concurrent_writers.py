@@ -1,0 +1,177 @@
+"""Several processes storing into one archive at once (db.writing): no article lost, and the
+archive exactly what one writer makes.
+
+"As one writer makes" is checked two ways. The order in which writers' batches commit is the
+order of the article ids (they are drawn under the write lock), and a new article joins a
+story of the articles stored before it (db.stories): so one writer storing the same articles
+in the order of their ids in the shared archive must make the same partition of articles
+into stories, the same story links and the same term counts; it stores into SQLite, so the
+engines are compared too. And the generated stories (tests/writers_load.py) are far apart and
+their copies near, so any order makes them: the partition must be the generated one, each
+Chinese story linked to its English one where the case is relevant, each word counted once
+an article. Without the write lock the PostgreSQL load made 1,166 stories of the 1,000."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from db import Archive
+from db.models import StoryLink, TermStat
+from db.writing import WRITE_LOCK
+from tests.conftest import ROOT
+from tests.writers_load import COPIES, STORE_BATCH, linked, share, story_of
+
+Partition = frozenset[frozenset[str]]
+
+
+def _load(url: str, workers: int, count: int) -> list[dict[str, Any]]:
+    """`workers` processes each storing `count` articles into the archive, started together."""
+    Archive(url).engine.dispose()  # the schema made once, before they race
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.writers_load", url, str(worker), str(workers), str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for worker in range(workers)
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.close()
+        results = [json.loads(process.stdout.read()) for process in processes if process.stdout is not None]
+        assert [process.wait(timeout=60) for process in processes] == [0] * workers
+    finally:
+        for process in processes:
+            if process.poll() is None:  # a writer left behind by a failure above
+                process.kill()
+                process.wait()
+    return results
+
+
+def _stories(archive: Archive) -> tuple[list[str], dict[int, frozenset[str]]]:
+    """The identities by id, and each story's articles by story id."""
+    members: dict[int, set[str]] = {}
+    articles = archive.articles()
+    for article in articles:
+        members.setdefault(article.story_id, set()).add(article.identity)
+    return [article.identity for article in articles], {story: frozenset(ids) for story, ids in members.items()}
+
+
+def _written(archive: Archive) -> tuple[Partition, frozenset[tuple[frozenset[frozenset[str]], float]], dict[str, int]]:
+    """What the writers made of the articles: their stories, the story links (the two
+    stories' articles, the score) and the term counts."""
+    _, stories = _stories(archive)
+    with archive.engine.connect() as conn:
+        links = frozenset(
+            (frozenset((stories[row.story_a], stories[row.story_b])), row.score)
+            for row in conn.execute(select(StoryLink.story_a, StoryLink.story_b, StoryLink.score))
+        )
+        terms = dict(conn.execute(select(TermStat.term, TermStat.documents)).all())
+    return frozenset(stories.values()), links, terms
+
+
+def _generated(records: list[dict[str, Any]]) -> tuple[Partition, frozenset, dict[str, int]]:
+    """What the generated articles are: their stories, the links of the linked cases, their words."""
+    stories: dict[int, set[str]] = {}
+    for record in records:
+        stories.setdefault(story_of(record["identity"]), set()).add(record["identity"])
+    links = frozenset(
+        (frozenset((frozenset(stories[story]), frozenset(stories[story + 1]))), 1.0)
+        for story in stories
+        if story % 2 == 0 and linked(story)
+    )
+    terms = Counter(term for record in records for term in set(record["terms"]))
+    return frozenset(frozenset(ids) for ids in stories.values()), links, dict(terms)
+
+
+def _one_writer(url: str, records: list[dict[str, Any]]) -> Archive:
+    archive = Archive(url)
+    for start in range(0, len(records), STORE_BATCH):
+        assert not archive.store_batch(records[start : start + STORE_BATCH]).failed
+    return archive
+
+
+def _check(shared: Archive, workers: int, count: int, results: list[dict[str, Any]], replay_url: str) -> None:
+    records = [record for worker in range(workers) for record in share(worker, workers, count)]
+    assert [(result["new"], result["failed"]) for result in results] == [(count, [])] * workers
+    assert shared.count() == workers * count == len({record["identity"] for record in records})
+    made = _written(shared)
+    generated = _generated(records)
+    assert len(made[0]) == workers * count // COPIES and made[0] == generated[0]
+    assert made[1] == generated[1] and made[2] == generated[2]
+    order, _ = _stories(shared)
+    by_identity = {record["identity"]: record for record in records}
+    assert _written(_one_writer(replay_url, [by_identity[identity] for identity in order])) == made
+
+
+@pytest.mark.slow
+def test_four_processes_store_into_postgresql_as_one_writer(postgres_url, tmp_path):
+    """The must-show: 4 processes x 2,000 articles, copies of each story spread over all four."""
+    results = _load(postgres_url, 4, 2000)
+    archive = Archive(postgres_url)
+    try:
+        _check(archive, 4, 2000, results, f"sqlite:///{tmp_path / 'one.sqlite3'}")
+    finally:
+        archive.engine.dispose()
+
+
+def test_four_processes_store_into_one_sqlite_file_as_one_writer(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    results = _load(url, 4, 200)
+    _check(Archive(url), 4, 200, results, f"sqlite:///{tmp_path / 'one.sqlite3'}")
+
+
+def test_a_batch_that_deadlocks_is_stored_whole_on_its_second_try(postgres_url):
+    """A real deadlock: another transaction holds a term's row, the batch (holding the write
+    lock) waits for it, and the other then asks for the write lock. PostgreSQL rolls the batch
+    back (its session looks for deadlocks first: the other's deadlock_timeout is longer); the
+    batch is tried again once the other commits, and stored once."""
+    archive = Archive(postgres_url)
+    record = share(0, 1, COPIES)[0]
+    blocking = archive.engine.connect()
+    try:
+        with blocking.begin():
+            blocking.execute(text("SET LOCAL deadlock_timeout = '30s'"))
+            blocking.execute(TermStat.__table__.insert(), {"term": record["terms"][0], "documents": 0})
+            stored: list = []
+            batch = threading.Thread(target=lambda: stored.append(archive.store_batch([record])))
+            batch.start()
+            _until_waiting(postgres_url)
+            blocking.execute(WRITE_LOCK)  # waits for the batch's, which waits for this: a deadlock
+        batch.join(timeout=60)
+        result = stored[0]
+        assert (result.new, result.failed, result.retries, archive.count()) == (1, [], 1, 1)
+        with archive.engine.connect() as conn:
+            assert conn.execute(select(TermStat.documents).where(TermStat.term == record["terms"][0])).scalar() == 1
+    finally:
+        blocking.close()
+        archive.engine.dispose()
+
+
+def _until_waiting(url: str) -> None:
+    """Until the batch's term count waits for a lock (the other's row)."""
+    engine = create_engine(url)
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO term_stats%'"
+    )
+    try:
+        with engine.connect() as conn:
+            while not conn.execute(query).scalar():
+                conn.rollback()
+    finally:
+        engine.dispose()
