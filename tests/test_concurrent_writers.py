@@ -14,6 +14,7 @@ an article. Without the write lock the PostgreSQL load made 1,166 stories of the
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,10 +23,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import IntegrityError
 
 from db import Archive
 from db.models import StoryLink, TermStat
-from db.writing import WRITE_LOCK
+from db.writing import WRITE_LOCK, retried
 from tests.conftest import ROOT
 from tests.writers_load import COPIES, STORE_BATCH, linked, share, story_of
 
@@ -173,4 +175,33 @@ def _until_waiting(url: str) -> None:
             while not conn.execute(query).scalar():
                 conn.rollback()
     finally:
+        engine.dispose()
+
+
+def test_sqlite_busy_past_its_timeout_is_tried_again_and_a_bad_write_is_not(tmp_path):
+    """Another process's write lock held past the busy timeout (none here) costs a try, not
+    the write; a write refused for its content fails at its first try."""
+    path = tmp_path / "busy.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+    other.execute("BEGIN IMMEDIATE")
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0})
+    tries: list[int] = []
+
+    def insert() -> None:
+        if tries:
+            other.execute("COMMIT")  # the other writer is done by the second try
+        tries.append(1)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+
+    try:
+        assert retried(insert) == (None, 1)
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (1,)
+        tries.clear()
+        with pytest.raises(IntegrityError):
+            retried(insert)
+        assert tries == [1]
+    finally:
+        other.close()
         engine.dispose()
