@@ -14,6 +14,7 @@ an article. Without the write lock the PostgreSQL load made 1,166 stories of the
 from __future__ import annotations
 
 import json
+import pickle
 import sqlite3
 import subprocess
 import sys
@@ -26,19 +27,21 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from db import Archive
-from db.models import StoryLink, TermStat
+from db.models import Article, Case, CaseArticle, StoryLink, TermStat
 from db.writing import WRITE_LOCK, retried
+from pipelines.case_groups import keep_cases
 from tests.conftest import ROOT
-from tests.writers_load import COPIES, STORE_BATCH, linked, share, story_of
+from tests.writers_load import CASE_BATCH, COPIES, STORE_BATCH, case_articles, linked, share, story_of
 
 Partition = frozenset[frozenset[str]]
 
 
-def _load(url: str, workers: int, count: int) -> list[dict[str, Any]]:
-    """`workers` processes each storing `count` articles into the archive, started together."""
+def _load(url: str, workers: int, source: str) -> list[dict[str, Any]]:
+    """`workers` processes each storing its share of the articles (tests.writers_load: a
+    count of generated ones, or a file of case articles) into the archive, started together."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.writers_load", url, str(worker), str(workers), str(count)],
+            [sys.executable, "-m", "tests.writers_load", url, str(worker), str(workers), source],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -99,10 +102,16 @@ def _generated(records: list[dict[str, Any]]) -> tuple[Partition, frozenset, dic
     return frozenset(frozenset(ids) for ids in stories.values()), links, dict(terms)
 
 
-def _one_writer(url: str, records: list[dict[str, Any]]) -> Archive:
+def _one_writer(url: str, records: list[dict[str, Any]], readings: dict[str, dict] | None = None) -> Archive:
+    """The records stored by one writer, in order; with `readings` (by identity) their
+    cases kept after each batch, as the writers did."""
     archive = Archive(url)
-    for start in range(0, len(records), STORE_BATCH):
-        assert not archive.store_batch(records[start : start + STORE_BATCH]).failed
+    size = STORE_BATCH if readings is None else CASE_BATCH
+    for start in range(0, len(records), size):
+        batch = records[start : start + size]
+        assert not archive.store_batch(batch).failed
+        if readings is not None:
+            keep_cases(archive.engine, {record["identity"]: readings[record["identity"]] for record in batch})
     return archive
 
 
@@ -122,7 +131,7 @@ def _check(shared: Archive, workers: int, count: int, results: list[dict[str, An
 @pytest.mark.slow
 def test_four_processes_store_into_postgresql_as_one_writer(postgres_url, tmp_path):
     """The must-show: 4 processes x 2,000 articles, copies of each story spread over all four."""
-    results = _load(postgres_url, 4, 2000)
+    results = _load(postgres_url, 4, "2000")
     archive = Archive(postgres_url)
     try:
         _check(archive, 4, 2000, results, f"sqlite:///{tmp_path / 'one.sqlite3'}")
@@ -132,7 +141,7 @@ def test_four_processes_store_into_postgresql_as_one_writer(postgres_url, tmp_pa
 
 def test_four_processes_store_into_one_sqlite_file_as_one_writer(tmp_path):
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    results = _load(url, 4, 100)
+    results = _load(url, 4, "100")
     _check(Archive(url), 4, 100, results, f"sqlite:///{tmp_path / 'one.sqlite3'}")
 
 
@@ -205,3 +214,34 @@ def test_sqlite_busy_past_its_timeout_is_tried_again_and_a_bad_write_is_not(tmp_
     finally:
         other.close()
         engine.dispose()
+
+
+def _cases(archive: Archive) -> dict[str, frozenset[str]]:
+    """Each case's articles, by the case's key."""
+    members: dict[str, set[str]] = {}
+    query = select(Case.key, Article.identity).join(CaseArticle, CaseArticle.case_id == Case.id)
+    with archive.engine.connect() as conn:
+        for key, identity in conn.execute(query.join(Article, Article.id == CaseArticle.article_pk)).all():
+            members.setdefault(key, set()).add(identity)
+    return {key: frozenset(identities) for key, identities in members.items()}
+
+
+@pytest.mark.slow
+def test_four_processes_keep_the_cases_as_one_writer(postgres_url, tmp_path):
+    """The labelled case articles and their reposts, dealt in turn to 4 processes that store
+    them and keep their cases batch by batch: the cases one writer keeps, storing them in
+    the same order."""
+    pairs = case_articles()
+    (tmp_path / "cases.pickle").write_bytes(pickle.dumps(pairs))
+    results = _load(postgres_url, 4, str(tmp_path / "cases.pickle"))
+    assert [result["failed"] for result in results] == [[]] * 4
+    archive = Archive(postgres_url)
+    try:
+        order, _ = _stories(archive)
+        records = {record["identity"]: record for record, _ in pairs}
+        readings = {record["identity"]: reading for record, reading in pairs}
+        one = _one_writer(f"sqlite:///{tmp_path / 'one.sqlite3'}", [records[i] for i in order], readings)
+        assert len(order) == len(pairs) and len(_cases(archive)) > 40
+        assert _cases(archive) == _cases(one) and _written(archive) == _written(one)
+    finally:
+        archive.engine.dispose()

@@ -1,31 +1,40 @@
-"""Generated articles for the concurrent-writers test (tests/test_concurrent_writers.py), and
-one writer process storing its share of them: `python -m tests.writers_load URL WORKER
-WORKERS COUNT`. It generates its articles, prints "ready", waits for a line on its standard
-input (all writers start together), stores them in batches of STORE_BATCH and prints what
-it stored as JSON.
+"""Articles for the concurrent-writers tests (tests/test_concurrent_writers.py), and one
+writer process storing its share of them: `python -m tests.writers_load URL WORKER WORKERS
+COUNT` (generated articles) or `... URL WORKER WORKERS FILE` (pickled case articles, their
+cases kept after each batch as the store pipeline does). It makes its articles ready,
+prints "ready", waits for a line on its standard input (all writers start together), stores
+them in batches and prints what it stored as JSON.
 
-Stories overlap across the writers: the copies of a story go to every writer in turn, and
-each writer stores its articles by publication day, so copies of one story are stored by
-several processes at about the same time. Copies are the story's text, exact (a mirror) or
-with a word changed and a footer of their own (a repost); the stories' texts are random and
-share next to nothing. Pairs of stories, one Chinese and one English, name the same case
-(an organisation and a place) days apart: the story links. Every article names a few of its
-story's words as keyword candidates: the term statistics."""
+Generated stories overlap across the writers: the copies of a story go to every writer in
+turn, and each writer stores its articles by publication day, so copies of one story are
+stored by several processes at about the same time. Copies are the story's text, exact (a
+mirror) or with a word changed and a footer of their own (a repost); the stories' texts are
+random and share next to nothing. Pairs of stories, one Chinese and one English, name the
+same case (an organisation and a place) days apart: the story links. Every article names a
+few of its story's words as keyword candidates: the term statistics."""
 
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from db import Archive
+from monitor.case_evaluation import DATA
+from monitor.evaluation import _article
 from pipelines.article import Article
+from pipelines.case_groups import keep_cases
 from pipelines.dedup import dedup
+from pipelines.stages import process
 
 STORE_BATCH = 50  # the store pipeline's batch (MONITOR_STORE_BATCH's default)
+CASE_BATCH = 10  # smaller: the writers' cases updates interleave more
 COPIES = 8  # articles a story has
 WORDS = 160  # a story's length in words
 LINKED_EVERY = 4
@@ -130,12 +139,46 @@ def store(url: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     return totals
 
 
+def case_articles() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The labelled case articles (tests/data/cases), each also reposted two days later on
+    another host, through the pipeline: (record, case reading) by publication time."""
+    pairs = []
+    for line in (DATA / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+        truth = json.loads(line)
+        day = datetime.fromisoformat(f"{truth['published']}T12:00:00+08:00")
+        for published, url in (
+            (day, truth["url"]),
+            (day + timedelta(days=2), f"https://repost.example.com/{truth['id']}"),
+        ):
+            item = process(_article(truth["title"], truth["body"], published, url))
+            pairs.append((item.record(), item.case_reading))
+    return sorted(pairs, key=lambda pair: (pair[0]["published_at"], pair[0]["identity"]))
+
+
+def store_with_cases(url: str, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """As the store pipeline does: each batch stored, then its articles' cases kept."""
+    archive = Archive(url)
+    failed = []
+    for start in range(0, len(pairs), CASE_BATCH):
+        batch = pairs[start : start + CASE_BATCH]
+        failed += archive.store_batch([record for record, _ in batch]).failed
+        keep_cases(archive.engine, {record["identity"]: reading for record, reading in batch})
+    archive.engine.dispose()
+    return {"failed": failed}
+
+
 def main(argv: list[str]) -> None:
-    url, worker, workers, count = argv[0], int(argv[1]), int(argv[2]), int(argv[3])
-    records = share(worker, workers, count)
+    """URL WORKER WORKERS COUNT: the writer's share of COUNT x WORKERS generated articles;
+    URL WORKER WORKERS FILE: its share of the (record, case reading) pairs pickled in FILE."""
+    url, worker, workers, source = argv[0], int(argv[1]), int(argv[2]), argv[3]
+    job = (
+        partial(store, url, share(worker, workers, int(source)))
+        if source.isdigit()
+        else partial(store_with_cases, url, pickle.loads(Path(source).read_bytes())[worker::workers])
+    )
     print("ready", flush=True)
     sys.stdin.readline()
-    print(json.dumps(store(url, records)), flush=True)
+    print(json.dumps(job()), flush=True)
 
 
 if __name__ == "__main__":
