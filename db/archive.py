@@ -24,6 +24,7 @@ from db.migrate import open_schema
 from db.models import AlertQueue, Article, ArticleTag, Fact, LshBand, RawPage, TermStat
 from db.search.engines import index_for
 from db.stories import find_story, index_bands, link_languages
+from db.writing import retried, write_transaction
 
 # Columns copied from a pipeline record into `articles`.
 ARTICLE_FIELDS = (
@@ -81,6 +82,8 @@ class StoreResult:
     unchanged: int = 0
     # (identity, reason) of records that could not be stored; the others were.
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Transactions tried again after a transient failure (db.writing.retried).
+    retries: int = 0
 
 
 # Not in the digest: the fetch time, and the keywords, whose weights follow the archive's
@@ -127,14 +130,12 @@ class Archive:
             raise ArchiveError(f"cannot open the archive at {printable_url(url)}: {reason(exc)}") from exc
         self.is_sqlite = self.engine.dialect.name == "sqlite"
 
-    def _write(self):
-        return self.engine.connect().execution_options(sqlite_immediate=True)
-
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A write transaction, committed when the block ends without an error; on SQLite
-        taken at once (BEGIN IMMEDIATE), so it never fails half-way on another writer's lock."""
-        with self._write() as conn, conn.begin():
+        """A write transaction, committed when the block ends without an error, holding the
+        archive's write lock (db.writing): writers of every process take turns, and none
+        fails half-way on another's lock."""
+        with write_transaction(self.engine) as conn:
             yield conn
 
     # --- reads -------------------------------------------------------------------------
@@ -267,9 +268,10 @@ class Archive:
     # --- writes ------------------------------------------------------------------------
 
     def store_batch(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
-        """Insert or update articles by their identity, in one transaction. Should that
-        fail, each record is tried in a transaction of its own, so one bad record costs
-        only itself; those that fail are listed in the result."""
+        """Insert or update articles by their identity, in one transaction, as one writer
+        would whatever other processes write at once (db.writing). Should that fail, each
+        record is tried in a transaction of its own, so one bad record costs only itself;
+        those that fail are listed in the result."""
         try:
             return self._store(records)
         except SQLAlchemyError:
@@ -284,11 +286,18 @@ class Archive:
             result.new += single.new
             result.updated += single.updated
             result.unchanged += single.unchanged
+            result.retries += single.retries
         return result
 
     def _store(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
+        """The records in one write transaction, tried again whole after a transient failure."""
+        result, retries = retried(lambda: self._store_once(records))
+        result.retries += retries
+        return result
+
+    def _store_once(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
         result = StoreResult()
-        with self._write() as conn, conn.begin():
+        with write_transaction(self.engine) as conn:
             for part in _distinct_runs(records):
                 self._store_part(conn, part, result)
         return result
@@ -427,7 +436,7 @@ class Archive:
             yield [(title, body) for _, title, body in rows]
 
     def replace_document_frequencies(self, counts: Mapping[str, int]) -> None:
-        with self._write() as conn, conn.begin():
+        with self.transaction() as conn:
             conn.execute(delete(TermStat))
             if counts:
                 conn.execute(insert(TermStat), [{"term": t[:200], "documents": n} for t, n in counts.items()])

@@ -22,6 +22,7 @@ from sqlalchemy import BindParameter, Text, bindparam, cast, delete, func, inser
 from sqlalchemy.engine import Connection, Engine
 
 from db.models import Article, Case, CaseArticle, CaseEvent, CaseEventQueue, CaseFigure, CaseReadingRow, CaseStage
+from db.writing import retried, write_transaction
 
 CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stationed", "first_day", "last_day")
 # A case's stage and figure rows as compared and written (tuples, as case_rows makes
@@ -107,7 +108,13 @@ def keep_cases(
     no case) of articles already in the archive, and assemble again the cases of the
     families whose readings changed: the families the articles are in, or were in. `anew`:
     as if every reading had changed (`monitor reprocess`: the grouping may have)."""
-    with engine.connect() as conn, conn.begin():
+    return retried(lambda: _keep_cases(engine, rows, assemble, anew))[0]
+
+
+def _keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble, anew: bool) -> CaseUpdate:
+    """keep_cases in one write transaction: under the archive's write lock (db.writing), the
+    readings of every batch stored before are there to assemble the cases from."""
+    with write_transaction(engine) as conn:
         pks, old = _stored_readings(conn, list(rows))
         new = {
             pks[identity]: (row["family"], row["reading"])

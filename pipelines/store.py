@@ -186,6 +186,8 @@ class StorePipeline:
         stats.inc_value("monitor/articles/new", result.new)
         stats.inc_value("monitor/articles/updated", result.updated)
         stats.inc_value("monitor/articles/unchanged", result.unchanged)
+        if result.retries:  # transactions tried again after another writer's deadlock (db.writing)
+            stats.inc_value("monitor/store/retries", result.retries)
 
 
 @asynccontextmanager
