@@ -36,7 +36,7 @@ RETRY_TIMES = 2
 # Items a response's output is worked through with at once. Scrapy starts that many asyncio
 # tasks for every response (100 by default) whatever it yields; an article page yields one
 # article and the store pipeline takes articles one at a time, so more buys nothing and cost
-# a third of the reactor's time in a full-speed crawl (README: bench/crawl_throughput.py).
+# a quarter of the reactor's time in a full-speed crawl (README: bench/crawl_throughput.py).
 CONCURRENT_ITEMS = 1
 # Bytes of fetched pages not yet read (parsed, through the text stages) past which Scrapy
 # downloads no more (5 MB by default). One worker reads the pages; a full-speed crawl of small
