@@ -33,6 +33,17 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
+# Items a response's output is worked through with at once. Scrapy starts that many asyncio
+# tasks for every response (100 by default) whatever it yields; an article page yields one
+# article and the store pipeline takes articles one at a time, so more buys nothing and cost
+# a quarter of the reactor's time in a full-speed crawl (README: bench/crawl_throughput.py).
+CONCURRENT_ITEMS = 1
+# Bytes of fetched pages not yet read (parsed, through the text stages) past which Scrapy
+# downloads no more (5 MB by default). One worker reads the pages; a full-speed crawl of small
+# pages held over a thousand waiting, each with its request, its middlewares' generators and
+# tasks: the crawl's memory grew with the machine's load. A megabyte is some 20 live pages,
+# more than the worker needs to be kept busy.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 COOKIES_ENABLED = False  # news pages need none; avoids tldextract's offline Public Suffix fetch
 
 # Scrapy 2.19 starts a code-executing RemoteControl server by default; the telnet console too.

@@ -30,6 +30,9 @@ from spiders.reading import off_reactor
 from spiders.structured import structured_fields
 
 DEFAULT_MAX_LIST_PAGES = 50
+# Article pages go before list pages: what a list page found is fetched before the walk goes
+# on, so the requests waiting in the scheduler stay a list page's worth, not a whole walk's.
+ARTICLE_PRIORITY = 1
 
 
 class SiteSpider(scrapy.Spider):
@@ -90,7 +93,7 @@ class SiteSpider(scrapy.Spider):
 
     def article_request(self, url: str, article_id: str) -> scrapy.Request | None:
         """A request for an article page, once per article per crawl (lists repeat them, and
-        one article has several URL forms)."""
+        one article has several URL forms), ahead of the lists (ARTICLE_PRIORITY)."""
         if article_id in self._requested:
             return None
         self._requested.add(article_id)
@@ -99,6 +102,7 @@ class SiteSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             meta={"site_article_id": article_id},
+            priority=ARTICLE_PRIORITY,
         )
 
     # --- articles ---

@@ -393,6 +393,9 @@ class ReplicaSite:
 def _handler_for(site: ReplicaSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "nginx" if site.name.startswith("smm") else "Microsoft-IIS/10.0"
+        # Connections kept open between requests, as the live sites keep them (every answer
+        # states its length): a crawl pays for a connection per site, not per page.
+        protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
             reply = site.answer(self.path, self.headers.get("User-Agent", ""), self.headers.get("Host", ""))
