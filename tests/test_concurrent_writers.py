@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from db import Archive
 from db.models import Article, Case, CaseArticle, StoryLink, TermStat
 from db.writing import WRITE_LOCK, retried
-from pipelines.case_groups import keep_cases
+from pipelines.case_upkeep import CaseUpkeep
 from tests.conftest import ROOT
 from tests.writers_load import CASE_BATCH, COPIES, STORE_BATCH, case_articles, linked, share, story_of
 
@@ -103,15 +103,18 @@ def _generated(records: list[dict[str, Any]]) -> tuple[Partition, frozenset, dic
 
 
 def _one_writer(url: str, records: list[dict[str, Any]], readings: dict[str, dict] | None = None) -> Archive:
-    """The records stored by one writer, in order; with `readings` (by identity) their
-    cases kept after each batch, as the writers did."""
+    """The records stored by one writer, in order; with `readings` (by identity) stored
+    with them, and their cases assembled at the end."""
     archive = Archive(url)
     size = STORE_BATCH if readings is None else CASE_BATCH
     for start in range(0, len(records), size):
         batch = records[start : start + size]
-        assert not archive.store_batch(batch).failed
-        if readings is not None:
-            keep_cases(archive.engine, {record["identity"]: readings[record["identity"]] for record in batch})
+        batch_readings = (
+            None if readings is None else {record["identity"]: readings[record["identity"]] for record in batch}
+        )
+        assert not archive.store_batch(batch, batch_readings).failed
+    if readings is not None:
+        CaseUpkeep(archive.engine).assemble()
     return archive
 
 
