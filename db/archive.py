@@ -356,8 +356,9 @@ class Archive:
             conn.execute(
                 update(Article).where(Article.id == bindparam("pk")).values(keywords=bindparam("weighed")), reweighed
             )
+        updated = self._update_changed(conn, changed)
         inserted = self._insert_new(conn, new)
-        written = self._update_changed(conn, changed) + inserted
+        written = updated + inserted
         if written:
             self._write_contents(conn, written)
         before = {row.id for row in existing.values()}

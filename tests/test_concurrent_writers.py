@@ -232,8 +232,8 @@ def _cases(archive: Archive) -> dict[str, frozenset[str]]:
 @pytest.mark.slow
 def test_four_processes_keep_the_cases_as_one_writer(postgres_url, tmp_path):
     """The labelled case articles and their reposts, dealt in turn to 4 processes that store
-    them and keep their cases batch by batch: the cases one writer keeps, storing them in
-    the same order."""
+    them with their readings and assemble the cases every few batches: the cases one writer
+    keeps, storing them in the same order."""
     pairs = case_articles()
     (tmp_path / "cases.pickle").write_bytes(pickle.dumps(pairs))
     results = _load(postgres_url, 4, str(tmp_path / "cases.pickle"))
