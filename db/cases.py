@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import BindParameter, Table, Text, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy import BindParameter, Text, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from db.models import (
     Article,
+    Base,
     Case,
     CaseArticle,
     CaseChange,
@@ -396,24 +397,24 @@ class _Writes:
                 conn.execute(_DELETE_ROWS[table], {"ids": gone})
         for child, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
             if rows:
-                _insert_all(conn, child.__table__, rows)
+                _insert_all(conn, child, rows)
         if self.events:  # queued for the follow rules
             now = datetime.now(UTC)
             ids = conn.execute(_INSERT_EVENTS, [{**event, "recorded_at": now} for event in self.events]).scalars()
-            _insert_all(conn, CaseEventQueue.__table__, [{"event_id": event_id} for event_id in ids])
+            _insert_all(conn, CaseEventQueue, [{"event_id": event_id} for event_id in ids])
 
 
-def _insert_all(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Rows of a table inserted, in order. On PostgreSQL in one statement, from one array a
+def _insert_all(conn: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Rows of a model's table inserted, in order. On PostgreSQL in one statement, from one array a
     column (unnest): psycopg's executemany sends a statement a row, and an assembly writes
     thousands of rows."""
     if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), rows)
+        conn.execute(insert(model), rows)
         return
     names = list(rows[0])
-    arrays = [bindparam(name, [row[name] for row in rows], type_=ARRAY(table.c[name].type)) for name in names]
+    arrays = [bindparam(name, [row[name] for row in rows], type_=ARRAY(model.__table__.c[name].type)) for name in names]
     unnested = func.unnest(*arrays).table_valued(*names).render_derived()
-    conn.execute(insert(table).from_select(names, select(*(unnested.c[name] for name in names))))
+    conn.execute(insert(model).from_select(names, select(*(unnested.c[name] for name in names))))
 
 
 def _first_stored(rows: Iterable[tuple[tuple, int]]) -> dict[tuple, int]:
