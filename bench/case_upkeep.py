@@ -12,9 +12,13 @@ N new articles (1,000), shuffled (seeded) from these kinds, about a third each:
 
 Timed in the same run, each the best of --rounds: the text pipeline over the N articles
 (pipelines.stages.process, the case reading among its stages); then the case upkeep of
-storing them in batches as the store does (50 a batch): pipelines.case_groups.keep_cases_of
-after each Archive.store_batch, on a fresh archive each round. Storing the articles
-themselves (store_batch) is shown, not counted: it is the archive's work, not the cases'.
+storing them in batches as the store does (50 a batch), on a fresh archive each round:
+Archive.store_batch keeps each batch's readings and notes their families (db.cases.
+keep_readings, counted), and pipelines.case_upkeep.CaseUpkeep, the store's own, says when
+to assemble the families noted since (counted), its clock the pipeline's pace (the batches
+come as fast as the pipeline makes them); the last assembly is the spider's close. Storing
+the articles themselves (the rest of store_batch) is shown, not counted: it is the
+archive's work, not the cases'.
 
     .venv/bin/python -m bench.case_upkeep [--articles 1000] [--rounds 3] [--engines sqlite,postgres]
 """
@@ -30,25 +34,30 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+from unittest.mock import patch
 
 from sqlalchemy import create_engine, func, select, text
 
+import db.archive
 from bench.search_latency import PG_SERVER
 from db import Archive
+from db.cases import keep_readings
 from db.models import Case, CaseEvent
 from monitor.case_evaluation import DATA
 from monitor.evaluation import _article, _served_lines
 from monitor.replica import catalog
 from pipelines.article import Article
-from pipelines.case_groups import keep_cases_of
+from pipelines.case_groups import readings_of
+from pipelines.case_upkeep import CaseUpkeep
 from pipelines.stages import process
 
 T = TypeVar("T")
-STORE_BATCH = 50  # MONITOR_STORE_BATCH's default: the store keeps cases batch by batch
+STORE_BATCH = 50  # MONITOR_STORE_BATCH's default
 YEARS_LATER = 3  # a later inspection of the same party: the next round, three years on
 DATABASE = "monitor_case_upkeep_bench"
 _CN_NUMERALS = "一二三四五六七八九十"
@@ -164,6 +173,9 @@ class Timing:
     def __add__(self, other: Timing) -> Timing:
         return Timing(self.wall + other.wall, self.cpu + other.cpu)
 
+    def __sub__(self, other: Timing) -> Timing:
+        return Timing(self.wall - other.wall, self.cpu - other.cpu)
+
 
 ZERO = Timing(0.0, 0.0)
 
@@ -193,22 +205,60 @@ def _counts(archive: Archive) -> tuple[int, int]:
     return cases, events
 
 
-def upkeep(url: str, first: list[Article], new: list[Article]) -> tuple[Timing, Timing, str]:
-    """Store `first`, then `new` batch by batch as the store does: the time of keeping the
-    cases of the new batches, of storing them, and what the cases became."""
+@dataclass
+class PipelineClock:
+    """The store's clock as the batches come at the pipeline's pace."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@contextmanager
+def readings_timed() -> Iterator[list[Timing]]:
+    """The times of keeping the readings in store_batch's transaction (db.cases.keep_readings
+    as db.archive calls it), listed as they come."""
+    times: list[Timing] = []
+
+    def keep(*args: Any, **kwargs: Any) -> None:
+        taken, _ = timed(lambda: keep_readings(*args, **kwargs))
+        times.append(taken)
+
+    with patch.object(db.archive, "keep_readings", keep):
+        yield times
+
+
+def store(archive: Archive, batch: list[Article]) -> None:
+    archive.store_batch([article.record() for article in batch], readings_of(batch))
+
+
+def upkeep(url: str, first: list[Article], new: list[Article], pace: float) -> tuple[Timing, Timing, str]:
+    """Store `first`, then `new` batch by batch as the store does, a batch every `pace`
+    seconds an article: the time of keeping the cases of the new batches, of storing them,
+    and what the cases became."""
     archive = Archive(url)
     for batch in _batches(first):
-        archive.store_batch([article.record() for article in batch])
-        keep_cases_of(archive.engine, batch)
+        store(archive, batch)
+    CaseUpkeep(archive.engine).assemble()
     before = _counts(archive)
-    cases = stored = ZERO
-    for batch in _batches(new):
-        storing, _ = timed(lambda: archive.store_batch([article.record() for article in batch]))  # noqa: B023
-        keeping, _ = timed(lambda: keep_cases_of(archive.engine, batch))  # noqa: B023
-        cases, stored = cases + keeping, stored + storing
+    clock = PipelineClock()
+    cases = CaseUpkeep(archive.engine, clock=clock)
+    assembling = stored = ZERO
+    with readings_timed() as readings:
+        for batch in _batches(new):
+            clock.now += pace * len(batch)
+            storing, _ = timed(lambda: store(archive, batch))  # noqa: B023
+            stored += storing
+            cases.stored()
+            if cases.due():
+                assembling += timed(cases.assemble)[0]
+        assembling += timed(cases.assemble)[0]  # the spider closes
+    keeping = sum(readings, ZERO)
     after = _counts(archive)
     archive.engine.dispose()
-    return cases, stored, f"cases {before[0]} -> {after[0]}, {after[1] - before[1]} new stages and figures"
+    outcome = f"cases {before[0]} -> {after[0]}, {after[1] - before[1]} new stages and figures"
+    return assembling + keeping, stored - keeping, outcome
 
 
 def sqlite_archive() -> Iterator[str]:
@@ -246,7 +296,8 @@ def measure(engine: str, first: list[Article], new: list[Article], rounds: int, 
         archives = ARCHIVES[engine]()
         url = next(archives)
         # Each round stores its own copies: the archive takes a record's values as they are.
-        runs.append(upkeep(url, copy.deepcopy(first), copy.deepcopy(new)))
+        pace = pipeline_time.wall / len(new)
+        runs.append(upkeep(url, copy.deepcopy(first), copy.deepcopy(new), pace))
         archives.close()
     cases, stored, outcome = min(runs)
     ratio, cpu_ratio = cases.wall / pipeline_time.wall, cases.cpu / pipeline_time.cpu

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db.cases import keep_readings
 from db.engine import ArchiveError, make_engine, printable_url, reason
 from db.filter_terms import filter_terms
 from db.migrate import open_schema
@@ -116,6 +117,17 @@ def _fact_row(article_pk: int, fact: Mapping[str, Any]) -> dict[str, Any]:
         "party": fact.get("party"),
         "place": fact.get("place"),
     }
+
+
+# Case readings by identity: {"family", "reading"} (pipelines.cases), family "" about no case.
+Readings = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    records: Sequence[Mapping[str, Any]]
+    readings: Readings
+    readings_anew: bool
 
 
 class Archive:
@@ -267,19 +279,27 @@ class Archive:
 
     # --- writes ------------------------------------------------------------------------
 
-    def store_batch(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
+    def store_batch(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        readings: Readings | None = None,
+        readings_anew: bool = False,
+    ) -> StoreResult:
         """Insert or update articles by their identity, in one transaction, as one writer
-        would whatever other processes write at once (db.writing). Should that fail, each
-        record is tried in a transaction of its own, so one bad record costs only itself;
-        those that fail are listed in the result."""
+        would whatever other processes write at once (db.writing), with their case readings
+        when given ({identity: {"family", "reading"}}: db.cases.keep_readings, which notes
+        the families to assemble again; `readings_anew`: every reading as changed). Should
+        that fail, each record is tried in a transaction of its own, so one bad record costs
+        only itself; those that fail are listed in the result."""
+        batch = _Batch(records, readings or {}, readings_anew)
         try:
-            return self._store(records)
+            return self._store(batch)
         except SQLAlchemyError:
             pass
         result = StoreResult()
         for record in records:
             try:
-                single = self._store([record])
+                single = self._store(_Batch([record], batch.readings, readings_anew))
             except SQLAlchemyError as exc:
                 result.failed.append((record["identity"], reason(exc)))
                 continue
@@ -289,22 +309,27 @@ class Archive:
             result.retries += single.retries
         return result
 
-    def _store(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
+    def _store(self, batch: _Batch) -> StoreResult:
         """The records in one write transaction, tried again whole after a transient failure."""
-        result, retries = retried(lambda: self._store_once(records))
+        result, retries = retried(lambda: self._store_once(batch))
         result.retries += retries
         return result
 
-    def _store_once(self, records: Sequence[Mapping[str, Any]]) -> StoreResult:
+    def _store_once(self, batch: _Batch) -> StoreResult:
         result = StoreResult()
         with write_transaction(self.engine) as conn:
-            for part in _distinct_runs(records):
-                self._store_part(conn, part, result)
+            for part in _distinct_runs(batch.records):
+                ids, before = self._store_part(conn, part, result)
+                if readings := {ids[i]: batch.readings[i] for i in ids if i in batch.readings}:
+                    keep_readings(conn, readings, before, batch.readings_anew)
         return result
 
-    def _store_part(self, conn: Connection, records: list[Mapping[str, Any]], result: StoreResult) -> None:
+    def _store_part(
+        self, conn: Connection, records: list[Mapping[str, Any]], result: StoreResult
+    ) -> tuple[dict[str, int], set[int]]:
         """Records of distinct identities, in set-based statements: one look-up of the stored
-        ones, then each table written for all of them at once."""
+        ones, then each table written for all of them at once. Their ids by identity, and
+        the ids of those stored before."""
         existing = {
             row.identity: row
             for row in conn.execute(
@@ -331,9 +356,15 @@ class Archive:
             conn.execute(
                 update(Article).where(Article.id == bindparam("pk")).values(keywords=bindparam("weighed")), reweighed
             )
-        written = self._update_changed(conn, changed) + self._insert_new(conn, new)
+        updated = self._update_changed(conn, changed)
+        inserted = self._insert_new(conn, new)
+        written = updated + inserted
         if written:
             self._write_contents(conn, written)
+        before = {row.id for row in existing.values()}
+        return {identity: row.id for identity, row in existing.items()} | {
+            record["identity"]: pk for pk, record in inserted
+        }, before
 
     def _update_changed(self, conn: Connection, changed: list) -> list[tuple[int, Mapping[str, Any]]]:
         """Stored articles whose content changed: their row updated, their page and facts

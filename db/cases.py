@@ -1,27 +1,42 @@
 """Inspection cases in the archive, kept up to date as articles are stored.
 
 The case reading of each stored article about a case is kept (case_readings, with the
-family of its party: the topmost organisation or place above it). When articles are stored,
-only the families whose readings they change are assembled again, from their stored
-readings, by the `assemble` function the caller passes (pipelines.case_groups.assemble:
-db/ never imports pipelines), and only the cases whose articles or readings changed are
-written again; a case keeps its id while its key (party and inspection) lives on, so links
-to it stay good. Each stage or figure a case did not have is recorded as a case event,
-queued for the follow rules (monitor.alerts) in the same transaction: so it is told once,
-and a repost tells nothing."""
+family of its party: the topmost organisation or place above it), in the transaction that
+stores the article, and each reading that changed is noted there (case_changes) under its
+families. Every so often (pipelines.case_upkeep says when) the families noted since are
+assembled again, from their stored readings, by the `assemble` function the caller passes
+(pipelines.case_groups.assemble: db/ never imports pipelines), and only the cases whose
+articles or readings changed are written again; a case keeps its id while its key (party
+and inspection) lives on, so links to it stay good. Each stage or figure a case did not
+have is recorded as a case event, queued for the follow rules (monitor.alerts) in the same
+transaction: so it is told once, and a repost tells nothing."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, Text, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from db.models import Article, Case, CaseArticle, CaseEvent, CaseEventQueue, CaseFigure, CaseReadingRow, CaseStage
+from db.models import (
+    Article,
+    Base,
+    Case,
+    CaseArticle,
+    CaseChange,
+    CaseEvent,
+    CaseEventQueue,
+    CaseFigure,
+    CaseReadingRow,
+    CaseStage,
+)
 from db.writing import retried, write_transaction
 
 CASE_COLUMNS = ("family", "party", "party_kind", "round", "batch", "team", "stationed", "first_day", "last_day")
@@ -60,6 +75,11 @@ class CaseUpdate:
     new_stages: list[tuple[int, str, str]] = field(default_factory=list)  # case id, stage, day
     new_figures: list[tuple[int, str, int, str]] = field(default_factory=list)  # case id, kind, value, as_of
 
+    @property
+    def events(self) -> int:
+        """How many case events it recorded: its new stages and figures."""
+        return len(self.new_stages) + len(self.new_figures)
+
 
 # The statements of an update, built once, their lists expanding parameters: on SQLite,
 # building a statement costs about as much as running it.
@@ -67,11 +87,10 @@ def _ids(name: str) -> BindParameter:
     return bindparam(name, expanding=True)
 
 
-_READINGS_OF_ARTICLES = (
-    select(Article.identity, Article.id, CaseReadingRow.family, CaseReadingRow.reading)
-    .outerjoin(CaseReadingRow, CaseReadingRow.article_pk == Article.id)
-    .where(Article.identity.in_(_ids("identities")))
+_READINGS_OF_ARTICLES = select(CaseReadingRow.article_pk, CaseReadingRow.family, CaseReadingRow.reading).where(
+    CaseReadingRow.article_pk.in_(_ids("article_pks"))
 )
+_CHANGES = select(CaseChange.family, CaseChange.article_pk)
 _FORGET_READINGS = delete(CaseReadingRow).where(CaseReadingRow.article_pk.in_(_ids("article_pks")))
 _READINGS_OF_FAMILIES = select(CaseReadingRow.article_pk, cast(CaseReadingRow.reading, Text)).where(
     CaseReadingRow.family.in_(_ids("families"))
@@ -101,52 +120,69 @@ _LEAVE_CASES = delete(CaseArticle).where(
 _INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)  # in any order: one statement on SQLite too
 
 
-def keep_cases(
-    engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble, anew: bool = False
-) -> CaseUpdate:
-    """Store the readings ({identity: {"family", "reading"}}; family "" for an article about
-    no case) of articles already in the archive, and assemble again the cases of the
-    families whose readings changed: the families the articles are in, or were in. `anew`:
-    as if every reading had changed (`monitor reprocess`: the grouping may have)."""
-    return retried(lambda: _keep_cases(engine, rows, assemble, anew))[0]
+def keep_readings(
+    conn: Connection, readings: Mapping[int, Mapping[str, Any]], stored: Collection[int], anew: bool = False
+) -> None:
+    """In the transaction that stores the articles (db.archive): their readings ({article
+    id: {"family", "reading"}}; family "" for an article about no case) replace those kept,
+    and each reading that changed is noted (case_changes) under its families, the one it is
+    in and the one it was in, for assemble_cases. `stored`: the articles that were in the
+    archive before (the others have no reading yet). `anew`: every reading as changed
+    (`monitor reprocess`: the grouping may have changed)."""
+    old = _stored_readings(conn, [pk for pk in readings if pk in stored])
+    new = {pk: (row["family"], row["reading"]) for pk, row in readings.items() if row["family"]}
+    changed = {pk for pk in old.keys() | new.keys() if anew or old.get(pk) != new.get(pk)}
+    if replaced := changed & old.keys():
+        conn.execute(_FORGET_READINGS, {"article_pks": list(replaced)})
+    inserted = [
+        {"article_pk": pk, "family": family, "reading": reading}
+        for pk, (family, reading) in new.items()
+        if pk in changed
+    ]
+    if inserted:
+        conn.execute(insert(CaseReadingRow), inserted)
+    noted = {(old[pk][0], pk) for pk in changed & old.keys()} | {(new[pk][0], pk) for pk in changed & new.keys()}
+    if noted:
+        conn.execute(
+            _insert_ignoring(conn, CaseChange), [{"family": family, "article_pk": pk} for family, pk in sorted(noted)]
+        )
 
 
-def _keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], assemble: Assemble, anew: bool) -> CaseUpdate:
-    """keep_cases in one write transaction: under the archive's write lock (db.writing), the
-    readings of every batch stored before are there to assemble the cases from."""
-    with write_transaction(engine) as conn:
-        pks, old = _stored_readings(conn, list(rows))
-        new = {
-            pks[identity]: (row["family"], row["reading"])
-            for identity, row in rows.items()
-            if identity in pks and row["family"]  # "": about no case, nothing to keep
-        }
-        changed = {pk for pk in old.keys() | new.keys() if anew or old.get(pk) != new.get(pk)}
-        if replaced := changed & old.keys():
-            conn.execute(_FORGET_READINGS, {"article_pks": list(replaced)})
-        inserted = [
-            {"article_pk": pk, "family": family, "reading": reading}
-            for pk, (family, reading) in new.items()
-            if pk in changed
-        ]
-        if inserted:
-            conn.execute(insert(CaseReadingRow), inserted)
-        families = {old[pk][0] for pk in changed & old.keys()} | {new[pk][0] for pk in changed & new.keys()}
-        return _reassemble(conn, sorted(families), assemble, changed)
+def _insert_ignoring(conn: Connection, table: type[CaseChange]) -> Any:
+    """An insert that leaves a row already there alone: a reading changed twice before its
+    family is assembled is noted once."""
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
-def _stored_readings(conn: Connection, identities: list[str]) -> tuple[dict[str, int], dict[int, tuple[str, Any]]]:
-    """The ids of the articles stored, and the reading rows (family, reading) kept of them."""
-    pks: dict[str, int] = {}
+def _stored_readings(conn: Connection, pks: list[int]) -> dict[int, tuple[str, Any]]:
+    """The reading rows (family, reading) kept of these articles."""
     readings: dict[int, tuple[str, Any]] = {}
-    for start in range(0, len(identities), 500):  # bound the IN list
-        chunk = identities[start : start + 500]
-        rows = conn.execute(_READINGS_OF_ARTICLES, {"identities": chunk})
-        for identity, pk, family, reading in rows.all():
-            pks[identity] = pk
-            if family is not None:
-                readings[pk] = (family, reading)
-    return pks, readings
+    for start in range(0, len(pks), 500):  # bound the IN list
+        rows = conn.execute(_READINGS_OF_ARTICLES, {"article_pks": pks[start : start + 500]})
+        readings |= {pk: (family, reading) for pk, family, reading in rows.all()}
+    return readings
+
+
+def assemble_cases(engine: Engine, assemble: Assemble) -> CaseUpdate:
+    """Assemble again the cases of the families whose readings changed since they were last
+    assembled (case_changes: noted as the articles were stored, by any writer), in one write
+    transaction that forgets the changes it assembled: a crash before it leaves them noted
+    for the next one. A case's stages and figures, and its events, are those of the readings
+    stored by then, however many batches stored them."""
+    return retried(lambda: _assemble_cases(engine, assemble))[0]
+
+
+def _assemble_cases(engine: Engine, assemble: Assemble) -> CaseUpdate:
+    """assemble_cases in one write transaction: under the archive's write lock (db.writing),
+    no writer notes a change between reading the changes and forgetting them."""
+    with write_transaction(engine) as conn:
+        noted = conn.execute(_CHANGES).all()
+        if not noted:
+            return CaseUpdate()
+        conn.execute(delete(CaseChange))
+        families = sorted({family for family, _ in noted})
+        return _reassemble(conn, families, assemble, {pk for _, pk in noted})
 
 
 def _reassemble(conn: Connection, families: list[str], assemble: Assemble, changed: set[int]) -> CaseUpdate:
@@ -200,7 +236,10 @@ def _write_cases(
     stored_rows = _Stored.of(conn, rewritten)
     writes = _Writes()
     for case in cases:
-        writes.add(case, ids[case.key], members.get(ids[case.key], set()), stored_rows, result)
+        # A new case has no articles yet, whatever its id: SQLite gives a case deleted just
+        # now (its articles with it) the next id again.
+        had = members[ids[case.key]] if case.key in stored_cases else set()
+        writes.add(case, ids[case.key], had, stored_rows, result)
     writes.write(conn)
 
 
@@ -358,19 +397,42 @@ class _Writes:
                 conn.execute(_DELETE_ROWS[table], {"ids": gone})
         for child, rows in ((CaseArticle, self.articles), (CaseStage, self.stages), (CaseFigure, self.figures)):
             if rows:
-                conn.execute(insert(child), rows)
+                _insert_all(conn, child, rows)
         if self.events:  # queued for the follow rules
             now = datetime.now(UTC)
             ids = conn.execute(_INSERT_EVENTS, [{**event, "recorded_at": now} for event in self.events]).scalars()
-            conn.execute(insert(CaseEventQueue), [{"event_id": event_id} for event_id in ids])
+            _insert_all(conn, CaseEventQueue, [{"event_id": event_id} for event_id in ids])
+
+
+def _insert_all(conn: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Rows of a model's table inserted, in order. On PostgreSQL in one statement, from one array a
+    column (unnest): psycopg's executemany sends a statement a row, and an assembly writes
+    thousands of rows."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(model), rows)
+        return
+    names = list(rows[0])
+    arrays = [bindparam(name, [row[name] for row in rows], type_=ARRAY(model.__table__.c[name].type)) for name in names]
+    unnested = func.unnest(*arrays).table_valued(*names).render_derived()
+    conn.execute(insert(model).from_select(names, select(*(unnested.c[name] for name in names))))
+
+
+def _first_stored(rows: Iterable[tuple[tuple, int]]) -> dict[tuple, int]:
+    """The lowest article id of each stage or figure, from (stage or figure, article id) pairs."""
+    first: dict[tuple, int] = {}
+    for shown, article_pk in rows:
+        first[shown] = min(first.get(shown, article_pk), article_pk)
+    return first
 
 
 def _events(
     case: _Assembled, new_stages: list[tuple[int, str, str]], new_figures: list[tuple[int, str, int, str]]
 ) -> list[dict[str, Any]]:
-    """The new stages and figures as case events, each with the first article that shows it."""
-    first_stage = {row[:2]: row[2] for row in reversed(case.stages)}
-    first_figure = {row[:3]: row[3] for row in reversed(case.figures)}
+    """The new stages and figures as case events, each with the first article stored that
+    shows it (the lowest id: ids are drawn in the order of storing), the one that brought it
+    however many batches an assembly covers."""
+    first_stage = _first_stored((row[:2], row[2]) for row in case.stages)
+    first_figure = _first_stored((row[:3], row[3]) for row in case.figures)
     return [
         {
             "case_id": case_id,

@@ -328,6 +328,17 @@ class CaseReadingRow(Base):
     reading: Mapped[dict] = mapped_column(JSON)
 
 
+class CaseChange(Base):
+    """A reading stored (or replaced, or dropped) whose family's cases are not assembled
+    again yet: written in the transaction that stores the article, removed in the one that
+    assembles the family (db.cases), so a crash between the two loses nothing."""
+
+    __tablename__ = "case_changes"
+
+    family: Mapped[str] = mapped_column(String(80), primary_key=True)
+    article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+
+
 class Case(Base):
     """One inspected party in one central eco-environmental protection inspection."""
 

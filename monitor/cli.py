@@ -775,6 +775,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from db import Archive, printable_url
     from db.migrate import BASELINE_REVISION, HEAD_REVISION, UNVERSIONED, upgrade
     from db.unindexed import index_unindexed
+    from pipelines.case_groups import assemble_cases
     from pipelines.segment import cut, index_terms
 
     url = db_url(args.db)
@@ -783,6 +784,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     # indexed here, with the segmenter of the day.
     archive = Archive(url)
     index_unindexed(archive, lambda text: index_terms(cut(text)))
+    assemble_cases(archive.engine)  # the cases of readings stored before a crash, if any
     archive.engine.dispose()
     where = f"the archive at {printable_url(url)}"
     if before == HEAD_REVISION:

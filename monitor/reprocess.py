@@ -12,7 +12,8 @@ from typing import Any
 from db import Archive
 from monitor.extract import extract_page
 from pipelines.article import BrokenPage
-from pipelines.case_groups import keep_cases, reading_row
+from pipelines.case_groups import reading_row
+from pipelines.case_upkeep import CaseUpkeep
 from pipelines.keywords import DocumentFrequencies, candidates
 from pipelines.segment import cut
 
@@ -54,6 +55,7 @@ def reprocess(
     target = into or archive
     total, done = archive.count(), 0
     result = ReprocessResult()
+    cases = CaseUpkeep(target.engine)
     for pages in archive.stored_pages():
         records: list[Mapping[str, Any]] = []
         case_rows: dict[str, dict[str, Any]] = {}
@@ -66,14 +68,16 @@ def reprocess(
             article.fetched_at, article.status = page.fetched_at, page.status
             records.append(article.record())
             case_rows[article.identity] = reading_row(article)
-        stored = target.store_batch(records)
-        update = keep_cases(target.engine, case_rows, anew=True)  # the grouping may have changed too
-        result.case_events += len(update.new_stages) + len(update.new_figures)
+        stored = target.store_batch(records, case_rows, readings_anew=True)  # the grouping may have changed too
+        cases.stored()
+        if cases.due():
+            result.case_events += cases.assemble().events
         result.updated += stored.updated + stored.new
         result.unchanged += stored.unchanged
         result.failed += [(0, f"{identity}: {why}") for identity, why in stored.failed]  # 0: not stored, no id
         done += len(pages)
         progress(done, total)
+    result.case_events += cases.assemble().events
     if target.heads_stale():  # many articles were indexed anew
         target.optimize()
     return result

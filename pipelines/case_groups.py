@@ -244,16 +244,13 @@ def reading_row(article: Article) -> dict[str, Any]:
     return article.case_reading
 
 
-def keep_cases(engine: Engine, rows: Mapping[str, Mapping[str, Any]], anew: bool = False) -> CaseUpdate:
-    """Bring the cases up to date with articles just stored, given their reading rows by
-    identity ({article.identity: reading_row(article)}): the hook of the store path and of
-    `monitor reprocess`, after Archive.store_batch. Only the families whose readings changed
-    are assembled again, or with `anew` every family of the articles (reprocess: the
-    grouping may have changed)."""
-    return db_cases.keep_cases(engine, rows, assemble, anew)
+def readings_of(articles: Iterable[Article]) -> dict[str, dict[str, Any]]:
+    """The articles' reading rows by identity: what Archive.store_batch keeps with them."""
+    return {article.identity: reading_row(article) for article in articles}
 
 
-def keep_cases_of(engine: Engine, articles: Iterable[Article]) -> CaseUpdate:
-    """The store's hook: bring the cases up to date with a batch of articles just stored
-    (after Archive.store_batch, on the same archive), with the readings the pipeline made."""
-    return keep_cases(engine, {article.identity: reading_row(article) for article in articles})
+def assemble_cases(engine: Engine) -> CaseUpdate:
+    """Bring the cases up to date with the readings stored since they were last assembled
+    (db.cases.assemble_cases): only the families whose readings changed are assembled again
+    (every family of the articles stored by `monitor reprocess`: the grouping may have changed)."""
+    return db_cases.assemble_cases(engine, assemble)

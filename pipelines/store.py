@@ -61,6 +61,8 @@ def store_thread(url: str) -> ThreadPoolExecutor:
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
+        from pipelines.case_upkeep import CaseUpkeep
+
         self.crawler = crawler
         self.archive = archive_for(crawler)
         settings = crawler.settings
@@ -68,6 +70,7 @@ class StorePipeline:
         self.bound = max(1, settings.getint("MONITOR_STORE_QUEUE", 4))  # batches waiting for the writer
         self.delay = settings.getfloat("MONITOR_STORE_DELAY", 0.0)  # seconds a batch: a slow archive, for tests
         self.thread = store_thread(self.archive.url)
+        self.cases = CaseUpkeep(self.archive.engine)  # on the store thread only
         self.buffer: Batch = []
         self.queue: deque[Batch] = deque()
         # At most a batch of pages read at once (their articles may all have to wait for room,
@@ -130,18 +133,29 @@ class StorePipeline:
         self.work.set()
 
     async def _write(self) -> None:
-        """The writer: each batch in turn on the store thread, until the spider closes."""
+        """The writer: each batch in turn on the store thread, until the spider closes, and
+        the cases assembled when due (pipelines.case_upkeep), or idle and due, and at the end."""
         loop = asyncio.get_running_loop()
         while self.queue or not self.closing:
             if not self.queue:
                 self.work.clear()
-                await self.work.wait()
+                if await self._idle(self.cases.due_in()):
+                    await loop.run_in_executor(self.thread, self._assemble_cases)
                 continue
             batch = self.queue.popleft()
             self.changed.set()
             started = time.monotonic()
             self._count(await loop.run_in_executor(self.thread, self._store, batch))
             self.crawler.stats.inc_value("monitor/store/ms", round(1000 * (time.monotonic() - started)))
+        await loop.run_in_executor(self.thread, self._assemble_cases)
+
+    async def _idle(self, due_in: float | None) -> bool:
+        """Wait for work; whether the cases' assembly came due first."""
+        try:
+            await asyncio.wait_for(self.work.wait(), due_in)
+        except TimeoutError:
+            return True
+        return False
 
     def _store(self, batch: Batch) -> StoreResult:
         from db.archive import StoreResult
@@ -149,24 +163,25 @@ class StorePipeline:
         if self.delay:
             time.sleep(self.delay)
         try:
-            result = self.archive.store_batch([record for record, _ in batch])
+            # The readings go with their articles: the cases are assembled from them when due.
+            result = self.archive.store_batch(
+                [record for record, _ in batch], {record["identity"]: reading for record, reading in batch}
+            )
         except Exception as exc:  # the writer outlives any batch: the crawl must not wait for it forever
             logger.exception("a batch of %d articles could not be stored", len(batch))
             return StoreResult(failed=[(record["identity"], f"{type(exc).__name__}: {exc}") for record, _ in batch])
-        self._keep_cases(batch, {identity for identity, _ in result.failed})
+        self.cases.stored()
+        if self.cases.due():
+            self._assemble_cases()
         return result
 
-    def _keep_cases(self, batch: Batch, failed: set[str]) -> None:
-        """The inspection cases brought up to date with the batch's stored articles; a failure
-        here is logged, and the articles stay stored (`monitor reprocess` mends the cases)."""
-        from pipelines.case_groups import keep_cases
-
+    def _assemble_cases(self) -> None:
+        """The inspection cases brought up to date with the articles stored since they last
+        were; a failure here is logged, the changes stay noted for the next assembly."""
         try:
-            keep_cases(
-                self.archive.engine, {r["identity"]: reading for r, reading in batch if r["identity"] not in failed}
-            )
+            self.cases.assemble()
         except Exception:
-            logger.exception("the cases of a batch of %d articles could not be kept", len(batch))
+            logger.exception("the cases of the articles stored could not be assembled")
             self.crawler.stats.inc_value("monitor/cases/failed")
 
     def store_leftovers(self) -> None:
@@ -176,6 +191,7 @@ class StorePipeline:
             self.buffer = []
         while self.queue:
             self._count(self.thread.submit(self._store, self.queue.popleft()).result())
+        self.thread.submit(self._assemble_cases).result()
 
     def _count(self, result: StoreResult) -> None:
         stats = self.crawler.stats

@@ -35,7 +35,7 @@ from monitor.replica import catalog
 from monitor.reprocess import reprocess
 from monitor.settings import delivery_settings
 from pipelines.article import Article
-from pipelines.case_groups import keep_cases_of
+from pipelines.case_groups import assemble_cases, readings_of
 from pipelines.stages import process
 from tests.conftest import postgres_schema, replica_process
 from tests.test_api import get_json, serving
@@ -72,9 +72,9 @@ def _feedback(url: str, published: str = "2020-12-01") -> Article:
 
 
 def _store(archive: Archive, articles: list[Article]) -> None:
-    """As the store does: the batch, then its cases."""
-    archive.store_batch([article.record() for article in articles])
-    keep_cases_of(archive.engine, articles)
+    """As the store does: the batch with its readings, then (the spider closing) its cases."""
+    archive.store_batch([article.record() for article in articles], readings_of(articles))
+    assemble_cases(archive.engine)
 
 
 @pytest.fixture(scope="module")

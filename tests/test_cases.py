@@ -3,18 +3,20 @@ seed documents, the floors of the evaluation, and the cases kept in the archive.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import copy
+import json
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
 from db import Archive
 from db.cases import CaseUpdate
-from monitor.case_evaluation import report
+from monitor.case_evaluation import DATA, report
 from monitor.evaluation import _article, _served_lines
 from monitor.replica import catalog
 from pipelines.article import Article
-from pipelines.case_groups import assign_cases, keep_cases, reading_row
+from pipelines.case_groups import assemble_cases, assign_cases, readings_of
 from pipelines.cases import CaseReading, read_case
 from pipelines.stages import process
 from tests.conftest import postgres_schema
@@ -217,8 +219,9 @@ def _cases(archive: Archive) -> dict[str, tuple]:
 
 
 def _store(archive: Archive, articles: list[Article]) -> CaseUpdate:
-    archive.store_batch([article.record() for article in articles])
-    return keep_cases(archive.engine, {article.identity: reading_row(article) for article in articles})
+    """The articles stored with their readings, then their cases assembled."""
+    archive.store_batch([article.record() for article in articles], readings_of(articles))
+    return assemble_cases(archive.engine)
 
 
 def _kept_incrementally(url: str) -> None:
@@ -279,3 +282,93 @@ def test_cases_are_kept_as_articles_are_stored_on_sqlite(tmp_path):
 def test_cases_are_kept_as_articles_are_stored_on_postgresql():
     with postgres_schema("monitor_cases") as url:
         _kept_incrementally(url)
+
+
+# --- the upkeep coalesced -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labelled_articles() -> list[Article]:
+    """The labelled case articles through the pipeline, and each again on another host two
+    days later (a repost joins its case), published in that order."""
+    articles = []
+    for line in (DATA / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+        truth = json.loads(line)
+        for host, days in (("a.example", 0), ("b.example", 2)):
+            published = datetime.fromisoformat(f"{truth['published']}T12:00:00+08:00") + timedelta(days=days)
+            articles.append(
+                process(_article(truth["title"], truth["body"], published, f"https://{host}/{truth['id']}"))
+            )
+    return articles
+
+
+def _state(archive: Archive) -> dict[str, list[tuple]]:
+    """The cases as stored, by their keys and the articles' identities (ids aside), and
+    their events (the first article stored showing each)."""
+    queries = {
+        "cases": "SELECT key, family, party, party_kind, round, batch, team, stationed, first_day, last_day FROM cases",
+        "articles": "SELECT c.key, a.identity FROM cases c JOIN case_articles ca ON ca.case_id = c.id"
+        " JOIN articles a ON a.id = ca.article_pk",
+        "stages": "SELECT c.key, s.stage, s.day, a.identity, s.sentence FROM cases c"
+        " JOIN case_stages s ON s.case_id = c.id JOIN articles a ON a.id = s.article_pk",
+        "figures": "SELECT c.key, f.kind, f.value, f.as_of, a.identity, f.sentence FROM cases c"
+        " JOIN case_figures f ON f.case_id = c.id JOIN articles a ON a.id = f.article_pk",
+        "events": "SELECT c.key, e.kind, e.name, e.day, e.value, a.identity FROM case_events e"
+        " JOIN cases c ON c.id = e.case_id JOIN articles a ON a.id = e.article_pk",
+        "queued": "SELECT c.key, e.kind, e.name, e.day, e.value FROM case_event_queue q"
+        " JOIN case_events e ON e.id = q.event_id JOIN cases c ON c.id = e.case_id",
+        "changes": "SELECT family, article_pk FROM case_changes",
+    }
+    with archive.engine.connect() as conn:
+        return {name: sorted(tuple(row) for row in conn.execute(text(query))) for name, query in queries.items()}
+
+
+CHANGES_NOTED = 556
+FAMILIES = 36
+
+
+def _batches_of(articles: list[Article], size: int = 10) -> list[list[Article]]:
+    return [articles[start : start + size] for start in range(0, len(articles), size)]
+
+
+def _crash_between_batches_and_assembly(url: str, articles: list[Article], per_batch: Archive) -> None:
+    archive = Archive(url)
+    for batch in _batches_of(articles):
+        archive.store_batch([article.record() for article in batch], readings_of(batch))
+    noted = _state(archive)
+    assert noted["cases"] == noted["events"] == [] and len(noted["changes"]) == CHANGES_NOTED
+    archive.engine.dispose()  # the writer is gone before it assembled anything
+    reopened = Archive(url)
+    update = assemble_cases(reopened.engine)  # the next upkeep
+    assert (update.families, update.cases, update.removed) == (FAMILIES, 55, 0)
+    assert _state(reopened) == _state(per_batch)
+    assert assemble_cases(reopened.engine) == CaseUpdate()  # nothing left noted
+    reopened.engine.dispose()
+
+
+def _per_batch(url: str, articles: list[Article]) -> Archive:
+    archive = Archive(url)
+    for batch in _batches_of(articles):
+        _store(archive, batch)
+    state = _state(archive)
+    assert state["changes"] == [] and len(state["cases"]) == 55
+    # Each stage and figure a case shows told once, by the first article stored showing it.
+    shown = {(key, "stage", stage, day, None) for key, stage, day, _, _ in state["stages"]}
+    shown |= {(key, "figure", kind, as_of, value) for key, kind, value, as_of, _, _ in state["figures"]}
+    assert [event[:5] for event in state["events"]] == sorted(shown) == state["queued"]
+    return archive
+
+
+def test_a_crash_between_stored_batches_and_their_assembly_loses_no_case_on_sqlite(tmp_path, labelled_articles):
+    per_batch = _per_batch(f"sqlite:///{tmp_path / 'per-batch.db'}", copy.deepcopy(labelled_articles))
+    _crash_between_batches_and_assembly(
+        f"sqlite:///{tmp_path / 'crashed.db'}", copy.deepcopy(labelled_articles), per_batch
+    )
+    per_batch.engine.dispose()
+
+
+def test_a_crash_between_stored_batches_and_their_assembly_loses_no_case_on_postgresql(tmp_path, labelled_articles):
+    per_batch = _per_batch(f"sqlite:///{tmp_path / 'per-batch.db'}", labelled_articles)
+    with postgres_schema("monitor_cases_crash") as url:
+        _crash_between_batches_and_assembly(url, labelled_articles, per_batch)
+    per_batch.engine.dispose()

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from db import Archive
 from db.models import Article, Case, CaseArticle, StoryLink, TermStat
 from db.writing import WRITE_LOCK, retried
-from pipelines.case_groups import keep_cases
+from pipelines.case_upkeep import CaseUpkeep
 from tests.conftest import ROOT
 from tests.writers_load import CASE_BATCH, COPIES, STORE_BATCH, case_articles, linked, share, story_of
 
@@ -103,15 +103,18 @@ def _generated(records: list[dict[str, Any]]) -> tuple[Partition, frozenset, dic
 
 
 def _one_writer(url: str, records: list[dict[str, Any]], readings: dict[str, dict] | None = None) -> Archive:
-    """The records stored by one writer, in order; with `readings` (by identity) their
-    cases kept after each batch, as the writers did."""
+    """The records stored by one writer, in order; with `readings` (by identity) stored
+    with them, and their cases assembled at the end."""
     archive = Archive(url)
     size = STORE_BATCH if readings is None else CASE_BATCH
     for start in range(0, len(records), size):
         batch = records[start : start + size]
-        assert not archive.store_batch(batch).failed
-        if readings is not None:
-            keep_cases(archive.engine, {record["identity"]: readings[record["identity"]] for record in batch})
+        batch_readings = (
+            None if readings is None else {record["identity"]: readings[record["identity"]] for record in batch}
+        )
+        assert not archive.store_batch(batch, batch_readings).failed
+    if readings is not None:
+        CaseUpkeep(archive.engine).assemble()
     return archive
 
 
@@ -229,8 +232,8 @@ def _cases(archive: Archive) -> dict[str, frozenset[str]]:
 @pytest.mark.slow
 def test_four_processes_keep_the_cases_as_one_writer(postgres_url, tmp_path):
     """The labelled case articles and their reposts, dealt in turn to 4 processes that store
-    them and keep their cases batch by batch: the cases one writer keeps, storing them in
-    the same order."""
+    them with their readings and assemble the cases every few batches: the cases one writer
+    keeps, storing them in the same order."""
     pairs = case_articles()
     (tmp_path / "cases.pickle").write_bytes(pickle.dumps(pairs))
     results = _load(postgres_url, 4, str(tmp_path / "cases.pickle"))

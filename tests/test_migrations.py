@@ -140,7 +140,10 @@ DROPPED_BY_0009 = {
     "sqlite": [("remove_fk", "fk_alerts_rule_id_alert_rules"), ("remove_fk", "fk_alerts_article_pk_articles")],
     "postgresql": [("remove_fk", "alerts_rule_id_fkey"), ("remove_fk", "alerts_article_pk_fkey")],
 }
-ADDED_SINCE_0001 = sorted(ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS)
+ADDED_BY_0010 = [("add_table", "case_changes")]
+ADDED_SINCE_0001 = sorted(
+    ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS + ADDED_BY_0010
+)
 
 
 def schema_differences(conn: Connection) -> list[tuple[str, str]]:
@@ -186,7 +189,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0009"
+    assert scripts.get_current_head() == HEAD_REVISION == "0010"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
@@ -633,7 +636,7 @@ def test_0004_goes_down_to_0003_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0003"
         assert sorted(schema_differences(conn)) == sorted(
-            ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name]
+            ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010
         )
         if conn.dialect.name == "sqlite":
             assert fts_definition(conn) == HEAD_FTS["sqlite"].replace("parts, filters,", "parts,")
@@ -654,7 +657,7 @@ def test_0003_goes_down_to_0002_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0002"
         assert sorted(schema_differences(conn)) == sorted(
-            ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS
+            ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS + ADDED_BY_0010
         )
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
@@ -670,7 +673,7 @@ def test_0006_goes_down_to_0005_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0005"
         assert sorted(schema_differences(conn)) == sorted(
-            ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name]
+            ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010
         )
         assert stored_rows(conn) == without_fact_parties(without_field_sources(before))
     assert (
@@ -685,7 +688,7 @@ def test_0007_goes_down_to_0006_and_up_again(url):
     with connected(url) as conn:
         assert stored_revision(conn) == "0006"
         assert sorted(schema_differences(conn)) == sorted(
-            ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name]
+            ADDED_BY_0007 + ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010
         )
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
@@ -698,7 +701,9 @@ def test_0008_goes_down_to_0007_and_up_again(url):
     before = downgraded_from_head(url, "0007")
     with connected(url) as conn:
         assert stored_revision(conn) == "0007"
-        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name])
+        assert sorted(schema_differences(conn)) == sorted(
+            ADDED_BY_0008 + DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010
+        )
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0007 to {HEAD_REVISION}\n"
@@ -710,12 +715,24 @@ def test_0009_goes_down_to_0008_and_up_again(url):
     before = downgraded_from_head(url, "0008")
     with connected(url) as conn:
         assert stored_revision(conn) == "0008"
-        assert sorted(schema_differences(conn)) == sorted(DROPPED_BY_0009[conn.dialect.name])
+        assert sorted(schema_differences(conn)) == sorted(DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010)
         assert [name for name, _ in alert_triggers(conn)] == ["ix_alerts_rule_event"]
         assert "WHERE" not in alert_triggers(conn)[0][1]
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0008 to {HEAD_REVISION}\n"
+    )
+    assert_upgraded(url, before)
+
+
+def test_0010_goes_down_to_0009_and_up_again(url):
+    before = downgraded_from_head(url, "0009")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0009"
+        assert schema_differences(conn) == ADDED_BY_0010
+    assert (
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0009 to {HEAD_REVISION}\n"
     )
     assert_upgraded(url, before)
 

@@ -29,12 +29,13 @@ from db import Archive
 from monitor.case_evaluation import DATA
 from monitor.evaluation import _article
 from pipelines.article import Article
-from pipelines.case_groups import keep_cases
+from pipelines.case_upkeep import CaseUpkeep
 from pipelines.dedup import dedup
 from pipelines.stages import process
 
 STORE_BATCH = 50  # the store pipeline's batch (MONITOR_STORE_BATCH's default)
 CASE_BATCH = 10  # smaller: the writers' cases updates interleave more
+CASE_ASSEMBLY = 3  # batches a writer stores before it assembles the cases: assemblies interleave too
 COPIES = 8  # articles a story has
 WORDS = 160  # a story's length in words
 LINKED_EVERY = 4
@@ -156,13 +157,20 @@ def case_articles() -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 
 def store_with_cases(url: str, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    """As the store pipeline does: each batch stored, then its articles' cases kept."""
+    """As the store pipeline does: each batch stored with its readings, the cases assembled
+    when due, and at the end."""
     archive = Archive(url)
+    cases = CaseUpkeep(archive.engine, batches=CASE_ASSEMBLY)
     failed = []
     for start in range(0, len(pairs), CASE_BATCH):
         batch = pairs[start : start + CASE_BATCH]
-        failed += archive.store_batch([record for record, _ in batch]).failed
-        keep_cases(archive.engine, {record["identity"]: reading for record, reading in batch})
+        failed += archive.store_batch(
+            [record for record, _ in batch], {record["identity"]: reading for record, reading in batch}
+        ).failed
+        cases.stored()
+        if cases.due():
+            cases.assemble()
+    cases.assemble()
     archive.engine.dispose()
     return {"failed": failed}
 
