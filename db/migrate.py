@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import ArchiveError, create_schema, make_engine, printable_url, reason
+from db.writing import retried
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -95,13 +96,19 @@ def outdated(url: str, revision: str) -> ArchiveError:
 
 
 def open_schema(engine: Engine, url: str) -> None:
-    """Check that the archive is at the head revision, making the schema of a new one."""
-    with engine.connect() as conn:
-        revision = stored_revision(conn)
-    if revision is None:
-        revision = _create(engine)
+    """Check that the archive is at the head revision, making the schema of a new one.
+    Processes opening a new SQLite archive at once wait on each other's lock, and one may
+    outwait its busy timeout under load: it tries again, as a writer does (db.writing)."""
+    revision, _ = retried(lambda: _revision_made(engine))
     if revision != HEAD_REVISION:
         raise outdated(url, revision)
+
+
+def _revision_made(engine: Engine) -> str:
+    """The archive's revision, its schema made first if it has none."""
+    with engine.connect() as conn:
+        revision = stored_revision(conn)
+    return revision if revision is not None else _create(engine)
 
 
 def _create(engine: Engine) -> str:
