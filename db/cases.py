@@ -117,7 +117,6 @@ _DELETE_ROWS = {table: delete(table).where(table.id.in_(_ids("ids"))) for table 
 _LEAVE_CASES = delete(CaseArticle).where(
     CaseArticle.case_id == bindparam("gone_case"), CaseArticle.article_pk == bindparam("gone_article")
 )
-_INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)  # in any order: one statement on SQLite too
 
 
 def keep_readings(
@@ -400,21 +399,28 @@ class _Writes:
                 _insert_all(conn, child, rows)
         if self.events:  # queued for the follow rules
             now = datetime.now(UTC)
-            ids = conn.execute(_INSERT_EVENTS, [{**event, "recorded_at": now} for event in self.events]).scalars()
+            ids = _insert_all(conn, CaseEvent, [{**event, "recorded_at": now} for event in self.events], returning=True)
             _insert_all(conn, CaseEventQueue, [{"event_id": event_id} for event_id in ids])
 
 
-def _insert_all(conn: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Rows of a model's table inserted, in order. On PostgreSQL in one statement, from one array a
-    column (unnest): psycopg's executemany sends a statement a row, and an assembly writes
-    thousands of rows."""
+def _insert_all(conn: Connection, model: type[Base], rows: list[dict[str, Any]], returning: bool = False) -> list[int]:
+    """Rows of a model's table inserted, in order; their ids (in any order) if `returning`. On
+    PostgreSQL in one statement, from one array a column (unnest): psycopg's executemany sends a
+    statement a row, and an assembly writes thousands of rows."""
     if conn.dialect.name != "postgresql":
-        conn.execute(insert(model), rows)
-        return
+        statement = insert(model)
+        if returning:  # one statement on SQLite too, its ids in any order
+            return list(conn.execute(statement.returning(model.__table__.c.id), rows).scalars())
+        conn.execute(statement, rows)
+        return []
     names = list(rows[0])
     arrays = [bindparam(name, [row[name] for row in rows], type_=ARRAY(model.__table__.c[name].type)) for name in names]
     unnested = func.unnest(*arrays).table_valued(*names).render_derived()
-    conn.execute(insert(model).from_select(names, select(*(unnested.c[name] for name in names))))
+    statement = insert(model).from_select(names, select(*(unnested.c[name] for name in names)))
+    if returning:
+        return list(conn.execute(statement.returning(model.__table__.c.id)).scalars())
+    conn.execute(statement)
+    return []
 
 
 def _first_stored(rows: Iterable[tuple[tuple, int]]) -> dict[tuple, int]:
