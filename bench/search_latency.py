@@ -64,6 +64,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -218,16 +219,28 @@ def chunks(seed: int, total: int, columns, workers: int) -> Iterator[dict[str, A
 
 @dataclass
 class Build:
+    """Wall time of each step, and this process's CPU in it (SQLite's work; on PostgreSQL the
+    client's only): the machines are shared, and the CPU says what a step costs."""
+
     engine: str
-    write_s: float = 0.0
-    finish: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    finish: dict[str, float] = field(default_factory=dict)  # step -> seconds ("write" the load)
+    cpu: dict[str, float] = field(default_factory=dict)  # step -> seconds of this process's CPU
     size_bytes: int = 0
     reused: bool = False
     heads: int = 0  # words with heads (SQLite)
 
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.finish[name] = self.finish.get(name, 0.0) + time.perf_counter() - wall
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
+
     @property
     def total_s(self) -> float:
-        return self.write_s + sum(self.finish.values())
+        return sum(self.finish.values())
 
 
 class SqliteLoader:
@@ -283,28 +296,24 @@ class SqliteLoader:
         self.db.execute("COMMIT")
 
     def finish(self, build: Build, optimize: bool) -> None:
-        began = time.perf_counter()
-        for _, sql in self.indexes:
-            self.db.execute(sql)
-        build.finish["indexes"] = time.perf_counter() - began
+        with build.step("indexes"):
+            for _, sql in self.indexes:
+                self.db.execute(sql)
         if optimize or self.bulk_fts:
-            began = time.perf_counter()
-            self.db.execute("INSERT INTO article_fts (article_fts) VALUES ('optimize')")
-            build.finish["fts optimize"] = time.perf_counter() - began
+            with build.step("fts optimize"):
+                self.db.execute("INSERT INTO article_fts (article_fts) VALUES ('optimize')")
         if self.bulk_fts:  # FTS5's defaults again, as the archive runs
             self.db.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('automerge', 4)")
             self.db.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('crisismerge', 16)")
-        began = time.perf_counter()
-        self.db.execute("ANALYZE")
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.close()
-        build.finish["analyze"] = time.perf_counter() - began
+        with build.step("analyze"):
+            self.db.execute("ANALYZE")
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.close()
         if self.heads:
-            began = time.perf_counter()
-            archive = Archive(self.url)  # `monitor db optimize`: the frequent words' heads
-            build.heads, _ = archive.optimize()
-            archive.engine.dispose()
-            build.finish["heads"] = time.perf_counter() - began
+            with build.step("heads"):
+                archive = Archive(self.url)  # `monitor db optimize`: the frequent words' heads
+                build.heads, _ = archive.optimize()
+                archive.engine.dispose()
         build.size_bytes = self.path.stat().st_size
 
     def size(self) -> int:
@@ -407,15 +416,12 @@ class PostgresLoader:
             cur.execute("SET session_replication_role = DEFAULT")
             cur.execute("SET maintenance_work_mem = '2GB'")
             for _name, sql in self.indexes:
-                began = time.perf_counter()
-                cur.execute(sql)
-                step = "GIN index" if "gin" in sql.lower() else "indexes"
-                build.finish[step] = build.finish.get(step, 0.0) + time.perf_counter() - began
-            began = time.perf_counter()
-            cur.execute("ANALYZE articles")
-            cur.execute("ANALYZE article_tags")
-            cur.execute("ANALYZE article_fts")
-            build.finish["analyze"] = time.perf_counter() - began
+                with build.step("GIN index" if "gin" in sql.lower() else "indexes"):
+                    cur.execute(sql)
+            with build.step("analyze"):
+                cur.execute("ANALYZE articles")
+                cur.execute("ANALYZE article_tags")
+                cur.execute("ANALYZE article_fts")
         self.db.close()
         build.size_bytes = self.size()
 
@@ -461,9 +467,8 @@ def load(loaders, args) -> tuple[dict[str, Build], dict[str, float]]:
     for chunk in chunks(args.seed, args.articles, columns, args.workers):
         generation["cpu_s"] += chunk["cpu"]
         for loader in todo:
-            t0 = time.perf_counter()
-            loader.write(chunk[loader.name])
-            builds[loader.name].write_s += time.perf_counter() - t0
+            with builds[loader.name].step("write"):
+                loader.write(chunk[loader.name])
         done += len(chunk[todo[0].name][0])
         if done % 100_000 < CHUNK or done == args.articles:
             elapsed = time.perf_counter() - began
@@ -836,9 +841,9 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
         if build.reused:
             print(f"build {name}: reused ({build.size_bytes / 1e9:.2f} GB)")
             continue
-        steps = ", ".join(f"{k} {v:.0f} s" for k, v in build.finish.items())
+        steps = ", ".join(f"{k} {v:.0f} s ({build.cpu[k]:.0f} s CPU)" for k, v in build.finish.items())
         print(
-            f"build {name}: write {build.write_s:.0f} s, then {steps}: {build.total_s:.0f} s in all, "
+            f"build {name}: {steps}: {build.total_s:.0f} s in all, "
             f"{args.articles / build.total_s:,.0f} articles/s (generation not included); "
             f"{build.size_bytes / 1e9:.2f} GB" + (f"; heads for {build.heads:,} words" if name == "sqlite" else "")
         )
@@ -995,8 +1000,8 @@ def main() -> None:
                     "generation": generation,
                     "builds": {
                         n: {
-                            "write_s": b.write_s,
                             "finish_s": b.finish,
+                            "cpu_s": b.cpu,
                             "total_s": b.total_s,
                             "bytes": b.size_bytes,
                             "heads": b.heads,

@@ -43,12 +43,14 @@ MIN_DOCUMENTS = 5_000  # words in fewer are fast enough without heads (FTS5 scor
 FIELD_WEIGHTS = {"title": 5.0, "body": 1.0, "parts": 0.5, "filters": 0.0}  # as BM25_WEIGHTS
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 TRANSACTION_SECONDS = 0.5  # `db optimize` makes heads in write transactions of about this long
+CACHE_KIB = 512 * 1024  # SQLite's page cache while `db optimize` makes heads (its sorts' memory)
 
+ARTICLE_INDEX = "ix_article_fts_heads_article"
 DDL = (
     "CREATE TABLE IF NOT EXISTS article_fts_heads (term TEXT NOT NULL, article_pk INTEGER NOT NULL,"
     " weight REAL NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, article_pk)) WITHOUT ROWID",
     # An article indexed again leaves the heads of every word (not read by word alone).
-    "CREATE INDEX IF NOT EXISTS ix_article_fts_heads_article ON article_fts_heads (article_pk)",
+    f"CREATE INDEX IF NOT EXISTS {ARTICLE_INDEX} ON article_fts_heads (article_pk)",
     # The words with heads, and in how many articles each is (BM25's idf needs it).
     "CREATE TABLE IF NOT EXISTS article_fts_head_terms (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID",
     # Of the articles left out of a word's heads, those no other one beats (few).
@@ -222,11 +224,28 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
     words have heads, min_documents). `conn` is outside a transaction: the heads are made
     a few words at a time, each few in a write transaction of about TRANSACTION_SECONDS,
     and serve searches from then on, so crawls and searches go on meanwhile."""
+    # A frequent word's occurrences are sorted by article (millions at 1M articles): sorts
+    # larger than the page cache go to temporary files, merged back.
+    driver = conn.connection.driver_connection  # outside SQLAlchemy's transactions
+    assert driver is not None
+    cache = driver.execute("PRAGMA cache_size").fetchone()[0]
+    driver.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        return _refresh(conn, min_documents)
+    finally:
+        driver.execute(f"PRAGMA cache_size = {int(cache)}")  # the pooled connection's own again
+
+
+def _refresh(conn: Connection, min_documents: int | None) -> tuple[int, int]:
     with _writing(conn):
         create(conn)
         stored = conn.execute(text("SELECT min_documents FROM article_fts_heads_state")).scalar()
         min_documents = min_documents or stored or MIN_DOCUMENTS
-        if stored is None or _changes(conn):
+        anew = stored is None or _changes(conn) > 0
+        if anew:
+            # The index by article made once at the end, not row by row: each few words' heads
+            # are all over it, and every transaction would rewrite most of its pages.
+            conn.execute(text(f"DROP INDEX IF EXISTS {ARTICLE_INDEX}"))
             for table in (
                 "article_fts_heads",
                 "article_fts_head_bounds",
@@ -266,6 +285,9 @@ def refresh(conn: Connection, min_documents: int | None = None) -> tuple[int, in
             while left and time.perf_counter() - began < TRANSACTION_SECONDS:
                 made.append(_make_heads(cursor, left.pop()))
             _write_heads(cursor, made)
+    if anew:
+        with _writing(conn):
+            create(conn)
     return len(done) + len(missing), min_documents
 
 
