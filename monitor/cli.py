@@ -616,6 +616,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     site = sites.get(args.site)
     if site is None:
         raise UsageError(f"no site named {args.site!r} in the schedule (it has: {', '.join(sites)})")
+    if site.distributed:  # the workers crawl it
+        return _seed([site.job], replicas=False)
     [result] = recorded_crawls(
         _archive(args, create=True),
         [site.job],

@@ -11,6 +11,7 @@ import json
 import signal
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -60,7 +61,9 @@ def seed(server: redis.Redis, prefix: str, site: Site) -> int:
     returns how many were queued: none when a crawl of the site is under way (it has them)."""
     spider_class = cast(type[SiteSpider], spider_loader().load(site.spider))
     spider = spider_class(base_url=site.base_url)
-    requests = asyncio.run(_collect(spider.start()))
+    # In a thread of its own: the caller may be running an event loop (a reactor, a test's).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        requests = thread.submit(asyncio.run, _collect(spider.start())).result()
     return Frontier(server, prefix, site).seed(
         (fingerprint(request), -request.priority, encode(request, spider)) for request in requests
     )
