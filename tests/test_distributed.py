@@ -264,6 +264,8 @@ def test_two_crawls_of_one_site_at_once_store_each_article_once(replicas, manife
     expected = {(a["site"], a["article_id"]) for a in manifest["articles"] if a["site"] == "smm"}
     assert set(rows) == expected and all(len(stories) == 1 for stories in rows.values())
     assert f"smm {replicas.addresses['smm']}: " in in_process.stdout  # it crawled beside them
+    [site] = sites(server, prefix)
+    assert Frontier(server, prefix, site).state() == (0, 0)
 
 
 class _Timed:
