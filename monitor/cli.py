@@ -429,7 +429,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     def report(site, stats: dict) -> None:
         say(worker_line(site.spider, site.base_url, stats), flush=True)
 
-    return run_worker(Worker(url, server, args.until_idle, report), args.log_level)
+    return run_worker(Worker(url, server, args.until_idle, args.log_level, report))
 
 
 def worker_line(spider: str, base_url: str, stats: dict) -> str:

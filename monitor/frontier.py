@@ -118,6 +118,7 @@ class Site:
     base_url: str
     delay: float  # seconds between the starts of two downloads
     concurrency: int  # downloads under way at once
+    max_pages: int | None = None  # the spider's list pages at most (None: its default)
 
     @property
     def id(self) -> str:

@@ -60,7 +60,7 @@ def seed(server: redis.Redis, prefix: str, site: Site) -> int:
     """Queue the site's start requests (its list pages, feeds, sitemaps) for the workers;
     returns how many were queued: none when a crawl of the site is under way (it has them)."""
     spider_class = cast(type[SiteSpider], spider_loader().load(site.spider))
-    spider = spider_class(base_url=site.base_url)
+    spider = spider_class(base_url=site.base_url, max_pages=site.max_pages)
     # In a thread of its own: the caller may be running an event loop (a reactor, a test's).
     with ThreadPoolExecutor(max_workers=1) as thread:
         requests = thread.submit(asyncio.run, _collect(spider.start())).result()
@@ -89,6 +89,7 @@ class Worker:
     db_url: str
     server: redis.Redis
     until_idle: float | None = None
+    log_level: str = "WARNING"
     report: Callable[[Site, dict[str, Any]], None] = lambda site, stats: None
     overrides: dict[str, Any] = field(default_factory=dict)
     stopping: bool = False
@@ -125,7 +126,7 @@ class Worker:
         runner = AsyncCrawlerRunner(settings)
         spider_class = cast(type[SiteSpider], spider_loader().load(site.spider))
         crawler: Crawler = runner.create_crawler(worker_spider(spider_class))
-        future = asyncio.ensure_future(runner.crawl(crawler, base_url=site.base_url))
+        future = asyncio.ensure_future(runner.crawl(crawler, base_url=site.base_url, max_pages=site.max_pages))
         self.running[site.id] = _Crawl(site, runner, crawler, future)
 
     def _site_settings(self, site: Site) -> dict[str, Any]:
@@ -133,6 +134,7 @@ class Worker:
         concurrency = site.concurrency or LOCAL_CONCURRENCY
         return {
             **self.overrides,
+            "LOG_LEVEL": self.log_level,
             "MONITOR_SITE": json.dumps(asdict(site)),
             "SCHEDULER": "monitor.distributed.LeasedScheduler",
             "ITEM_PIPELINES": {"monitor.distributed.LeasedStorePipeline": 900},
@@ -151,13 +153,13 @@ class Worker:
                 self.report(crawl.site, dict(crawl.crawler.stats.get_stats()))
 
 
-def run_worker(worker: Worker, log_level: str) -> int:
+def run_worker(worker: Worker) -> int:
     """Run the worker in this process's reactor until it ends; 130 when a signal stopped it."""
     install_reactor(REACTOR)
     from twisted.internet import reactor as installed
 
     reactor: Any = installed
-    configure_logging(project_settings(worker.db_url, LOG_LEVEL=log_level))
+    configure_logging(project_settings(worker.db_url, LOG_LEVEL=worker.log_level))
     signalled: list[int] = []
     failed: list[BaseException] = []
 
