@@ -311,7 +311,10 @@ def test_three_workers_keep_one_sites_concurrency_and_delay(frontier, tmp_path):
     # Any ten starts in a row span nine delays (less a little: the time from the gate to the server).
     spans = [later - earlier for earlier, later in zip(starts, starts[9:], strict=False)]
     assert min(spans) >= 9 * delay - 0.1, min(spans)
-    print(f"{len(starts)} requests in {starts[-1] - starts[0]:.1f} s; at most {timed.most_at_once()} at once")
+    print(
+        f"{len(starts)} requests in {starts[-1] - starts[0]:.1f} s; at most {timed.most_at_once()} at once; "
+        f"ten starts in a row {min(spans):.2f} s apart at the least"
+    )
 
 
 # --- the commands ---
