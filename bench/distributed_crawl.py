@@ -9,15 +9,19 @@ The replica (`python -m monitor.replica --articles N --sites cnmn`) runs in a pr
 own; the site is queued as `monitor crawl --distributed` queues it, at full speed (no delay,
 32 downloads at once for all the workers together), then the workers start. A run's time is
 from the workers' start to the last article stored (their start-up included). Also printed:
-the workers' CPU per article, and the load. Each database is dropped after its run."""
+the workers' CPU per article, the seconds their stores spent on batches (waiting for the
+archive's write lock included: one writer at a time) against the run's time, and the load.
+Each database is dropped after its run."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -71,14 +75,17 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
         seed(server, prefix, site)
         environ = {**os.environ, "MONITOR_DB_URL": url, "MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_PREFIX": prefix}
         cpu_before, start = _children_cpu(), time.perf_counter()
+        logs = [tempfile.TemporaryFile("w+") for _ in range(workers)]
         processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "monitor.cli", "worker", "--until-idle", "1", "--log-level", "ERROR"],
+                # INFO: each crawl's stats are logged as it closes (the store's time among them).
+                [sys.executable, "-m", "monitor.cli", "worker", "--until-idle", "1", "--log-level", "INFO"],
                 cwd=ROOT,
                 env=environ,
                 stdout=subprocess.DEVNULL,
+                stderr=log,
             )
-            for _ in range(workers)
+            for log in logs
         ]
         last_count, last_change = 0, start
         while any(process.poll() is None for process in processes):
@@ -92,7 +99,7 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
         wall, cpu = last_change - start, _children_cpu() - cpu_before
         assert all(process.returncode == 0 for process in processes), [p.returncode for p in processes]
         assert Frontier(server, prefix, site).state() == (0, 0)
-        return {"stored": last_count, "wall": wall, "cpu": cpu, "load": os.getloadavg()[0]}
+        return {"stored": last_count, "wall": wall, "cpu": cpu, "load": os.getloadavg()[0], "store": store_seconds(logs)}
     finally:
         engine.dispose()
         for key in server.scan_iter(f"{prefix}:*"):
@@ -100,6 +107,17 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def store_seconds(logs: list) -> float:
+    """The seconds the workers' store threads spent on batches (waiting for the archive's
+    write lock included), from the stats their crawls logged."""
+    total = 0
+    for log in logs:
+        log.seek(0)
+        total += sum(int(ms) for ms in re.findall(r"'monitor/store/ms': (\d+)", log.read()))
+        log.close()
+    return total / 1000
 
 
 def _children_cpu() -> float:
@@ -128,7 +146,8 @@ def main() -> None:
             print(
                 f"{workers} workers: {result['stored']} articles in {result['wall']:.1f} s: {speed:.1f} articles/s, "
                 f"speed-up {speed / (first['stored'] / first['wall']):.2f}x; workers' CPU "
-                f"{1000 * result['cpu'] / max(result['stored'], 1):.1f} ms an article; load {result['load']:.1f}",
+                f"{1000 * result['cpu'] / max(result['stored'], 1):.1f} ms an article; the stores busy "
+                f"{result['store']:.0f} s ({result['store'] / result['wall']:.2f} of the time); load {result['load']:.1f}",
                 flush=True,
             )
     finally:
