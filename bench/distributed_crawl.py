@@ -75,7 +75,7 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
         seed(server, prefix, site)
         environ = {**os.environ, "MONITOR_DB_URL": url, "MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_PREFIX": prefix}
         cpu_before, start = _children_cpu(), time.perf_counter()
-        logs = [tempfile.TemporaryFile("w+") for _ in range(workers)]
+        logs = [tempfile.TemporaryFile("w+") for _ in range(workers)]  # noqa: SIM115 (closed in store_seconds)
         processes = [
             subprocess.Popen(
                 # INFO: each crawl's stats are logged as it closes (the store's time among them).
@@ -99,7 +99,13 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
         wall, cpu = last_change - start, _children_cpu() - cpu_before
         assert all(process.returncode == 0 for process in processes), [p.returncode for p in processes]
         assert Frontier(server, prefix, site).state() == (0, 0)
-        return {"stored": last_count, "wall": wall, "cpu": cpu, "load": os.getloadavg()[0], "store": store_seconds(logs)}
+        return {
+            "stored": last_count,
+            "wall": wall,
+            "cpu": cpu,
+            "load": os.getloadavg()[0],
+            "store": store_seconds(logs),
+        }
     finally:
         engine.dispose()
         for key in server.scan_iter(f"{prefix}:*"):
