@@ -70,7 +70,7 @@ def fingerprint(request: scrapy.Request) -> str:
     article_id = request.meta.get("site_article_id")
     if article_id:
         return "article:" + hashlib.sha1(str(article_id).encode()).hexdigest()
-    return RFPDupeFilter.request_fingerprint(None, request)
+    return RFPDupeFilter.request_fingerprint(None, request)  # a method that uses nothing of its filter
 
 
 def encode(request: scrapy.Request, spider: scrapy.Spider) -> bytes:
