@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
@@ -328,7 +328,8 @@ class LeasedStorePipeline(StorePipeline):
 class PoliteGate:
     """A downloader middleware, last before the downloader: each download waits for the
     site's gate in Redis (its concurrency and delay, for all workers together); its slot is
-    given back when the download is over. One request of this worker looks at a time."""
+    given back when the download is over. One request of this worker looks at a time; as the
+    worker stops, those waiting are dropped (their leases go back to the queue)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -345,6 +346,8 @@ class PoliteGate:
         token = uuid.uuid4().hex
         async with self.turn:
             while (wait := frontier.enter(token, self.slot_time)) is not None:
+                if not self.crawler.engine.running:  # stopping: not worth the site's wait
+                    raise IgnoreRequest("the crawl is stopping")
                 await asyncio.sleep(max(wait, GATE_POLL))
         request.meta[SLOT] = token
 

@@ -26,7 +26,7 @@ from db import Archive
 from monitor.frontier import Frontier, FrontierError, Site, connect, sites
 from monitor.replica.server import ReplicaSite, _handler_for, serving
 from tests.conftest import ARCHIVED_SITES, POSTGRES_URL, ROOT, SPIDER_OF, monitor_main, run_monitor
-from tests.schedule_helpers import wait_for
+from tests.schedule_helpers import slow_replica, wait_for
 
 REDIS_URL = os.environ.get("MONITOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IDLE = "2"  # seconds a test's workers wait with nothing to do before they exit
@@ -266,6 +266,29 @@ def test_two_crawls_of_one_site_at_once_store_each_article_once(replicas, manife
     assert f"smm {replicas.addresses['smm']}: " in in_process.stdout  # it crawled beside them
     [site] = sites(server, prefix)
     assert Frontier(server, prefix, site).state() == (0, 0)
+
+
+@pytest.mark.slow
+def test_a_worker_stopped_by_sigterm_gives_its_unfinished_requests_back_at_once(frontier, tmp_path):
+    """Its requests waiting for the site's gate (one download at a time, 3 s apart) go back
+    to the queue then and there, not when their leases (a minute) run out."""
+    from monitor.worker import seed as queue_site
+
+    server, prefix = frontier
+    with slow_replica("cnmn", 0.5) as address, postgres_database("stop") as url:
+        site = Site("cnmn", address, 3.0, 1)
+        queue_site(server, prefix, site)
+        shared = Frontier(server, prefix, site)
+        [worker] = start_workers(1, url, prefix, tmp_path)
+        wait_for(lambda: shared.holders(), 120, 0.05)
+        time.sleep(0.5)  # the lists it took: one downloading, the others at the gate
+        started = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        assert finish([worker]) == [130] and time.monotonic() - started < 10
+    given_back = re.search(r"; (\d+) requests given back unfinished", (tmp_path / "worker-0.out").read_text())
+    queued, leased = shared.state()
+    assert given_back and int(given_back[1]) >= 1 and queued >= int(given_back[1])
+    assert leased == 0 and shared.reclaimed() == 0  # none left to run out
 
 
 class _Timed:
