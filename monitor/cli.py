@@ -95,6 +95,16 @@ def _documents(value: str) -> int:
     return int(value)
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 10**6:
+        raise argparse.ArgumentTypeError(f"a number of seconds from 0 to 1000000, not {value!r}")
+    return seconds
+
+
 def _base_url(value: str) -> str:
     try:
         parts = urlsplit(value)
@@ -131,12 +141,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--replicas", action="store_true", help="crawl the local replica sites instead of the live ones")
     crawl.add_argument(
+        "--distributed",
+        action="store_true",
+        help="queue the sites' lists in Redis ($MONITOR_REDIS_URL) for `monitor worker` processes to crawl, and return",
+    )
+    crawl.add_argument(
         "--log-level",
         default="WARNING",
         choices=LOG_LEVELS,
         help="the crawl's log on stderr (default WARNING: problems only; each crawl ends with its summary line)",
     )
     crawl.set_defaults(run=cmd_crawl)
+
+    worker = commands.add_parser(
+        "worker",
+        help="crawl the sites queued by `crawl --distributed` (any number of workers, on any machines), "
+        "storing into the archive",
+    )
+    worker.add_argument(
+        "--until-idle",
+        type=_seconds,
+        metavar="SECONDS",
+        help="exit once no site has had requests queued or under way for this long (default: run until stopped)",
+    )
+    worker.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS, help="the crawls' log on stderr")
+    worker.set_defaults(run=cmd_worker)
 
     _schedule_commands(commands)
 
@@ -340,6 +369,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from monitor.runs import recorded_crawls
 
     jobs = _crawl_jobs(args.targets, args.replicas)
+    if args.distributed:
+        return _seed(jobs, args.replicas)
     # Replica articles are made up: they go to the demo's archive unless --db says otherwise.
     url = demo_db_url(args.db) if args.replicas else db_url(args.db)
     archive = Archive(url)  # a bad URL fails here, with a clear message, before any crawl starts
@@ -354,6 +385,64 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     for result in results:
         say(run_report(result))
     return crawl_status(results)
+
+
+def _frontier():
+    """The distributed crawl's Redis (MONITOR_REDIS_URL) and key prefix; a clear error when
+    it cannot be reached."""
+    from monitor.frontier import FrontierError, connect
+    from monitor.settings import crawl_environment
+
+    environment = crawl_environment()
+    try:
+        return connect(str(environment["MONITOR_REDIS_URL"])), str(environment["MONITOR_REDIS_PREFIX"])
+    except FrontierError as error:
+        raise UsageError(f"{error} (set MONITOR_REDIS_URL)") from None
+
+
+def _seed(jobs: list, replicas: bool) -> int:
+    from monitor.worker import seed, site_of_job
+
+    if replicas:
+        raise UsageError(
+            "--distributed with --replicas: the replicas must outlive this command: serve them with "
+            "`python -m monitor.replica` and give their addresses (SPIDER=URL)"
+        )
+    server, prefix = _frontier()
+    for job in jobs:
+        site = site_of_job(job)
+        queued = seed(server, prefix, site)
+        state = f"{queued} start requests queued" if queued else "a crawl of it is under way: nothing more queued"
+        print(f"{site.spider} {site.base_url}: {state} (delay {site.delay:g} s, {site.concurrency} at once)")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from db import Archive, printable_url
+    from monitor.worker import Worker, run_worker
+
+    url = db_url(args.db)
+    Archive(url, create=True)  # a bad URL fails here, with a clear message, before any crawl starts
+    server, _ = _frontier()
+    print(f"archive: {printable_url(url)}", flush=True)
+
+    def report(site, stats: dict) -> None:
+        say(worker_line(site.spider, site.base_url, stats), flush=True)
+
+    return run_worker(Worker(url, server, args.until_idle, args.log_level, report))
+
+
+def worker_line(spider: str, base_url: str, stats: dict) -> str:
+    """A worker's summary of its part of a site's crawl: as crawl's, and the requests it gave
+    back unfinished (stopped) or took back from a worker gone."""
+    line = crawl_line(spider, base_url, stats).split("; PROBLEMS")[0]
+    released = stats.get("monitor/leases/released", 0)
+    stored_failed = stats.get("monitor/articles/store_failed", 0)
+    if released:
+        line += f"; {released} requests given back unfinished"
+    if stored_failed:
+        line += f"; PROBLEMS: {stored_failed} articles NOT STORED (see the log)"
+    return line
 
 
 def crawl_status(results: list) -> int:
@@ -527,6 +616,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     site = sites.get(args.site)
     if site is None:
         raise UsageError(f"no site named {args.site!r} in the schedule (it has: {', '.join(sites)})")
+    if site.distributed:  # the workers crawl it
+        return _seed([site.job], replicas=False)
     [result] = recorded_crawls(
         _archive(args, create=True),
         [site.job],

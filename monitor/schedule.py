@@ -45,7 +45,7 @@ from monitor.runs import (
 from monitor.settings import delivery_settings
 from pipelines.article import CHINA_TZ
 
-SITE_KEYS = ("name", "spider", "base_url", "every", "cron", "time_limit", "rhythm")
+SITE_KEYS = ("name", "spider", "base_url", "every", "cron", "time_limit", "rhythm", "distributed")
 DEFAULT_TIME_LIMIT = timedelta(hours=1)
 # A run past its limit closes its spider, which waits for the requests under way (30 s at
 # most, DOWNLOAD_TIMEOUT); one still alive after this is stuck, and the scheduler stops it.
@@ -68,6 +68,7 @@ class SiteSchedule:
     cron: Cron | None
     time_limit: timedelta
     rhythm: timedelta | None  # None: derived from the archive (monitor.health)
+    distributed: bool = False  # a run queues the site's lists for `monitor worker`s instead of crawling
 
     @property
     def job(self) -> CrawlJob:
@@ -127,6 +128,9 @@ def _site(table: dict, spiders: list[str]) -> SiteSchedule:
     if (every is None) == (cron is None):
         raise ValueError("give either `every` (an interval) or `cron` (an expression), one of them")
     time_limit, rhythm = _text(table, "time_limit"), _text(table, "rhythm")
+    distributed = table.get("distributed", False)
+    if not isinstance(distributed, bool):
+        raise TypeError(f"distributed must be true or false, not {distributed!r}")
     return SiteSchedule(
         name=_text(table, "name") or spider,
         spider=spider,
@@ -135,6 +139,7 @@ def _site(table: dict, spiders: list[str]) -> SiteSchedule:
         cron=_cron(cron) if cron else None,
         time_limit=parse_duration(time_limit) if time_limit else DEFAULT_TIME_LIMIT,
         rhythm=parse_duration(rhythm) if rhythm else None,
+        distributed=distributed,
     )
 
 

@@ -105,6 +105,11 @@ def db_url(override: str | None = None, environ: Mapping[str, str] = os.environ)
     return environ.get("MONITOR_DB_URL") or f"sqlite:///{data_dir() / 'archive.sqlite3'}"
 
 
+def redis_url(environ: Mapping[str, str] = os.environ) -> str:
+    """The distributed crawl's Redis: MONITOR_REDIS_URL, else the one on this machine."""
+    return environ.get("MONITOR_REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
 def demo_db_url(override: str | None = None) -> str:
     """The demo's archive: --db, else a SQLite file of its own, so that the replicas' made-up
     articles never mix with a real archive (MONITOR_DB_URL is not used)."""
@@ -153,6 +158,14 @@ def crawl_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str 
         "MONITOR_STORE_BATCH": _whole_number(environ, "MONITOR_STORE_BATCH", 50),
         # `scrapy crawl`'s archive; `monitor crawl` gives its own (--db).
         "MONITOR_DB_URL": db_url(environ=environ),
+        # The distributed crawl (monitor.distributed): the Redis its frontier is in, the prefix
+        # of its keys there, the seconds a worker's lease on a request lasts unrenewed (a
+        # killed worker's requests go back to the queue after it), and the seconds between a
+        # worker's looks for requests while it has none under way.
+        "MONITOR_REDIS_URL": redis_url(environ),
+        "MONITOR_REDIS_PREFIX": environ.get("MONITOR_REDIS_PREFIX") or "monitor",
+        "MONITOR_LEASE": _number(environ, "MONITOR_LEASE", 60.0),
+        "MONITOR_WORKER_POLL": _number(environ, "MONITOR_WORKER_POLL", 0.5),
     }
 
 

@@ -360,9 +360,10 @@ def test_schedule_file_example_loads():
         ('spider = "smm"\nevery = "1h"\nbase_url = "ftp://x"', "base_url is not an http(s) address: 'ftp://x'"),
         (
             'spider = "smm"\nevery = "1h"\nlimit = "1m"',
-            "unknown key 'limit' (known: name, spider, base_url, every, cron, time_limit, rhythm)",
+            "unknown key 'limit' (known: name, spider, base_url, every, cron, time_limit, rhythm, distributed)",
         ),
         ('spider = "smm"\nevery = 30', "every must be a string, not 30"),
+        ('spider = "smm"\nevery = "1h"\ndistributed = "yes"', "distributed must be true or false, not 'yes'"),
     ],
 )
 def test_schedule_file_refusals(tmp_path, entry, message):

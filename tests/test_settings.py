@@ -56,6 +56,7 @@ def empty_archive(tmp_path) -> str:
         ),
         ("MONITOR_DOWNLOAD_DELAY", "x", ["crawl", "cnmn"], "MONITOR_DOWNLOAD_DELAY must be a number, got 'x'"),
         ("MONITOR_STORE_BATCH", "fifty", ["crawl", "cnmn"], "MONITOR_STORE_BATCH must be a whole number, got 'fifty'"),
+        ("MONITOR_LEASE", "long", ["worker"], "MONITOR_LEASE must be a number, got 'long'"),
     ],
 )
 def test_a_bad_variable_is_one_line_from_the_command_that_needs_it(
@@ -89,6 +90,10 @@ CRAWL_VARIABLES = {
     "MONITOR_PAGE_BUDGET": "7",
     "MONITOR_STORE_BATCH": "9",
     "MONITOR_DB_URL": "sqlite:////tmp/elsewhere.sqlite3",
+    "MONITOR_REDIS_URL": "redis://frontier.example:6380/2",
+    "MONITOR_REDIS_PREFIX": "team",
+    "MONITOR_LEASE": "30",
+    "MONITOR_WORKER_POLL": "0.25",
 }
 CRAWL_SETTINGS = {
     "USER_AGENT": "Mozilla/5.0 (compatible; test)",
@@ -96,6 +101,10 @@ CRAWL_SETTINGS = {
     "LOG_LEVEL": "WARNING",
     "MONITOR_PAGE_BUDGET": 7.0,
     "MONITOR_STORE_BATCH": 9,
+    "MONITOR_REDIS_URL": "redis://frontier.example:6380/2",
+    "MONITOR_REDIS_PREFIX": "team",
+    "MONITOR_LEASE": 30.0,
+    "MONITOR_WORKER_POLL": 0.25,
 }
 
 
