@@ -1,5 +1,5 @@
-"""The distributed crawl's Scrapy side (README: "Distributed crawling"): scrapy-redis's
-scheduler and duplicate filter over the frontier of monitor.frontier, with leases.
+"""The distributed crawl's Scrapy side (README: "Distributed crawling"): a scheduler over the
+frontier of monitor.frontier (scrapy-redis's, with its encoding and fingerprints), with leases.
 
 A worker's crawl of a site takes requests from the site's queue in Redis. Each one is leased
 to the worker until it is finished: a list page once the requests it found are queued, an
@@ -86,13 +86,6 @@ def site_of(crawler: Crawler) -> Site:
     return Site(**json.loads(crawler.settings["MONITOR_SITE"]))
 
 
-class ArticleDupeFilter(RFPDupeFilter):
-    """scrapy-redis's duplicate filter on the site's key, knowing articles by their id."""
-
-    def request_fingerprint(self, request: scrapy.Request) -> str:
-        return fingerprint(request)
-
-
 class Leases:
     """The requests a worker's crawl of a site has taken and not finished, and the articles
     whose storing finishes theirs. Used from the reactor and from the store thread."""
@@ -170,13 +163,11 @@ class LeasedScheduler(Scheduler):
             crawler,
             server=connect(settings["MONITOR_REDIS_URL"]),
             persist=True,  # the queue is the site's, not this worker's
-            dupefilter_cls="monitor.distributed.ArticleDupeFilter",
         )
 
     def open(self, spider: scrapy.Spider) -> None:
         self.spider = spider
         self.stats = self.crawler.stats
-        self.df = ArticleDupeFilter(self.server, key=self.frontier.seen_key)
         self.renewing.start(self.lease / 3, now=False)
 
     def close(self, reason: str) -> None:
@@ -199,9 +190,12 @@ class LeasedScheduler(Scheduler):
         lease = request.meta.get(LEASE)
         if lease is not None:
             request = self._unleased(request)
-        queued = lease is not None or request.dont_filter or not self.df.request_seen(request)
-        if queued:
+        if lease is not None or request.dont_filter:
             self.frontier.push(-request.priority, encode(request, self.spider))
+            queued = True
+        else:  # seen and queued at once (frontier._ADD)
+            queued = self.frontier.add([(fingerprint(request), -request.priority, encode(request, self.spider))]) == 1
+        if queued:
             self.stats.inc_value("scheduler/enqueued/redis")
         if lease is not None:
             self.leases.done(lease)

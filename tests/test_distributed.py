@@ -183,6 +183,17 @@ def test_a_seed_joins_the_crawl_under_way_and_starts_afresh_after_it(frontier):
     assert [s.spider for s in sites(server, prefix)] == ["cnmn"]
 
 
+def test_a_request_found_is_seen_and_queued_in_one_step(frontier):
+    """A worker killed between marking a request seen and queueing it would lose it: a try
+    again (its list page's lease run out) finds it seen. Both are one script."""
+    server, prefix = frontier
+    site = Frontier(server, prefix, Site("cnmn", "http://127.0.0.1:1", 0.0, 2))
+    site.seed([("list", 0, b"list page")])
+    assert site.add([("a1", -1, b"article 1"), ("a2", -1, b"article 2"), ("a1", -1, b"article 1 again")]) == 2
+    assert site.add([("a2", -1, b"article 2")]) == 0  # seen in the crawl under way
+    assert server.smembers(site.seen_key) == {b"list", b"a1", b"a2"} and site.state() == (3, 0)
+
+
 def test_the_gate_keeps_the_sites_concurrency_and_delay(frontier):
     server, prefix = frontier
     busy = Frontier(server, prefix, Site("smm", "http://127.0.0.1:1", 0.0, 2))
