@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -300,6 +301,70 @@ def test_a_worker_stopped_by_sigterm_gives_its_unfinished_requests_back_at_once(
     queued, leased = shared.state()
     assert given_back and int(given_back[1]) >= 1 and queued >= int(given_back[1])
     assert leased == 0 and shared.reclaimed() == 0  # none left to run out
+
+
+@contextlib.contextmanager
+def redis_of_its_own() -> Iterator[tuple[subprocess.Popen, str]]:
+    """A redis-server process of this test's own (to stop mid-crawl), and its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+    except FileNotFoundError as error:
+        _absent("redis-server to start", error)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        wait_for(lambda: _reachable(url), 30, 0.1)
+        yield server, url
+    finally:
+        server.kill()
+        server.wait()
+
+
+def _reachable(url: str) -> bool:
+    try:
+        connect(url).close()
+    except FrontierError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_a_worker_whose_redis_goes_away_mid_crawl_ends_with_one_line(tmp_path):
+    """Not a traceback at every call to Redis, then one more as it exits: a line in the log,
+    the site's line, and a `monitor:` line, exit status 1."""
+    from monitor.worker import seed as queue_site
+
+    with (
+        redis_of_its_own() as (server, url),
+        slow_replica("cnmn", 0.3) as address,
+        postgres_database("gone") as db_url,
+    ):
+        site = Site("cnmn", address, 0.0, 2)
+        queue_site(connect(url), "gone", site)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "monitor.cli", "worker"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**environment(db_url, "gone"), "MONITOR_REDIS_URL": url},
+            cwd=ROOT,
+        )
+        wait_for(lambda: Frontier(connect(url), "gone", site).holders(), 120, 0.05)
+        server.kill()
+        try:
+            out, err = worker.communicate(timeout=120)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert worker.returncode == 1, err
+    assert "Traceback" not in err, err
+    assert err.endswith("\n") and err.splitlines()[-1].startswith("monitor: the distributed crawl's Redis is gone: ")
+    assert f"cnmn {address}: " in out
 
 
 class _Timed:
