@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 import redis
 
@@ -213,11 +214,20 @@ def connect(url: str) -> redis.Redis:
     """A client of the Redis at the URL (redis://host:port/db); raises FrontierError when it
     cannot be reached."""
     try:
+        _database_number(url)
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
         server.ping()
-    except (redis.RedisError, ValueError) as error:
+    except (redis.RedisError, ValueError, TypeError) as error:  # TypeError: an option redis-py has not (?x=1)
         raise FrontierError(f"no Redis at {url}: {error}") from None
     return server
+
+
+def _database_number(url: str) -> None:
+    """redis-py takes a database that is not a number (redis://host/frontier) for 0, unsaid."""
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme in ("redis", "rediss") and database and not database.isdigit():
+        raise ValueError(f"the database must be a number (redis://host:port/0), not {database!r}")
 
 
 class FrontierError(Exception):

@@ -445,5 +445,13 @@ def test_distributed_refusals_are_one_line(monkeypatch, tmp_path):
     assert nowhere.returncode == 2
     assert nowhere.stderr.startswith("monitor: no Redis at redis://127.0.0.1:1/0: ")
     assert nowhere.stderr.endswith("(set MONITOR_REDIS_URL)\n")
+    monkeypatch.setenv("MONITOR_REDIS_URL", "redis://127.0.0.1:1/frontier")  # not taken for database 0
+    named = monitor_main("crawl", "--distributed", "cnmn=http://127.0.0.1:2", check=False)
+    assert named.returncode == 2 and named.stderr.startswith(
+        "monitor: no Redis at redis://127.0.0.1:1/frontier: the database must be a number (redis://host:port/0), "
+    )
+    monkeypatch.setenv("MONITOR_REDIS_URL", "redis://127.0.0.1:1/0?colour=red")
+    unknown = monitor_main("crawl", "--distributed", "cnmn=http://127.0.0.1:2", check=False)
+    assert unknown.returncode == 2 and "unexpected keyword argument 'colour'" in unknown.stderr, unknown.stderr
     idle = monitor_main("worker", "--until-idle", "soon", check=False)
     assert idle.returncode == 2 and "a number of seconds from 0 to 1000000, not 'soon'" in idle.stderr
