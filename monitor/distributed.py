@@ -1,5 +1,5 @@
-"""The distributed crawl's Scrapy side (README: "Distributed crawling"): scrapy-redis's
-scheduler and duplicate filter over the frontier of monitor.frontier, with leases.
+"""The distributed crawl's Scrapy side (README: "Distributed crawling"): a scheduler over the
+frontier of monitor.frontier (scrapy-redis's, with its encoding and fingerprints), with leases.
 
 A worker's crawl of a site takes requests from the site's queue in Redis. Each one is leased
 to the worker until it is finished: a list page once the requests it found are queued, an
@@ -16,6 +16,7 @@ request is leased: the worker's spider then closes."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -24,14 +25,16 @@ import socket
 import threading
 import uuid
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
+import redis
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -86,19 +89,46 @@ def site_of(crawler: Crawler) -> Site:
     return Site(**json.loads(crawler.settings["MONITOR_SITE"]))
 
 
-class ArticleDupeFilter(RFPDupeFilter):
-    """scrapy-redis's duplicate filter on the site's key, knowing articles by their id."""
+def redis_lost(crawler: Crawler, error: redis.RedisError) -> None:
+    """Redis gone mid-crawl: the crawl can neither take, finish nor renew a request, so it
+    stops, said once in a line, not a traceback at every call (the leases it holds run out
+    and go back to the queue; the worker, finding Redis gone too, ends with a `monitor:` line)."""
+    from twisted.internet import reactor
 
-    def request_fingerprint(self, request: scrapy.Request) -> str:
-        return fingerprint(request)
+    leases = _leases.get(crawler)
+    if leases is None or leases.lost:
+        return
+    leases.lost = True
+    logger.error("the distributed crawl's Redis is gone (%s): this crawl stops", error)
+    crawler.stats.set_value("monitor/redis_lost", 1)
+    reactor.callFromThread(lambda: deferred_from_coro(crawler.stop_async()))
+
+
+def without_redis(default: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A method of an object with a `crawler` that gives `default` when Redis is gone
+    (redis_lost): Scrapy and the store thread would log its every call's traceback."""
+
+    def guard(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except redis.RedisError as error:
+                redis_lost(self.crawler, error)
+                return default
+
+        return guarded
+
+    return guard
 
 
 class Leases:
     """The requests a worker's crawl of a site has taken and not finished, and the articles
     whose storing finishes theirs. Used from the reactor and from the store thread."""
 
-    def __init__(self, frontier: Frontier, holder: str, lease: float) -> None:
-        self.frontier, self.holder, self.lease = frontier, holder, lease
+    def __init__(self, crawler: Crawler, frontier: Frontier, holder: str, lease: float) -> None:
+        self.crawler, self.frontier, self.holder, self.lease = crawler, frontier, holder, lease
+        self.lost = False  # Redis gone (redis_lost)
         self.lock = threading.Lock()
         self.held: set[bytes] = set()
         self.storing: dict[str, list[bytes]] = {}  # article identity -> leases finished once it is stored
@@ -107,6 +137,7 @@ class Leases:
         with self.lock:
             self.held.add(lease)
 
+    @without_redis(None)
     def done(self, *leases: bytes) -> None:
         with self.lock:
             self.held.difference_update(leases)
@@ -121,6 +152,7 @@ class Leases:
             leases = [lease for identity in identities for lease in self.storing.pop(identity, [])]
         self.done(*leases)
 
+    @without_redis(None)  # a LoopingCall whose call raises stops: renewing would end unseen
     def renew(self) -> None:
         with self.lock:
             held = list(self.held)
@@ -133,6 +165,7 @@ class Leases:
             waiting = {lease for leases in self.storing.values() for lease in leases}
             return list(self.held - waiting)
 
+    @without_redis(0)
     def release_all(self) -> int:
         """Every lease still held back to the queue (the crawl stops before finishing them)."""
         with self.lock:
@@ -156,7 +189,7 @@ class LeasedScheduler(Scheduler):
         self.crawler = crawler
         self.frontier = Frontier(self.server, settings["MONITOR_REDIS_PREFIX"], site_of(crawler))
         self.lease = settings.getfloat("MONITOR_LEASE")
-        self.leases = _leases[crawler] = Leases(self.frontier, holder_name(), self.lease)
+        self.leases = _leases[crawler] = Leases(crawler, self.frontier, holder_name(), self.lease)
         self.renewing = task.LoopingCall(self.leases.renew)
         # Scrapy's engine looks for requests every 5 s when it has none under way; another
         # worker's list page may have queued some meanwhile.
@@ -170,13 +203,11 @@ class LeasedScheduler(Scheduler):
             crawler,
             server=connect(settings["MONITOR_REDIS_URL"]),
             persist=True,  # the queue is the site's, not this worker's
-            dupefilter_cls="monitor.distributed.ArticleDupeFilter",
         )
 
     def open(self, spider: scrapy.Spider) -> None:
         self.spider = spider
         self.stats = self.crawler.stats
-        self.df = ArticleDupeFilter(self.server, key=self.frontier.seen_key)
         self.renewing.start(self.lease / 3, now=False)
 
     def close(self, reason: str) -> None:
@@ -186,12 +217,14 @@ class LeasedScheduler(Scheduler):
         if released:
             self.stats.inc_value("monitor/leases/released", released)
 
+    @without_redis(0)
     def __len__(self) -> int:
         return self.frontier.state()[0]
 
     def has_pending_requests(self) -> bool:
         return len(self) > 0
 
+    @without_redis(False)
     def enqueue_request(self, request: scrapy.Request) -> bool:
         """Queue a request in Redis unless the site's crawl has seen it. A leased request
         coming back (a retry, a redirect: the filter knows an article by its id, not its URL)
@@ -199,9 +232,12 @@ class LeasedScheduler(Scheduler):
         lease = request.meta.get(LEASE)
         if lease is not None:
             request = self._unleased(request)
-        queued = lease is not None or request.dont_filter or not self.df.request_seen(request)
-        if queued:
+        if lease is not None or request.dont_filter:
             self.frontier.push(-request.priority, encode(request, self.spider))
+            queued = True
+        else:  # seen and queued at once (frontier._ADD)
+            queued = self.frontier.add([(fingerprint(request), -request.priority, encode(request, self.spider))]) == 1
+        if queued:
             self.stats.inc_value("scheduler/enqueued/redis")
         if lease is not None:
             self.leases.done(lease)
@@ -216,6 +252,7 @@ class LeasedScheduler(Scheduler):
             errback=getattr(self.spider, errback) if errback else None,
         )
 
+    @without_redis(None)
     def next_request(self) -> scrapy.Request | None:
         taken = self.frontier.take(self.leases.holder, self.lease)
         if taken is None:
@@ -236,7 +273,8 @@ class LeasedScheduler(Scheduler):
         request.callback, request.errback = spider.leased_callback, spider.leased_errback
         return request
 
-    def idle(self) -> None:
+    @without_redis(None)
+    def idle(self, **_: Any) -> None:  # **_: Scrapy gives a guarded handler every argument of its signal
         """Keep the crawl open while the site has requests queued or leased by anyone: a
         list page under way elsewhere may queue more, a killed worker's leases come back."""
         queued, leased = self.frontier.state()
@@ -290,7 +328,7 @@ class WorkerSpider(SiteSpider):
     def leased_errback(self, failure: Failure) -> Any:
         request = failure.request  # type: ignore[attr-defined]
         engine = self.crawler.engine
-        if engine is not None and not engine.running:
+        if (engine is not None and not engine.running) or leases_of(self.crawler).lost:
             return None  # dropped as the worker stops: its lease goes back to the queue at close
         try:
             errback = request.meta[ERRBACK]
@@ -345,13 +383,18 @@ class PoliteGate:
         frontier = leases_of(self.crawler).frontier
         token = uuid.uuid4().hex
         async with self.turn:
-            while (wait := frontier.enter(token, self.slot_time)) is not None:
-                if not self.crawler.engine.running:  # stopping: not worth the site's wait
+            while (wait := self._enter(frontier, token)) is not None:
+                if not self.crawler.engine.running or wait < 0:  # stopping: not worth the site's wait
                     raise IgnoreRequest("the crawl is stopping")
                 await asyncio.sleep(max(wait, GATE_POLL))
         request.meta[SLOT] = token
 
-    def left(self, request: scrapy.Request) -> None:
+    @without_redis(-1.0)
+    def _enter(self, frontier: Frontier, token: str) -> float | None:
+        return frontier.enter(token, self.slot_time)
+
+    @without_redis(None)
+    def left(self, request: scrapy.Request, **_: Any) -> None:  # **_: as idle's
         token = request.meta.pop(SLOT, None)
         if token is not None:
             leases_of(self.crawler).frontier.leave(token)

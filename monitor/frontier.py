@@ -6,7 +6,7 @@ timed by the Redis server's clock (workers on several machines share one clock).
 Keys, under the prefix (MONITOR_REDIS_PREFIX) and a site's id:
 - `P:sites`: hash, site id -> the site as JSON (spider, base_url, delay, concurrency).
 - `P:S:queue`: sorted set of encoded requests, scored -priority (scrapy-redis's PriorityQueue).
-- `P:S:seen`: set of request fingerprints (scrapy-redis's RFPDupeFilter key).
+- `P:S:seen`: set of the fingerprints of the requests queued in the crawl under way.
 - `P:S:leases`: sorted set, a taken request -> when its lease runs out (ms, Redis time); the
   worker that holds it renews it while it lives. `P:S:taken` remembers its score and holder.
   A lease run out goes back to the queue (a worker killed: its requests are not lost).
@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 import redis
 
@@ -93,11 +94,10 @@ end
 return done
 """
 
-# KEYS: queue leases seen; ARGV: fingerprint, score, request, ... A site whose queue and leases
-# are empty has no crawl under way: its fingerprints are of the last crawl, and are forgotten.
-# Returns the requests queued (those seen in the crawl under way are not).
-_SEED = """
-if redis.call('ZCARD', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[3]) end
+# KEYS: queue leases seen; ARGV: fingerprint, score, request, ... Returns the requests queued
+# (those seen in the crawl under way are not). Seen and queued in one script: a worker killed
+# between the two would leave a request seen and never queued, lost to every later try.
+_ADD = """
 local added = 0
 for i = 1, #ARGV, 3 do
   if redis.call('SADD', KEYS[3], ARGV[i]) == 1 then
@@ -107,6 +107,13 @@ for i = 1, #ARGV, 3 do
 end
 return added
 """
+
+# As _ADD; a site whose queue and leases are empty has no crawl under way: its fingerprints
+# are of the last crawl, and are forgotten first.
+_SEED = (
+    "if redis.call('ZCARD', KEYS[1]) == 0 and redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[3]) end\n"
+    + _ADD
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class Frontier:
         self._state = server.register_script(_STATE)
         self._settle = server.register_script(_SETTLE)
         self._seed = server.register_script(_SEED)
+        self._add = server.register_script(_ADD)
 
     def seed(self, requests: Iterable[tuple[str, float, bytes]]) -> int:
         """Queue (fingerprint, score, request) that the crawl under way has not seen; the
@@ -147,7 +155,14 @@ class Frontier:
         self.server.hset(f"{self.prefix}:sites", self.site.id, json.dumps(asdict(self.site)))
         return int(self._seed(keys=[self.queue_key, self.leases_key, self.seen_key], args=arguments))
 
+    def add(self, requests: Iterable[tuple[str, float, bytes]]) -> int:
+        """Queue (fingerprint, score, request) that the crawl under way has not seen, each seen
+        and queued at once. Returns the requests queued."""
+        arguments = [value for request in requests for value in request]
+        return int(self._add(keys=[self.queue_key, self.leases_key, self.seen_key], args=arguments))
+
     def push(self, score: float, request: bytes) -> None:
+        """Queue the request whether seen or not (a retry, a redirect, `dont_filter`)."""
         self.server.zadd(self.queue_key, {request: score})
 
     def take(self, holder: str, lease: float) -> bytes | None:
@@ -199,11 +214,20 @@ def connect(url: str) -> redis.Redis:
     """A client of the Redis at the URL (redis://host:port/db); raises FrontierError when it
     cannot be reached."""
     try:
+        _database_number(url)
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
         server.ping()
-    except (redis.RedisError, ValueError) as error:
+    except (redis.RedisError, ValueError, TypeError) as error:  # TypeError: an option redis-py has not (?x=1)
         raise FrontierError(f"no Redis at {url}: {error}") from None
     return server
+
+
+def _database_number(url: str) -> None:
+    """redis-py takes a database that is not a number (redis://host/frontier) for 0, unsaid."""
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    if parts.scheme in ("redis", "rediss") and database and not database.isdigit():
+        raise ValueError(f"the database must be a number (redis://host:port/0), not {database!r}")
 
 
 class FrontierError(Exception):

@@ -11,6 +11,7 @@ crawl are read as Scrapy reads this module (`__getattr__` below), the alerts' se
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -125,6 +126,14 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     return _parsed(environ, name, default, float, "a number")
 
 
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds above 0, finite: a lease or a poll of 0 turns in a busy loop."""
+    seconds = _parsed(environ, name, default, float, "a number of seconds above 0")
+    if not 0 < seconds < math.inf:
+        raise SettingError(f"{name} must be a number of seconds above 0, got {environ[name]!r}")
+    return seconds
+
+
 def _whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
     return _parsed(environ, name, default, int, "a whole number")
 
@@ -164,8 +173,8 @@ def crawl_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str 
         # worker's looks for requests while it has none under way.
         "MONITOR_REDIS_URL": redis_url(environ),
         "MONITOR_REDIS_PREFIX": environ.get("MONITOR_REDIS_PREFIX") or "monitor",
-        "MONITOR_LEASE": _number(environ, "MONITOR_LEASE", 60.0),
-        "MONITOR_WORKER_POLL": _number(environ, "MONITOR_WORKER_POLL", 0.5),
+        "MONITOR_LEASE": _seconds(environ, "MONITOR_LEASE", 60.0),
+        "MONITOR_WORKER_POLL": _seconds(environ, "MONITOR_WORKER_POLL", 0.5),
     }
 
 

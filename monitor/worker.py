@@ -24,7 +24,7 @@ from scrapy.utils.reactor import install_reactor
 
 from monitor.crawl import CrawlJob, project_settings, spider_loader
 from monitor.distributed import encode, fingerprint, worker_spider
-from monitor.frontier import Frontier, Site, sites
+from monitor.frontier import Frontier, FrontierError, Site, sites
 from monitor.settings import crawl_environment
 from spiders.base import SiteSpider
 
@@ -101,6 +101,19 @@ class Worker:
         self.poll = float(environment["MONITOR_WORKER_POLL"])
 
     async def run(self) -> None:
+        """Raises FrontierError when Redis is gone (once the crawls under way have stopped)."""
+        try:
+            await self._look()
+        except redis.RedisError as error:
+            self.stop()
+            await asyncio.gather(*(crawl.future for crawl in self.running.values()), return_exceptions=True)
+            self._collect_finished()
+            raise FrontierError(f"the distributed crawl's Redis is gone: {error}") from None
+        await asyncio.gather(*(crawl.future for crawl in self.running.values()), return_exceptions=True)
+        self._collect_finished()
+
+    async def _look(self) -> None:
+        """Start a crawl of each site with work, every `poll` seconds, until stopped or idle."""
         idle_since = time.monotonic()
         while not self.stopping:
             for site in sites(self.server, self.prefix):
@@ -112,8 +125,6 @@ class Worker:
             elif self.until_idle is not None and time.monotonic() - idle_since >= self.until_idle:
                 return
             await asyncio.sleep(self.poll)
-        await asyncio.gather(*(crawl.future for crawl in self.running.values()), return_exceptions=True)
-        self._collect_finished()
 
     def stop(self) -> None:
         """Start no more crawls; stop those under way (their unfinished requests go back)."""
