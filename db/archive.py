@@ -24,6 +24,7 @@ from db.filter_terms import filter_terms
 from db.migrate import open_schema
 from db.models import AlertQueue, Article, ArticleTag, Fact, LshBand, RawPage, TermStat
 from db.search.engines import index_for
+from db.search.index import IndexEntry
 from db.stories import find_story, index_bands, link_languages
 from db.writing import retried, write_transaction
 
@@ -421,8 +422,7 @@ class Archive:
         tags = [{"article_pk": pk, "tag": tag} for pk, record in written for tag in _tag_ids(record)]
         if tags:
             conn.execute(insert(ArticleTag), tags)
-        for pk, record in written:
-            self._index(conn, pk, record)
+        index_for(conn).write_many(conn, [_index_entry(pk, record) for pk, record in written])
         stories = {
             row.id: row.story_id
             for row in conn.execute(select(Article.id, Article.story_id).where(Article.id.in_(pks)))
@@ -481,17 +481,18 @@ class Archive:
             counts = dict(rows.tuples().all())
         return self.count(), counts
 
-    def _index(self, conn, pk: int, record: Mapping[str, Any]) -> None:
-        filters = filter_terms(
-            record["lang"],
-            record["site"],
-            record["host"],
-            record["relevance_label"],
-            record["relevant"],
-            record.get("published_at"),
-            _tag_ids(record),
-        )
-        index_for(conn).write(conn, pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
+
+def _index_entry(pk: int, record: Mapping[str, Any]) -> IndexEntry:
+    filters = filter_terms(
+        record["lang"],
+        record["site"],
+        record["host"],
+        record["relevance_label"],
+        record["relevant"],
+        record.get("published_at"),
+        _tag_ids(record),
+    )
+    return (pk, record["title_terms"], record["body_terms"], record["part_terms"], filters)
 
 
 def _tag_ids(record: Mapping[str, Any]) -> list[str]:

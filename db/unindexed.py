@@ -73,13 +73,14 @@ def index_rows(
     ids = [row.id for row in rows]
     for pk, tag in conn.execute(sa.select(ArticleTag.article_pk, ArticleTag.tag).where(ArticleTag.article_pk.in_(ids))):
         tags[pk].append(tag)
-    index = index_for(conn)
+    entries = []
     for row in rows:
         title, body, parts = (known or {}).get(row.id) or _computed(row, text_terms)
         filters = filter_terms(
             row.lang, row.site, row.host, row.relevance_label, row.relevant, row.published_at, tags[row.id]
         )
-        index.write(conn, row.id, title, body, parts, filters)
+        entries.append((row.id, title, body, parts, filters))
+    index_for(conn).write_many(conn, entries)
 
 
 def _computed(row: sa.Row, text_terms: TextTerms) -> IndexedTerms:

@@ -53,14 +53,15 @@ class CnmnSpider(SiteSpider):
     def read_markup(self, response: TextResponse) -> Markup:
         found: dict[str, Any] = {}
         extras: dict[str, Any] = {}
-        if response.css("h4.h4title"):
-            found["title"] = text_of(response.css("h4.h4title")[0])
+        # Each selector evaluated once: a page's reading is a crawl's main cost after the text stages.
+        if titles := response.css("h4.h4title"):
+            found["title"] = text_of(titles[0])
         info = response.css("p.info")
         if info:
             labels = _LABELS.search(remove_pinyin(text_of(info[0])))
             views = re.search(r"\d+", info.css("span.view").xpath("string()").get("") or "")
-            if info.css("span.time"):
-                found["published_at"] = parse_chinese_datetime(info.css("span.time").xpath("string()").get(""))
+            if times := info.css("span.time"):
+                found["published_at"] = parse_chinese_datetime(times.xpath("string()").get(""))
             if labels:
                 found["author"], found["source"] = labels.group("author") or "", labels.group("source")
                 extras["category"] = labels.group("category")

@@ -7,7 +7,7 @@ title's terms, the body's terms, and the dictionary words inside long Chinese to
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,6 +15,9 @@ from sqlalchemy import Connection
 
 from db.search.spec import Search
 from db.search.statement import Matches, Statement
+
+# What one article is indexed with: (id, title terms, body terms, parts, filter terms).
+IndexEntry = tuple[int, str, str, str, str]
 
 
 class SearchIndex(ABC):
@@ -25,10 +28,15 @@ class SearchIndex(ABC):
     def create(self, conn: Connection) -> None:
         """The index's tables, if missing."""
 
-    @abstractmethod
     def write(self, conn: Connection, pk: int, title: str, body: str, parts: str, filters: str) -> None:
         """Index (or re-index) one article from its space-separated terms and filter terms
         (db.filter_terms.filter_terms)."""
+        self.write_many(conn, [(pk, title, body, parts, filters)])
+
+    @abstractmethod
+    def write_many(self, conn: Connection, entries: Sequence[IndexEntry]) -> None:
+        """Index (or re-index) many articles, each as `write` does one, in a few statements
+        for them all (a store's batch)."""
 
     @contextmanager
     def loading(self, conn: Connection) -> Iterator[None]:

@@ -4,7 +4,7 @@ positions, each field weighted) in a GIN index, searched by tsquery, ranked by t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 
 from db.models import Base
 from db.search.expression import lexeme, split_top, tsquery_expression, vocabulary
-from db.search.index import SearchIndex
+from db.search.index import IndexEntry, SearchIndex
 from db.search.spec import Search
 from db.search.statement import Matches, Statement, filter_rows
 
@@ -22,6 +22,10 @@ DDL = (
     " article_pk INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,"
     " document TSVECTOR NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ix_article_fts_document ON article_fts USING GIN (document)",
+)
+_UPSERT = text(
+    "INSERT INTO article_fts (article_pk, document) VALUES (:pk, CAST(:document AS tsvector))"
+    " ON CONFLICT (article_pk) DO UPDATE SET document = excluded.document"
 )
 # A batch of queued articles' documents, cut down to the rules' terms, with their own GIN
 # index (alert matching): each rule then looks up the batch's documents, not the whole
@@ -104,14 +108,14 @@ class PostgresIndex(SearchIndex):
         for statement in DDL:
             conn.execute(text(statement))
 
-    def write(self, conn: Connection, pk: int, title: str, body: str, parts: str, filters: str) -> None:
-        """The filters are read from the article's row: `filters` goes unused."""
+    def write_many(self, conn: Connection, entries: Sequence[IndexEntry]) -> None:
+        """One statement for them all. The filters are read from the article's row: the
+        entries' filter terms go unused."""
+        if not entries:
+            return
         conn.execute(
-            text(
-                "INSERT INTO article_fts (article_pk, document) VALUES (:pk, CAST(:document AS tsvector))"
-                " ON CONFLICT (article_pk) DO UPDATE SET document = excluded.document"
-            ),
-            {"pk": pk, "document": tsvector_literal(title, body, parts)},
+            _UPSERT,
+            [{"pk": pk, "document": tsvector_literal(title, body, parts)} for pk, title, body, parts, _ in entries],
         )
 
     @contextmanager

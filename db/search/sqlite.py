@@ -5,7 +5,7 @@ searches without scoring every match."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
@@ -14,7 +14,7 @@ from db.filter_terms import china_day, restrict
 from db.models import Article
 from db.search import top_k
 from db.search.expression import Term, fts5_expression, is_positive, split_top
-from db.search.index import SearchIndex
+from db.search.index import IndexEntry, SearchIndex
 from db.search.spec import Match, Search
 from db.search.statement import Matches, Statement, filter_rows
 
@@ -34,6 +34,13 @@ _COPIES = (
     " UNION SELECT story_id, story_id FROM articles INDEXED BY ix_articles_copies WHERE story_id != id)"
 )
 _REPEATED = "SELECT COUNT(*) - COUNT(DISTINCT c.story_id) FROM c WHERE c.id IN ({matches})"
+_INDEXED = text("SELECT rowid, title, body, parts, filters FROM article_fts WHERE rowid IN :pks").bindparams(
+    bindparam("pks", expanding=True)
+)
+_UNINDEX = text("DELETE FROM article_fts WHERE rowid IN :pks").bindparams(bindparam("pks", expanding=True))
+_INDEX = text(
+    "INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"
+)
 
 
 def fts5_match(conn: Connection, search: Search) -> str | None:
@@ -62,21 +69,28 @@ class SqliteIndex(SearchIndex):
         conn.execute(text(DDL))
         top_k.create(conn)
 
-    def write(self, conn: Connection, pk: int, title: str, body: str, parts: str, filters: str) -> None:
-        old = conn.execute(
-            text("SELECT title, body, parts, filters FROM article_fts WHERE rowid = :pk"), {"pk": pk}
-        ).first()
-        if old is not None and tuple(old) == (title, body, parts, filters):
+    def write_many(self, conn: Connection, entries: Sequence[IndexEntry]) -> None:
+        """Three statements for a store's whole batch, not three an article: the entries
+        already indexed read at once, those that changed dropped at once, the new and
+        changed ones inserted at once; the heads (db.search.top_k) told of each."""
+        if not entries:
             return
-        if old is not None:
-            conn.execute(text("DELETE FROM article_fts WHERE rowid = :pk"), {"pk": pk})
+        old = {row[0]: tuple(row[1:]) for row in conn.execute(_INDEXED, {"pks": [entry[0] for entry in entries]})}
+        fresh = [entry for entry in entries if old.get(entry[0]) != entry[1:]]
+        if not fresh:
+            return
+        if replaced := [entry[0] for entry in fresh if entry[0] in old]:
+            conn.execute(_UNINDEX, {"pks": replaced})
         conn.execute(
-            text(
-                "INSERT INTO article_fts (rowid, title, body, parts, filters) VALUES (:pk, :title, :body, :parts, :filters)"
-            ),
-            {"pk": pk, "title": title, "body": body, "parts": parts, "filters": filters},
+            _INDEX,
+            [
+                {"pk": pk, "title": title, "body": body, "parts": parts, "filters": filters}
+                for pk, title, body, parts, filters in fresh
+            ],
         )
-        top_k.on_index(conn, pk, (title, body, parts, filters), None if old is None else tuple(old))
+        if top_k.heads_kept(conn):
+            for pk, *fields in fresh:
+                top_k.on_index(conn, pk, (fields[0], fields[1], fields[2], fields[3]), old.get(pk))
 
     def indexed_terms(self, conn: Connection, pks: list[int]) -> dict[int, tuple[str, str, str]]:
         """FTS5 keeps each field's text as written."""

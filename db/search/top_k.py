@@ -142,6 +142,11 @@ def _kept(conn: Connection) -> bool:
     return conn.execute(text("SELECT 1 FROM article_fts_heads_state")).first() is not None
 
 
+def heads_kept(conn: Connection) -> bool:
+    """Whether the archive keeps heads (made by `db optimize`): writers must tell on_index."""
+    return _kept(conn)
+
+
 def on_index(
     conn: Connection, pk: int, fields: tuple[str, str, str, str], old: tuple[str, str, str, str] | None
 ) -> None:
