@@ -189,7 +189,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0010"
+    assert scripts.get_current_head() == HEAD_REVISION == "0011"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
