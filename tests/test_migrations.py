@@ -44,10 +44,11 @@ RELEASED_FTS5 = (
 HEAD_FTS = {
     "sqlite": "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, parts, filters, tokenize = 'unicode61 remove_diacritics 0')",
     "postgresql": (
-        [("article_pk", "integer", "NO"), ("document", "tsvector", "NO")],
+        [("article_pk", "integer", "NO"), ("document", "tsvector", "NO"), ("filters", "tsvector", "NO")],
         [
             "CREATE UNIQUE INDEX article_fts_pkey ON article_fts USING btree (article_pk)",
             "CREATE INDEX ix_article_fts_document ON article_fts USING gin (document)",
+            "CREATE INDEX ix_article_fts_filters ON article_fts USING gin (filters)",
         ],
         ["FOREIGN KEY (article_pk) REFERENCES articles(id) ON DELETE CASCADE", "PRIMARY KEY (article_pk)"],
     ),

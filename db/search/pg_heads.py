@@ -324,12 +324,14 @@ def _total(conn: Connection, search: Search, term: str) -> tuple[int, int]:
         sql.clause(f"SELECT COUNT(*) FROM {source}{sql.conditions()}"), sql.params
     ).scalar_one()
     if search.collapse:  # less the copies beyond the first of their story among the matches
-        sql.where.append("f.article_pk = c.id")
         with _copies_by_index(conn):
+            copies = list(conn.execute(text(_COPIES)).scalars())
+        if copies:
+            sql.where.append(f"f.article_pk = ANY({sql.param(copies)})")
             total -= conn.execute(
                 sql.clause(
-                    f"WITH c AS MATERIALIZED ({_COPIES}) SELECT COUNT(*) - COUNT(DISTINCT a.story_id)"
-                    f" FROM c CROSS JOIN article_fts AS f JOIN articles AS a ON a.id = f.article_pk{sql.conditions()}"
+                    "SELECT COUNT(*) - COUNT(DISTINCT a.story_id)"
+                    f" FROM article_fts AS f JOIN articles AS a ON a.id = f.article_pk{sql.conditions()}"
                 ),
                 sql.params,
             ).scalar_one()
