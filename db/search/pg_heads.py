@@ -1,6 +1,5 @@
 """Heads on PostgreSQL: for each frequent word, the articles that lead its matches by
-ts_rank, with their scores, and the word's bound (the best score among the articles left
-out). A one-word search, filtered or not, reads the heads above the bound, best first:
+ts_rank, with their scores, and the word's bound (a score no article left out reaches). A one-word search, filtered or not, reads the heads above the bound, best first:
 no article left out can come before them, so they lead the matches exactly, in ts_rank's
 order, without ts_rank reading every match's document (some 20 us each at 1M articles:
 a word in 100,000 articles took 1.6 s). Only when too few heads lie above the bound and
