@@ -20,7 +20,7 @@ after), secondary indexes dropped and made again after; FTS5's automerge off dur
 load (crisismerge 64: FTS5 refuses a 2001st segment), then the index merged into one
 b-tree ('optimize'), the frequent words' heads made (`monitor db optimize`, db.search.top_k),
 automerge 4 / crisismerge 16 again (FTS5's defaults), ANALYZE. PostgreSQL: COPY into articles, article_tags and
-article_fts (document = db.search.postgres.tsvector_literal as text), foreign-key triggers off
+article_fts (document = db.search.postgres.tsvector_literal as text, filters = the filter terms), foreign-key triggers off
 for the load (session_replication_role = replica; the data is consistent by construction),
 secondary indexes and the GIN index dropped and made again after, then ANALYZE.
 
@@ -78,6 +78,7 @@ from bench import corpus
 from db import Archive
 from db.filter_terms import filter_terms
 from db.models import UTCDateTime
+from db.search.pg_filters import tsvector_filters
 from db.search.postgres import tsvector_literal
 from db.search.results import facets, ranked
 from db.search.sqlite import BM25_WEIGHTS
@@ -190,13 +191,13 @@ def make_chunk(seed: int, start: int, count: int, columns: dict[str, list[tuple[
                     row.append(None if nullable else convert(_default(type_name, values["fetched_at"])))
             articles.append(tuple(row))
             tag_rows.extend(tags)
+            filters = filter_terms(
+                g.lang, g.site, g.host, g.relevance_label, values["relevant"], g.published_at, g.tags
+            )
             if engine == "sqlite":
-                filters = filter_terms(
-                    g.lang, g.site, g.host, g.relevance_label, values["relevant"], g.published_at, g.tags
-                )
                 fts.append((g.id, g.title_terms, g.body_terms, g.parts, filters))
             else:
-                fts.append((g.id, tsvector_literal(g.title_terms, g.body_terms, g.parts)))
+                fts.append((g.id, tsvector_literal(g.title_terms, g.body_terms, g.parts), tsvector_filters(filters)))
     out["cpu"] = time.process_time() - began
     return out
 
@@ -327,9 +328,10 @@ class SqliteLoader:
 class PostgresLoader:
     name = "postgres"
 
-    def __init__(self, schema: str = PG_SCHEMA, database: str = PG_DATABASE) -> None:
+    def __init__(self, schema: str = PG_SCHEMA, database: str = PG_DATABASE, heads: bool = True) -> None:
         self.schema = schema
         self.database = database
+        self.heads = heads
         self.url = f"{PG_SERVER}/{database}?options=-csearch_path%3D{schema}"
 
     def _admin(self):
@@ -403,7 +405,7 @@ class PostgresLoader:
             for statement, data in (
                 (self.copy_articles, articles),
                 ("COPY article_tags (article_pk, tag) FROM STDIN", tags),
-                ("COPY article_fts (article_pk, document) FROM STDIN", fts),
+                ("COPY article_fts (article_pk, document, filters) FROM STDIN", fts),
             ):
                 with cur.copy(statement) as copy:
                     for row in data:
@@ -422,7 +424,14 @@ class PostgresLoader:
                 cur.execute("ANALYZE articles")
                 cur.execute("ANALYZE article_tags")
                 cur.execute("ANALYZE article_fts")
+            with build.step("vacuum"):  # the visibility map: GIN counts then read no row
+                cur.execute("VACUUM article_fts")
         self.db.close()
+        if self.heads:
+            with build.step("heads"):
+                archive = Archive(self.url)  # `monitor db optimize`: the frequent words' heads
+                build.heads, _ = archive.optimize()
+                archive.engine.dispose()
         build.size_bytes = self.size()
 
     def size(self) -> int:
@@ -845,7 +854,7 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
         print(
             f"build {name}: {steps}: {build.total_s:.0f} s in all, "
             f"{args.articles / build.total_s:,.0f} articles/s (generation not included); "
-            f"{build.size_bytes / 1e9:.2f} GB" + (f"; heads for {build.heads:,} words" if name == "sqlite" else "")
+            f"{build.size_bytes / 1e9:.2f} GB" + (f"; heads for {build.heads:,} words" if build.heads else "")
         )
     for r in rows:
         if r["engine"] == "sqlite" and r["kind"] in ("word", "filtered"):
@@ -936,7 +945,7 @@ def main() -> None:
         "--cold", action="store_true", help="SQLite: time the queries without reading the index once before"
     )
     parser.add_argument(
-        "--no-heads", action="store_true", help="SQLite: make no heads (`monitor db optimize` makes them later)"
+        "--no-heads", action="store_true", help="make no heads (`monitor db optimize` makes them later)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file and the PostgreSQL schema")
     parser.add_argument("--reuse", action="store_true", help="use a kept archive of the same size instead of building")
@@ -964,7 +973,7 @@ def main() -> None:
             )
         )
     if "postgres" in engines:
-        loaders.append(PostgresLoader(args.pg_schema, args.pg_database))
+        loaders.append(PostgresLoader(args.pg_schema, args.pg_database, heads=not args.no_heads))
     settings = pg_settings() if "postgres" in engines else {}
     timings: list[Timing] = []
     explained = []

@@ -96,6 +96,46 @@ def restrict(expression: str, filters: Filters, dated: tuple[date, date] | None)
     when the filters cannot be said in filter terms (a since/until not at a China midnight).
     `dated`: the first and last day of publication in the archive (None: no article has
     one), which bound a period open at one end."""
+    restriction = _restriction(filters, dated)
+    if restriction is None:
+        return None
+    if restriction is _NOTHING:
+        return NOTHING
+    groups, excluded = restriction
+    parts = [_quoted(group) for group in groups]
+    found = "(" + " AND ".join([f"({expression})"] + parts) + ")" if parts else expression
+    if excluded:
+        return f"({found} NOT {_quoted(excluded)})"
+    return found
+
+
+def restrict_tsquery(filters: Filters, dated: tuple[date, date] | None) -> str | None:
+    """What `filters` keep as a tsquery over the filter terms (PostgreSQL's filters column,
+    positionless): "" when they keep everything, None when they cannot be said in filter
+    terms (as `restrict`)."""
+    restriction = _restriction(filters, dated)
+    if restriction is None:
+        return None
+    if restriction is _NOTHING:
+        return _lexeme(MARK)
+    groups, excluded = restriction
+    parts = ["(" + " | ".join(_lexeme(t) for t in group) + ")" for group in groups]
+    if excluded:
+        parts.append("!(" + " | ".join(_lexeme(t) for t in excluded) + ")")
+    return " & ".join(parts)
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_NOTHING: tuple[list[list[str]], list[str]] = ([], [])  # the filters keep nothing
+
+
+def _restriction(filters: Filters, dated: tuple[date, date] | None) -> tuple[list[list[str]], list[str]] | None:
+    """The filters as groups of filter terms, an article keeping when it holds one of each
+    group and none of the excluded; None when they cannot be said so, _NOTHING when they
+    keep nothing."""
     groups: list[list[tuple[str, str]]] = []
     if filters.sites:
         groups.append([(kind, v) for v in filters.sites for kind in ("s", "h")])
@@ -104,14 +144,14 @@ def restrict(expression: str, filters: Filters, dated: tuple[date, date] | None)
     if filters.relevance:
         groups.append([("v", "") if v == "relevant" else ("r", v) for v in filters.relevance])
     groups += [[("t", tag) for tag in group] for group in filters.tags]
-    parts = []
+    parts: list[list[str]] = []
     if filters.since is None and filters.until is None:
-        parts = [_quoted(_term(kind, value) for kind, value in group) for group in groups]
+        parts = [[_term(kind, value) for kind, value in group] for group in groups]
     else:
         if any(m is not None and not _midnight(m) for m in (filters.since, filters.until)):
             return None
         if dated is None:
-            return NOTHING
+            return _NOTHING
         first = max(china_day(filters.since), dated[0]) if filters.since else dated[0]
         end = (
             min(china_day(filters.until), dated[1] + timedelta(days=1))
@@ -119,16 +159,13 @@ def restrict(expression: str, filters: Filters, dated: tuple[date, date] | None)
             else dated[1] + timedelta(days=1)
         )
         if first >= end:
-            return NOTHING
+            return _NOTHING
         days, whole_years = _date_terms(first, end)
         years = range(first.year, (end - timedelta(days=1)).year + 1)
-        parts = [_quoted(_term(kind, value, year) for kind, value in group for year in years) for group in groups]
+        parts = [[_term(kind, value, year) for kind, value in group for year in years] for group in groups]
         if not (whole_years and parts):  # else the years of the joined terms are the period
-            parts.append(_quoted(days))
-    found = "(" + " AND ".join([f"({expression})"] + parts) + ")" if parts else expression
+            parts.append(days)
     excluded = [(kind, v) for v in filters.not_sites for kind in ("s", "h")]
     excluded += [("l", v) for v in filters.not_langs] + [("t", tag) for tag in filters.not_tags]
     excluded += [("v", "") if v == "relevant" else ("r", v) for v in filters.not_relevance]
-    if excluded:
-        return f"({found} NOT {_quoted(_term(kind, value) for kind, value in excluded)})"
-    return found
+    return parts, [_term(kind, value) for kind, value in excluded]

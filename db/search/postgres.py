@@ -12,20 +12,36 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from db.models import Base
-from db.search.expression import lexeme, split_top, tsquery_expression, vocabulary
+from db.search import pg_heads
+from db.search.expression import Term, lexeme, split_top, tsquery_expression, vocabulary
 from db.search.index import IndexEntry, SearchIndex
+from db.search.pg_filters import filter_documents, tsvector_filters
 from db.search.spec import Search
 from db.search.statement import Matches, Statement, filter_rows
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS article_fts ("
     " article_pk INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,"
-    " document TSVECTOR NOT NULL)",
+    " document TSVECTOR NOT NULL, filters TSVECTOR NOT NULL DEFAULT '')"
+    # Both out of line (TOAST): the rows stay a few dozen bytes, so that counting a word's
+    # matches in the GIN index, which visits their rows, reads few pages.
+    " WITH (toast_tuple_target = 128)",
     "CREATE INDEX IF NOT EXISTS ix_article_fts_document ON article_fts USING GIN (document)",
+    # The filter terms (db.search.pg_filters).
+    "CREATE INDEX IF NOT EXISTS ix_article_fts_filters ON article_fts USING GIN (filters)",
 )
+# A batch's documents (one entry an article: ON CONFLICT may touch a row once), each row
+# back with whether it is new and whether its terms changed (its heads then change).
 _UPSERT = text(
-    "INSERT INTO article_fts (article_pk, document) VALUES (:pk, CAST(:document AS tsvector))"
-    " ON CONFLICT (article_pk) DO UPDATE SET document = excluded.document"
+    "WITH entry AS (SELECT * FROM unnest(CAST(:pks AS integer[]), CAST(:documents AS tsvector[]),"
+    " CAST(:filters AS tsvector[])) AS e (pk, document, filters)),"
+    " old AS (SELECT f.article_pk, f.document FROM article_fts AS f JOIN entry ON f.article_pk = entry.pk)"
+    " INSERT INTO article_fts (article_pk, document, filters) SELECT pk, document, filters FROM entry"
+    " ON CONFLICT (article_pk) DO UPDATE SET document = excluded.document, filters = excluded.filters"
+    " WHERE (article_fts.document, article_fts.filters) IS DISTINCT FROM (excluded.document, excluded.filters)"
+    " RETURNING article_fts.article_pk, xmax = 0 AS new,"
+    " (SELECT old.document FROM old WHERE old.article_pk = article_fts.article_pk)"
+    " IS DISTINCT FROM article_fts.document AS terms"
 )
 # A batch of queued articles' documents, cut down to the rules' terms, with their own GIN
 # index (alert matching): each rule then looks up the batch's documents, not the whole
@@ -107,24 +123,38 @@ class PostgresIndex(SearchIndex):
     def create(self, conn: Connection) -> None:
         for statement in DDL:
             conn.execute(text(statement))
+        pg_heads.create(conn)
 
     def write_many(self, conn: Connection, entries: Sequence[IndexEntry]) -> None:
-        """One statement for them all. The filters are read from the article's row: the
-        entries' filter terms go unused."""
-        if not entries:
+        """One statement for the documents; each article whose terms changed then joins
+        the heads of its frequent words where it leads them (db.search.pg_heads)."""
+        documents = {
+            pk: (tsvector_literal(title, body, parts), tsvector_filters(filters))
+            for pk, title, body, parts, filters in entries
+        }
+        if not documents:
             return
-        conn.execute(
+        written = conn.execute(
             _UPSERT,
-            [{"pk": pk, "document": tsvector_literal(title, body, parts)} for pk, title, body, parts, _ in entries],
+            {
+                "pks": list(documents),
+                "documents": [document for document, _ in documents.values()],
+                "filters": [filters for _, filters in documents.values()],
+            },
         )
+        for pk, new, terms in written:
+            if terms:  # else indexed already with these terms
+                pg_heads.on_index(conn, pk, documents[pk][0], again=not new)
 
     @contextmanager
     def loading(self, conn: Connection) -> Iterator[None]:
         """The GIN index made once the documents are in, as PostgreSQL's manual advises for
         a bulk load ("Populating a Database"): quicker than growing it one document at a time."""
         conn.execute(text("DROP INDEX ix_article_fts_document"))
+        conn.execute(text("DROP INDEX ix_article_fts_filters"))
         yield
         conn.execute(text(DDL[1]))
+        conn.execute(text(DDL[2]))
 
     def indexed_terms(self, conn: Connection, pks: list[int]) -> dict[int, tuple[str, str, str]]:
         """Read back from each document's lexemes and positions (read_fields)."""
@@ -133,10 +163,23 @@ class PostgresIndex(SearchIndex):
         )
 
     def optimize(self, conn: Connection, min_documents: int | None = None) -> tuple[int, int]:
-        """Refresh the planner's statistics of the index (it keeps no top-k lists: (0, 0))."""
+        """Refresh the planner's statistics of the index, make the heads of the words in at
+        least `min_documents` articles anew (db.search.pg_heads)."""
         with conn.begin():
             conn.execute(text("ANALYZE article_fts"))
-        return 0, 0
+        return pg_heads.refresh(conn, min_documents)
+
+    def stale(self, conn: Connection) -> bool:
+        return pg_heads.stale(conn)
+
+    def best(self, conn: Connection, search: Search, limit: int, offset: int, stories: int | None) -> list[Any]:
+        """A one-word search ranked by relevance from the word's heads when they lead enough
+        of its matches; else every match ranked by ts_rank."""
+        if search.sort == "relevance" and isinstance(search.node, Term):
+            led = pg_heads.best(conn, search, search.node.term, offset + limit, stories)
+            if led is not None:
+                return led[offset:]
+        return super().best(conn, search, limit, offset, stories)
 
     def prepare_queued(self, conn: Connection, searches: Iterable[Search], low: int, high: int) -> None:
         """The queued articles' search columns and documents, with only the terms the
@@ -166,10 +209,10 @@ class PostgresIndex(SearchIndex):
         conn.execute(text(f"ANALYZE {QUEUED_DOCUMENTS}"))
 
     def queued_matches(self, conn: Connection, search: Search, low: int, high: int, part_of: Statement) -> Matches:
-        return _matches(search, Statement(part_of), _QUEUED).unscored()
+        return _matches(None, search, Statement(part_of), _QUEUED).unscored()
 
     def matches(self, conn: Connection, search: Search, part_of: Statement | None = None) -> Matches:
-        return _matches(search, Statement(part_of), _INDEXED)
+        return _matches(conn, search, Statement(part_of), _INDEXED)
 
 
 @dataclass(frozen=True)
@@ -196,13 +239,18 @@ _QUEUED = _Documents(
 )
 
 
-def _matches(search: Search, sql: Statement, documents: _Documents) -> Matches:
+def _matches(conn: Connection | None, search: Search, sql: Statement, documents: _Documents) -> Matches:
+    """`conn`: where the filters may be read as filter terms (a search with something to
+    find in the index's documents); None: on the rows."""
     found, left_out = split_top(search.node) if search.node is not None else (None, None)
     if found is not None:
         query = f"CAST({sql.param(tsquery_expression(found))} AS tsquery)"
         rank = f"-ts_rank(CAST('{TS_RANK_WEIGHTS}' AS float4[]), {documents.document}, {query}, 1)"
         sql.where.append(f"{documents.document} @@ {query}")
         matches = Matches(sql, documents.found, rank)
+        if conn is not None:
+            filter_documents(conn, sql, search.filters, "f.filters")
+            return matches
     else:
         if left_out is not None:
             query = f"CAST({sql.param(tsquery_expression(left_out))} AS tsquery)"
