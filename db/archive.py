@@ -24,7 +24,7 @@ from db.filter_terms import filter_terms
 from db.migrate import open_schema
 from db.models import AlertQueue, Article, ArticleTag, Fact, LshBand, RawPage, TermStat
 from db.search.engines import index_for
-from db.stories import find_story, index_bands, link_languages
+from db.stories import find_stories, index_bands, link_languages
 from db.writing import retried, write_transaction
 
 # Columns copied from a pipeline record into `articles`.
@@ -384,8 +384,8 @@ class Archive:
         return written
 
     def _insert_new(self, conn: Connection, new: list) -> list[tuple[int, Mapping[str, Any]]]:
-        """New articles inserted at once, then each joined to its story in order (db.stories:
-        an article's candidates are those stored before it, in this batch too)."""
+        """New articles inserted at once, then joined to their stories (db.stories: an
+        article's candidates are those stored before it, in this batch too)."""
         if not new:
             return []
         inserted = conn.execute(
@@ -394,8 +394,7 @@ class Archive:
         written = [(pk, record) for pk, (record, _) in zip(inserted.scalars(), new, strict=True)]
         index_bands(conn, written)
         join = update(Article).where(Article.id == bindparam("pk")).values(story_id=bindparam("story"))
-        for pk, record in written:  # in order: each sees the stories of those before it
-            conn.execute(join, {"pk": pk, "story": find_story(conn, record, pk) or pk})
+        conn.execute(join, [{"pk": pk, "story": story} for pk, story in find_stories(conn, written).items()])
         self._count_terms(conn, [record.get("terms") or [] for _, record in written])
         conn.execute(insert(AlertQueue), [{"article_pk": pk} for pk, _ in written])  # for the alert rules, once
         return written
