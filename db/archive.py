@@ -426,8 +426,7 @@ class Archive:
             row.id: row.story_id
             for row in conn.execute(select(Article.id, Article.story_id).where(Article.id.in_(pks)))
         }
-        for pk, record in written:
-            link_languages(conn, stories[pk] or pk, record)  # every written article has its story by now
+        link_languages(conn, [(stories[pk] or pk, record) for pk, record in written])  # each has its story by now
         facts = [_fact_row(pk, fact) for pk, record in written for fact in record.get("facts") or []]
         if facts:
             conn.execute(insert(Fact), facts)

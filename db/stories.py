@@ -262,15 +262,39 @@ def _case_concepts(tags: list[dict]) -> set[str]:
     return {tag["id"] for tag in tags if tag.get("kind") in CASE_KINDS}
 
 
-def link_languages(conn: Connection, story_id: int, record: Mapping[str, Any]) -> None:
-    """Link a relevant article's story to stories in the other language that report on
-    the same case: published within LINK_WINDOW, sharing LINK_MIN_SHARED organisations,
-    places, people or authorities, one of them an inspection team or an organisation."""
-    conn.execute(delete(StoryLink).where((StoryLink.story_a == story_id) | (StoryLink.story_b == story_id)))
+def link_languages(conn: Connection, articles: list[tuple[int, Mapping[str, Any]]]) -> None:
+    """Link each written article's story (story id, record; in the order written) to the
+    stories in the other language that report on the same case, as if one by one: the
+    story's links made anew, those of its article written last. Made in memory and written
+    in two statements for the batch (a delete and an insert a link were a round trip each)."""
+    links: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    for story_id, record in articles:
+        links = {pair: link for pair, link in links.items() if story_id not in pair}
+        for other_story, link in _language_links(conn, story_id, record).items():
+            a, b = sorted((story_id, other_story))
+            links[a, b] = link
+    stories = sorted({story_id for story_id, _ in articles})
+    if not stories:
+        return
+    conn.execute(delete(StoryLink).where(StoryLink.story_a.in_(stories) | StoryLink.story_b.in_(stories)))
+    if links:
+        conn.execute(
+            insert(StoryLink),
+            [
+                {"story_a": a, "story_b": b, "score": score, "shared": shared}
+                for (a, b), (score, shared) in links.items()
+            ],
+        )
+
+
+def _language_links(conn: Connection, story_id: int, record: Mapping[str, Any]) -> dict[int, tuple[float, list[str]]]:
+    """The stories in the other language a relevant article's story links to (score, shared
+    concepts): published within LINK_WINDOW, sharing LINK_MIN_SHARED organisations, places,
+    people or authorities, one of them an inspection team or an organisation."""
     published = record.get("published_at")
     mine = _case_concepts(record.get("tags") or [])
     if not record.get("relevant") or published is None or len(mine) < LINK_MIN_SHARED:
-        return
+        return {}
     others = conn.execute(
         select(Article.story_id, Article.tags).where(
             Article.relevant,
@@ -290,6 +314,4 @@ def link_languages(conn: Connection, story_id: int, record: Mapping[str, Any]) -
         score = round(len(shared) / len(mine | theirs), 3)
         if score > best.get(other.story_id, (0.0, []))[0]:
             best[other.story_id] = (score, shared)
-    for other_story, (score, shared) in best.items():
-        a, b = sorted((story_id, other_story))
-        conn.execute(insert(StoryLink).values(story_a=a, story_b=b, score=score, shared=shared))
+    return best
