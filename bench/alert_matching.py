@@ -7,7 +7,9 @@ them, then all queued as new. The rules are the search benchmark's queries of ev
 Timed: monitor.alerts.match_queue, all of it (reading the queue, every rule's match over
 each batch, recording alerts, emptying the queue), wall and CPU time of this one process.
 Reference in the same run: the same rules as ordinary searches (first page of 10) over the
-same archive, once each.
+same archive, once each. Printed with each engine's figures: a digest of the alerts raised
+(each rule's name, article and story), the same on either engine and before and after a
+change that should raise the same alerts.
 
     .venv/bin/python -m bench.alert_matching [--articles 10000] [--rules 1000] [--engines sqlite,postgres]
 """
@@ -15,6 +17,7 @@ same archive, once each.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import tempfile
 import time
@@ -61,6 +64,7 @@ def measure(name: str, archive: Archive, queries: list[corpus.Query]) -> dict:
         search(archive, query.text, SearchOptions(expand=query.expand))
     reference = time.perf_counter() - began
     return {
+        "digest": digest(archive),
         "engine": name,
         "articles": report.articles,
         "rules": report.rules,
@@ -69,6 +73,18 @@ def measure(name: str, archive: Archive, queries: list[corpus.Query]) -> dict:
         "match_cpu_s": cpu,
         "searches_s": reference,
     }
+
+
+def digest(archive: Archive) -> str:
+    """The alerts raised: each rule's name with its alerts' article and story ids, in order."""
+    with archive.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT r.name, a.article_pk, a.story_id FROM alerts AS a JOIN alert_rules AS r ON r.id = a.rule_id"
+                " ORDER BY r.name, a.article_pk"
+            )
+        ).all()
+    return hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()[:16]
 
 
 def main() -> None:
@@ -100,7 +116,7 @@ def main() -> None:
             archive.engine.dispose()
             print(
                 f"{row['engine']}: matched {row['articles']:,} articles against {row['rules']} rules in "
-                f"{row['match_s']:.2f} s (CPU {row['match_cpu_s']:.2f} s), {row['alerts']:,} alerts; "
+                f"{row['match_s']:.2f} s (CPU {row['match_cpu_s']:.2f} s), {row['alerts']:,} alerts (digest {row['digest']}); "
                 f"the same rules as {row['rules']} searches (first page): {row['searches_s']:.2f} s; "
                 f"ratio {row['match_s'] / row['searches_s']:.2f}"
             )

@@ -25,7 +25,7 @@ from db.migrate import open_schema
 from db.models import AlertQueue, Article, ArticleTag, Fact, LshBand, RawPage, TermStat
 from db.search.engines import index_for
 from db.search.index import IndexEntry
-from db.stories import find_story, index_bands, link_languages
+from db.stories import find_stories, index_bands, link_languages
 from db.writing import retried, write_transaction
 
 # Columns copied from a pipeline record into `articles`.
@@ -385,8 +385,8 @@ class Archive:
         return written
 
     def _insert_new(self, conn: Connection, new: list) -> list[tuple[int, Mapping[str, Any]]]:
-        """New articles inserted at once, then each joined to its story in order (db.stories:
-        an article's candidates are those stored before it, in this batch too)."""
+        """New articles inserted at once, then joined to their stories (db.stories: an
+        article's candidates are those stored before it, in this batch too)."""
         if not new:
             return []
         inserted = conn.execute(
@@ -395,8 +395,7 @@ class Archive:
         written = [(pk, record) for pk, (record, _) in zip(inserted.scalars(), new, strict=True)]
         index_bands(conn, written)
         join = update(Article).where(Article.id == bindparam("pk")).values(story_id=bindparam("story"))
-        for pk, record in written:  # in order: each sees the stories of those before it
-            conn.execute(join, {"pk": pk, "story": find_story(conn, record, pk) or pk})
+        conn.execute(join, [{"pk": pk, "story": story} for pk, story in find_stories(conn, written).items()])
         self._count_terms(conn, [record.get("terms") or [] for _, record in written])
         conn.execute(insert(AlertQueue), [{"article_pk": pk} for pk, _ in written])  # for the alert rules, once
         return written
@@ -427,8 +426,7 @@ class Archive:
             row.id: row.story_id
             for row in conn.execute(select(Article.id, Article.story_id).where(Article.id.in_(pks)))
         }
-        for pk, record in written:
-            link_languages(conn, stories[pk] or pk, record)  # every written article has its story by now
+        link_languages(conn, [(stories[pk] or pk, record) for pk, record in written])  # each has its story by now
         facts = [_fact_row(pk, fact) for pk, record in written for fact in record.get("facts") or []]
         if facts:
             conn.execute(insert(Fact), facts)

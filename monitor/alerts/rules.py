@@ -204,10 +204,10 @@ def match_queue(archive: Archive, report: RunReport, batch: int = MATCH_BATCH) -
             ids = store.queued_batch(conn, batch)
             if not ids:
                 return
-            last_alert = store.begin_batch(conn)
+            store.begin_batch(conn)
             prepare_queued_matches(conn, searches.values(), ids[0], ids[-1])
             copy_queued_matches(conn, searches, ids[0], ids[-1], store.BATCH_TABLE)
-            fresh = store.record_batch(conn, last_alert)
+            fresh = store.record_batch(conn)
             store.dequeue(conn, ids)
         for rule_id, name in names.items():
             report.alerts[name] = report.alerts.get(name, 0) + fresh.get(rule_id, 0)
