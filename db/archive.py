@@ -476,7 +476,7 @@ class Archive:
         word never seen, which it nearly is, so memory stays small on a large archive."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(TermStat.term, TermStat.documents).where(TermStat.documents >= min_documents))
-            counts = dict(rows.tuples().all())
+            counts: dict[str, int] = dict(rows.all())
         return self.count(), counts
 
 
