@@ -224,7 +224,6 @@ def chunks(seed: int, total: int, columns, workers: int) -> Iterator[dict[str, A
 
 def corpus_dir(root: Path, seed: int, columns: dict[str, list[tuple[str, str, bool]]]) -> Path:
     import hashlib
-
     import inspect
 
     digest = hashlib.sha256(repr((seed, CHUNK, sorted(columns.items()))).encode())

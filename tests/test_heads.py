@@ -203,3 +203,33 @@ def test_the_heads_are_the_same_whatever_the_words_a_transaction(copied, monkeyp
     assert copied.optimize(min_documents=10) == (words, 10)
     assert made() == one_by_one
     assert len(one_by_one[2]) == words > 1 and one_by_one[1]
+
+
+def test_the_heads_are_the_same_when_a_weight_does_not_fit_the_sort_keys(copied, monkeypatch):
+    """The sort keys hold a doubled weight in the bits that length and id leave; a word
+    with a greater weight is made by the window-function statement: the same heads."""
+
+    def made() -> tuple[list, ...]:
+        with copied.engine.connect() as conn:
+            return tuple(
+                sorted(conn.execute(text(f"SELECT * FROM {table}")).all())
+                for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms")
+            )
+
+    monkeypatch.setattr(top_k, "KEEP", 8)  # bounds too
+    words, _ = copied.optimize(min_documents=10)
+    by_keys = made()
+    with copied.transaction() as conn:  # heads no longer kept: the next optimize makes all anew
+        conn.execute(text("DELETE FROM article_fts_heads_state"))
+    windowed: list[str] = []
+    by_window = top_k._by_window
+
+    def counted(cursor, term: str) -> list:
+        windowed.append(term)
+        return by_window(cursor, term)
+
+    monkeypatch.setattr(top_k, "_by_window", counted)
+    monkeypatch.setattr(top_k._Layout, "top", property(lambda self: 0))  # no weight fits
+    assert copied.optimize(min_documents=10) == (words, 10)
+    assert len(windowed) == words > 1
+    assert made() == by_keys and by_keys[1]
