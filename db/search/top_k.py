@@ -382,8 +382,10 @@ def _make_heads(cursor: Any, term: str, layout: _Layout) -> Heads:
     ).fetchone()
     if keys is None:  # none when its articles went meanwhile
         return term, [], [], 0
-    rows = _by_window(cursor, term) if most > layout.top else _shortest(sorted(map(int, keys.split(","))), layout)
-    kept, bound = skyband(rows, KEEP)
+    if most > layout.top:
+        kept, bound = skyband(_by_window(cursor, term), KEEP)
+    else:
+        kept, bound = _skyband_of_keys(sorted(map(int, keys.split(","))), layout, KEEP)
     return term, kept, bound, documents
 
 
@@ -392,21 +394,35 @@ def _by_window(cursor: Any, term: str) -> list[Match]:
     return cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall()
 
 
-def _shortest(keys: list[int], layout: _Layout) -> list[Match]:
-    """Of sorted keys, the KEEP + 1 first of each weight, as (article, weight, length)."""
-    shift, id_mask, length_mask = layout.shift, (1 << layout.id_bits) - 1, (1 << layout.length_bits) - 1
-    out: list[Match] = []
+def _skyband_of_keys(keys: list[int], layout: _Layout, depth: int) -> tuple[list[Match], list[tuple[float, int]]]:
+    """skyband() of the articles whose sorted keys these are. Within a weight the keys run
+    by length, and what makes an article kept or bound only tightens, so the first
+    article of a weight that is neither ends it (by the KEEP + 2nd at the latest: the
+    weight's own beat it): the rest of that weight is skipped unread."""
+    shift, id_bits = layout.shift, layout.id_bits
+    id_mask, length_mask = (1 << id_bits) - 1, (1 << layout.length_bits) - 1
+    kept: list[Match] = []
+    shortest: list[int] = []  # the `depth` shortest lengths kept, as a max-heap
+    bound: list[tuple[float, int]] = []
     at = 0
     while at < len(keys):
         level = keys[at] >> shift
-        end = bisect.bisect_left(keys, (level + 1) << shift, at)
         weight = (layout.top - level) / 2
-        out += [
-            (id_mask - (key & id_mask), weight, (key >> layout.id_bits) & length_mask)
-            for key in keys[at : min(end, at + KEEP + 1)]
-        ]
+        end = bisect.bisect_left(keys, (level + 1) << shift, at)
+        for key in keys[at : min(end, at + depth + 2)]:
+            length = (key >> id_bits) & length_mask
+            if len(shortest) < depth:
+                heapq.heappush(shortest, -length)
+            elif length < -shortest[0]:
+                heapq.heapreplace(shortest, -length)
+            elif not bound or length < bound[-1][1]:
+                bound.append((weight, length))
+                continue
+            else:
+                break
+            kept.append((id_mask - (key & id_mask), weight, length))
         at = end
-    return out
+    return kept, bound
 
 
 def _write_heads(cursor: Any, made: list[Heads]) -> None:
