@@ -61,6 +61,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -273,11 +274,21 @@ def generate(folder: Path, seed: int, total: int, columns, workers: int) -> dict
     return {"cpu_s": cpu, "wall_s": time.perf_counter() - began, "chunks": len(todo)}
 
 
-def cached_chunks(folder: Path, total: int) -> Iterator[dict[str, Any]]:
+def cached_chunks(
+    folder: Path, total: int, generating: threading.Thread | None = None, waited: list[float] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The chunks from their files, in order; a file not there yet is waited for while
+    `generating` runs (the time it took added to `waited`)."""
     import pickle
 
     for start in range(1, total + 1, CHUNK):
-        with _chunk_path(folder, start, min(CHUNK, total - start + 1)).open("rb") as source:
+        path = _chunk_path(folder, start, min(CHUNK, total - start + 1))
+        began = time.perf_counter()
+        while not path.exists() and generating is not None and generating.is_alive():
+            time.sleep(0.05)
+        if waited is not None:
+            waited.append(time.perf_counter() - began)
+        with path.open("rb") as source:
             yield pickle.load(source)
 
 
@@ -530,18 +541,29 @@ def load(loaders, args) -> tuple[dict[str, Build], dict[str, Any]]:
         return builds, generation
     columns = {loader.name: loader.create() for loader in todo}
     source: Iterator[dict[str, Any]]
+    generating: threading.Thread | None = None
+    waited: list[float] = []
     if args.corpus is not None:
         folder = corpus_dir(args.corpus, args.seed, columns)
-        made = generate(folder, args.seed, args.articles, columns, args.workers)
-        generation.update(cached=folder, generated=made)
-        print(
-            f"  corpus in {folder}: {made['chunks']} chunks generated ({made['cpu_s']:.0f} s CPU, {made['wall_s']:.0f} s)",
-            file=sys.stderr,
-            flush=True,
-        )
+        made: dict[str, float] = {}
+
+        def fill() -> None:
+            made.update(generate(folder, args.seed, args.articles, columns, args.workers))
+            print(
+                f"  corpus in {folder}: {made['chunks']} chunks generated ({made['cpu_s']:.0f} s CPU, {made['wall_s']:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        generation.update(cached=folder, generated=made, overlapped=args.overlap)
+        if args.overlap and not args.generate_only:  # the missing chunks meanwhile, read as they come
+            generating = threading.Thread(target=fill)
+            generating.start()
+        else:
+            fill()
         if args.generate_only:
             return builds, generation
-        source = cached_chunks(folder, args.articles)
+        source = cached_chunks(folder, args.articles, generating, waited)
     else:
         source = chunks(args.seed, args.articles, columns, args.workers)
     began = time.perf_counter()
@@ -559,6 +581,9 @@ def load(loaders, args) -> tuple[dict[str, Build], dict[str, Any]]:
                 f"  loaded {done:,} articles in {elapsed:.0f} s ({done / elapsed:,.0f}/s)", file=sys.stderr, flush=True
             )
     generation["wall_s"] = time.perf_counter() - began
+    generation["waited_s"] = sum(waited)
+    if generating is not None:
+        generating.join()
     for loader in todo:
         print(f"  {loader.name}: indexing...", file=sys.stderr, flush=True)
         loader.finish(builds[loader.name], optimize=not args.no_optimize)
@@ -914,11 +939,13 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
                 f"  {b['engine']:<9} {b['kind']:<9} [{b['from']:>7,} - {b['to']:>9,})  n {b['queries']:>4}  p50 {b['p50_ms']:7.1f}  p95 {b['p95_ms']:7.1f}"
             )
     made = generation.get("generated")
-    if isinstance(made, dict):
+    if isinstance(made, dict) and made:
+        when = "during the load, competing with it" if generation["overlapped"] else "before the load"
         print(
             f"corpus read from {generation['cached']}: {made['chunks']} of its chunks generated in this run"
             f" ({generation['workers']} worker processes, {made['cpu_s']:.0f} s CPU, {made['wall_s']:.0f} s wall,"
-            f" before the load); load wall time (reading the corpus and writing) {generation['wall_s']:.0f} s"
+            f" {when}); load wall time (reading the corpus and writing) {generation['wall_s']:.0f} s,"
+            f" of which {generation.get('waited_s', 0.0):.0f} s waiting for chunks"
         )
     elif generation.get("wall_s"):
         cpu = generation["cpu_s"]
@@ -1020,6 +1047,11 @@ def main() -> None:
         "--corpus",
         type=Path,
         help="keep the generated corpus in this folder and load from it (generated once; the load then times writing alone)",
+    )
+    parser.add_argument(
+        "--overlap",
+        action="store_true",
+        help="with --corpus: generate the chunks not in it while loading those that are (they compete for the CPU)",
     )
     parser.add_argument(
         "--generate-only", action="store_true", help="with --corpus: generate the corpus into it, and stop"
