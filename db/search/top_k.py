@@ -308,18 +308,22 @@ class _Layout:
     def __init__(self) -> None:
         self.length_bits = 1
         self.id_bits = 1
+        self.negative = False  # an id below 0 (SQLite allows them): no key holds it
 
     def grow(self, pk: int, length: int) -> None:
         self.length_bits = max(self.length_bits, length.bit_length())
         self.id_bits = max(self.id_bits, pk.bit_length())
+        self.negative = self.negative or pk < 0
 
     @property
     def shift(self) -> int:  # the weight's bits start here
         return self.length_bits + self.id_bits
 
     @property
-    def top(self) -> int:  # the largest doubled weight a key holds
-        return (1 << (63 - self.shift)) - 1
+    def top(self) -> int:
+        """The largest doubled weight a key holds; 0 when none does (every word then goes
+        the window function's way)."""
+        return 0 if self.negative else (1 << max(0, 63 - self.shift)) - 1
 
 
 def _copy_lengths(conn: Connection, layout: _Layout) -> None:
