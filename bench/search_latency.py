@@ -61,6 +61,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -213,6 +214,83 @@ def chunks(seed: int, total: int, columns, workers: int) -> Iterator[dict[str, A
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+
+
+# --- the corpus kept on disk -------------------------------------------------------------------
+# Generating the corpus costs more CPU than writing it into SQLite (about 690 s against 430 s
+# at 1M), and on two cores the writer waited for the generators: with --corpus DIR the rows
+# are generated once into DIR, one pickle a chunk, and later runs read them, so the load
+# times writing alone. The files are named by a digest of what makes the rows (seed, the
+# archive's columns, the generator's code): a change to any of them makes a new set.
+
+
+def corpus_dir(root: Path, seed: int, columns: dict[str, list[tuple[str, str, bool]]]) -> Path:
+    import hashlib
+    import inspect
+
+    digest = hashlib.sha256(repr((seed, CHUNK, sorted(columns.items()))).encode())
+    for function in (make_chunk, _article_values, _default, _sqlite_value, _pg_value):
+        digest.update(inspect.getsource(function).encode())
+    here = Path(__file__).resolve().parent.parent
+    for source in ("bench/corpus.py", "db/filter_terms.py", "db/search/postgres.py", "pipelines/segment.py"):
+        digest.update((here / source).read_bytes())
+    return root / f"corpus-{seed}-{digest.hexdigest()[:16]}"
+
+
+def _chunk_path(folder: Path, start: int, count: int) -> Path:
+    return folder / f"{start:09d}-{count}.pickle"
+
+
+def _generate_chunk(seed: int, start: int, count: int, columns, folder: Path) -> float:
+    """Chunk `start` into its file (written aside, then renamed: a killed run leaves no half
+    file); the CPU it took."""
+    import pickle
+
+    rows = make_chunk(seed, start, count, columns)
+    path = _chunk_path(folder, start, count)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as out:
+        pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.rename(path)
+    return rows["cpu"]
+
+
+def generate(folder: Path, seed: int, total: int, columns, workers: int) -> dict[str, float]:
+    """The chunks of the first `total` articles not yet in `folder`, by `workers` processes:
+    their CPU and the wall time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    todo = [
+        (start, count)
+        for start in range(1, total + 1, CHUNK)
+        if not _chunk_path(folder, start, count := min(CHUNK, total - start + 1)).exists()
+    ]
+    cpu = 0.0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_generate_chunk, seed, start, count, columns, folder) for start, count in todo]
+        for n, future in enumerate(futures, start=1):
+            cpu += future.result()
+            if n % 50 == 0:
+                print(f"  generated {n * CHUNK:,} of {len(todo) * CHUNK:,} articles", file=sys.stderr, flush=True)
+    return {"cpu_s": cpu, "wall_s": time.perf_counter() - began, "chunks": len(todo)}
+
+
+def cached_chunks(
+    folder: Path, total: int, generating: threading.Thread | None = None, waited: list[float] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The chunks from their files, in order; a file not there yet is waited for while
+    `generating` runs (the time it took added to `waited`)."""
+    import pickle
+
+    for start in range(1, total + 1, CHUNK):
+        path = _chunk_path(folder, start, min(CHUNK, total - start + 1))
+        began = time.perf_counter()
+        while not path.exists() and generating is not None and generating.is_alive():
+            time.sleep(0.05)
+        if waited is not None:
+            waited.append(time.perf_counter() - began)
+        with path.open("rb") as source:
+            yield pickle.load(source)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -457,7 +535,7 @@ class PostgresLoader:
         engine.dispose()
 
 
-def load(loaders, args) -> tuple[dict[str, Build], dict[str, float]]:
+def load(loaders, args) -> tuple[dict[str, Build], dict[str, Any]]:
     builds = {loader.name: Build(loader.name) for loader in loaders}
     todo = []
     for loader in loaders:
@@ -467,14 +545,41 @@ def load(loaders, args) -> tuple[dict[str, Build], dict[str, float]]:
             print(f"{loader.name}: reusing the archive of {args.articles} articles", file=sys.stderr)
         else:
             todo.append(loader)
-    generation = {"cpu_s": 0.0, "wall_s": 0.0, "workers": args.workers}
+    generation: dict[str, Any] = {"cpu_s": 0.0, "wall_s": 0.0, "workers": args.workers}
     if not todo:
         return builds, generation
     columns = {loader.name: loader.create() for loader in todo}
+    source: Iterator[dict[str, Any]]
+    generating: threading.Thread | None = None
+    waited: list[float] = []
+    if args.corpus is not None:
+        folder = corpus_dir(args.corpus, args.seed, columns)
+        made: dict[str, float] = {}
+
+        def fill() -> None:
+            made.update(generate(folder, args.seed, args.articles, columns, args.workers))
+            print(
+                f"  corpus in {folder}: {made['chunks']} chunks generated ({made['cpu_s']:.0f} s CPU, {made['wall_s']:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        generation.update(cached=folder, generated=made, overlapped=args.overlap)
+        if args.overlap and not args.generate_only:  # the missing chunks meanwhile, read as they come
+            generating = threading.Thread(target=fill)
+            generating.start()
+        else:
+            fill()
+        if args.generate_only:
+            return builds, generation
+        source = cached_chunks(folder, args.articles, generating, waited)
+    else:
+        source = chunks(args.seed, args.articles, columns, args.workers)
     began = time.perf_counter()
     done = 0
-    for chunk in chunks(args.seed, args.articles, columns, args.workers):
-        generation["cpu_s"] += chunk["cpu"]
+    for chunk in source:
+        if args.corpus is None:
+            generation["cpu_s"] += chunk["cpu"]
         for loader in todo:
             with builds[loader.name].step("write"):
                 loader.write(chunk[loader.name])
@@ -485,6 +590,9 @@ def load(loaders, args) -> tuple[dict[str, Build], dict[str, float]]:
                 f"  loaded {done:,} articles in {elapsed:.0f} s ({done / elapsed:,.0f}/s)", file=sys.stderr, flush=True
             )
     generation["wall_s"] = time.perf_counter() - began
+    generation["waited_s"] = sum(waited)
+    if generating is not None:
+        generating.join()
     for loader in todo:
         print(f"  {loader.name}: indexing...", file=sys.stderr, flush=True)
         loader.finish(builds[loader.name], optimize=not args.no_optimize)
@@ -814,7 +922,7 @@ def _num(value, fmt: str) -> str:
     return format(value, fmt)
 
 
-def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation: dict[str, float], args) -> None:
+def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation: dict[str, Any], args) -> None:
     print(
         f"search latency, {args.articles:,} articles (seed {args.seed}), limit {LIMIT}, {args.queries} queries per kind; "
         f"times in ms"
@@ -839,7 +947,16 @@ def print_table(rows: list[dict[str, Any]], builds: dict[str, Build], generation
             print(
                 f"  {b['engine']:<9} {b['kind']:<9} [{b['from']:>7,} - {b['to']:>9,})  n {b['queries']:>4}  p50 {b['p50_ms']:7.1f}  p95 {b['p95_ms']:7.1f}"
             )
-    if generation.get("wall_s"):
+    made = generation.get("generated")
+    if isinstance(made, dict) and made:
+        when = "during the load, competing with it" if generation["overlapped"] else "before the load"
+        print(
+            f"corpus read from {generation['cached']}: {made['chunks']} of its chunks generated in this run"
+            f" ({generation['workers']} worker processes, {made['cpu_s']:.0f} s CPU, {made['wall_s']:.0f} s wall,"
+            f" {when}); load wall time (reading the corpus and writing) {generation['wall_s']:.0f} s,"
+            f" of which {generation.get('waited_s', 0.0):.0f} s waiting for chunks"
+        )
+    elif generation.get("wall_s"):
         cpu = generation["cpu_s"]
         print(
             f"generation: {generation['workers']} worker processes, {cpu:.0f} s CPU "
@@ -935,6 +1052,19 @@ def main() -> None:
         default=PG_DATABASE,
         help="the PostgreSQL database the bench makes for itself (dropped at the end unless --keep; never `test`)",
     )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="keep the generated corpus in this folder and load from it (generated once; the load then times writing alone)",
+    )
+    parser.add_argument(
+        "--overlap",
+        action="store_true",
+        help="with --corpus: generate the chunks not in it while loading those that are (they compete for the CPU)",
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="with --corpus: generate the corpus into it, and stop"
+    )
     parser.add_argument("--workers", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="generator processes")
     parser.add_argument(
         "--no-optimize",
@@ -979,6 +1109,8 @@ def main() -> None:
     explained = []
     try:
         builds, generation = load(loaders, args)
+        if args.generate_only:
+            return
         for loader in loaders:
             archive = Archive(loader.url)
             try:

@@ -166,6 +166,36 @@ def test_what_lies_above_the_bound_leads_whatever_the_averages_and_the_filter():
                 assert len(above) >= min(depth, len(matches))
 
 
+def test_the_skyband_of_sorted_keys_is_the_skyband_of_the_matches():
+    """What `db optimize` takes from the sorted keys, stopping early within each weight, is
+    skyband() of all the matches, ties of weight and length included."""
+    rng = random.Random(11)
+    for _ in range(300):
+        layout = top_k._Layout()
+        matches = []
+        for pk in rng.sample(range(1, 5_000), rng.randint(1, 400)):
+            weight, length = rng.choice([0.5, 1.0, 1.5, 2.0, 5.0, 6.0, 11.0, 40.5]), rng.randint(1, 60)
+            matches.append((pk, weight, length))
+            layout.grow(pk, length)
+        id_mask = (1 << layout.id_bits) - 1
+        keys = sorted(
+            ((layout.top - int(w * 2)) << layout.shift) | (n << layout.id_bits) | (id_mask - pk) for pk, w, n in matches
+        )
+        depth = rng.randint(1, 30)
+        assert top_k._skyband_of_keys(keys, layout, depth) == top_k.skyband(matches, depth)
+
+
+def test_the_keys_leave_the_weight_the_bits_that_ids_and_lengths_do_not_take():
+    layout = top_k._Layout()
+    layout.grow(10**6, 900)
+    assert (layout.id_bits, layout.length_bits, layout.top) == (20, 10, (1 << 33) - 1)
+    layout.grow(2**60, 1)
+    assert layout.top == 0  # 61 + 10 bits: no weight fits, the window function makes them all
+    negative = top_k._Layout()
+    negative.grow(-5, 10)
+    assert negative.top == 0
+
+
 def test_optimize_on_postgresql_makes_heads_too(postgres_archive):
     optimized = monitor_main("db", "optimize", "--min-documents", "10", db_url=postgres_archive.url).stdout
     assert optimized.startswith(f"optimized the archive at {printable_url(postgres_archive.url)} in ")
@@ -204,3 +234,33 @@ def test_the_heads_are_the_same_whatever_the_words_a_transaction(copied, monkeyp
     assert copied.optimize(min_documents=10) == (words, 10)
     assert made() == one_by_one
     assert len(one_by_one[2]) == words > 1 and one_by_one[1]
+
+
+def test_the_heads_are_the_same_when_a_weight_does_not_fit_the_sort_keys(copied, monkeypatch):
+    """The sort keys hold a doubled weight in the bits that length and id leave; a word
+    with a greater weight is made by the window-function statement: the same heads."""
+
+    def made() -> tuple[list, ...]:
+        with copied.engine.connect() as conn:
+            return tuple(
+                sorted(conn.execute(text(f"SELECT * FROM {table}")).all())
+                for table in ("article_fts_heads", "article_fts_head_bounds", "article_fts_head_terms")
+            )
+
+    monkeypatch.setattr(top_k, "KEEP", 8)  # bounds too
+    words, _ = copied.optimize(min_documents=10)
+    by_keys = made()
+    with copied.transaction() as conn:  # heads no longer kept: the next optimize makes all anew
+        conn.execute(text("DELETE FROM article_fts_heads_state"))
+    windowed: list[str] = []
+    by_window = top_k._by_window
+
+    def counted(cursor, term: str) -> list:
+        windowed.append(term)
+        return by_window(cursor, term)
+
+    monkeypatch.setattr(top_k, "_by_window", counted)
+    monkeypatch.setattr(top_k._Layout, "top", property(lambda self: 0))  # no weight fits
+    assert copied.optimize(min_documents=10) == (words, 10)
+    assert len(windowed) == words > 1
+    assert made() == by_keys and by_keys[1]

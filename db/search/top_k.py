@@ -27,6 +27,7 @@ score within a filter is its score."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import time
@@ -282,13 +283,14 @@ def _refresh(conn: Connection, min_documents: int | None) -> tuple[int, int]:
             if not term.startswith(MARK) and term not in done
         ]
     left = missing[::-1]
+    layout = _Layout()
     while left:  # a few words a transaction: a commit costs as much as a small word's heads
         with _writing(conn):
-            _copy_lengths(conn)
+            _copy_lengths(conn, layout)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            began, made = time.perf_counter(), [_make_heads(cursor, left.pop())]
+            began, made = time.perf_counter(), [_make_heads(cursor, left.pop(), layout)]
             while left and time.perf_counter() - began < TRANSACTION_SECONDS:
-                made.append(_make_heads(cursor, left.pop()))
+                made.append(_make_heads(cursor, left.pop(), layout))
             _write_heads(cursor, made)
     if anew:
         with _writing(conn):
@@ -304,7 +306,32 @@ def _reading(conn: Connection):
     return conn.execution_options(sqlite_immediate=False).begin()
 
 
-def _copy_lengths(conn: Connection) -> None:
+class _Layout:
+    """How one integer holds an article's (weight, length, id) as a sort key (_KEYS): the
+    bits of the longest article and of the highest id copied so far; both only grow."""
+
+    def __init__(self) -> None:
+        self.length_bits = 1
+        self.id_bits = 1
+        self.negative = False  # an id below 0 (SQLite allows them): no key holds it
+
+    def grow(self, pk: int, length: int) -> None:
+        self.length_bits = max(self.length_bits, length.bit_length())
+        self.id_bits = max(self.id_bits, pk.bit_length())
+        self.negative = self.negative or pk < 0
+
+    @property
+    def shift(self) -> int:  # the weight's bits start here
+        return self.length_bits + self.id_bits
+
+    @property
+    def top(self) -> int:
+        """The largest doubled weight a key holds; 0 when none does (every word then goes
+        the window function's way)."""
+        return 0 if self.negative else (1 << max(0, 63 - self.shift)) - 1
+
+
+def _copy_lengths(conn: Connection, layout: _Layout) -> None:
     """Every article's length into the connection's temporary table heads_lengths: at the
     first call of a refresh all, then those indexed since (new, or again: the heads were
     begun first)."""
@@ -319,10 +346,10 @@ def _copy_lengths(conn: Connection) -> None:
         {"last": last},
     )
     while batch := sizes.fetchmany(10_000):
-        conn.execute(
-            text("INSERT OR REPLACE INTO temp.heads_lengths (id, sz) VALUES (:id, :sz)"),
-            [{"id": pk, "sz": _length(size)} for pk, size in batch],
-        )
+        lengths = [{"id": pk, "sz": _length(size)} for pk, size in batch]
+        for row in lengths:
+            layout.grow(row["id"], row["sz"])
+        conn.execute(text("INSERT OR REPLACE INTO temp.heads_lengths (id, sz) VALUES (:id, :sz)"), lengths)
 
 
 _WEIGHTED = " ".join(f"WHEN '{field}' THEN {weight}" for field, weight in FIELD_WEIGHTS.items())
@@ -337,16 +364,74 @@ _SHORTEST = (
 )
 
 
+# Every article of a word as one integer, its sort key, in one string: a row a match, read
+# into Python or sorted by SQLite's window function, cost more than finding the word's
+# counts (1 to 2 us a match; here 0.2). Ascending, the keys run by weight (desc), length,
+# id (desc), as the skyband takes them; the doubled weight is an integer (weights are
+# multiples of 0.5) and must fit its bits, else the word goes the way of _SHORTEST.
+_W2 = " ".join(f"WHEN '{field}' THEN {int(weight * 2)}" for field, weight in FIELD_WEIGHTS.items())
+_KEYS = (
+    "SELECT group_concat(((:top - m.w2) << :shift) | (s.sz << :id_bits) | (:id_mask - m.pk)), MAX(m.w2), COUNT(*)"
+    f" FROM (SELECT doc AS pk, SUM(CASE col {_W2} END) AS w2 FROM temp.heads_instances WHERE term = :term GROUP BY doc)"
+    " AS m JOIN temp.heads_lengths AS s ON s.id = m.pk"
+)
+
+
 Heads = tuple[str, list[Match], list[tuple[float, int]], int]  # (word, heads, bound, documents)
 
 
-def _make_heads(cursor: Any, term: str) -> Heads:
+def _make_heads(cursor: Any, term: str, layout: _Layout) -> Heads:
     """One word's heads and bound, the skyband of its shortest articles per weight, and
     in how many articles it is. Through the driver's own cursor (`db optimize` does this
     for thousands of words at a million articles), rows as plain tuples."""
-    rows, bound = skyband(cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall(), KEEP)
-    documents = cursor.execute("SELECT doc FROM temp.heads_rows WHERE term = ?", (term,)).fetchone()
-    return term, rows, bound, documents[0] if documents else 0  # none when its articles went meanwhile
+    id_mask = (1 << layout.id_bits) - 1
+    keys, most, documents = cursor.execute(
+        _KEYS,
+        {"term": term, "top": layout.top, "shift": layout.shift, "id_bits": layout.id_bits, "id_mask": id_mask},
+    ).fetchone()
+    if keys is None:  # none when its articles went meanwhile
+        return term, [], [], 0
+    if most > layout.top:
+        kept, bound = skyband(_by_window(cursor, term), KEEP)
+    else:
+        kept, bound = _skyband_of_keys(sorted(map(int, keys.split(","))), layout, KEEP)
+    return term, kept, bound, documents
+
+
+def _by_window(cursor: Any, term: str) -> list[Match]:
+    """_SHORTEST's rows: for a word whose weight does not fit the keys."""
+    return cursor.execute(_SHORTEST, (term, KEEP + 1)).fetchall()
+
+
+def _skyband_of_keys(keys: list[int], layout: _Layout, depth: int) -> tuple[list[Match], list[tuple[float, int]]]:
+    """skyband() of the articles whose sorted keys these are. Within a weight the keys run
+    by length, and what makes an article kept or bound only tightens, so the first
+    article of a weight that is neither ends it (by the KEEP + 2nd at the latest: the
+    weight's own beat it): the rest of that weight is skipped unread."""
+    shift, id_bits = layout.shift, layout.id_bits
+    id_mask, length_mask = (1 << id_bits) - 1, (1 << layout.length_bits) - 1
+    kept: list[Match] = []
+    shortest: list[int] = []  # the `depth` shortest lengths kept, as a max-heap
+    bound: list[tuple[float, int]] = []
+    at = 0
+    while at < len(keys):
+        level = keys[at] >> shift
+        weight = (layout.top - level) / 2
+        end = bisect.bisect_left(keys, (level + 1) << shift, at)
+        for key in keys[at : min(end, at + depth + 2)]:
+            length = (key >> id_bits) & length_mask
+            if len(shortest) < depth:
+                heapq.heappush(shortest, -length)
+            elif length < -shortest[0]:
+                heapq.heapreplace(shortest, -length)
+            elif not bound or length < bound[-1][1]:
+                bound.append((weight, length))
+                continue
+            else:
+                break
+            kept.append((id_mask - (key & id_mask), weight, length))
+        at = end
+    return kept, bound
 
 
 def _write_heads(cursor: Any, made: list[Heads]) -> None:
