@@ -105,7 +105,14 @@ def main() -> None:
         load(
             chosen,
             SimpleNamespace(
-                articles=args.articles, seed=args.seed, workers=args.workers, reuse=False, no_optimize=False
+                articles=args.articles,
+                seed=args.seed,
+                workers=args.workers,
+                reuse=False,
+                no_optimize=False,
+                corpus=None,
+                overlap=False,
+                generate_only=False,
             ),
         )
         queries = rules(args.rules, args.seed)

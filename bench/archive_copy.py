@@ -45,7 +45,17 @@ def main() -> None:
     try:
         loader = SqliteLoader(folder / "source.sqlite3")
         load(
-            [loader], SimpleNamespace(articles=args.articles, seed=args.seed, workers=1, reuse=False, no_optimize=False)
+            [loader],
+            SimpleNamespace(
+                articles=args.articles,
+                seed=args.seed,
+                workers=1,
+                reuse=False,
+                no_optimize=False,
+                corpus=None,
+                overlap=False,
+                generate_only=False,
+            ),
         )
         archive = Archive(loader.url)
         prepare(archive, rules(args.rules, args.seed))
