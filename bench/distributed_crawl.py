@@ -33,23 +33,11 @@ from sqlalchemy.exc import SQLAlchemyError
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.crawl_throughput import LIST_PAGE_SIZE, serve_replica  # noqa: E402
 from monitor.frontier import Frontier, Site, connect  # noqa: E402
 from monitor.worker import seed  # noqa: E402
 
 CONCURRENCY = 32
-LIST_PAGE_SIZE = 20  # CNMN's lists (catalog.CNMN_PAGE_SIZE): the all-news channel links every article
-
-
-def serve_replica(articles: int) -> tuple[subprocess.Popen, str]:
-    replica = subprocess.Popen(
-        [sys.executable, "-m", "monitor.replica", "--articles", str(articles), "--sites", "cnmn"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert replica.stdout is not None
-    _site, address = replica.stdout.readline().split()
-    return replica, address
 
 
 def stored(engine) -> int:
