@@ -26,7 +26,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import redis
 import scrapy
@@ -46,9 +46,6 @@ from monitor.frontier import Frontier, Site, connect
 from pipelines.article import Article
 from pipelines.store import Batch, StorePipeline
 from spiders.base import SiteSpider
-
-if TYPE_CHECKING:
-    from db.archive import StoreResult
 
 logger = logging.getLogger(__name__)
 
@@ -357,10 +354,9 @@ class LeasedStorePipeline(StorePipeline):
         if self.buffer:
             self._enqueue()
 
-    def _store(self, batch: Batch) -> StoreResult:
-        result = super()._store(batch)
+    def _store(self, batch: Batch) -> None:
+        super()._store(batch)
         leases_of(self.crawler).stored([record["identity"] for record, _ in batch])
-        return result
 
 
 class PoliteGate:

@@ -73,6 +73,9 @@ class StorePipeline:
         self.cases = CaseUpkeep(self.archive.engine)  # on the store thread only
         self.buffer: Batch = []
         self.queue: deque[Batch] = deque()
+        # Each batch's result, put here by the store thread and counted on the crawl's: a batch
+        # stored while a forced stop halts the reactor is counted by store_leftovers instead.
+        self.results: deque[StoreResult] = deque()
         # At most a batch of pages read at once (their articles may all have to wait for room,
         # held in memory); the others wait their turn, unread, woken one at a time.
         self.read_turns = asyncio.Semaphore(self.batch_size)
@@ -145,7 +148,8 @@ class StorePipeline:
             batch = self.queue.popleft()
             self.changed.set()
             started = time.monotonic()
-            self._count(await loop.run_in_executor(self.thread, self._store, batch))
+            await loop.run_in_executor(self.thread, self._store, batch)
+            self._count_results()
             self.crawler.stats.inc_value("monitor/store/ms", round(1000 * (time.monotonic() - started)))
         await loop.run_in_executor(self.thread, self._assemble_cases)
 
@@ -157,7 +161,7 @@ class StorePipeline:
             return True
         return False
 
-    def _store(self, batch: Batch) -> StoreResult:
+    def _store(self, batch: Batch) -> None:
         from db.archive import StoreResult
 
         if self.delay:
@@ -169,11 +173,13 @@ class StorePipeline:
             )
         except Exception as exc:  # the writer outlives any batch: the crawl must not wait for it forever
             logger.exception("a batch of %d articles could not be stored", len(batch))
-            return StoreResult(failed=[(record["identity"], f"{type(exc).__name__}: {exc}") for record, _ in batch])
+            failed = [(record["identity"], f"{type(exc).__name__}: {exc}") for record, _ in batch]
+            self.results.append(StoreResult(failed=failed))
+            return
+        self.results.append(result)
         self.cases.stored()
         if self.cases.due():
             self._assemble_cases()
-        return result
 
     def _assemble_cases(self) -> None:
         """The inspection cases brought up to date with the articles stored since they last
@@ -190,8 +196,14 @@ class StorePipeline:
             self.queue.append(self.buffer)
             self.buffer = []
         while self.queue:
-            self._count(self.thread.submit(self._store, self.queue.popleft()).result())
+            self.thread.submit(self._store, self.queue.popleft()).result()
+        # After the batch the writer had under way, if any: the store thread runs one thing at a time.
         self.thread.submit(self._assemble_cases).result()
+        self._count_results()
+
+    def _count_results(self) -> None:
+        while self.results:
+            self._count(self.results.popleft())
 
     def _count(self, result: StoreResult) -> None:
         stats = self.crawler.stats
