@@ -1,12 +1,14 @@
-"""An alert's rule and article, kept by triggers instead of foreign keys: an alert names a
-rule and an article that exist, and goes when either is deleted (as ON DELETE CASCADE did).
+"""An alert's rule, article and case event, kept by triggers instead of foreign keys: an
+alert names a rule, an article and (a case event's alert) a case event that exist, and goes
+when any of them is deleted (as ON DELETE CASCADE did).
 
 Why: PostgreSQL checks a foreign key row by row, a lookup and a row lock for each inserted
 row; a batch of 2,000 articles raises some 142,000 alerts on the alert bench's rules, and
-those checks were three quarters of their insert. The triggers check each statement's rows
-as a set, locking each rule and article once. SQLite has only row triggers: the same
-checks, row by row, as its foreign keys made them. Migration 0009 holds a copy of these
-statements (migrations never import the project's code)."""
+those checks were three quarters of their insert. Even a NULL case event is a queued check
+per row (a tenth of the alert bench's time on PostgreSQL). The triggers check each
+statement's rows as a set, locking each rule, article and case event once. SQLite has only
+row triggers: the same checks, row by row, as its foreign keys made them. Migrations 0009
+and 0012 hold copies of these statements (migrations never import the project's code)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import Connection
 
 # The alerts' columns these triggers keep, and the table each refers to (what a foreign key
 # would say: db.copy maps them as it maps foreign keys).
-REFERENCES = {"rule_id": "alert_rules", "article_pk": "articles"}
+REFERENCES = {"rule_id": "alert_rules", "article_pk": "articles", "case_event_id": "case_events"}
 
 _POSTGRES = (
     # FOR KEY SHARE, as a foreign key's check: a rule or article cannot go before the
@@ -23,10 +25,13 @@ _POSTGRES = (
     " BEGIN"
     "  PERFORM 1 FROM alert_rules WHERE id IN (SELECT rule_id FROM changed_alerts) FOR KEY SHARE;"
     "  PERFORM 1 FROM articles WHERE id IN (SELECT article_pk FROM changed_alerts) FOR KEY SHARE;"
+    "  PERFORM 1 FROM case_events WHERE id IN (SELECT case_event_id FROM changed_alerts) FOR KEY SHARE;"
     "  IF EXISTS (SELECT 1 FROM changed_alerts AS c"
     "   WHERE NOT EXISTS (SELECT 1 FROM alert_rules AS r WHERE r.id = c.rule_id)"
-    "   OR NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.id = c.article_pk)) THEN"
-    "   RAISE foreign_key_violation USING MESSAGE = 'an alert names a rule or an article that does not exist';"
+    "   OR NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.id = c.article_pk)"
+    "   OR (c.case_event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_events AS e WHERE e.id = c.case_event_id)))"
+    "  THEN"
+    "   RAISE foreign_key_violation USING MESSAGE = 'an alert names a rule, an article or a case event that does not exist';"
     "  END IF;"
     "  RETURN NULL;"
     " END $$",
@@ -42,20 +47,27 @@ _POSTGRES = (
     " BEGIN DELETE FROM alerts WHERE article_pk IN (SELECT id FROM deleted); RETURN NULL; END $$",
     "CREATE OR REPLACE TRIGGER articles_deleted AFTER DELETE ON articles"
     " REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION alerts_of_deleted_articles()",
+    "CREATE OR REPLACE FUNCTION alerts_of_deleted_case_events() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN DELETE FROM alerts WHERE case_event_id IN (SELECT id FROM deleted); RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER case_events_deleted AFTER DELETE ON case_events"
+    " REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION alerts_of_deleted_case_events()",
 )
 _SQLITE_MISSING = (
     "NOT EXISTS (SELECT 1 FROM alert_rules WHERE id = NEW.rule_id)"
     " OR NOT EXISTS (SELECT 1 FROM articles WHERE id = NEW.article_pk)"
+    " OR (NEW.case_event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_events WHERE id = NEW.case_event_id))"
 )
 _SQLITE = (
     f"CREATE TRIGGER IF NOT EXISTS alerts_inserted_check BEFORE INSERT ON alerts WHEN {_SQLITE_MISSING}"
     " BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed'); END",
-    "CREATE TRIGGER IF NOT EXISTS alerts_updated_check BEFORE UPDATE OF rule_id, article_pk ON alerts"
+    "CREATE TRIGGER IF NOT EXISTS alerts_updated_check BEFORE UPDATE OF rule_id, article_pk, case_event_id ON alerts"
     f" WHEN {_SQLITE_MISSING} BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed'); END",
     "CREATE TRIGGER IF NOT EXISTS alert_rules_deleted AFTER DELETE ON alert_rules"
     " BEGIN DELETE FROM alerts WHERE rule_id = OLD.id; END",
     "CREATE TRIGGER IF NOT EXISTS articles_deleted AFTER DELETE ON articles"
     " BEGIN DELETE FROM alerts WHERE article_pk = OLD.id; END",
+    "CREATE TRIGGER IF NOT EXISTS case_events_deleted AFTER DELETE ON case_events"
+    " BEGIN DELETE FROM alerts WHERE case_event_id = OLD.id; END",
 )
 STATEMENTS = {"postgresql": _POSTGRES, "sqlite": _SQLITE}
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Every revision, oldest first (a test holds them to the scripts). 0001 is the schema of the
 # monitor released before migrations existed (commit 8edecd0): its archives have no version.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
 BASELINE_REVISION, HEAD_REVISION = REVISIONS[0], REVISIONS[-1]
 UNVERSIONED = "unversioned"
 FTS_TABLE = "article_fts"

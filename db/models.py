@@ -227,13 +227,13 @@ class Alert(Base):
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # The rule and the article: kept by triggers, not foreign keys (db.alert_references).
+    # The rule, the article and the case event: kept by triggers, not foreign keys (db.alert_references).
     rule_id: Mapped[int] = mapped_column(Integer)
     story_id: Mapped[int | None] = mapped_column(Integer)  # None for a case event's alert
     article_pk: Mapped[int] = mapped_column(Integer)
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A followed case's new stage or figure (its article: the one that shows it).
-    case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"))
+    case_event_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_alerts_rule_story", "rule_id", "story_id", unique=True),

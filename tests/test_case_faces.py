@@ -18,9 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 import pytest_twisted
 from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from db import Archive
 from db import alerts as alert_store
+from db.models import Alert, CaseEvent
 from monitor import alerts
 from monitor.alerts import AlertError, add_follow_rule, rule_feed
 from monitor.alerts.deliveries import webhook_body
@@ -283,7 +286,32 @@ def _followed(url: str) -> None:
         case_id,
         FEEDBACK[0],
     )
+    _alerts_go_with_their_case_event(archive)
     archive.engine.dispose()
+
+
+def _alerts_go_with_their_case_event(archive: Archive) -> None:
+    """Triggers keep an alert's case event (db.alert_references), as a foreign key did: an
+    alert names a case event that exists, and goes when its case event is deleted."""
+    with archive.engine.connect() as conn, conn.begin() as transaction:
+        alerted = conn.execute(select(Alert).where(Alert.case_event_id.is_not(None)).order_by(Alert.id)).all()
+        missing = conn.execute(select(func.max(CaseEvent.id))).scalar_one() + 1
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(update(Alert).where(Alert.id == alerted[0].id).values(case_event_id=missing))
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(
+                insert(Alert).values(
+                    rule_id=alerted[0].rule_id,
+                    article_pk=alerted[0].article_pk,
+                    matched_at=alerted[0].matched_at,
+                    case_event_id=missing,
+                )
+            )
+        gone = alerted[0].case_event_id
+        conn.execute(delete(CaseEvent).where(CaseEvent.id == gone))
+        left = conn.execute(select(Alert.id).order_by(Alert.id)).scalars().all()
+        assert left == [a.id for a in alerted if a.case_event_id != gone]
+        transaction.rollback()
 
 
 def test_alerts_add_follows_from_the_command_line(case_db, capsys):

@@ -132,7 +132,6 @@ ADDED_BY_0008 = ADDED_BY_0008_BESIDES_ALERTS + [
     ("add_column", "follow_kind"),
     ("add_column", "follow_id"),
     ("add_column", "case_event_id"),
-    ("add_fk", None),  # the models name no foreign key
     ("modify_nullable", "alerts.story_id"),
 ]
 # 0009 drops the foreign keys of alerts to their rule and article (triggers keep them): by
@@ -142,6 +141,8 @@ DROPPED_BY_0009 = {
     "postgresql": [("remove_fk", "alerts_rule_id_fkey"), ("remove_fk", "alerts_article_pk_fkey")],
 }
 ADDED_BY_0010 = [("add_table", "case_changes")]
+# 0012 drops the foreign key of alerts to their case event (triggers keep it), which 0008 made.
+DROPPED_BY_0012 = [("remove_fk", "fk_alerts_case_event_id")]
 ADDED_SINCE_0001 = sorted(
     ADDED_BY_0002 + ADDED_BY_0003 + ADDED_BY_0006 + ADDED_BY_0007 + ADDED_BY_0008_BESIDES_ALERTS + ADDED_BY_0010
 )
@@ -190,7 +191,7 @@ def fts_definition(conn: Connection):
 def test_head_revision_is_the_scripts_head():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(REVISIONS)
-    assert scripts.get_current_head() == HEAD_REVISION == "0011"
+    assert scripts.get_current_head() == HEAD_REVISION == "0012"
 
 
 def heads_schema(conn: Connection) -> list[tuple[str, str]]:
@@ -236,6 +237,7 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
                 "alerts_inserted_check",
                 "alerts_updated_check",
                 "articles_deleted",
+                "case_events_deleted",
                 "ix_alerts_rule_event",
             ]
             if conn.dialect.name == "sqlite"
@@ -244,9 +246,11 @@ def test_migrations_from_nothing_make_what_a_new_archive_has(url):
                 "alerts_check_references",
                 "alerts_inserted_check",
                 "alerts_of_deleted_articles",
+                "alerts_of_deleted_case_events",
                 "alerts_of_deleted_rules",
                 "alerts_updated_check",
                 "articles_deleted",
+                "case_events_deleted",
                 "ix_alerts_rule_event",
             ]
         )
@@ -717,7 +721,9 @@ def test_0009_goes_down_to_0008_and_up_again(url):
     before = downgraded_from_head(url, "0008")
     with connected(url) as conn:
         assert stored_revision(conn) == "0008"
-        assert sorted(schema_differences(conn)) == sorted(DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010)
+        assert sorted(schema_differences(conn)) == sorted(
+            DROPPED_BY_0009[conn.dialect.name] + ADDED_BY_0010 + DROPPED_BY_0012
+        )
         assert [name for name, _ in alert_triggers(conn)] == ["ix_alerts_rule_event"]
         assert "WHERE" not in alert_triggers(conn)[0][1]
     assert (
@@ -731,11 +737,28 @@ def test_0010_goes_down_to_0009_and_up_again(url):
     before = downgraded_from_head(url, "0009")
     with connected(url) as conn:
         assert stored_revision(conn) == "0009"
-        assert schema_differences(conn) == ADDED_BY_0010
+        assert sorted(schema_differences(conn)) == sorted(ADDED_BY_0010 + DROPPED_BY_0012)
     assert (
         monitor_main("db", "upgrade", db_url=url).stdout
         == f"upgraded the archive at {printable_url(url)} from 0009 to {HEAD_REVISION}\n"
     )
+    assert_upgraded(url, before)
+
+
+def test_0012_goes_down_to_0011_and_up_again(url):
+    """Down, the case event is a foreign key again and no trigger of case events is left; up,
+    the triggers keep it, the other alert triggers made anew around SQLite's new table."""
+    before = downgraded_from_head(url, "0011")
+    with connected(url) as conn:
+        assert stored_revision(conn) == "0011"
+        assert schema_differences(conn) == DROPPED_BY_0012
+        assert "case_events_deleted" not in [name for name, _ in alert_triggers(conn)]
+    assert (
+        monitor_main("db", "upgrade", db_url=url).stdout
+        == f"upgraded the archive at {printable_url(url)} from 0011 to {HEAD_REVISION}\n"
+    )
+    with connected(url) as conn:
+        assert "case_events_deleted" in [name for name, _ in alert_triggers(conn)]
     assert_upgraded(url, before)
 
 
