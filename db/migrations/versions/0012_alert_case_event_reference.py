@@ -1,7 +1,8 @@
 """An alert's case event kept by triggers instead of a foreign key (db.alert_references), as
 its rule and article are since 0009: PostgreSQL queued a check for every alert inserted, a
-NULL case event's too (a tenth of the alert bench's time); the triggers check a statement's
-rows as a set. Deleting a case event still deletes its alerts. The statements are a copy of
+NULL case event's too (a tenth of the alert bench's time). The check of a statement's rows,
+rule, article and case event, now looks each id they name up once, where it checked every
+row. Deleting a case event still deletes its alerts. The statements are a copy of
 db.alert_references' own.
 
 Revision ID: 0012
@@ -25,14 +26,16 @@ _NAMES = {"fk": "fk_%(table_name)s_%(column_0_name)s"}
 
 _POSTGRES_CHECK = (
     "CREATE OR REPLACE FUNCTION alerts_check_references() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE rule_ids integer[]; article_ids integer[]; event_ids integer[];"
     " BEGIN"
-    "  PERFORM 1 FROM alert_rules WHERE id IN (SELECT rule_id FROM changed_alerts) FOR KEY SHARE;"
-    "  PERFORM 1 FROM articles WHERE id IN (SELECT article_pk FROM changed_alerts) FOR KEY SHARE;"
-    "  PERFORM 1 FROM case_events WHERE id IN (SELECT case_event_id FROM changed_alerts) FOR KEY SHARE;"
-    "  IF EXISTS (SELECT 1 FROM changed_alerts AS c"
-    "   WHERE NOT EXISTS (SELECT 1 FROM alert_rules AS r WHERE r.id = c.rule_id)"
-    "   OR NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.id = c.article_pk)"
-    "   OR (c.case_event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_events AS e WHERE e.id = c.case_event_id)))"
+    "  SELECT array_agg(DISTINCT rule_id), array_agg(DISTINCT article_pk),"
+    "   array_agg(DISTINCT case_event_id) FILTER (WHERE case_event_id IS NOT NULL)"
+    "   INTO rule_ids, article_ids, event_ids FROM changed_alerts;"
+    "  IF (SELECT count(*) FROM (SELECT 1 FROM alert_rules WHERE id = ANY (rule_ids) FOR KEY SHARE) AS r) < cardinality(rule_ids)"
+    "   OR (SELECT count(*) FROM (SELECT 1 FROM articles WHERE id = ANY (article_ids) FOR KEY SHARE) AS a)"
+    "    < cardinality(article_ids)"
+    "   OR (SELECT count(*) FROM (SELECT 1 FROM case_events WHERE id = ANY (event_ids) FOR KEY SHARE) AS e)"
+    "    < coalesce(cardinality(event_ids), 0)"
     "  THEN"
     "   RAISE foreign_key_violation USING MESSAGE = 'an alert names a rule, an article or a case event that does not exist';"
     "  END IF;"
