@@ -50,8 +50,10 @@ from spiders.base import SiteSpider
 logger = logging.getLogger(__name__)
 
 # Meta keys of a leased request: its lease (the request as queued), its own callback and
-# errback by name (the worker's spider calls them), its download slot's token.
+# errback by name (the worker's spider calls them), its download slot's token; of a request a
+# leased callback found: that callback's lease (finished once the requests it found are queued).
 LEASE, CALLBACK, ERRBACK, SLOT = "monitor_lease", "monitor_callback", "monitor_errback", "monitor_slot"
+FOUND_BY = "monitor_found_by"
 SLOT_MARGIN = 10.0  # seconds a download slot outlives DOWNLOAD_TIMEOUT (a worker killed mid-download)
 GATE_POLL = 0.02  # seconds between looks at a site's gate while its slots are all busy
 
@@ -129,6 +131,11 @@ class Leases:
         self.lock = threading.Lock()
         self.held: set[bytes] = set()
         self.storing: dict[str, list[bytes]] = {}  # article identity -> leases finished once it is stored
+        # A leased callback's lease -> its requests found and not yet queued, and 1 while it runs:
+        # Scrapy reads a callback's output ahead of scheduling it (a queue of CONCURRENT_ITEMS * 2),
+        # so the callback's end is not the queueing of all it found (a worker killed between the
+        # two would lose them).
+        self.finding: dict[bytes, int] = {}
 
     def took(self, lease: bytes) -> None:
         with self.lock:
@@ -138,7 +145,24 @@ class Leases:
     def done(self, *leases: bytes) -> None:
         with self.lock:
             self.held.difference_update(leases)
+            for lease in leases:
+                self.finding.pop(lease, None)
         self.frontier.settle(self.holder, "ack", list(leases))
+
+    def expect(self, lease: bytes) -> None:
+        """The lease waits for one more thing: its callback's end, or a request it found queued."""
+        with self.lock:
+            self.finding[lease] = self.finding.get(lease, 0) + 1
+
+    def fulfil(self, lease: bytes) -> None:
+        """One thing the lease waited for is through; with none left, it is finished."""
+        with self.lock:
+            if lease not in self.finding:  # finished already (an orphan), or given back
+                return
+            self.finding[lease] -= 1
+            if self.finding[lease] > 0:
+                return
+        self.done(lease)
 
     def finished_when_stored(self, identity: str, lease: bytes) -> None:
         with self.lock:
@@ -168,6 +192,7 @@ class Leases:
         with self.lock:
             held, self.held = list(self.held), set()
             self.storing.clear()
+            self.finding.clear()
         return self.frontier.settle(self.holder, "release", held)
 
 
@@ -226,6 +251,7 @@ class LeasedScheduler(Scheduler):
         """Queue a request in Redis unless the site's crawl has seen it. A leased request
         coming back (a retry, a redirect: the filter knows an article by its id, not its URL)
         is queued anew, unfiltered, and its lease finished."""
+        found_by = request.meta.pop(FOUND_BY, None)  # not queued with it
         lease = request.meta.get(LEASE)
         if lease is not None:
             request = self._unleased(request)
@@ -238,10 +264,12 @@ class LeasedScheduler(Scheduler):
             self.stats.inc_value("scheduler/enqueued/redis")
         if lease is not None:
             self.leases.done(lease)
+        if found_by is not None:
+            self.leases.fulfil(found_by)
         return queued
 
     def _unleased(self, request: scrapy.Request) -> scrapy.Request:
-        meta = {k: v for k, v in request.meta.items() if k not in (LEASE, CALLBACK, ERRBACK, SLOT)}
+        meta = {k: v for k, v in request.meta.items() if k not in (LEASE, CALLBACK, ERRBACK, SLOT, FOUND_BY)}
         callback, errback = request.meta.get(CALLBACK), request.meta.get(ERRBACK)
         return request.replace(
             meta=meta,
@@ -298,6 +326,7 @@ class WorkerSpider(SiteSpider):
     async def leased_callback(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
         lease: bytes = response.meta[LEASE]
         leases = leases_of(self.crawler)
+        leases.expect(lease)  # its end
         articles = 0
         try:
             output = getattr(self, response.meta[CALLBACK] or "parse")(response, **kwargs)
@@ -312,14 +341,17 @@ class WorkerSpider(SiteSpider):
                     articles += self._note(value, lease, leases)
                     yield value
         finally:
-            if not articles:  # what it found is queued (requests go to Redis as they are yielded)
-                leases.done(lease)
+            if not articles:  # finished once the requests it found are queued (LeasedScheduler.enqueue_request)
+                leases.fulfil(lease)
 
     @staticmethod
     def _note(value: Any, lease: bytes, leases: Leases) -> int:
         if isinstance(value, Article):
             leases.finished_when_stored(value.identity, lease)
             return 1
+        if isinstance(value, scrapy.Request):  # one a spider middleware drops: an orphan when idle
+            value.meta[FOUND_BY] = lease
+            leases.expect(lease)
         return 0
 
     def leased_errback(self, failure: Failure) -> Any:

@@ -304,6 +304,52 @@ def test_a_worker_stopped_by_sigterm_gives_its_unfinished_requests_back_at_once(
     assert leased == 0 and shared.reclaimed() == 0  # none left to run out
 
 
+def _redis_commands(prefix: str, into: list[str], stop: threading.Event) -> threading.Thread:
+    """Every command Redis runs on the prefix's keys, in the order it runs them (MONITOR)."""
+    ready = threading.Event()
+
+    def watch() -> None:
+        with connect(REDIS_URL).monitor() as monitor:
+            ready.set()
+            for command in monitor.listen():
+                if stop.is_set():
+                    return
+                if f" {prefix}:" in command["command"]:
+                    into.append(command["command"])
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    ready.wait(10)
+    return watcher
+
+
+@pytest.mark.slow
+def test_a_list_pages_lease_is_finished_only_once_the_requests_it_found_are_queued(frontier, tmp_path):
+    """A worker killed between the two would lose the requests found: its list page done,
+    they were never queued. Scrapy reads a callback's output ahead of scheduling it."""
+    from monitor.worker import seed as queue_site
+
+    server, prefix = frontier
+    commands: list[str] = []
+    stop = threading.Event()
+    watcher = _redis_commands(prefix, commands, stop)
+    with serving(_handler_for(ReplicaSite("cnmn"))) as address:
+        queue_site(server, prefix, Site("cnmn", address, 0.0, 4))
+        assert finish(start_workers(1, f"sqlite:///{tmp_path / 'a.sqlite3'}", prefix, tmp_path)) == [0]
+    stop.set()
+    server.set(f"{prefix}:end", 1)  # a last command for the watcher to see
+    watcher.join(10)
+    late: list[str] = []
+    acked: set[str] = set()
+    for command in commands:
+        keys = command.split(" ")[3:6]  # EVALSHA sha 3 KEYS...
+        if keys and keys[0].endswith(":leases") and " ack " in command:
+            acked.update(re.findall(r"(http://[^\\ ]+)", command)[:1])  # the lease's request: its URL first
+        elif len(keys) == 3 and keys[0].endswith(":queue") and keys[2].endswith(":seen"):
+            late += [found for found in re.findall(r"Referer.*?(http://[^\\ ]+)", command) if found in acked]
+    assert acked and not late, f"requests queued after their list page was finished: {late}"
+
+
 @contextlib.contextmanager
 def redis_of_its_own() -> Iterator[tuple[subprocess.Popen, str]]:
     """A redis-server process of this test's own (to stop mid-crawl), and its URL."""
