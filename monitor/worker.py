@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import logging
 import signal
 import time
 from collections.abc import AsyncIterator, Callable
@@ -29,6 +30,8 @@ from monitor.settings import crawl_environment
 from spiders.base import SiteSpider
 
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+logger = logging.getLogger(__name__)
+
 LOCAL_CONCURRENCY = 16  # a replica's (settings.LOCAL_CRAWL): the fewest a worker asks for at once
 
 
@@ -94,6 +97,7 @@ class Worker:
     overrides: dict[str, Any] = field(default_factory=dict)
     stopping: bool = False
     running: dict[str, _Crawl] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)  # sites whose spider this worker has not
 
     def __post_init__(self) -> None:
         environment = crawl_environment()
@@ -117,7 +121,9 @@ class Worker:
         idle_since = time.monotonic()
         while not self.stopping:
             for site in sites(self.server, self.prefix):
-                if site.id not in self.running and any(Frontier(self.server, self.prefix, site).state()):
+                if site.id in self.running or site.id in self.unknown:
+                    continue
+                if any(Frontier(self.server, self.prefix, site).state()):
                     self._start(site)
             self._collect_finished()
             if self.running:
@@ -133,9 +139,14 @@ class Worker:
             deferred_from_coro(crawl.runner.stop())
 
     def _start(self, site: Site) -> None:
+        try:
+            spider_class = cast(type[SiteSpider], spider_loader().load(site.spider))
+        except KeyError:  # queued by a machine with other spiders (a sites file of its own)
+            logger.warning("no spider %r here: its site %s is left to other workers", site.spider, site.base_url)
+            self.unknown.add(site.id)
+            return
         settings = project_settings(self.db_url, **self._site_settings(site))
         runner = AsyncCrawlerRunner(settings)
-        spider_class = cast(type[SiteSpider], spider_loader().load(site.spider))
         crawler: Crawler = runner.create_crawler(worker_spider(spider_class))
         future = asyncio.ensure_future(runner.crawl(crawler, base_url=site.base_url, max_pages=site.max_pages))
         self.running[site.id] = _Crawl(site, runner, crawler, future)

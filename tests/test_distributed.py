@@ -350,6 +350,18 @@ def test_a_list_pages_lease_is_finished_only_once_the_requests_it_found_are_queu
     assert acked and not late, f"requests queued after their list page was finished: {late}"
 
 
+def test_a_worker_passes_over_a_site_whose_spider_it_does_not_know(frontier, tmp_path):
+    """A site queued by a machine with a spider this one has not (a sites file of its own, a
+    spider since renamed): the worker says so once and goes on, no traceback."""
+    server, prefix = frontier
+    Frontier(server, prefix, Site("no-such-spider", "http://127.0.0.1:1", 0.0, 1)).seed([("list", 0, b"list page")])
+    [worker] = start_workers(1, f"sqlite:///{tmp_path / 'a.sqlite3'}", prefix, tmp_path)
+    assert finish([worker], timeout=120) == [0]
+    err = (tmp_path / "worker-0.err").read_text()
+    assert "Traceback" not in err, err
+    assert err.count("no spider 'no-such-spider' here: its site http://127.0.0.1:1 is left to other workers") == 1, err
+
+
 @contextlib.contextmanager
 def redis_of_its_own() -> Iterator[tuple[subprocess.Popen, str]]:
     """A redis-server process of this test's own (to stop mid-crawl), and its URL."""
