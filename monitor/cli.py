@@ -429,11 +429,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     def report(site, stats: dict) -> None:
         say(worker_line(site.spider, site.base_url, stats), flush=True)
 
+    from db.engine import ArchiveError
     from monitor.frontier import FrontierError
 
     try:
         return run_worker(Worker(url, server, args.until_idle, args.log_level, report))
-    except FrontierError as error:  # Redis gone mid-crawl: a failure, not bad input
+    except (FrontierError, ArchiveError) as error:  # Redis or the archive gone mid-crawl: a failure, not bad input
         print(shown(f"monitor: {error}"), file=sys.stderr)
         return 1
 

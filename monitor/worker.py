@@ -98,6 +98,7 @@ class Worker:
     stopping: bool = False
     running: dict[str, _Crawl] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)  # sites whose spider this worker has not
+    failure: BaseException | None = None  # a crawl that could not run (its archive gone): the worker ends
 
     def __post_init__(self) -> None:
         environment = crawl_environment()
@@ -105,7 +106,8 @@ class Worker:
         self.poll = float(environment["MONITOR_WORKER_POLL"])
 
     async def run(self) -> None:
-        """Raises FrontierError when Redis is gone (once the crawls under way have stopped)."""
+        """Raises FrontierError when Redis is gone, or the error of a crawl that could not run
+        (ArchiveError: the archive gone), once the crawls under way have stopped."""
         try:
             await self._look()
         except redis.RedisError as error:
@@ -115,6 +117,8 @@ class Worker:
             raise FrontierError(f"the distributed crawl's Redis is gone: {error}") from None
         await asyncio.gather(*(crawl.future for crawl in self.running.values()), return_exceptions=True)
         self._collect_finished()
+        if self.failure is not None:
+            raise self.failure
 
     async def _look(self) -> None:
         """Start a crawl of each site with work, every `poll` seconds, until stopped or idle."""
@@ -173,6 +177,11 @@ class Worker:
             if crawl.future.done():
                 del self.running[site_id]
                 self.report(crawl.site, dict(crawl.crawler.stats.get_stats()))
+                # Taken, or asyncio logs its traceback; the next look would only start it again.
+                error = None if crawl.future.cancelled() else crawl.future.exception()
+                if error is not None and self.failure is None:
+                    self.failure = error
+                    self.stop()
 
 
 def run_worker(worker: Worker) -> int:

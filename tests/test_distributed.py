@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -360,6 +361,39 @@ def test_a_worker_passes_over_a_site_whose_spider_it_does_not_know(frontier, tmp
     err = (tmp_path / "worker-0.err").read_text()
     assert "Traceback" not in err, err
     assert err.count("no spider 'no-such-spider' here: its site http://127.0.0.1:1 is left to other workers") == 1, err
+
+
+@pytest.mark.slow
+def test_a_worker_whose_archive_goes_away_ends_with_one_line(frontier, tmp_path):
+    """Not a crawl of the site started again at every look (each a line, a traceback), for
+    ever: a `monitor:` line, exit status 1, as when its Redis goes away."""
+    from monitor.worker import seed as queue_site
+
+    server, prefix = frontier
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "worker", "--until-idle", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(f"sqlite:///{folder / 'a.sqlite3'}", prefix),
+        cwd=ROOT,
+    )
+    try:
+        assert worker.stdout is not None and worker.stdout.readline().startswith("archive: ")
+        shutil.rmtree(folder)
+        folder.write_text("")  # the archive gone, its folder a file: no crawl can open it
+        queue_site(server, prefix, Site("cnmn", "http://127.0.0.1:1", 0.0, 1))
+        out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 1, err
+    assert "Traceback" not in err, err
+    assert err.splitlines()[-1].startswith("monitor: cannot open the archive at "), err
+    assert out.count("cnmn http://127.0.0.1:1: ") <= 1, out
 
 
 @contextlib.contextmanager
