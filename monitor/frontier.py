@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 import redis
+
+logger = logging.getLogger(__name__)
 
 # Leases run out and go back to the queue: at the start of every script that reads the queue.
 _RECLAIM = """
@@ -206,8 +209,21 @@ class Frontier:
 
 
 def sites(server: redis.Redis, prefix: str) -> list[Site]:
-    """The sites ever seeded under the prefix."""
-    return [Site(**json.loads(value)) for value in server.hvals(f"{prefix}:sites")]
+    """The sites ever seeded under the prefix that this version of monitor reads: one seeded
+    by another (a field more or less) is passed over, said once."""
+    found = []
+    for site_id, value in server.hgetall(f"{prefix}:sites").items():
+        try:
+            found.append(Site(**json.loads(value)))
+        except (TypeError, ValueError):
+            if (prefix, site_id) not in _unread:
+                _unread.add((prefix, site_id))
+                text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+                logger.warning("a site this version of monitor does not read, left to other workers: %s", text)
+    return found
+
+
+_unread: set[tuple[str, bytes | str]] = set()  # the sites `sites` passed over (said once)
 
 
 def connect(url: str) -> redis.Redis:

@@ -363,6 +363,19 @@ def test_a_worker_passes_over_a_site_whose_spider_it_does_not_know(frontier, tmp
     assert err.count("no spider 'no-such-spider' here: its site http://127.0.0.1:1 is left to other workers") == 1, err
 
 
+def test_a_worker_passes_over_a_site_seeded_by_another_version(frontier, tmp_path):
+    """Site's fields change between versions (max_pages came later): a worker of another
+    version than the seeding machine's goes on with the sites it reads, no traceback."""
+    server, prefix = frontier
+    site = '{"spider": "cnmn", "base_url": "http://127.0.0.1:1", "delay": 0, "concurrency": 1, "colour": "red"}'
+    server.hset(f"{prefix}:sites", "0123456789abcdef", site)
+    [worker] = start_workers(1, f"sqlite:///{tmp_path / 'a.sqlite3'}", prefix, tmp_path)
+    assert finish([worker], timeout=120) == [0]
+    err = (tmp_path / "worker-0.err").read_text()
+    assert "Traceback" not in err, err
+    assert err.count("a site this version of monitor does not read, left to other workers: " + site) == 1, err
+
+
 @pytest.mark.slow
 def test_a_worker_whose_archive_goes_away_ends_with_one_line(frontier, tmp_path):
     """Not a crawl of the site started again at every look (each a line, a traceback), for
