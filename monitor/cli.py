@@ -408,10 +408,16 @@ def _seed(jobs: list, replicas: bool) -> int:
             "--distributed with --replicas: the replicas must outlive this command: serve them with "
             "`python -m monitor.replica` and give their addresses (SPIDER=URL)"
         )
+    import redis
+
     server, prefix = _frontier()
     for job in jobs:
         site = site_of_job(job)
-        queued = seed(server, prefix, site)
+        try:
+            queued = seed(server, prefix, site)
+        except redis.RedisError as error:  # it answered, but will not write (read only, out of memory) or went
+            print(shown(f"monitor: cannot queue {site.spider} {site.base_url} in Redis: {error}"), file=sys.stderr)
+            return 1
         state = f"{queued} start requests queued" if queued else "a crawl of it is under way: nothing more queued"
         print(f"{site.spider} {site.base_url}: {state} (delay {site.delay:g} s, {site.concurrency} at once)")
     return 0

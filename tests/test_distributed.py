@@ -560,3 +560,15 @@ def test_distributed_refusals_are_one_line(monkeypatch, tmp_path):
     assert unknown.returncode == 2 and "unexpected keyword argument 'colour'" in unknown.stderr, unknown.stderr
     idle = monitor_main("worker", "--until-idle", "soon", check=False)
     assert idle.returncode == 2 and "a number of seconds from 0 to 1000000, not 'soon'" in idle.stderr
+
+
+def test_queueing_on_a_redis_that_refuses_writes_is_one_line(monkeypatch):
+    """A Redis that answers but will not write (a read-only replica, out of memory): one
+    `monitor:` line, exit status 1, not a traceback."""
+    with redis_of_its_own() as (_, url):
+        connect(url).execute_command("REPLICAOF", "127.0.0.1", "1")  # a replica: read only
+        monkeypatch.setenv("MONITOR_REDIS_URL", url)
+        result = monitor_main("crawl", "--distributed", "cnmn=http://127.0.0.1:2", check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("monitor: cannot queue cnmn http://127.0.0.1:2 in Redis: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
