@@ -125,6 +125,8 @@ class Worker:
         idle_since = time.monotonic()
         while not self.stopping:
             for site in sites(self.server, self.prefix):
+                if self.stopping:  # a signal came while Redis was read: no crawl started after it
+                    break
                 if site.id in self.running or site.id in self.unknown:
                     continue
                 if any(Frontier(self.server, self.prefix, site).state()):
@@ -196,6 +198,7 @@ def run_worker(worker: Worker) -> int:
 
     def stop(number: int, _frame: Any) -> None:
         signalled.append(number)
+        worker.stopping = True  # at once: a crawl about to start must not (stop() would miss it)
         reactor.callFromThread(worker.stop)
 
     async def work() -> None:
