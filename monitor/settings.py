@@ -126,11 +126,13 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     return _parsed(environ, name, default, float, "a number")
 
 
-def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
-    """A number of seconds above 0, finite: a lease or a poll of 0 turns in a busy loop."""
-    seconds = _parsed(environ, name, default, float, "a number of seconds above 0")
-    if not 0 < seconds < math.inf:
-        raise SettingError(f"{name} must be a number of seconds above 0, got {environ[name]!r}")
+def _seconds(environ: Mapping[str, str], name: str, default: float, least: float | None = None) -> float:
+    """A number of seconds above 0 (or at least `least`), finite: a lease or a poll of 0 turns
+    in a busy loop."""
+    wanted = f"a number of seconds of at least {least:g}" if least else "a number of seconds above 0"
+    seconds = _parsed(environ, name, default, float, wanted)
+    if not (seconds >= least if least else seconds > 0) or seconds == math.inf:
+        raise SettingError(f"{name} must be {wanted}, got {environ[name]!r}")
     return seconds
 
 
@@ -173,7 +175,9 @@ def crawl_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str 
         # worker's looks for requests while it has none under way.
         "MONITOR_REDIS_URL": redis_url(environ),
         "MONITOR_REDIS_PREFIX": environ.get("MONITOR_REDIS_PREFIX") or "monitor",
-        "MONITOR_LEASE": _seconds(environ, "MONITOR_LEASE", 60.0),
+        # Kept in whole milliseconds by Redis and renewed every third: a lease of a few
+        # milliseconds would be renewed in a busy loop.
+        "MONITOR_LEASE": _seconds(environ, "MONITOR_LEASE", 60.0, least=1.0),
         "MONITOR_WORKER_POLL": _seconds(environ, "MONITOR_WORKER_POLL", 0.5),
     }
 

@@ -56,7 +56,7 @@ def empty_archive(tmp_path) -> str:
         ),
         ("MONITOR_DOWNLOAD_DELAY", "x", ["crawl", "cnmn"], "MONITOR_DOWNLOAD_DELAY must be a number, got 'x'"),
         ("MONITOR_STORE_BATCH", "fifty", ["crawl", "cnmn"], "MONITOR_STORE_BATCH must be a whole number, got 'fifty'"),
-        ("MONITOR_LEASE", "long", ["worker"], "MONITOR_LEASE must be a number of seconds above 0, got 'long'"),
+        ("MONITOR_LEASE", "long", ["worker"], "MONITOR_LEASE must be a number of seconds of at least 1, got 'long'"),
     ],
 )
 def test_a_bad_variable_is_one_line_from_the_command_that_needs_it(
@@ -72,17 +72,25 @@ def test_a_bad_variable_is_one_line_from_the_command_that_needs_it(
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"),
-    [("MONITOR_LEASE", "0"), ("MONITOR_LEASE", "-5"), ("MONITOR_LEASE", "inf"), ("MONITOR_WORKER_POLL", "nan")],
+    ("variable", "value", "wanted"),
+    [
+        ("MONITOR_LEASE", "0", "of at least 1"),
+        ("MONITOR_LEASE", "0.0001", "of at least 1"),
+        ("MONITOR_LEASE", "-5", "of at least 1"),
+        ("MONITOR_LEASE", "inf", "of at least 1"),
+        ("MONITOR_WORKER_POLL", "0", "above 0"),
+        ("MONITOR_WORKER_POLL", "nan", "above 0"),
+    ],
 )
-def test_a_worker_refuses_a_lease_or_poll_not_above_zero(variable, value, empty_archive, monkeypatch, capsys):
-    """A lease of 0 renews itself in a busy loop and runs out at once; below 0 or infinite,
-    the crawl failed with a traceback. (No Redis here: the setting is refused before it.)"""
+def test_a_worker_refuses_a_lease_or_poll_too_short(variable, value, wanted, empty_archive, monkeypatch, capsys):
+    """A lease of 0 (or of less than a millisecond, Redis's unit) renews itself in a busy loop
+    and runs out at once, as a poll of 0 polls; below 0 or infinite, the crawl failed with a
+    traceback. (No Redis here: the setting is refused before it.)"""
     monkeypatch.setenv("MONITOR_DB_URL", empty_archive)
     monkeypatch.setenv("MONITOR_REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv(variable, value)
     assert monitor.cli.main(["worker", "--until-idle", "0"]) == 2
-    assert capsys.readouterr().err == f"monitor: {variable} must be a number of seconds above 0, got {value!r}\n"
+    assert capsys.readouterr().err == f"monitor: {variable} must be a number of seconds {wanted}, got {value!r}\n"
 
 
 def test_the_archive_url_is_read_by_each_call(tmp_path, monkeypatch, capsys):
