@@ -83,7 +83,7 @@ def stored(engine) -> int:
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
-    except SQLAlchemyError:  # the crawl has not made the schema yet
+    except SQLAlchemyError:  # the crawl (or the workers) has not made the schema yet
         return 0
 
 
@@ -100,7 +100,7 @@ def watched_crawl(address: str, db_url: str, articles: int, checkpoints: list[in
     checkpoint; return its stats, wall time and CPU time."""
     engine = create_engine(db_url)
     before = stored(engine)
-    start, cpu_before = time.perf_counter(), _children_cpu()
+    start, cpu_before = time.perf_counter(), children_cpu()
     child = subprocess.Popen(
         [sys.executable, __file__, "--crawl", address, "--db", db_url, "--articles", str(articles)]
         + [f"--set={setting}" for setting in sets],
@@ -121,7 +121,7 @@ def watched_crawl(address: str, db_url: str, articles: int, checkpoints: list[in
                 peaks[checkpoint] = rss
         time.sleep(0.25)
     out, _ = child.communicate()
-    wall, cpu = time.perf_counter() - start, _children_cpu() - cpu_before
+    wall, cpu = time.perf_counter() - start, children_cpu() - cpu_before
     # The last checkpoint may come as the crawl exits: its peak is the whole crawl's.
     peaks.setdefault(checkpoints[-1], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     child_report = json.loads(out.strip().splitlines()[-1])
@@ -129,7 +129,7 @@ def watched_crawl(address: str, db_url: str, articles: int, checkpoints: list[in
     return {**child_report, "wall": wall, "cpu": cpu, "peaks": peaks}
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,24 +27,15 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.crawl_throughput import LIST_PAGE_SIZE, serve_replica  # noqa: E402
+from bench.crawl_throughput import LIST_PAGE_SIZE, children_cpu, serve_replica, stored  # noqa: E402
 from monitor.frontier import Frontier, Site, connect  # noqa: E402
 from monitor.worker import seed  # noqa: E402
 
 CONCURRENCY = 32
-
-
-def stored(engine) -> int:
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
-    except SQLAlchemyError:  # the workers have not made the schema yet
-        return 0
 
 
 def run(address: str, articles: int, workers: int, postgres: str, redis_url: str) -> dict[str, float]:
@@ -62,7 +52,7 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
     try:
         seed(server, prefix, site)
         environ = {**os.environ, "MONITOR_DB_URL": url, "MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_PREFIX": prefix}
-        cpu_before, start = _children_cpu(), time.perf_counter()
+        cpu_before, start = children_cpu(), time.perf_counter()
         logs = [tempfile.TemporaryFile("w+") for _ in range(workers)]  # noqa: SIM115 (closed in store_seconds)
         processes = [
             subprocess.Popen(
@@ -84,7 +74,7 @@ def run(address: str, articles: int, workers: int, postgres: str, redis_url: str
         count = stored(engine)
         if count != last_count:  # stored between the last look and the exit
             last_count, last_change = count, time.perf_counter()
-        wall, cpu = last_change - start, _children_cpu() - cpu_before
+        wall, cpu = last_change - start, children_cpu() - cpu_before
         assert all(process.returncode == 0 for process in processes), [p.returncode for p in processes]
         assert Frontier(server, prefix, site).state() == (0, 0)
         return {
@@ -112,11 +102,6 @@ def store_seconds(logs: list) -> float:
         total += sum(int(ms) for ms in re.findall(r"'monitor/store/ms': (\d+)", log.read()))
         log.close()
     return total / 1000
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

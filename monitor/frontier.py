@@ -208,6 +208,9 @@ class Frontier:
         return counts
 
 
+_unread: set[tuple[str, bytes | str]] = set()  # the sites `sites` passed over (said once)
+
+
 def sites(server: redis.Redis, prefix: str) -> list[Site]:
     """The sites ever seeded under the prefix that this version of monitor reads: one seeded
     by another (a field more or less) is passed over, said once."""
@@ -221,9 +224,6 @@ def sites(server: redis.Redis, prefix: str) -> list[Site]:
                 text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
                 logger.warning("a site this version of monitor does not read, left to other workers: %s", text)
     return found
-
-
-_unread: set[tuple[str, bytes | str]] = set()  # the sites `sites` passed over (said once)
 
 
 def connect(url: str) -> redis.Redis:
